@@ -1,0 +1,140 @@
+# Orrery -- build, test, bench, install.  See README.md.
+#
+#   make          the program ./orrery, liborrery.{a,so}, orrery.so, orrery.pc
+#   make run      install missing packages, build, run the demo experiment
+#   make test     install missing packages, build, run every test
+#   make check    the test suite built with -fsanitize=address,undefined
+#   make bench    comparisons against lua5.4, R and statsmodels
+#   make fuzz     bounded libFuzzer runs of the parsers
+#   make install PREFIX=dir
+
+PREFIX  ?= /usr/local
+B       ?= build
+CC      ?= cc
+PKGS     = lua5.4 gsl lapacke openblas
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+BLAS_DIR   := $(shell pkg-config --variable=libdir openblas 2>/dev/null)
+
+OPT     ?= -O2
+WERROR  ?= -Werror
+SANITIZE ?=
+CFLAGS_ALL = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(OPT) -g \
+  -fPIC -Wall -Wextra $(WERROR) $(SANITIZE) $(PKG_CFLAGS) \
+  -Ivm -Imodules $(addprefix -I,$(MODDIRS)) $(CFLAGS)
+
+# The numeric libraries, dynamic (for the shared objects and sanitized builds).
+NUM_LIBS = -lgsl -llapacke -L$(BLAS_DIR) -lopenblas -lgfortran -lpthread -lm
+# The program links the numeric libraries statically: loading libopenblas.so
+# and its dependencies costs ~4 ms, twice the whole start-up of lua5.4.
+# Lua itself is linked statically too, with its symbols exported for C modules.
+ifeq ($(STATIC),0)
+PROG_LIBS = -Wl,-E -llua5.4 -lreadline $(NUM_LIBS) -ldl
+else
+PROG_LIBS = -Wl,-E -Wl,-Bstatic -llua5.4 -lgsl -llapacke -L$(BLAS_DIR) -lopenblas \
+  -Wl,-Bdynamic -lreadline -lgfortran -lpthread -lm -ldl
+endif
+
+MODDIRS  := $(sort $(wildcard modules/*))
+BINDINGS := $(foreach d,$(MODDIRS),$(wildcard $(d)/l$(notdir $(d)).c)) vm/lhelp.c
+MOD_SRC  := $(sort $(wildcard modules/*/*.c))
+LIB_SRC  := vm/oaux.c vm/ostate.c vm/lhelp.c $(MOD_SRC)
+PROG_SRC := vm/main.c vm/repl.c
+STDLIB   := $(sort $(wildcard stdlib/*.lua))
+HEADERS  := $(wildcard vm/*.h modules/*/*.h)
+
+LIB_OBJ  := $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRC)) $(B)/obj/gen/modules.o
+PROG_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(PROG_SRC))
+
+ORRERY   := $(if $(filter build,$(B)),./orrery,$(B)/orrery)
+
+.PHONY: all deps run test check bench fuzz install clean
+all: $(ORRERY) $(B)/liborrery.a $(B)/liborrery.so $(B)/orrery.so $(B)/orrery.pc
+
+$(B)/obj/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(B)/gen/modules.c: tools/genmodules.sh $(BINDINGS) $(STDLIB)
+	@mkdir -p $(dir $@)
+	sh tools/genmodules.sh "$(BINDINGS)" "$(STDLIB)" > $@.tmp && mv $@.tmp $@
+
+$(B)/obj/gen/modules.o: $(B)/gen/modules.c vm/omodules.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(B)/liborrery.a: $(LIB_OBJ)
+	rm -f $@; ar rcs $@ $^
+
+# The shared objects do not link liblua: the host or interpreter carries the VM.
+$(B)/liborrery.so: $(LIB_OBJ)
+	$(CC) $(SANITIZE) -shared -Wl,-soname,liborrery.so.0 -o $@ $^ $(NUM_LIBS)
+
+$(B)/orrery.so: $(LIB_OBJ)
+	$(CC) $(SANITIZE) -shared -o $@ $^ $(NUM_LIBS)
+
+$(ORRERY): $(PROG_OBJ) $(B)/liborrery.a
+	$(CC) $(SANITIZE) -o $@ $(PROG_OBJ) $(B)/liborrery.a $(PROG_LIBS)
+
+$(B)/orrery.pc: orrery.pc.in
+	@mkdir -p $(B)
+	sed 's|@PREFIX@|$(PREFIX)|' $< > $@
+
+# ---------------------------------------------------------------- packages
+DEBS = gcc make pkg-config liblua5.4-dev lua5.4 libgsl-dev liblapacke-dev \
+  libopenblas-dev libreadline-dev
+deps:
+	@missing=""; for p in $(DEBS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	  else echo "missing packages; run: sudo apt-get install$$missing"; exit 1; fi; \
+	fi
+
+run: deps
+	$(MAKE) all
+	./orrery scripts/demo.lua
+
+# ---------------------------------------------------------------- tests
+C_TESTS   := $(patsubst tests/c/%.c,$(B)/tests/%,$(wildcard tests/c/test_*.c))
+TEST_LIBS = -llua5.4 $(NUM_LIBS) -ldl
+
+$(B)/tests/%: tests/c/%.c $(B)/liborrery.a tests/c/ctest.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itests/c -o $@ $< $(B)/liborrery.a $(TEST_LIBS)
+
+$(B)/tests/embed_host: tests/embed/host.c $(B)/liborrery.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itests/c -o $@ $< $(B)/liborrery.a $(TEST_LIBS)
+
+test: deps
+	$(MAKE) all $(C_TESTS) $(B)/tests/embed_host
+	@B=$(B) ORRERY=$(ORRERY) sh tests/run.sh
+
+check:
+	$(MAKE) test B=build/asan STATIC=0 OPT=-O1 \
+	  SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
+
+bench: all
+	sh bench/run.sh
+
+fuzz:
+	sh tests/fuzz/run.sh
+
+# ---------------------------------------------------------------- install
+install: all
+	install -d $(PREFIX)/bin $(PREFIX)/lib/pkgconfig $(PREFIX)/include \
+	  $(PREFIX)/lib/lua/5.4 $(PREFIX)/share/orrery/scripts $(PREFIX)/share/man/man1
+	install -m 755 orrery $(PREFIX)/bin/orrery
+	install -m 644 $(B)/liborrery.a $(PREFIX)/lib/liborrery.a
+	install -m 755 $(B)/liborrery.so $(PREFIX)/lib/liborrery.so.0
+	ln -sf liborrery.so.0 $(PREFIX)/lib/liborrery.so
+	install -m 644 vm/orrery.h $(PREFIX)/include/orrery.h
+	sed 's|@PREFIX@|$(PREFIX)|' orrery.pc.in > $(PREFIX)/lib/pkgconfig/orrery.pc
+	install -m 755 $(B)/orrery.so $(PREFIX)/lib/lua/5.4/orrery.so
+	cp -R scripts/. $(PREFIX)/share/orrery/scripts/
+	install -m 644 orrery.1 $(PREFIX)/share/man/man1/orrery.1
+
+clean:
+	rm -rf build orrery

@@ -1,0 +1,283 @@
+/*
+** orrery: the standalone program, with lua's own flags plus --seed.
+*/
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lua.h"
+#include "lauxlib.h"
+#include "lualib.h"
+
+#include "orrery.h"
+#include "ohost.h"
+#include "ointr.h"
+
+const char *orr_progname = "orrery";
+static lua_State *globalL = NULL;
+
+
+static void print_usage (const char *badoption) {
+  if (badoption) fprintf(stderr, "%s: unrecognized option '%s'\n", orr_progname, badoption);
+  fprintf(stderr,
+    "usage: %s [options] [script [args]]\n"
+    "Available options are:\n"
+    "  -e stat   execute string 'stat'\n"
+    "  -i        enter interactive mode after executing 'script'\n"
+    "  -l mod    require library 'mod' into global 'mod'\n"
+    "  -v        show version information\n"
+    "  --seed N  seed rng.default with the integer N\n"
+    "  --        stop handling options\n"
+    "  -         stop handling options and execute stdin\n",
+    orr_progname);
+}
+
+
+int orr_report (lua_State *L, int status) {
+  if (status != LUA_OK) {
+    const char *msg = lua_tostring(L, -1);
+    if (msg == NULL) msg = "(error object is not a string)";
+    fprintf(stderr, "%s: %s\n", orr_progname, msg);
+    fflush(stderr);
+    lua_pop(L, 1);
+  }
+  return status;
+}
+
+
+static int msghandler (lua_State *L) {
+  const char *msg = lua_tostring(L, 1);
+  if (msg == NULL) {
+    if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+      return 1;
+    msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+  }
+  luaL_traceback(L, L, msg, 1);
+  return 1;
+}
+
+
+/* Ctrl-C: the hook stops Lua code, the flag stops C kernels. */
+static void lstop (lua_State *L, lua_Debug *ar) {
+  (void)ar;
+  lua_sethook(L, NULL, 0, 0);
+  luaL_error(L, "interrupted!");
+}
+
+
+static void laction (int i) {
+  int flag = LUA_MASKCALL | LUA_MASKRET | LUA_MASKLINE | LUA_MASKCOUNT;
+  signal(i, SIG_DFL);  /* a second Ctrl-C kills the process */
+  orrery_interrupt();
+  lua_sethook(globalL, lstop, flag, 1);
+}
+
+
+int orr_docall (lua_State *L, int narg, int nres) {
+  int status;
+  int base = lua_gettop(L) - narg;
+  lua_pushcfunction(L, msghandler);
+  lua_insert(L, base);
+  globalL = L;
+  signal(SIGINT, laction);
+  status = lua_pcall(L, narg, nres, base);
+  signal(SIGINT, SIG_DFL);
+  orr_interrupted = 0;  /* a kernel that was not polling must not see it later */
+  lua_remove(L, base);
+  return status;
+}
+
+
+static int dochunk (lua_State *L, int status) {
+  if (status == LUA_OK) status = orr_docall(L, 0, 0);
+  return orr_report(L, status);
+}
+
+
+static int dostring (lua_State *L, const char *s, const char *name) {
+  return dochunk(L, luaL_loadbuffer(L, s, strlen(s), name));
+}
+
+
+/* require 'mod' and store it in global 'mod' (as lua -l) */
+static int dolibrary (lua_State *L, const char *name) {
+  int status;
+  lua_getglobal(L, "require");
+  lua_pushstring(L, name);
+  status = orr_docall(L, 1, 1);
+  if (status == LUA_OK) lua_setglobal(L, name);
+  return orr_report(L, status);
+}
+
+
+static int pushargs (lua_State *L) {
+  int i, n;
+  if (lua_getglobal(L, "arg") != LUA_TTABLE)
+    luaL_error(L, "'arg' is not a table");
+  n = (int)luaL_len(L, -1);
+  luaL_checkstack(L, n + 3, "too many arguments to script");
+  for (i = 1; i <= n; i++)
+    lua_rawgeti(L, -i, i);
+  lua_remove(L, -i);
+  return n;
+}
+
+
+static int handle_script (lua_State *L, char **argv) {
+  int status;
+  const char *fname = argv[0];
+  if (strcmp(fname, "-") == 0 && strcmp(argv[-1], "--") != 0)
+    fname = NULL;  /* stdin */
+  status = luaL_loadfile(L, fname);
+  if (status == LUA_OK) {
+    int n = pushargs(L);
+    status = orr_docall(L, n, LUA_MULTRET);
+  }
+  return orr_report(L, status);
+}
+
+
+/* flags found by collectargs */
+#define has_error 1
+#define has_i     2
+#define has_v     4
+#define has_e     8
+
+/*
+** Traverses the options: returns the flags seen and sets *first to the index
+** of the script (or argc). Options with arguments are checked here.
+*/
+static int collectargs (char **argv, int *first) {
+  int args = 0, i;
+  for (i = 1; argv[i] != NULL; i++) {
+    *first = i;
+    if (argv[i][0] != '-') return args;
+    if (strcmp(argv[i], "--seed") == 0) {
+      char *end;
+      if (argv[i + 1] == NULL) return has_error;
+      strtoll(argv[i + 1], &end, 10);
+      if (*argv[i + 1] == '\0' || *end != '\0') return has_error;
+      i++;
+      continue;
+    }
+    switch (argv[i][1]) {
+      case '-':
+        if (argv[i][2] != '\0') return has_error;
+        *first = i + 1;
+        return args;
+      case '\0':
+        return args;  /* '-' is the script */
+      case 'i':
+        if (argv[i][2] != '\0') return has_error;
+        args |= has_i | has_v;
+        break;
+      case 'v':
+        if (argv[i][2] != '\0') return has_error;
+        args |= has_v;
+        break;
+      case 'e':
+        args |= has_e;  /* FALLTHROUGH */
+      case 'l':
+        if (argv[i][2] == '\0') {
+          i++;
+          if (argv[i] == NULL || argv[i][0] == '-') return has_error;
+        }
+        break;
+      default:
+        return has_error;
+    }
+  }
+  *first = i;
+  return args;
+}
+
+
+/* Runs -e, -l and --seed in order; returns 0 on error. */
+static int runargs (lua_State *L, char **argv, int n) {
+  int i;
+  for (i = 1; i < n; i++) {
+    if (strcmp(argv[i], "--seed") == 0) {
+      orrery_setseed(L, (lua_Integer)strtoll(argv[++i], NULL, 10));
+      continue;
+    }
+    if (argv[i][1] == 'e' || argv[i][1] == 'l') {
+      int e = argv[i][1] == 'e';
+      const char *extra = argv[i] + 2;
+      if (*extra == '\0') extra = argv[++i];
+      if ((e ? dostring(L, extra, "=(command line)")
+             : dolibrary(L, extra)) != LUA_OK)
+        return 0;
+    }
+  }
+  return 1;
+}
+
+
+static void createargtable (lua_State *L, char **argv, int argc, int script) {
+  int i, narg;
+  if (script == argc) script = 0;
+  narg = argc - (script + 1);
+  lua_createtable(L, narg, script + 1);
+  for (i = 0; i < argc; i++) {
+    lua_pushstring(L, argv[i]);
+    lua_rawseti(L, -2, i - script);
+  }
+  lua_setglobal(L, "arg");
+}
+
+
+static void print_version (void) {
+  printf("%s (%s)\n", ORRERY_VERSION, LUA_RELEASE);
+  fflush(stdout);
+}
+
+
+static int pmain (lua_State *L) {
+  int argc = (int)lua_tointeger(L, 1);
+  char **argv = (char **)lua_touserdata(L, 2);
+  int script = argc;
+  int args = collectargs(argv, &script);
+  if (args == has_error) {
+    print_usage(argv[script]);
+    lua_pushinteger(L, 2);
+    return 1;
+  }
+  if (args & has_v) print_version();
+  createargtable(L, argv, argc, script);
+  if (!runargs(L, argv, script)) { lua_pushinteger(L, 1); return 1; }
+  if (script < argc && handle_script(L, argv + script) != LUA_OK) {
+    lua_pushinteger(L, 1);
+    return 1;
+  }
+  if (args & has_i) orr_repl(L);
+  else if (script == argc && !(args & (has_e | has_v))) {
+    if (isatty(0)) { print_version(); orr_repl(L); }
+    else if (dochunk(L, luaL_loadfile(L, NULL)) != LUA_OK) {
+      lua_pushinteger(L, 1);
+      return 1;
+    }
+  }
+  lua_pushinteger(L, 0);
+  return 1;
+}
+
+
+int main (int argc, char **argv) {
+  int status, code;
+  lua_State *L = orrery_new(NULL);
+  if (argv[0] && argv[0][0]) orr_progname = argv[0];
+  if (L == NULL) {
+    fprintf(stderr, "%s: cannot create state: not enough memory\n", orr_progname);
+    return 1;
+  }
+  lua_pushcfunction(L, pmain);
+  lua_pushinteger(L, argc);
+  lua_pushlightuserdata(L, argv);
+  status = lua_pcall(L, 2, 1, 0);
+  code = status == LUA_OK ? (int)lua_tointeger(L, -1) : 1;
+  orr_report(L, status);
+  orrery_close(L);
+  return code;
+}

@@ -1,0 +1,68 @@
+/*
+** Auxiliary functions shared by the bindings of every module:
+** argument tables, work buffers, documentation, the sandbox and interrupts.
+** In the spirit of lauxlib: small, no numerics.
+*/
+#ifndef oaux_h
+#define oaux_h
+
+#include <stddef.h>
+#include "lua.h"
+#include "lauxlib.h"
+#include "ointr.h"
+
+/* Registry keys */
+#define ORR_DOCS     "orrery.docs"     /* function or "mod.name" -> doc string */
+#define ORR_SANDBOX  "orrery.sandbox"  /* nil, or the allowed directory ("" = none) */
+#define ORR_SEED     "orrery.seed"     /* integer seed for rng.default */
+
+/* Documentation: {name, text}, terminated by {NULL, NULL}. */
+typedef struct orr_doc { const char *name; const char *text; } orr_doc;
+
+/*
+** Creates the module table from 'funcs' (like luaL_newlib) and records the
+** documentation of each function under "modname.name" and under the function.
+*/
+void orr_newlib (lua_State *L, const char *modname, const luaL_Reg *funcs,
+                 const orr_doc *docs);
+/* Pushes the documentation table (registry ORR_DOCS, weak keys). */
+void orr_pushdocs (lua_State *L);
+/* Records docs for the functions in the table at 'idx' under "prefix" + name
+   ("mat:" for methods, "regress." for module functions). */
+void orr_setdocs (lua_State *L, int idx, const char *prefix, const orr_doc *docs);
+
+/*
+** Argument tables. 'allowed' is NULL-terminated. An unknown key, or a key of
+** the wrong type, raises "fn: unknown option 'key'".
+*/
+void orr_checkopts (lua_State *L, int idx, const char *fn,
+                    const char *const allowed[]);
+lua_Number orr_optnumber (lua_State *L, int idx, const char *key,
+                          lua_Number def, const char *fn);
+lua_Integer orr_optinteger (lua_State *L, int idx, const char *key,
+                            lua_Integer def, const char *fn);
+int orr_optboolean (lua_State *L, int idx, const char *key, int def,
+                    const char *fn);
+int orr_optoption (lua_State *L, int idx, const char *key, const char *def,
+                   const char *const list[], const char *fn);
+
+/*
+** A work buffer of n doubles (or bytes) owned by a userdata pushed on the
+** stack, so that an error raised later frees it with the GC: no leaks.
+*/
+double *orr_work (lua_State *L, size_t n);
+void *orr_workbytes (lua_State *L, size_t nbytes);
+
+/* Raises "fn: interrupted" when the interrupt flag is up (clears it). */
+void orr_checkinterrupt (lua_State *L, const char *fn);
+
+/*
+** Sandbox: returns 'path' if the state may touch it, or raises
+** "fn: file access is disabled in this sandbox".
+*/
+const char *orr_checkpath (lua_State *L, const char *path, const char *fn);
+
+/* Raises "fn: message" (printf-style) with no position prefix. */
+int orr_error (lua_State *L, const char *fn, const char *fmt, ...);
+
+#endif

@@ -1,0 +1,51 @@
+/*
+** Orrery: statistical modelling for Lua 5.4 -- the embedding interface.
+**
+** A host that already has a lua_State calls orrery_openlibs(L); a host that
+** wants a ready state, optionally with limits, calls orrery_new(&cfg) and
+** later orrery_close(L).
+*/
+#ifndef orrery_h
+#define orrery_h
+
+#include <stddef.h>
+#include "lua.h"
+
+#define ORRERY_VERSION  "Orrery 0.1"
+
+typedef struct orrery_config {
+  size_t memory_limit;          /* bytes Lua may hold (0: no cap); an allocation
+                                   over it raises "not enough memory" */
+  unsigned long long instruction_limit;  /* VM instructions (0: no budget) */
+  int sandbox;                  /* nonzero: no io, os.execute/remove/rename/exit/
+                                   getenv, no C libraries, no binary chunks, no
+                                   loadfile/dofile/debug, and module file
+                                   functions refuse every path ... */
+  const char *allowed_dir;      /* ... except those inside this directory */
+} orrery_config;
+
+/*
+** Registers every Orrery module in L: require "orrery.<name>" works, and the
+** module names (mat, rng, stats, ...) become globals loaded on first use.
+** The standard Lua libraries must already be open. Returns 0.
+*/
+int orrery_openlibs (lua_State *L);
+
+/* A new state with the standard libraries and Orrery, under cfg's limits
+   (cfg may be NULL). Returns NULL if memory runs out. */
+lua_State *orrery_new (const orrery_config *cfg);
+
+/* Closes a state made by orrery_new. */
+void orrery_close (lua_State *L);
+
+/* Seeds rng.default (before or after the rng module is loaded). */
+void orrery_setseed (lua_State *L, lua_Integer seed);
+
+/* Asks running computations to stop (safe from a signal handler):
+   C kernels poll it, and the host may also set a Lua hook. */
+void orrery_interrupt (void);
+
+/* The Lua C module entry point, for stock interpreters: require "orrery". */
+int luaopen_orrery (lua_State *L);
+
+#endif

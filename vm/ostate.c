@@ -1,0 +1,349 @@
+/*
+** State creation: module preloading, lazy globals, the sandbox and limits.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lua.h"
+#include "lauxlib.h"
+#include "lualib.h"
+
+#include "orrery.h"
+#include "oaux.h"
+#include "omodules.h"
+
+
+/* The modules that are globals in the program and after orrery_openlibs. */
+static const char *const global_modules[] = {
+  "mat", "rng", "stats", "data", "regress", "surv", "sem", "pref", "bayes",
+  "optim", "experiment", "plot", NULL
+};
+
+
+static const orr_module *findmodule (const char *name) {
+  const orr_module *m;
+  for (m = orr_modules; m->name; m++)
+    if (strcmp(m->name, name) == 0) return m;
+  return NULL;
+}
+
+
+/*
+** Runs the Lua part of module 'm' with the module table on the top of the
+** stack as its argument; a non-nil result replaces the table. A file named
+** orrery/<name>.lua found on package.path overrides the built-in copy, so the
+** friendly layer can be developed without rebuilding.
+*/
+static void runlua (lua_State *L, const orr_module *m) {
+  int status = LUA_ERRFILE;
+  lua_getglobal(L, "package");
+  if (lua_istable(L, -1) && lua_getfield(L, -1, "path") == LUA_TSTRING) {
+    const char *path = lua_tostring(L, -1);
+    char name[64];
+    snprintf(name, sizeof name, "orrery.%s", m->name);
+    lua_pop(L, 2);
+    lua_getglobal(L, "package");
+    lua_getfield(L, -1, "searchpath");
+    lua_remove(L, -2);
+    if (lua_isfunction(L, -1)) {
+      lua_pushstring(L, name);
+      lua_pushstring(L, path);
+      lua_call(L, 2, 1);
+      if (lua_isstring(L, -1))
+        status = luaL_loadfilex(L, lua_tostring(L, -1), "t");
+      else
+        lua_pop(L, 1);
+      if (status == LUA_OK) lua_remove(L, -2);  /* the file name */
+    }
+    else lua_pop(L, 1);
+  }
+  else lua_pop(L, lua_istable(L, -1) ? 2 : 1);
+  if (status == LUA_ERRFILE) {  /* no override: the built-in copy */
+    char chunk[80];
+    snprintf(chunk, sizeof chunk, "=[orrery.%s]", m->name);
+    status = luaL_loadbufferx(L, m->src, m->srclen, chunk, "t");
+  }
+  if (status != LUA_OK) lua_error(L);
+  lua_pushvalue(L, -2);           /* the module table */
+  lua_call(L, 1, 1);
+  if (lua_isnil(L, -1)) lua_pop(L, 1);
+  else lua_remove(L, -2);
+}
+
+
+/* package.preload loader: upvalue 1 is the orr_module. */
+static int loadmodule (lua_State *L) {
+  const orr_module *m = (const orr_module *)lua_touserdata(L, lua_upvalueindex(1));
+  if (m->open) {
+    lua_pushcfunction(L, m->open);
+    lua_call(L, 0, 1);
+  }
+  else lua_newtable(L);
+  if (m->src) runlua(L, m);
+  return 1;
+}
+
+
+static void preload (lua_State *L) {
+  const orr_module *m;
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
+  for (m = orr_modules; m->name; m++) {
+    lua_pushfstring(L, "orrery.%s", m->name);
+    lua_pushlightuserdata(L, (void *)m);
+    lua_pushcclosure(L, loadmodule, 1);
+    lua_rawset(L, -3);
+  }
+  lua_pop(L, 1);
+}
+
+
+static int requiremodule (lua_State *L, const char *name) {
+  lua_getglobal(L, "require");
+  lua_pushfstring(L, "orrery.%s", name);
+  lua_call(L, 1, 1);
+  return 1;
+}
+
+
+/*
+** __index of _G: a module name loads the module and stores it as a global,
+** so that start-up pays only for what a script uses. 'help' comes from the
+** help module.
+*/
+static int lazyglobal (lua_State *L) {
+  const char *key = lua_tostring(L, 2);
+  int i;
+  if (lua_type(L, 2) != LUA_TSTRING) return 0;
+  for (i = 0; global_modules[i]; i++)
+    if (strcmp(global_modules[i], key) == 0 && findmodule(key)) {
+      requiremodule(L, key);
+      lua_pushvalue(L, 2);
+      lua_pushvalue(L, -2);
+      lua_rawset(L, 1);
+      return 1;
+    }
+  if (strcmp(key, "help") == 0 && findmodule("help")) {
+    requiremodule(L, "help");
+    lua_getfield(L, -1, "help");
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, -2);
+    lua_rawset(L, 1);
+    return 1;
+  }
+  return 0;
+}
+
+
+static int globalnames (lua_State *L) {
+  int i, n = 0;
+  lua_newtable(L);
+  for (i = 0; global_modules[i]; i++)
+    if (findmodule(global_modules[i])) {
+      lua_pushstring(L, global_modules[i]);
+      lua_rawseti(L, -2, ++n);
+    }
+  lua_pushliteral(L, "help");
+  lua_rawseti(L, -2, ++n);
+  return 1;
+}
+
+
+int orrery_openlibs (lua_State *L) {
+  preload(L);
+  lua_pushglobaltable(L);
+  if (lua_getmetatable(L, -1)) {
+    /* the host has its own _G metatable: load the modules now instead */
+    int i;
+    lua_pop(L, 1);
+    for (i = 0; global_modules[i]; i++)
+      if (findmodule(global_modules[i])) {
+        requiremodule(L, global_modules[i]);
+        lua_setfield(L, -2, global_modules[i]);
+      }
+  }
+  else {
+    lua_createtable(L, 0, 2);
+    lua_pushcfunction(L, lazyglobal);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, globalnames);
+    lua_setfield(L, -2, "__orrery_globals");  /* read by the REPL's completion */
+    lua_setmetatable(L, -2);
+  }
+  lua_pop(L, 1);
+  return 0;
+}
+
+
+void orrery_setseed (lua_State *L, lua_Integer seed) {
+  lua_pushinteger(L, seed);
+  lua_setfield(L, LUA_REGISTRYINDEX, ORR_SEED);
+  /* an rng module already loaded reseeds its default stream */
+  lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+  if (lua_getfield(L, -1, "orrery.rng") == LUA_TTABLE &&
+      lua_getfield(L, -1, "_reseed") == LUA_TFUNCTION) {
+    lua_pushinteger(L, seed);
+    lua_call(L, 1, 0);
+    lua_pop(L, 2);
+  }
+  else lua_pop(L, 3);
+}
+
+
+void orrery_interrupt (void) {
+  orr_interrupted = 1;
+}
+
+
+/* ---------------------------------------------------------------------- */
+/* orrery_new: limits                                                      */
+/* ---------------------------------------------------------------------- */
+
+typedef struct limits {
+  size_t used, cap;               /* bytes held by Lua; cap 0 = none */
+  unsigned long long budget, spent;  /* instructions */
+} limits;
+
+#define HOOK_EVERY 1000
+
+
+static void *limited_alloc (void *ud, void *ptr, size_t osize, size_t nsize) {
+  limits *lim = (limits *)ud;
+  size_t old = ptr ? osize : 0;
+  void *np;
+  if (nsize == 0) {
+    free(ptr);
+    lim->used -= old;
+    return NULL;
+  }
+  if (lim->cap && nsize > old && lim->used - old + nsize > lim->cap)
+    return NULL;  /* Lua turns this into a "not enough memory" error */
+  np = realloc(ptr, nsize);
+  if (np) lim->used = lim->used - old + nsize;
+  return np;
+}
+
+
+static void budget_hook (lua_State *L, lua_Debug *ar) {
+  limits *lim;
+  (void)ar;
+  lua_getallocf(L, (void **)&lim);
+  lim->spent += HOOK_EVERY;
+  if (lim->spent > lim->budget)
+    luaL_error(L, "instruction budget of %I exceeded", (lua_Integer)lim->budget);
+}
+
+
+/* load() that refuses binary chunks: bytecode can break the VM's invariants */
+static int textload (lua_State *L) {
+  int n = lua_gettop(L) >= 4 ? 4 : 3;  /* an explicit env (even nil) counts */
+  lua_settop(L, n);
+  lua_pushliteral(L, "t");
+  lua_replace(L, 3);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, n, LUA_MULTRET);
+  return lua_gettop(L);
+}
+
+
+static void sandbox (lua_State *L, const char *dir) {
+  static const char *const os_remove[] = {
+    "execute", "remove", "rename", "exit", "getenv", "tmpname", "setlocale", NULL
+  };
+  static const char *const g_remove[] = {
+    "io", "debug", "dofile", "loadfile", NULL
+  };
+  int i;
+  for (i = 0; g_remove[i]; i++) {
+    lua_pushnil(L);
+    lua_setglobal(L, g_remove[i]);
+  }
+  lua_getglobal(L, "os");
+  for (i = 0; os_remove[i]; i++) {
+    lua_pushnil(L);
+    lua_setfield(L, -2, os_remove[i]);
+  }
+  lua_pop(L, 1);
+  lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+  lua_pushnil(L); lua_setfield(L, -2, "io");
+  lua_pushnil(L); lua_setfield(L, -2, "debug");
+  lua_pop(L, 1);
+  /* require keeps only the preload searcher: no files, no C libraries */
+  lua_getglobal(L, "package");
+  lua_pushnil(L); lua_setfield(L, -2, "loadlib");
+  lua_getfield(L, -1, "searchers");
+  for (i = (int)lua_rawlen(L, -1); i >= 2; i--) {
+    lua_pushnil(L);
+    lua_rawseti(L, -2, i);
+  }
+  lua_pop(L, 2);
+  lua_getglobal(L, "load");
+  lua_pushcclosure(L, textload, 1);
+  lua_setglobal(L, "load");
+  lua_pushstring(L, dir ? dir : "");
+  lua_setfield(L, LUA_REGISTRYINDEX, ORR_SANDBOX);
+}
+
+
+static int panic (lua_State *L) {
+  const char *msg = lua_tostring(L, -1);
+  fprintf(stderr, "orrery: unprotected error: %s\n", msg ? msg : "?");
+  return 0;
+}
+
+
+lua_State *orrery_new (const orrery_config *cfg) {
+  limits *lim = (limits *)calloc(1, sizeof *lim);
+  lua_State *L;
+  if (lim == NULL) return NULL;
+  if (cfg) {
+    lim->cap = cfg->memory_limit;
+    lim->budget = cfg->instruction_limit;
+  }
+  L = lua_newstate(limited_alloc, lim);
+  if (L == NULL) { free(lim); return NULL; }
+  lua_atpanic(L, panic);
+  luaL_openlibs(L);
+  orrery_openlibs(L);
+  if (cfg && cfg->sandbox) sandbox(L, cfg->allowed_dir);
+  if (lim->budget) lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
+  return L;
+}
+
+
+void orrery_close (lua_State *L) {
+  void *ud;
+  lua_Alloc f = lua_getallocf(L, &ud);
+  lua_close(L);
+  if (f == limited_alloc) free(ud);
+}
+
+
+/* ---------------------------------------------------------------------- */
+/* stock Lua: require "orrery"                                             */
+/* ---------------------------------------------------------------------- */
+
+/* __index of the table require "orrery" returns: modules on first use */
+static int lazyfield (lua_State *L) {
+  const char *key = lua_tostring(L, 2);
+  if (lua_type(L, 2) != LUA_TSTRING || findmodule(key) == NULL) return 0;
+  requiremodule(L, key);
+  lua_pushvalue(L, 2);
+  lua_pushvalue(L, -2);
+  lua_rawset(L, 1);
+  return 1;
+}
+
+
+int luaopen_orrery (lua_State *L) {
+  preload(L);
+  lua_newtable(L);
+  lua_pushliteral(L, ORRERY_VERSION);
+  lua_setfield(L, -2, "version");
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, lazyfield);
+  lua_setfield(L, -2, "__index");
+  lua_setmetatable(L, -2);
+  return 1;
+}
