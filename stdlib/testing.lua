@@ -120,4 +120,34 @@ function M.ref(path)
   return t
 end
 
+--- Reads a plain numeric CSV (header line, no quoting; NA -> NaN) from
+-- tests/ref/ into {names = {...}, <name> = column mat, ...}: reference data
+-- for tests, independent of data.read_csv so that tests of models do not
+-- rest on the parser they might share a bug with.
+function M.csv(path)
+  local f = assert(io.open(M.refdir .. path, "r"))
+  local header = f:read("l"):gsub("\r$", "")
+  local names, cols = {}, {}
+  for name in (header .. ","):gmatch('"?([^,"]*)"?,') do
+    names[#names + 1] = name; cols[#cols + 1] = {}
+  end
+  for line in f:lines() do
+    line = line:gsub("\r$", "")
+    if line ~= "" then
+      local j = 0
+      for tok in (line .. ","):gmatch("([^,]*),") do
+        j = j + 1
+        local v = tonumber(tok)
+        if v == nil then v = (tok == "Inf" and math.huge) or (tok == "-Inf" and -math.huge) or 0 / 0 end
+        cols[j][#cols[j] + 1] = v
+      end
+      assert(j == #names, path .. ": ragged line")
+    end
+  end
+  f:close()
+  local t = { names = names }
+  for j, name in ipairs(names) do t[name] = mat.vec(cols[j]) end
+  return t
+end
+
 return M
