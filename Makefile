@@ -34,7 +34,7 @@ PROG_LIBS = -Wl,-E -Wl,-Bstatic -llua5.4 -lgsl -llapacke -L$(BLAS_DIR) -lopenbla
   -Wl,-Bdynamic -lreadline -lgfortran -lpthread -lm -ldl
 endif
 
-MODDIRS  := $(sort $(wildcard modules/*))
+MODDIRS  := $(sort $(patsubst %/.,%,$(wildcard modules/*/.)))
 BINDINGS := $(foreach d,$(MODDIRS),$(wildcard $(d)/l$(notdir $(d)).c)) vm/lhelp.c
 MOD_SRC  := $(sort $(wildcard modules/*/*.c))
 LIB_SRC  := vm/oaux.c vm/ostate.c vm/lhelp.c $(MOD_SRC)

@@ -197,7 +197,8 @@ void orr_repl (lua_State *L) {
   rl_catch_signals = 0;
   if (home && strlen(home) + sizeof(HISTORY_FILE) + 2 < sizeof history_path) {
     snprintf(history_path, sizeof history_path, "%s/%s", home, HISTORY_FILE);
-    read_history(history_path);
+    if (read_history(history_path) != 0)
+      write_history(history_path);  /* append_history needs the file to exist */
   }
   for (;;) {
     if (sigsetjmp(prompt_jmp, 1)) {  /* Ctrl-C while typing */
