@@ -126,7 +126,7 @@ fuzz:
 install: all
 	install -d $(PREFIX)/bin $(PREFIX)/lib/pkgconfig $(PREFIX)/include \
 	  $(PREFIX)/lib/lua/5.4 $(PREFIX)/share/orrery/scripts $(PREFIX)/share/man/man1
-	install -m 755 orrery $(PREFIX)/bin/orrery
+	install -m 755 $(ORRERY) $(PREFIX)/bin/orrery
 	install -m 644 $(B)/liborrery.a $(PREFIX)/lib/liborrery.a
 	install -m 755 $(B)/liborrery.so $(PREFIX)/lib/liborrery.so.0
 	ln -sf liborrery.so.0 $(PREFIX)/lib/liborrery.so
