@@ -81,7 +81,7 @@ $(B)/orrery.pc: orrery.pc.in
 
 # ---------------------------------------------------------------- packages
 DEBS = gcc make pkg-config liblua5.4-dev lua5.4 libgsl-dev liblapacke-dev \
-  libopenblas-dev libreadline-dev
+  libopenblas-dev libreadline-dev python3
 deps:
 	@missing=""; for p in $(DEBS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
