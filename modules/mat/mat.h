@@ -1,19 +1,152 @@
 /*
 ** Matrix kernels: plain C on column-major arrays, no Lua.
-** Return 0 on success, or a positive LAPACK info / negative argument code.
+** Work arrays come from the caller (no allocation, no file-level state), so
+** every kernel is thread-safe and a binding can own the memory.
+** Status codes: MAT_OK, a positive MAT_* code below, or a negative LAPACK
+** argument number (a bug in the caller).
 */
 #ifndef mat_h
 #define mat_h
 
 #include <stddef.h>
 
+enum {
+  MAT_OK = 0,
+  MAT_SINGULAR = 1,     /* exactly or computationally singular (rcond < eps) */
+  MAT_NOTPD = 2,        /* Cholesky failed: not positive definite */
+  MAT_NOCONV = 3,       /* an iterative LAPACK routine did not converge */
+  MAT_INTERRUPTED = 4   /* ORR_INTERRUPTED() was seen */
+};
+
+/* ------------------------------------------------------------ mat.c */
+
 /* C = A B, A is m x k, B is k x n, C is m x n (dgemm) */
 void mat_mul (const double *A, const double *B, double *C,
               size_t m, size_t k, size_t n);
+/* C = A'A (p x p, both triangles) for an n x p A (dsyrk) */
+void mat_crossprod (const double *A, size_t n, size_t p, double *C);
+/* C = AA' (n x n, both triangles) for an n x p A (dsyrk) */
+void mat_tcrossprod (const double *A, size_t n, size_t p, double *C);
+/* C = A'B (p x q) for an n x p A and an n x q B (dgemm) */
+void mat_crossprod2 (const double *A, const double *B, double *C,
+                     size_t n, size_t p, size_t q);
+/* Copies the upper triangle of the n x n C into its lower triangle. */
+void mat_symfill (double *C, size_t n);
+/* B (c x r) = A' for an r x c A, in cache-sized tiles. */
+void mat_transpose (const double *A, size_t r, size_t c, double *B);
+
+/* Element-wise functions for A:apply(name). */
+typedef enum {
+  MAT_F_LOG, MAT_F_LOG2, MAT_F_LOG10, MAT_F_LOG1P, MAT_F_EXP, MAT_F_EXPM1,
+  MAT_F_SQRT, MAT_F_CBRT, MAT_F_SQUARE, MAT_F_ABS, MAT_F_SIGN, MAT_F_RECIP,
+  MAT_F_LOGISTIC, MAT_F_LOGIT, MAT_F_SOFTPLUS, MAT_F_SIN, MAT_F_COS,
+  MAT_F_TAN, MAT_F_ASIN, MAT_F_ACOS, MAT_F_ATAN, MAT_F_SINH, MAT_F_COSH,
+  MAT_F_TANH, MAT_F_ASINH, MAT_F_ACOSH, MAT_F_ATANH, MAT_F_FLOOR,
+  MAT_F_CEIL, MAT_F_ROUND, MAT_F_TRUNC, MAT_F_LGAMMA, MAT_F_GAMMA,
+  MAT_F_ERF, MAT_F_ERFC, MAT_F_PNORM, MAT_F_N
+} mat_func;
+/* The names, indexed by mat_func, NULL-terminated. */
+extern const char *const mat_func_names[];
+/* Index of 'name' in mat_func_names, or -1. */
+int mat_func_lookup (const char *name);
+/* y[i] = f(x[i]); x and y may be the same array. */
+void mat_apply (mat_func f, const double *x, double *y, size_t n);
+
+/* Compensated (Neumaier) sum of n values. */
+double mat_sum (const double *x, size_t n);
+/* out[j] = sum of column j of the r x c A (compensated). */
+void mat_colsums (const double *A, size_t r, size_t c, double *out);
+/* out[i] = sum of row i of the r x c A; comp has r doubles of work. */
+void mat_rowsums (const double *A, size_t r, size_t c, double *out,
+                  double *comp);
+/*
+** Index of the smallest (sign < 0) or largest (sign > 0) of n >= 1 values;
+** the first NaN wins, as NaN propagates through R's min and max.
+*/
+size_t mat_argext (const double *x, size_t n, int sign);
+
+/* ------------------------------------------------------------ decomp.c */
+
+/* 1 if the n x n A is symmetric: |a_ij - a_ji| <= tol * max|a|; else 0. */
+int mat_issym (const double *A, size_t n, double tol);
+/* The 1-norm (largest absolute column sum) of the r x c A. */
+double mat_norm1 (const double *A, size_t r, size_t c);
+
+/*
+** Solves A X = B for an n x n A. B (n x nrhs) is overwritten by X. W gets
+** n*n doubles (the factors), ipiv n ints, work 4n doubles, iwork n ints.
+** A Cholesky solve (dpotrf) is tried first when A is exactly symmetric with a
+** positive diagonal, LU (dgetrf) otherwise or when Cholesky fails. *rcond is
+** the reciprocal condition number (1-norm); MAT_SINGULAR when it is below
+** machine epsilon, as R's solve(). *chol tells which path was taken.
+*/
+int mat_solve (const double *A, size_t n, double *B, size_t nrhs, double *W,
+               int *ipiv, double *work, int *iwork, double *rcond, int *chol);
+/* Workspace (doubles) that mat_inv needs besides its arguments. */
+size_t mat_inv_lwork (size_t n);
+/*
+** Ainv = A^-1 for an n x n A: Cholesky (dpotri, exactly symmetric result)
+** when A is symmetric positive definite, LU (dgetri) otherwise. ipiv n ints,
+** work lwork >= max(4n, mat_inv_lwork(n)) doubles, iwork n ints.
+*/
+int mat_inv (const double *A, size_t n, double *Ainv, int *ipiv,
+             double *work, size_t lwork, int *iwork, double *rcond);
+/*
+** Upper Cholesky factor in place: A = R'R, the strict lower triangle is
+** zeroed. MAT_NOTPD with *minor = the order of the failing leading minor.
+*/
+int mat_chol (double *A, size_t n, size_t *minor);
 /*
 ** log|det A| and its sign for an n x n A; A is overwritten by its LU factors,
 ** ipiv has n ints. Returns LAPACK's info (>0: exactly singular, det = 0).
 */
 int mat_logdet_lu (double *A, size_t n, int *ipiv, double *logabs, int *sign);
+
+/* Workspace (doubles) for mat_qr. */
+size_t mat_qr_lwork (size_t n, size_t p);
+/*
+** Householder QR with R's limited column pivoting (the rule of LINPACK's
+** dqrdc2, R's default qr): a column whose part orthogonal to the columns
+** kept before it has norm below tol times its own norm is moved to the end,
+** keeping the order of the others. Blocked: dgeqrf runs over the columns not
+** yet decided; a pass that meets a negligible column restarts after it.
+**   X (n x p) is not changed; W (n x p) gets the compact factors of X[, pivot]
+**   as dgeqrf stores them, tau min(n,p) doubles, pivot p ints (1-based),
+**   *rank the number of columns kept (<= min(n,p)), S n*p doubles and
+**   norms p doubles of scratch, work lwork doubles (mat_qr_lwork).
+*/
+int mat_qr (const double *X, size_t n, size_t p, double tol, double *W,
+            double *tau, int *pivot, size_t *rank, double *S, double *norms,
+            double *work, size_t lwork);
+/* Q (n x min(n,p), orthonormal columns) from mat_qr's W and tau (dorgqr). */
+int mat_qr_q (const double *W, size_t n, size_t p, const double *tau,
+              double *Q, double *work, size_t lwork);
+
+/* Workspace for mat_svd: *lwork doubles, *liwork ints. */
+int mat_svd_lwork (size_t n, size_t p, size_t *lwork, size_t *liwork);
+/*
+** Thin SVD A = U diag(d) VT (dgesdd), k = min(n,p): A (n x p) is destroyed,
+** d k values descending, U n x k, VT k x p. MAT_NOCONV if dgesdd fails.
+*/
+int mat_svd (double *A, size_t n, size_t p, double *d, double *U, double *VT,
+             double *work, size_t lwork, int *iwork);
+/*
+** Moore-Penrose inverse P (p x n) from mat_svd's U, d, VT of an n x p A:
+** singular values d_i <= tol * d_1 count as zero (MASS::ginv's rule).
+** VT is overwritten (its rows are scaled). *rank gets the count kept.
+*/
+void mat_pinv_svd (size_t n, size_t p, const double *U, const double *d,
+                   double *VT, double tol, double *P, size_t *rank);
+
+/* Workspace for mat_eigsym: *lwork doubles, *liwork ints. */
+int mat_eigsym_lwork (size_t n, size_t *lwork, size_t *liwork);
+/*
+** Eigen-decomposition of a symmetric n x n A (dsyevr, lower triangle; A is
+** destroyed): values descending, vectors (n x n) the matching columns.
+** isuppz 2n ints. MAT_NOCONV if dsyevr fails.
+*/
+int mat_eigsym (double *A, size_t n, double *values, double *vectors,
+                double *work, size_t lwork, int *iwork, size_t liwork,
+                int *isuppz);
 
 #endif
