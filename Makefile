@@ -40,7 +40,6 @@ MOD_SRC  := $(sort $(wildcard modules/*/*.c))
 LIB_SRC  := vm/oaux.c vm/ostate.c vm/lhelp.c $(MOD_SRC)
 PROG_SRC := vm/main.c vm/repl.c
 STDLIB   := $(sort $(wildcard stdlib/*.lua))
-HEADERS  := $(wildcard vm/*.h modules/*/*.h)
 
 LIB_OBJ  := $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRC)) $(B)/obj/gen/modules.o
 PROG_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(PROG_SRC))
@@ -50,9 +49,12 @@ ORRERY   := $(if $(filter build,$(B)),./orrery,$(B)/orrery)
 .PHONY: all deps run test check bench fuzz install clean
 all: $(ORRERY) $(B)/liborrery.a $(B)/liborrery.so $(B)/orrery.so $(B)/orrery.pc
 
-$(B)/obj/%.o: %.c $(HEADERS)
+# -MMD: each object depends on the headers it includes, not on every header
+$(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -c $< -o $@
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+-include $(patsubst %.o,%.d,$(LIB_OBJ) $(PROG_OBJ))
 
 $(B)/gen/modules.c: tools/genmodules.sh $(BINDINGS) $(STDLIB)
 	@mkdir -p $(dir $@)
