@@ -1,4 +1,6 @@
--- surv: survival analysis, the friendly layer over modules/surv (lsurv.c).
+-- surv: survival analysis, the friendly layer over modules/surv (lsurv.c):
+-- Kaplan-Meier, Nelson-Aalen, log-rank and Cox models (option tables,
+-- groups, formulas, printing).
 --
 -- Shared with other modules (orrery.survreg, the parametric half, merges its
 -- functions into this table at the end of this file):
@@ -11,9 +13,448 @@
 --     the caller drops and counts it, or raises for na = "fail").
 local M = ...
 
+local help_ok, help = pcall(require, "orrery.help")
+local function doc(f, name, text)
+  if help_ok then help.doc(f, name, text) end
+  return f
+end
+
+local function fail(fn, fmt, ...)
+  error(fn .. ": " .. string.format(fmt, ...), 0)
+end
+
 function M._status(status, fn)
   return M._status_c(status, fn or "surv")
 end
+
+local function is_mat(v)
+  local mt = getmetatable(v)
+  return mt ~= nil and mt.__name == "mat"
+end
+
+local function is_factor(v)
+  return type(v) == "table" and type(v.levels) == "table" and v.codes ~= nil
+end
+
+-- Rejects unknown fields of an option table; returns the table (or {}).
+local function checkopts(fn, opts, allowed)
+  if opts == nil then return {} end
+  if type(opts) ~= "table" or is_mat(opts) then fail(fn, "options must be a table") end
+  for k in pairs(opts) do
+    if type(k) ~= "string" then fail(fn, "expected named options") end
+    if not allowed[k] then fail(fn, "unknown option '%s'", k) end
+  end
+  return opts
+end
+
+local function set(...)
+  local t = {}
+  for _, k in ipairs{...} do t[k] = true end
+  return t
+end
+
+local function na_mode(fn, na)
+  if na == nil or na == "omit" then return "omit" end
+  if na == "fail" then return "fail" end
+  fail(fn, "na must be \"omit\" or \"fail\", got %s", tostring(na))
+end
+
+local function check_dropped(fn, na, dropped)
+  if na == "fail" and dropped > 0 then
+    fail(fn, "%d row%s with missing values (na = \"fail\")", dropped, dropped == 1 and "" or "s")
+  end
+end
+
+-- The length of a vector-like argument (mat, factor, Lua array).
+local function vlen(v)
+  if is_mat(v) then return #v end
+  if is_factor(v) then return #v.codes end
+  if type(v) == "table" then return #v end
+  return nil
+end
+
+-- Codes a grouping variable: returns codes (n x 1 mat, 0-based, NaN =
+-- missing), levels (array of the level values) and labels (strings).
+-- Numbers: levels in numeric order; strings and factors: C byte order.
+local function group_codes(fn, what, g, n)
+  if g == nil then fail(fn, "'%s' is missing", what) end
+  local len = vlen(g)
+  if len == nil then fail(fn, "'%s' must be a vector, a factor or an array, got %s", what, type(g)) end
+  if len ~= n then fail(fn, "'%s' has %d elements but 'time' has %d", what, len, n) end
+  local codes = mat.new(n, 1, 0 / 0)
+  if is_factor(g) then
+    local levels, used = {}, {}
+    for i = 1, n do
+      local c = g.codes[i]
+      if c == c then used[c] = true end
+    end
+    local map, k = {}, 0
+    for j = 1, #g.levels do
+      if used[j] then k = k + 1; map[j] = k - 1; levels[k] = g.levels[j] end
+    end
+    for i = 1, n do
+      local c = g.codes[i]
+      if c == c then codes:set(i, 1, map[c]) end
+    end
+    return codes, levels
+  end
+  local vals, seen, kind = {}, {}, nil
+  for i = 1, n do
+    local v = g[i]
+    local tv = type(v)
+    if tv == "boolean" then v = tostring(v); tv = "string" end
+    if v ~= nil and v == v then
+      kind = kind or tv
+      if tv ~= kind or (tv ~= "number" and tv ~= "string") then
+        fail(fn, "'%s' element %d is %s, expected a %s", what, i, tv, kind)
+      end
+      if not seen[v] then seen[v] = true; vals[#vals + 1] = v end
+    end
+  end
+  table.sort(vals)
+  local map = {}
+  for j, v in ipairs(vals) do map[v] = j - 1 end
+  for i = 1, n do
+    local v = g[i]
+    if type(v) == "boolean" then v = tostring(v) end
+    if v ~= nil and v == v then codes:set(i, 1, map[v]) end
+  end
+  return codes, vals
+end
+
+local function label(v)
+  if type(v) == "number" and v == math.floor(v) and math.abs(v) < 2^53 then
+    return string.format("%d", v)
+  end
+  return tostring(v)
+end
+
+-- Significant-digit formatting as R's print (digits = 4 by default in survfit).
+local function fmt(v, digits)
+  if v == nil then return "NA" end
+  if v ~= v then return "NA" end
+  if v == math.huge then return "Inf" end
+  if v == -math.huge then return "-Inf" end
+  return string.format("%." .. (digits or 4) .. "g", v)
+end
+
+-- Right-aligned table: header array and rows (arrays of strings), with row names.
+local function layout(header, rownames, rows)
+  local w0 = 0
+  for _, r in ipairs(rownames) do w0 = math.max(w0, #r) end
+  local w = {}
+  for j, h in ipairs(header) do
+    w[j] = #h
+    for _, r in ipairs(rows) do w[j] = math.max(w[j], #r[j]) end
+  end
+  local out = { string.rep(" ", w0) }
+  for j, h in ipairs(header) do out[#out + 1] = " " .. string.rep(" ", w[j] - #h) .. h end
+  local lines = { table.concat(out) }
+  for i, r in ipairs(rows) do
+    out = { rownames[i] .. string.rep(" ", w0 - #rownames[i]) }
+    for j, v in ipairs(r) do out[#out + 1] = " " .. string.rep(" ", w[j] - #v) .. v end
+    lines[#lines + 1] = table.concat(out)
+  end
+  return table.concat(lines, "\n")
+end
+
+-- ------------------------------------------------------------------ formulas
+
+-- Parses "Surv(time, status) ~ rhs" (or Surv(start, stop, status)):
+-- returns the column names and the right-hand side terms (strings).
+local function parse_surv_formula(fn, f)
+  if type(f) ~= "string" then fail(fn, "formula must be a string") end
+  local lhs, rhs = f:match("^%s*(.-)%s*~%s*(.-)%s*$")
+  if not lhs then fail(fn, "formula '%s' has no '~'", f) end
+  local inner = lhs:match("^Surv%s*%((.*)%)$")
+  if not inner then fail(fn, "the left side of '%s' must be Surv(time, status)", f) end
+  local args = {}
+  for a in (inner .. ","):gmatch("%s*([^,]-)%s*,") do args[#args + 1] = a end
+  if #args ~= 2 and #args ~= 3 then fail(fn, "Surv() takes (time, status) or (start, stop, status)") end
+  local terms = {}
+  for t in (rhs .. "+"):gmatch("%s*([^+]-)%s*%+") do
+    if t ~= "" and t ~= "1" then terms[#terms + 1] = t end
+  end
+  return args, terms
+end
+
+local function column(fn, df, name)
+  local v = df[name]
+  if v == nil then fail(fn, "no column '%s' in data", name) end
+  return v
+end
+
+-- For km/na/logrank: {formula =, data =, ...} -> time, status, group, strata, opts.
+local function from_formula(fn, spec, allowed)
+  local df = spec.data
+  if df == nil then fail(fn, "formula needs data =") end
+  local args, terms = parse_surv_formula(fn, spec.formula)
+  if #args == 3 then fail(fn, "counting-process Surv(start, stop, status) is for surv.cox") end
+  local opts = {}
+  for k, v in pairs(spec) do
+    if k ~= "formula" and k ~= "data" then
+      if not allowed[k] then fail(fn, "unknown option '%s'", k) end
+      opts[k] = v
+    end
+  end
+  local group, strata
+  for _, t in ipairs(terms) do
+    local s = t:match("^strata%s*%(%s*([%w_%.]+)%s*%)$")
+    if s then
+      if strata then fail(fn, "only one strata() term is supported") end
+      strata = column(fn, df, s)
+    else
+      local name = t:match("^factor%s*%(%s*([%w_%.]+)%s*%)$") or t
+      if not name:match("^[%a_][%w_%.]*$") then fail(fn, "term '%s' must be a column name", t) end
+      if group then fail(fn, "only one grouping variable is supported, got '%s' too", t) end
+      group = column(fn, df, name)
+    end
+  end
+  return column(fn, df, args[1]), column(fn, df, args[2]), group, strata, opts
+end
+
+-- ------------------------------------------------------------ Kaplan-Meier
+
+local KM = {}
+KM.__index = KM
+KM.__name = "surv.km"
+
+local conf_types = { plain = 0, log = 1, ["log-log"] = 2 }
+
+local function zvalue(fn, level)
+  level = level or 0.95
+  if type(level) ~= "number" or not (level > 0 and level < 1) then
+    fail(fn, "level must be a number in (0, 1)")
+  end
+  return M._qnorm(1 - (1 - level) / 2), level
+end
+
+local function km_one(fn, time, status, z, ctype, g, lev)
+  local r = M._km(fn, time, status, z, ctype, g, lev)
+  return r
+end
+
+function KM:median()
+  local q = M._quantile
+  return q(self.time, self.surv, 0.5), q(self.time, self.lower, 0.5), q(self.time, self.upper, 0.5)
+end
+
+function KM:quantile(p)
+  local q = M._quantile
+  return q(self.time, self.surv, p), q(self.time, self.lower, p), q(self.time, self.upper, p)
+end
+
+-- The last row with time <= t (0 when t is before the first time).
+local function row_at(times, t)
+  local lo, hi = 0, #times
+  while lo < hi do
+    local mid = (lo + hi + 1) // 2
+    if times[mid] <= t then lo = mid else hi = mid - 1 end
+  end
+  return lo
+end
+
+function KM:at(t)
+  if type(t) ~= "number" or t ~= t then error("surv.km:at: t must be a number", 0) end
+  local i = row_at(self.time, t)
+  if i == 0 then return { surv = 1, se = 0, lower = 1, upper = 1 } end
+  return { surv = self.surv[i], se = self.se[i], lower = self.lower[i], upper = self.upper[i] }
+end
+
+local function km_row(k)
+  local med, lo, hi = k:median()
+  local ev = 0
+  for i = 1, #k.n_event do ev = ev + k.n_event[i] end
+  return { label(k.n), label(ev), fmt(med), fmt(lo), fmt(hi) }
+end
+
+local function km_header(k)
+  local lv = string.format("%g", k.level * 100)
+  return { "n", "events", "median", "0." .. lv .. "LCL", "0." .. lv .. "UCL" }
+end
+
+function KM.__tostring(k)
+  local head = "Kaplan-Meier estimate"
+  if k.n_dropped > 0 then head = head .. string.format(" (%d observation%s deleted due to missingness)",
+    k.n_dropped, k.n_dropped == 1 and "" or "s") end
+  local h = km_header(k)
+  h[4] = h[4]:gsub("^0%.", "0."); h[5] = h[5]:gsub("^0%.", "0.")
+  return head .. "\n" .. layout(h, { "[1,]" }, { km_row(k) })
+end
+
+local KMG = {}
+KMG.__index = KMG
+KMG.__name = "surv.km_groups"
+
+function KMG.__tostring(g)
+  local head = "Kaplan-Meier estimates by group"
+  if g.n_dropped > 0 then head = head .. string.format(" (%d observation%s deleted due to missingness)",
+    g.n_dropped, g.n_dropped == 1 and "" or "s") end
+  local names, rows = {}, {}
+  for _, lv in ipairs(g.levels) do
+    names[#names + 1] = (g.group_name and g.group_name .. "=" or "") .. label(lv)
+    rows[#rows + 1] = km_row(g[lv])
+  end
+  return head .. "\n" .. layout(km_header(g[g.levels[1]]), names, rows)
+end
+
+local km_allowed = set("group", "conf", "level", "na")
+
+function M.km(time, status, opts)
+  local fn = "surv.km"
+  local group_name
+  if type(time) == "table" and not is_mat(time) and time.formula ~= nil then
+    local spec = time
+    if status ~= nil then fail(fn, "with formula = give the options in the same table") end
+    local g, strata
+    time, status, g, strata, opts = from_formula(fn, spec, km_allowed)
+    if strata then fail(fn, "strata() is for surv.logrank; use a grouping variable") end
+    opts.group = g
+    local _, terms = parse_surv_formula(fn, spec.formula)
+    group_name = terms[1] and (terms[1]:match("^factor%s*%(%s*([%w_%.]+)") or terms[1])
+  end
+  opts = checkopts(fn, opts, km_allowed)
+  local na = na_mode(fn, opts.na)
+  local ctype = conf_types[opts.conf or "log"]
+  if ctype == nil then fail(fn, "conf must be \"log\", \"log-log\" or \"plain\", got %s", tostring(opts.conf)) end
+  local z, level = zvalue(fn, opts.level)
+  local st = M._status(status, fn)
+  local n = vlen(time)
+  if n == nil then fail(fn, "'time' must be a vector or an array of numbers") end
+  local function finish(k)
+    k.conf, k.level = opts.conf or "log", level
+    return setmetatable(k, KM)
+  end
+  if opts.group == nil then
+    local k = M._km(fn, time, st, z, ctype)
+    check_dropped(fn, na, k.n_dropped)
+    return finish(k)
+  end
+  local codes, levels = group_codes(fn, "group", opts.group, n)
+  local out = { levels = levels, group_name = group_name }
+  for j, lv in ipairs(levels) do
+    local k = finish(M._km(fn, time, st, z, ctype, codes, j - 1))
+    out[lv] = k
+    out.n_dropped = k.n_dropped
+  end
+  check_dropped(fn, na, out.n_dropped or 0)
+  return setmetatable(out, KMG)
+end
+doc(M.km, "surv.km", [[surv.km(time, status [, {group=, conf="log"|"log-log"|"plain", level=0.95, na="omit"}])
+  or surv.km{formula = "Surv(time, status) ~ group", data = df, ...}
+Kaplan-Meier estimate, as R's survfit: .time .surv .se (SE of S, Greenwood) .lower .upper
+.n_risk .n_event .n_censor .cumhaz; :median() -> median, lower, upper; :at(t) -> {surv, se, lower, upper}.
+With group: a table of estimates keyed by level, plus .levels.]])
+
+-- ------------------------------------------------------------ Nelson-Aalen
+
+local NA = {}
+NA.__index = NA
+NA.__name = "surv.na"
+
+function NA.__tostring(a)
+  local rows, names = {}, {}
+  local m = #a.time
+  local show = math.min(m, 10)
+  for i = 1, show do
+    names[i] = ""
+    rows[i] = { fmt(a.time[i]), fmt(a.n_risk[i]), fmt(a.n_event[i]), fmt(a.cumhaz[i]), fmt(a.se[i]) }
+  end
+  local s = "Nelson-Aalen cumulative hazard (" .. a.n .. " observations"
+    .. (a.n_dropped > 0 and (", " .. a.n_dropped .. " deleted due to missingness") or "") .. ")\n"
+    .. layout({ "time", "n.risk", "n.event", "cumhaz", "std.err" }, names, rows)
+  if m > show then s = s .. "\n... " .. (m - show) .. " more times" end
+  return s
+end
+
+function M.na(time, status, opts)
+  local fn = "surv.na"
+  local allowed = set("na")
+  if type(time) == "table" and not is_mat(time) and time.formula ~= nil then
+    local g, strata
+    time, status, g, strata, opts = from_formula(fn, time, allowed)
+    if g or strata then fail(fn, "grouping is not supported; use Surv(time, status) ~ 1") end
+  end
+  opts = checkopts(fn, opts, allowed)
+  local na = na_mode(fn, opts.na)
+  local st = M._status(status, fn)
+  local k = M._km(fn, time, st, 1.96, 1)
+  check_dropped(fn, na, k.n_dropped)
+  return setmetatable({ time = k.time, cumhaz = k.cumhaz, se = k.se_cumhaz, n_risk = k.n_risk,
+    n_event = k.n_event, n = k.n, n_dropped = k.n_dropped }, NA)
+end
+doc(M.na, "surv.na", [[surv.na(time, status [, {na=}]) -> Nelson-Aalen cumulative hazard:
+.time .cumhaz .se (sqrt of sum d/n^2, R's std.chaz) .n_risk .n_event]])
+
+-- ------------------------------------------------------------ log-rank
+
+local LR = {}
+LR.__index = LR
+LR.__name = "surv.logrank"
+
+function LR.__tostring(t)
+  local names, rows = {}, {}
+  for j, lv in ipairs(t.levels) do
+    local o, e = t.observed[j], t.expected[j]
+    names[j] = (t.group_name and t.group_name .. "=" or "") .. label(lv)
+    rows[j] = { label(t.n_group[j]), fmt(o), fmt(e), fmt((o - e) ^ 2 / e, 3),
+      fmt((o - e) ^ 2 / t.var:get(j, j), 3) }
+  end
+  local s = layout({ "N", "Observed", "Expected", "(O-E)^2/E", "(O-E)^2/V" }, names, rows)
+  if t.n_dropped > 0 then s = s .. string.format("\n %d observation%s deleted due to missingness",
+    t.n_dropped, t.n_dropped == 1 and "" or "s") end
+  return (t.rho ~= 0 and string.format("G-rho test, rho = %g\n", t.rho) or "Log-rank test\n") .. s ..
+    string.format("\n\n Chisq= %s  on %d degrees of freedom, p= %s", fmt(t.chisq, 3), t.df, fmt(t.p, 2))
+end
+
+local lr_allowed = set("rho", "strata", "na")
+
+function M.logrank(time, status, group, opts)
+  local fn = "surv.logrank"
+  local group_name
+  if type(time) == "table" and not is_mat(time) and time.formula ~= nil then
+    if status ~= nil then fail(fn, "with formula = give the options in the same table") end
+    local spec = time
+    local strata
+    time, status, group, strata, opts = from_formula(fn, spec, lr_allowed)
+    if group == nil then fail(fn, "the formula needs a grouping variable") end
+    opts.strata = opts.strata or strata
+    local _, terms = parse_surv_formula(fn, spec.formula)
+    for _, t in ipairs(terms) do
+      if not t:match("^strata") then group_name = t:match("^factor%s*%(%s*([%w_%.]+)") or t end
+    end
+  end
+  opts = checkopts(fn, opts, lr_allowed)
+  local na = na_mode(fn, opts.na)
+  local rho = opts.rho or 0
+  if type(rho) ~= "number" or rho ~= rho or rho < 0 then fail(fn, "rho must be a number >= 0") end
+  local st = M._status(status, fn)
+  local n = vlen(time)
+  if n == nil then fail(fn, "'time' must be a vector or an array of numbers") end
+  local codes, levels = group_codes(fn, "group", group, n)
+  local scodes, slevels
+  if opts.strata ~= nil then scodes, slevels = group_codes(fn, "strata", opts.strata, n) end
+  local r = M._logrank(fn, time, st, codes, #levels, scodes, slevels and #slevels, rho)
+  check_dropped(fn, na, r.n_dropped)
+  -- group sizes among the rows used
+  local ng = {}
+  for j = 1, #levels do ng[j] = 0 end
+  local tm = is_mat(time) and time or mat.vec(time)
+  for i = 1, n do
+    local c = codes[i]
+    if c == c and tm[i] == tm[i] and st[i] == st[i] and (scodes == nil or scodes[i] == scodes[i]) then
+      ng[c + 1] = ng[c + 1] + 1
+    end
+  end
+  r.levels, r.n_group, r.rho, r.group_name = levels, ng, rho, group_name
+  return setmetatable(r, LR)
+end
+doc(M.logrank, "surv.logrank", [[surv.logrank(time, status, group [, {rho=0, strata=, na=}])
+  or surv.logrank{formula = "Surv(time, status) ~ group + strata(s)", data = df, rho =}
+G-rho test as R's survdiff (rho = 0 log-rank, rho = 1 Peto-Peto; weights S(t-)^rho):
+.chisq .df .p .observed .expected (per group, summed over strata) .var .levels]])
+
+-- ------------------------------------------------------------ the parametric half
 
 local ok, extra = pcall(require, "orrery.survreg")
 if ok then for k, v in pairs(extra) do if M[k] == nil then M[k] = v end end end

@@ -11,8 +11,266 @@
 #include "lua.h"
 #include "lauxlib.h"
 
+#include <gsl/gsl_cdf.h>
+
 #include "oaux.h"
 #include "omat.h"
+#include "surv.h"
+
+
+/* ---------------------------------------------------------------------- */
+/* argument helpers                                                        */
+/* ---------------------------------------------------------------------- */
+
+/* The vector at idx (converted in place), of length n when n != 0. */
+static omat *vecarg (lua_State *L, int idx, const char *fn, const char *what,
+                     size_t n) {
+  size_t len;
+  omat *m = omat_vecarg(L, idx, fn, what, &len);
+  if (n != (size_t)-1 && len != n)
+    orr_error(L, fn, "'%s' has %d elements but 'time' has %d", what,
+              (int)len, (int)n);
+  return m;
+}
+
+/* Optional vector at idx: NULL when nil/none. */
+static omat *optvec (lua_State *L, int idx, const char *fn, const char *what,
+                     size_t n) {
+  if (lua_isnoneornil(L, idx)) return NULL;
+  return vecarg(L, idx, fn, what, n);
+}
+
+/* Inf is always an error in model data (NaN is missing). */
+static void checkinf (lua_State *L, const omat *m, const char *fn,
+                      const char *what) {
+  size_t i, n = m->r * m->c;
+  for (i = 0; i < n; i++)
+    if (isinf(m->x[i]))
+      orr_error(L, fn, "'%s' element %d is infinite", what, (int)i + 1);
+}
+
+/* Integer codes 0..k-1 from a vector of doubles (NaN allowed: missing). */
+static int *codes (lua_State *L, const omat *m, int k, const char *fn,
+                   const char *what) {
+  size_t i, n = m->r * m->c;
+  int *c = (int *)orr_workbytes(L, (n ? n : 1) * sizeof(int));
+  for (i = 0; i < n; i++) {
+    double v = m->x[i];
+    if (isnan(v)) { c[i] = -1; continue; }
+    if (v != floor(v) || v < 0 || v >= k)
+      orr_error(L, fn, "'%s' element %d is not a code in 0..%d", what,
+                (int)i + 1, k - 1);
+    c[i] = (int)v;
+  }
+  return c;
+}
+
+/* Pushes a new n x 1 mat holding x[0..n-1] and sets it as field k of t. */
+static void setvec (lua_State *L, int t, const char *k, const double *x,
+                    size_t n) {
+  omat *m = omat_new(L, n, 1);
+  if (n) memcpy(m->x, x, n * sizeof(double));
+  lua_setfield(L, t, k);
+}
+
+static void setnum (lua_State *L, int t, const char *k, double v) {
+  lua_pushnumber(L, v);
+  lua_setfield(L, t, k);
+}
+
+
+/* ---------------------------------------------------------------------- */
+/* Kaplan-Meier and Nelson-Aalen                                           */
+/* ---------------------------------------------------------------------- */
+
+/*
+** _km(fn, time, status, z, conftype [, g, level]) -> table of columns.
+** Rows with NaN in time or status (or g) are dropped and counted in
+** .n_dropped; rows whose g is not level are left out.
+*/
+static int s_km (lua_State *L) {
+  const char *fn = luaL_checkstring(L, 1);
+  size_t n, i, m, k = 0, dropped = 0;
+  omat *tm = vecarg(L, 2, fn, "time", (size_t)-1), *st, *g;
+  double z = luaL_checknumber(L, 4);
+  int type = (int)luaL_checkinteger(L, 5);
+  double level = luaL_optnumber(L, 7, 0);
+  double *t, *s, *tt, *ss, *w;
+  size_t *ord;
+  n = tm->r * tm->c;
+  st = vecarg(L, 3, fn, "status", n);
+  g = optvec(L, 6, fn, "group", n);
+  checkinf(L, tm, fn, "time");
+  t = orr_work(L, 2 * n + 1); s = t + n;
+  for (i = 0; i < n; i++) {
+    double ti = tm->x[i], si = st->x[i];
+    if (isnan(ti) || isnan(si) || (g && isnan(g->x[i]))) { dropped++; continue; }
+    if (ti < 0) orr_error(L, fn, "'time' element %d is negative (%f)", (int)i + 1, ti);
+    if (g && g->x[i] != level) continue;
+    t[k] = ti; s[k] = si; k++;
+  }
+  ord = (size_t *)orr_workbytes(L, (k + 1) * sizeof(size_t));
+  surv_order(t, k, ord, orr_workbytes(L, surv_order_work(k)));
+  w = orr_work(L, 12 * (k + 1));
+  tt = w;
+  m = km_table(t, s, NULL, ord, k, tt, w + k, w + 2 * k, w + 3 * k, w + 4 * k,
+               w + 5 * k, w + 6 * k, w + 7 * k);
+  ss = w + 4 * k;
+  {
+    double *se = w + 8 * k, *lo = w + 9 * k, *hi = w + 10 * k,
+           *gw = w + 5 * k, *sel = w + 11 * k;
+    for (i = 0; i < m; i++) {
+      sel[i] = sqrt(gw[i]);
+      se[i] = isfinite(sel[i]) ? ss[i] * sel[i] : NAN;
+      km_ci(ss[i], sel[i], z, type, &lo[i], &hi[i]);
+      w[7 * k + i] = sqrt(w[7 * k + i]);  /* se of the cumulative hazard */
+    }
+    lua_createtable(L, 0, 16);
+    setvec(L, -2, "time", tt, m);
+    setvec(L, -2, "n_risk", w + k, m);
+    setvec(L, -2, "n_event", w + 2 * k, m);
+    setvec(L, -2, "n_censor", w + 3 * k, m);
+    setvec(L, -2, "surv", ss, m);
+    setvec(L, -2, "se", se, m);
+    setvec(L, -2, "std_err", sel, m);
+    setvec(L, -2, "lower", lo, m);
+    setvec(L, -2, "upper", hi, m);
+    setvec(L, -2, "cumhaz", w + 6 * k, m);
+    setvec(L, -2, "se_cumhaz", w + 7 * k, m);
+    setnum(L, -2, "n", (double)k);
+    setnum(L, -2, "n_dropped", (double)dropped);
+  }
+  return 1;
+}
+
+
+/* _ci(s, se_log, z, type) -> lower, upper (for :at) */
+static int s_ci (lua_State *L) {
+  double lo, hi;
+  km_ci(luaL_checknumber(L, 1), luaL_checknumber(L, 2), luaL_checknumber(L, 3),
+        (int)luaL_checkinteger(L, 4), &lo, &hi);
+  lua_pushnumber(L, lo); lua_pushnumber(L, hi);
+  return 2;
+}
+
+
+/* _qnorm(p) -> the standard normal quantile */
+static int s_qnorm (lua_State *L) {
+  lua_pushnumber(L, gsl_cdf_ugaussian_Pinv(luaL_checknumber(L, 1)));
+  return 1;
+}
+
+
+/* _quantile(time, surv, p) -> the p-quantile time (NaN if not reached) */
+static int s_quantile (lua_State *L) {
+  size_t n;
+  omat *t = omat_vecarg(L, 1, "surv.km", "time", &n);
+  omat *s = vecarg(L, 2, "surv.km", "surv", n);
+  lua_pushnumber(L, km_quantile(t->x, s->x, n, luaL_checknumber(L, 3)));
+  return 1;
+}
+
+
+/* ---------------------------------------------------------------------- */
+/* log-rank                                                                */
+/* ---------------------------------------------------------------------- */
+
+/* chi-square U'V^-U on the first k-1 groups, by Cholesky; returns df */
+static int quadform (const double *u, const double *v, int k, double *a,
+                     double *chisq) {
+  int n = k - 1, i, j, l, df = 0;
+  double q = 0;
+  /* a = the leading (k-1) block; a zero pivot (a group with no one at risk
+     at any death) drops that row, as a generalised inverse would */
+  for (j = 0; j < n; j++)
+    for (i = 0; i < n; i++) a[i + j * n] = v[i + j * k];
+  {
+    double *y = a + n * n;
+    int *ok = (int *)(y + n);
+    for (j = 0; j < n; j++) {
+      double d = a[j + j * n];
+      for (l = 0; l < j; l++) if (ok[l]) d -= a[j + l * n] * a[j + l * n];
+      ok[j] = d > 1e-10 * (fabs(v[j + j * k]) + 1e-300);
+      if (!ok[j]) { y[j] = 0; continue; }
+      d = sqrt(d);
+      a[j + j * n] = d;
+      for (i = j + 1; i < n; i++) {
+        double e = a[i + j * n];
+        for (l = 0; l < j; l++) if (ok[l]) e -= a[i + l * n] * a[j + l * n];
+        a[i + j * n] = e / d;
+      }
+      df++;
+    }
+    for (j = 0; j < n; j++) {   /* forward solve L y = u */
+      double e = u[j];
+      if (!ok[j]) continue;
+      for (l = 0; l < j; l++) if (ok[l]) e -= a[j + l * n] * y[l];
+      y[j] = e / a[j + j * n];
+      q += y[j] * y[j];
+    }
+  }
+  *chisq = q;
+  return df;
+}
+
+
+/*
+** _logrank(fn, time, status, g, k [, strata, ns], rho) -> obs, exp, chisq,
+** df, p, n, n_dropped, var
+*/
+static int s_logrank (lua_State *L) {
+  const char *fn = luaL_checkstring(L, 1);
+  size_t n, i, k = 0, dropped = 0;
+  omat *tm = vecarg(L, 2, fn, "time", (size_t)-1), *st, *g, *sg;
+  int ng = (int)luaL_checkinteger(L, 5);
+  int ns = (int)luaL_optinteger(L, 7, 1);
+  double rho = luaL_checknumber(L, 8);
+  int *gc, *sc = NULL, *gk, *sk;
+  double *t, *s, *obs, *ex, *var, *u, chisq, nev = 0;
+  size_t *ord, *ord2, *bounds;
+  int df, j;
+  n = tm->r * tm->c;
+  st = vecarg(L, 3, fn, "status", n);
+  g = vecarg(L, 4, fn, "group", n);
+  sg = optvec(L, 6, fn, "strata", n);
+  checkinf(L, tm, fn, "time");
+  if (ng < 2) orr_error(L, fn, "'group' has %d level, at least 2 are needed", ng);
+  gc = codes(L, g, ng, fn, "group");
+  if (sg) sc = codes(L, sg, ns, fn, "strata");
+  t = orr_work(L, 2 * n + 1); s = t + n;
+  gk = (int *)orr_workbytes(L, 2 * (n + 1) * sizeof(int)); sk = gk + n + 1;
+  for (i = 0; i < n; i++) {
+    double ti = tm->x[i], si = st->x[i];
+    if (isnan(ti) || isnan(si) || gc[i] < 0 || (sc && sc[i] < 0)) { dropped++; continue; }
+    if (ti <= 0) orr_error(L, fn, "'time' element %d is not positive (%f)", (int)i + 1, ti);
+    t[k] = ti; s[k] = si; gk[k] = gc[i]; sk[k] = sc ? sc[i] : 0; k++;
+    nev += si;
+  }
+  if (nev == 0) orr_error(L, fn, "there are no events");
+  ord = (size_t *)orr_workbytes(L, 3 * (k + 1) * sizeof(size_t) + (size_t)(ns + 1) * sizeof(size_t));
+  ord2 = ord + k + 1; bounds = ord2 + k + 1;
+  surv_order(t, k, ord, orr_workbytes(L, surv_order_work(k)));
+  surv_strata_order(sk, ns, ord, k, ord2, bounds);
+  obs = orr_work(L, (size_t)ng * (ng + 6) + (size_t)ng * ng + 8);
+  ex = obs + ng; var = ex + ng; u = var + (size_t)ng * ng;
+  logrank(t, s, gk, ng, sk, ord2, k, rho, obs, ex, var, u + ng);
+  for (j = 0; j < ng; j++) u[j] = obs[j] - ex[j];
+  df = quadform(u, var, ng, u + ng, &chisq);
+  lua_createtable(L, 0, 10);
+  setvec(L, -2, "observed", obs, (size_t)ng);
+  setvec(L, -2, "expected", ex, (size_t)ng);
+  {
+    omat *vm = omat_new(L, (size_t)ng, (size_t)ng);
+    memcpy(vm->x, var, (size_t)ng * ng * sizeof(double));
+    lua_setfield(L, -2, "var");
+  }
+  setnum(L, -2, "chisq", chisq);
+  setnum(L, -2, "df", df);
+  setnum(L, -2, "p", df > 0 ? gsl_cdf_chisq_Q(chisq, df) : NAN);
+  setnum(L, -2, "n", (double)k);
+  setnum(L, -2, "n_dropped", (double)dropped);
+  return 1;
+}
 
 
 /* ---------------------------------------------------------------------- */
@@ -69,6 +327,8 @@ static int s_status (lua_State *L) {
 
 static const luaL_Reg surv_funcs[] = {
   {"_status_c", s_status},
+  {"_km", s_km}, {"_ci", s_ci}, {"_quantile", s_quantile}, {"_qnorm", s_qnorm},
+  {"_logrank", s_logrank},
   {NULL, NULL}
 };
 
