@@ -1,0 +1,757 @@
+-- data: frames and factors (the shapes of modules/README.md, "Shared data
+-- shapes"), CSV in and out. The C half (modules/data/ldata.c) does the bulk
+-- work -- factor levels, row selection, column binding, summaries, parsing
+-- and writing CSV -- on the parts of these objects: mats and arrays.
+--
+-- A frame is a table whose fields are its columns (df.x or df["x"]); its
+-- column order and row count are kept aside, so a column may have any name.
+-- Methods are found only when no column has their name: a column called
+-- "names" hides df:names(), and data.names(df) (and data.nrow, data.col...)
+-- always work, so library code should use those.
+local M = ...
+local help = require "orrery.help"
+
+local C = {}
+for k, v in pairs(M) do C[k] = v end  -- the C functions, before we add ours
+
+local floor, huge, mtype = math.floor, math.huge, math.type
+local fmt, concat, rep = string.format, table.concat, string.rep
+
+local function doc(f, name, text) help.doc(f, name, text) return f end
+
+local function copy(t)
+  local out = {}
+  for i = 1, #t do out[i] = t[i] end
+  return out
+end
+
+-- ---------------------------------------------------------------- factors
+
+local Factor = { __name = "data.factor" }
+local fmethods = {}
+
+local function is_factor(v)
+  return getmetatable(v) == Factor
+end
+
+local function isnum(v) return type(v) == "number" end
+
+local function is_mat(v)
+  local mt = getmetatable(v)
+  return type(mt) == "table" and mt.__name == "mat"
+end
+
+-- A factor from trusted parts: levels (array of strings), codes (n x 1 mat).
+local function new_factor(levels, codes)
+  return setmetatable({ levels = levels, codes = codes }, Factor)
+end
+
+Factor.__index = function(f, i)
+  if isnum(i) then
+    local codes = rawget(f, "codes")
+    local n = #codes
+    if i ~= floor(i) or i < 1 or i > n then
+      error(fmt("data.factor: index %s out of range 1..%d", tostring(i), n), 2)
+    end
+    local c = codes[i]
+    if c ~= c then return nil end
+    return rawget(f, "levels")[c]
+  end
+  return fmethods[i]
+end
+
+Factor.__len = function(f) return #rawget(f, "codes") end
+
+Factor.__newindex = function()
+  error("data.factor: factors are changed by building a new one (data.factor)", 2)
+end
+
+Factor.__tostring = function(f)
+  local n, parts = #f, {}
+  local show = n > 40 and 40 or n
+  for i = 1, show do
+    local s = f[i]
+    parts[#parts + 1] = s == nil and "<NA>" or s
+  end
+  local out = "[1] " .. concat(parts, " ")
+  if show < n then out = out .. fmt(" ... (%d values)", n) end
+  if n == 0 then out = "factor(0)" end
+  return out .. "\nLevels: " .. concat(f.levels, " ")
+end
+
+--- f:counts() -> array of counts, one per level, and the number missing
+function fmethods.counts(f)
+  local counts, codes, nmiss = {}, f.codes, 0
+  for l = 1, #f.levels do counts[l] = 0 end
+  for i = 1, #codes do
+    local c = codes[i]
+    if c ~= c then nmiss = nmiss + 1 else counts[c] = counts[c] + 1 end
+  end
+  return counts, nmiss
+end
+
+--- f:strings() -> array of the values as strings (false where missing)
+function fmethods.strings(f)
+  local out, codes, lev = {}, f.codes, f.levels
+  for i = 1, #codes do
+    local c = codes[i]
+    out[i] = c == c and lev[c] or false
+  end
+  return out
+end
+
+-- R's as.character for a number: 15 significant digits, integers plainly.
+local function numstr(x)
+  if x == huge then return "Inf" elseif x == -huge then return "-Inf" end
+  if x == floor(x) and math.abs(x) < 1e15 then return fmt("%d", x) end
+  return (fmt("%.15g", x))
+end
+
+local function check_levels(levels, fn)
+  if type(levels) ~= "table" then
+    error(fn .. ": levels must be an array of strings", 3)
+  end
+  local index = {}
+  for i = 1, #levels do
+    local l = levels[i]
+    if type(l) == "number" then l = numstr(l) end
+    if type(l) ~= "string" then
+      error(fmt("%s: level %d is %s, expected a string", fn, i, type(l)), 3)
+    end
+    if index[l] then error(fmt("%s: level '%s' appears twice", fn, l), 3) end
+    index[l] = i
+  end
+  return index
+end
+
+-- Re-codes string values against given levels (values not in levels -> NaN).
+local function recode(strs, n, levels, fn)
+  local index = check_levels(levels, fn)
+  local lev = {}
+  for i = 1, #levels do lev[i] = type(levels[i]) == "number" and numstr(levels[i]) or levels[i] end
+  local flat = {}
+  for i = 1, n do
+    local s = strs[i]
+    flat[i] = (s and index[s]) or 0 / 0
+  end
+  return new_factor(lev, mat.vec(flat))
+end
+
+--- data.factor(values [, levels]) -> a factor.
+local function factor(values, levels)
+  local fn = "data.factor"
+  if is_factor(values) then
+    if levels == nil then return new_factor(copy(values.levels), values.codes:copy()) end
+    return recode(values:strings(), #values, levels, fn)
+  end
+  if is_mat(values) then
+    if values:cols() ~= 1 and values:rows() ~= 1 then
+      error(fn .. ": values must be a vector", 2)
+    end
+    values = values:totable()
+    if type(values[1]) == "table" then values = values[1] end
+  end
+  if type(values) ~= "table" then
+    error(fn .. ": values must be an array of strings or numbers, got " .. type(values), 2)
+  end
+  local n = #values
+  local has_str, has_num = false, false
+  for i = 1, n do
+    local v = values[i]
+    local t = type(v)
+    if t == "string" then has_str = true
+    elseif t == "number" then if v == v then has_num = true end
+    elseif v ~= false and v ~= nil then
+      error(fmt("%s: element %d is %s; expected strings or numbers", fn, i, t), 2)
+    end
+  end
+  if has_str and has_num then
+    error(fn .. ": values mix strings and numbers", 2)
+  end
+  if has_num then  -- levels in numeric order, as R's factor()
+    local flat = {}
+    for i = 1, n do
+      local v = values[i]
+      flat[i] = type(v) == "number" and v or 0 / 0
+    end
+    local x = mat.vec(flat)
+    if levels ~= nil then
+      local strs = {}
+      for i = 1, n do strs[i] = flat[i] == flat[i] and numstr(flat[i]) or false end
+      return recode(strs, n, levels, fn)
+    end
+    local lv, codes = C._factor_num(x)
+    local lev = {}
+    for i = 1, #lv do lev[i] = numstr(lv[i]) end
+    return new_factor(lev, codes)
+  end
+  if levels ~= nil then return recode(values, n, levels, fn) end
+  local lev, codes = C._factor(values, n)
+  return new_factor(lev, codes)
+end
+
+--- data.relevel(f, level) -> f with 'level' moved first (the reference level)
+local function relevel(f, level)
+  if not is_factor(f) then error("data.relevel: expected a factor", 2) end
+  local lev = { level }
+  local found = false
+  for _, l in ipairs(f.levels) do
+    if l == level then found = true else lev[#lev + 1] = l end
+  end
+  if not found then error(fmt("data.relevel: '%s' is not a level", tostring(level)), 2) end
+  return recode(f:strings(), #f, lev, "data.relevel")
+end
+
+-- ---------------------------------------------------------------- frames
+
+local Frame = { __name = "data.frame" }
+local methods = {}
+local INFO = setmetatable({}, { __mode = "k" })  -- frame -> {names =, n =}
+
+local function is_frame(v) return getmetatable(v) == Frame end
+
+local function info(df, fn)
+  local i = INFO[df]
+  if i == nil then error((fn or "data") .. ": expected a data frame", 3) end
+  return i
+end
+
+local function newframe(names, cols, n)
+  local df = setmetatable({}, Frame)
+  for j, name in ipairs(names) do rawset(df, name, cols[j]) end
+  INFO[df] = { names = names, n = n }
+  return df
+end
+
+-- A column from user input: a vector mat, a factor, an array of numbers
+-- (NaN missing) or booleans (0/1), or an array of strings (false or NaN
+-- missing). Returns the column and its length.
+local function as_column(v, name, fn)
+  if is_factor(v) then return v, #v end
+  if is_mat(v) then
+    local r, c = v:rows(), v:cols()
+    if c == 1 then return v, r end
+    if r == 1 or r * c == 0 then return mat.vec(v), r * c end
+    error(fmt("%s: column '%s' must be a vector, got a %d x %d matrix", fn, name, r, c), 3)
+  end
+  if type(v) == "table" then
+    if getmetatable(v) == nil and v.levels ~= nil and v.codes ~= nil then
+      local codes = v.codes
+      if not is_mat(codes) then codes = mat.vec(codes) end
+      check_levels(v.levels, fn)
+      local nl = #v.levels
+      for i = 1, #codes do
+        local c = codes[i]
+        if c == c and (c ~= floor(c) or c < 1 or c > nl) then
+          error(fmt("%s: column '%s': code %s at row %d is not a level", fn, name, tostring(c), i), 3)
+        end
+      end
+      return new_factor(copy(v.levels), codes:copy()), #codes
+    end
+    local n = #v
+    local kind
+    for i = 1, n do
+      local t = type(v[i])
+      if t == "string" then kind = "string" break end
+    end
+    if kind == "string" then
+      local ok, f = pcall(factor, v)
+      if not ok then
+        error(fmt("%s: column '%s': %s", fn, name, (tostring(f):gsub("^data%.factor: ", ""))), 3)
+      end
+      return f, n
+    end
+    local flat = {}
+    for i = 1, n do
+      local x = v[i]
+      if type(x) == "boolean" then x = x and 1 or 0
+      elseif type(x) ~= "number" then
+        error(fmt("%s: column '%s' element %d is %s, expected a number or string", fn, name, i, type(x)), 3)
+      end
+      flat[i] = x
+    end
+    return mat.vec(flat), n
+  end
+  error(fmt("%s: column '%s' must be a mat, a factor or an array, got %s", fn, name, type(v)), 3)
+end
+
+local function sorted_names(keys)
+  if #keys == 0 then return {} end
+  local lev = C._factor(keys, #keys)
+  return lev
+end
+
+--- data.frame(columns [, {names = {...}}]) -> a frame
+local function frame(spec, opts)
+  local fn = "data.frame"
+  if type(spec) ~= "table" or is_mat(spec) then
+    error(fn .. ": expected a table of columns, got " .. type(spec), 2)
+  end
+  if is_frame(spec) then
+    local i = info(spec, fn)
+    local cols = {}
+    for j, name in ipairs(i.names) do cols[j] = rawget(spec, name) end
+    return newframe(copy(i.names), cols, i.n)
+  end
+  local order
+  if opts ~= nil then
+    if type(opts) ~= "table" then error(fn .. ": options must be a table", 2) end
+    for k in pairs(opts) do
+      if k ~= "names" then error(fmt("%s: unknown option '%s'", fn, tostring(k)), 2) end
+    end
+    order = opts.names
+    if order ~= nil and type(order) ~= "table" then
+      error(fn .. ": option 'names' must be an array of strings", 2)
+    end
+  end
+  local names, values = {}, {}
+  if #spec > 0 then  -- an array of {name, column} pairs, in order
+    if order then error(fn .. ": 'names' is for a table keyed by name, not an array of pairs", 2) end
+    for k in pairs(spec) do
+      if mtype(k) ~= "integer" or k < 1 or k > #spec then
+        error(fn .. ": mixes {name, column} pairs and named columns", 2)
+      end
+    end
+    for j = 1, #spec do
+      local p = spec[j]
+      if type(p) ~= "table" or type(p[1]) ~= "string" or p[2] == nil or is_mat(p) then
+        error(fmt("%s: element %d must be a pair {name, column}", fn, j), 2)
+      end
+      names[j], values[j] = p[1], p[2]
+    end
+  else
+    local keys = {}
+    for k in pairs(spec) do
+      if type(k) ~= "string" then
+        error(fn .. ": column names must be strings, got " .. type(k), 2)
+      end
+      keys[#keys + 1] = k
+    end
+    if order then
+      local seen = {}
+      for j, name in ipairs(order) do
+        if type(name) ~= "string" then error(fmt("%s: names[%d] is not a string", fn, j), 2) end
+        if spec[name] == nil then error(fmt("%s: names lists '%s', which is not a column", fn, name), 2) end
+        if seen[name] then error(fmt("%s: names lists '%s' twice", fn, name), 2) end
+        seen[name] = true
+      end
+      if #order ~= #keys then
+        for _, k in ipairs(keys) do
+          if not seen[k] then error(fmt("%s: column '%s' is missing from names", fn, k), 2) end
+        end
+      end
+      names = copy(order)
+    else
+      names = sorted_names(keys)
+    end
+    for j, name in ipairs(names) do values[j] = spec[name] end
+  end
+  local cols, n, first = {}, nil, nil
+  local seen = {}
+  for j, name in ipairs(names) do
+    if seen[name] then error(fmt("%s: column '%s' appears twice", fn, name), 2) end
+    seen[name] = true
+    local col, len = as_column(values[j], name, fn)
+    if n == nil then n, first = len, name
+    elseif len ~= n then
+      error(fmt("%s: column '%s' has %d rows, but column '%s' has %d", fn, name, len, first, n), 2)
+    end
+    cols[j] = col
+  end
+  return newframe(names, cols, n or 0)
+end
+
+Frame.__index = function(df, k) return methods[k] end
+
+Frame.__newindex = function(df, k, v)
+  if type(k) ~= "string" then error("data.frame: column names must be strings", 2) end
+  methods.add(df, k, v)
+end
+
+Frame.__pairs = function(df)
+  local names, j = INFO[df].names, 0
+  return function()
+    j = j + 1
+    local name = names[j]
+    if name ~= nil then return name, rawget(df, name) end
+  end, df, nil
+end
+
+--- df:nrow() -> the number of rows
+function methods.nrow(df) return info(df, "data.nrow").n end
+
+--- df:ncol() -> the number of columns
+function methods.ncol(df) return #info(df, "data.ncol").names end
+
+--- df:names() -> the column names, in order (a fresh array)
+function methods.names(df)
+  return copy(info(df, "data.names").names)
+end
+
+--- df:col(name) -> the column (also when a method shares its name)
+function methods.col(df, name)
+  info(df, "data.col")
+  local c = rawget(df, name)
+  if c == nil then error(fmt("data.col: no column named '%s'", tostring(name)), 2) end
+  return c
+end
+
+--- df:add(name, col) -> df, with the column added (or replaced)
+function methods.add(df, name, col)
+  local fn = "data.add"
+  local i = info(df, fn)
+  if type(name) ~= "string" then error(fn .. ": column name must be a string", 2) end
+  if col == nil then error(fmt("%s: column '%s' is nil", fn, name), 2) end
+  local c, len = as_column(col, name, fn)
+  if #i.names > 0 and len ~= i.n then
+    error(fmt("%s: column '%s' has %d rows, but the frame has %d", fn, name, len, i.n), 2)
+  end
+  if rawget(df, name) == nil then i.names[#i.names + 1] = name end
+  if #i.names == 1 then i.n = len end
+  rawset(df, name, c)
+  return df
+end
+
+local function column_names(df, which, fn)
+  local i = info(df, fn)
+  if which == nil then return i.names end
+  if type(which) == "string" then which = { which } end
+  if type(which) ~= "table" then error(fn .. ": expected an array of column names", 3) end
+  for j, name in ipairs(which) do
+    if type(name) ~= "string" then error(fmt("%s: column %d is not a name", fn, j), 3) end
+    if rawget(df, name) == nil then error(fmt("%s: no column named '%s'", fn, name), 3) end
+  end
+  return which
+end
+
+--- df:matrix{"a", "b"} -> an n x k mat of those numeric columns (all if omitted)
+function methods.matrix(df, which)
+  local fn = "data.matrix"
+  local names = column_names(df, which, fn)
+  local cols = {}
+  for j, name in ipairs(names) do
+    local c = rawget(df, name)
+    if is_factor(c) then
+      error(fmt("%s: column '%s' is a factor, not numeric", fn, name), 2)
+    end
+    cols[j] = c
+  end
+  return C._cbind(cols, info(df, fn).n)
+end
+
+-- A new frame of the rows at the 1-based positions in idx (a mat).
+local function take(df, idx)
+  local i = INFO[df]
+  local cols = {}
+  for j, name in ipairs(i.names) do
+    local c = rawget(df, name)
+    if is_factor(c) then cols[j] = new_factor(c.levels, C._take(c.codes, idx))
+    else cols[j] = C._take(c, idx) end
+  end
+  return newframe(copy(i.names), cols, #idx)
+end
+
+--- df:row(i) -> a table name -> value (a number, or a string / nil for a factor)
+function methods.row(df, r)
+  local i = info(df, "data.row")
+  if mtype(r) ~= "integer" and not (isnum(r) and r == floor(r)) then
+    error("data.row: row index must be an integer", 2)
+  end
+  if r < 1 or r > i.n then error(fmt("data.row: row %d out of range 1..%d", r, i.n), 2) end
+  local row = {}
+  for _, name in ipairs(i.names) do row[name] = rawget(df, name)[r] end
+  return row
+end
+
+--- df:subset(mask) -> a new frame of the rows where mask is true
+function methods.subset(df, mask)
+  local fn = "data.subset"
+  local i = info(df, fn)
+  if type(mask) == "function" then
+    local keep = {}
+    for r = 1, i.n do keep[r] = not not mask(methods.row(df, r), r) end
+    mask = keep
+  elseif mask == nil then
+    error(fn .. ": expected a mask (booleans, a 0/1 vector or a function)", 2)
+  end
+  return take(df, C._which(mask, i.n, fn))
+end
+
+--- df:head([n]) -> a new frame of the first n rows (default 6)
+function methods.head(df, n)
+  local i = info(df, "data.head")
+  n = n == nil and 6 or n
+  if not isnum(n) or n ~= floor(n) or n < 0 then
+    error("data.head: n must be a non-negative integer", 2)
+  end
+  if n > i.n then n = i.n end
+  local idx = {}
+  for r = 1, n do idx[r] = r end
+  return take(df, n > 0 and mat.vec(idx) or mat.zeros(0, 1))
+end
+
+-- ---------------------------------------------------------------- printing
+
+-- R's formatting of a numeric vector with 7 significant digits: one number
+-- of decimals for the whole column, or scientific notation for all of it
+-- when that is narrower.
+local function format_numbers(x, idx)
+  local neg, mxe, mne, rgt, mxsig, mxsl = false, -huge, huge, 0, 1, 1
+  local any = false
+  for _, r in ipairs(idx) do
+    local v = x[r]
+    if v == v and v ~= huge and v ~= -huge then
+      any = true
+      if v < 0 then neg = true end
+      local e, sig = 0, 1
+      if v ~= 0 then
+        local m, ex = fmt("%.6e", v):match("^-?(%d%.?%d*)e([-+]%d+)$")
+        e = tonumber(ex)
+        local digits = m:gsub("%.", ""):gsub("0+$", "")
+        sig = #digits > 0 and #digits or 1
+      end
+      if e > mxe then mxe = e end
+      if e < mne then mne = e end
+      -- the sign counts in the fixed width only where it occurs (R's formatReal)
+      local left = (v < 0 and 1 or 0) + (e >= 0 and e + 1 or 1)
+      if left > mxsl then mxsl = left end
+      local r2 = sig - 1 - e
+      if r2 > rgt then rgt = r2 end
+      if sig > mxsig then mxsig = sig end
+    end
+  end
+  local out = {}
+  local sci = false
+  if any then
+    local fixw = mxsl + (rgt > 0 and rgt + 1 or 0)
+    local sciw = (neg and 1 or 0) + (mxsig > 1 and mxsig + 1 or 1) + 4 +
+      ((mxe >= 100 or mne <= -100) and 1 or 0)
+    sci = fixw > sciw or rgt > 15
+  end
+  for k, r in ipairs(idx) do
+    local v = x[r]
+    if v ~= v then out[k] = "NA"
+    elseif v == huge then out[k] = "Inf"
+    elseif v == -huge then out[k] = "-Inf"
+    elseif sci then out[k] = fmt("%." .. (mxsig - 1) .. "e", v)
+    else out[k] = fmt("%." .. rgt .. "f", v) end
+  end
+  return out
+end
+
+local PRINT_ROWS, WIDTH = 20, 80
+
+Frame.__tostring = function(df)
+  local i = INFO[df]
+  local names, n = i.names, i.n
+  if #names == 0 then return fmt("data frame with 0 columns and %d rows", n) end
+  if n == 0 then
+    return "[1] " .. concat(names, " ") .. "\n<0 rows> (data frame with " .. #names .. " columns)"
+  end
+  local show = n > PRINT_ROWS and PRINT_ROWS or n
+  local idx = {}
+  for r = 1, show do idx[r] = r end
+  local rowlab, rw = {}, 0
+  for r = 1, show do
+    rowlab[r] = tostring(r)
+    if #rowlab[r] > rw then rw = #rowlab[r] end
+  end
+  local cells, widths = {}, {}
+  for j, name in ipairs(names) do
+    local c = rawget(df, name)
+    local col
+    if is_factor(c) then
+      col = {}
+      for k = 1, show do local s = c[k]; col[k] = s == nil and "<NA>" or s end
+    else
+      col = format_numbers(c, idx)
+    end
+    local w = #name
+    for k = 1, show do if #col[k] > w then w = #col[k] end end
+    cells[j], widths[j] = col, w
+  end
+  local lines = {}
+  local j = 1
+  while j <= #names do  -- blocks of columns that fit the width, as R wraps
+    local last, used = j, rw + 1 + widths[j]
+    while last < #names and used + 1 + widths[last + 1] <= WIDTH do
+      last = last + 1; used = used + 1 + widths[last]
+    end
+    local head = { rep(" ", rw) }
+    for c = j, last do head[#head + 1] = rep(" ", widths[c] - #names[c]) .. names[c] end
+    lines[#lines + 1] = concat(head, " ")
+    for r = 1, show do
+      local row = { rowlab[r] .. rep(" ", rw - #rowlab[r]) }
+      for c = j, last do row[#row + 1] = rep(" ", widths[c] - #cells[c][r]) .. cells[c][r] end
+      lines[#lines + 1] = concat(row, " ")
+    end
+    j = last + 1
+  end
+  if show < n then
+    lines[#lines + 1] = fmt(" [ %d x %d frame: showing the first %d rows ]", n, #names, show)
+  end
+  return concat(lines, "\n")
+end
+
+-- ---------------------------------------------------------------- describe
+
+local Description = { __name = "data.description" }
+
+Description.__tostring = function(d)
+  local lines = { fmt("%d rows, %d columns", d.nrow, #d) }
+  local nw = 4
+  for _, s in ipairs(d) do if #s.name > nw then nw = #s.name end end
+  local hdr = fmt("%-" .. nw .. "s %-7s %11s %11s %11s %11s %11s %11s %6s",
+    "", "type", "Min.", "1st Qu.", "Median", "Mean", "3rd Qu.", "Max.", "NA's")
+  lines[#lines + 1] = hdr
+  for _, s in ipairs(d) do
+    if s.type == "numeric" then
+      local vals = {}
+      for k, key in ipairs { "min", "q1", "median", "mean", "q3", "max" } do
+        local v = s[key]
+        vals[k] = v ~= v and "NA" or fmt("%.4g", v)
+      end
+      lines[#lines + 1] = fmt("%-" .. nw .. "s %-7s %11s %11s %11s %11s %11s %11s %6d",
+        s.name, "numeric", vals[1], vals[2], vals[3], vals[4], vals[5], vals[6], s.n_missing)
+    else
+      local parts = {}
+      local order = {}
+      for l = 1, #s.levels do order[l] = l end
+      table.sort(order, function(a, b)
+        if s.counts[a] ~= s.counts[b] then return s.counts[a] > s.counts[b] end
+        return a < b
+      end)
+      for k = 1, math.min(6, #order) do
+        local l = order[k]
+        parts[#parts + 1] = fmt("%s: %d", s.levels[l], s.counts[l])
+      end
+      if #order > 6 then parts[#parts + 1] = fmt("(%d others)", #order - 6) end
+      lines[#lines + 1] = fmt("%-" .. nw .. "s %-7s %d levels  %s  NA's: %d",
+        s.name, "factor", #s.levels, concat(parts, ", "), s.n_missing)
+    end
+  end
+  return concat(lines, "\n")
+end
+
+--- df:describe() -> per-column summary (as R's summary of a data frame)
+function methods.describe(df)
+  local i = info(df, "data.describe")
+  local d = setmetatable({ nrow = i.n }, Description)
+  for j, name in ipairs(i.names) do
+    local c = rawget(df, name)
+    local s
+    if is_factor(c) then
+      local counts, nmiss = c:counts()
+      s = { type = "factor", levels = c.levels, counts = counts, n_missing = nmiss }
+    else
+      s = C._summary(c)
+      s.type = "numeric"
+    end
+    s.name = name
+    d[j] = s
+  end
+  return d
+end
+
+-- ---------------------------------------------------------------- CSV
+
+local function check_opts(opts, allowed, fn)
+  if opts == nil then return {} end
+  if type(opts) ~= "table" then error(fn .. ": options must be a table", 3) end
+  for k in pairs(opts) do
+    if not allowed[k] then error(fmt("%s: unknown option '%s'", fn, tostring(k)), 3) end
+  end
+  return opts
+end
+
+--- data.write_csv(df, path [, {sep = ",", na = "NA"}])
+local function write_csv(df, path, opts)
+  local fn = "data.write_csv"
+  local i = info(df, fn)
+  if type(path) ~= "string" then error(fn .. ": path must be a string", 2) end
+  opts = check_opts(opts, { sep = true, na = true }, fn)
+  local sep, na = opts.sep or ",", opts.na or "NA"
+  if type(sep) ~= "string" then error(fn .. ": option 'sep' must be a string", 2) end
+  if type(na) ~= "string" then error(fn .. ": option 'na' must be a string", 2) end
+  local cols = {}
+  for j, name in ipairs(i.names) do cols[j] = rawget(df, name) end
+  C._write_csv(path, i.names, cols, i.n, sep, na)
+end
+
+-- The C parser returns names, columns (mats or {levels =, codes =}) and n.
+local function wrap_parsed(names, cols, n)
+  for j = 1, #cols do
+    local c = cols[j]
+    if not is_mat(c) then cols[j] = new_factor(c.levels, c.codes) end
+  end
+  return newframe(names, cols, n)
+end
+
+if C._read_csv then
+  --- data.read_csv(path [, {sep = ",", header = true, na = {"", "NA"}}]) -> a frame
+  M.read_csv = function(path, opts)
+    return wrap_parsed(C._read_csv(path, opts))
+  end
+  --- data._parse_string(s [, opts]): read_csv on a string (tests, fuzzing)
+  M._parse_string = function(s, opts)
+    return wrap_parsed(C._parse_string(s, opts))
+  end
+  doc(M.read_csv, "data.read_csv", [[
+data.read_csv(path [, {sep = ",", header = true, na = {"", "NA"}}]) -> a frame
+  Quoted fields may hold separators, doubled quotes and line breaks; CRLF and a
+  UTF-8 byte-order mark are accepted; blank lines are skipped. A column whose
+  every field is a number (or a missing-value marker) is numeric (NaN =
+  missing); any other column is a factor with levels in C byte order.
+  Missing-value markers match unquoted fields only: "NA" in quotes is text.
+  header = false names the columns V1..Vk. A row with a different number of
+  fields is an error naming its line.]])
+end
+
+M.frame = doc(frame, "data.frame", [[
+data.frame{ a = mat or array, b = {"x", "y", ...} } -> a frame
+  Columns: n x 1 mats (NaN = missing), factors, arrays of numbers (booleans
+  become 0/1) or arrays of strings (made factors; false or NaN = missing).
+  Column order: data.frame({...}, {names = {"b", "a"}}), or an array of pairs
+  data.frame{{"b", col}, {"a", col}}; otherwise names sorted in C byte order.
+  df.col / df["col"] is a column; methods: nrow ncol names col add matrix
+  subset head row describe. A column named like a method hides it: use
+  data.names(df), data.nrow(df), data.col(df, name), ... instead.]])
+M.factor = doc(factor, "data.factor", [[
+data.factor(values [, levels]) -> a factor {levels =, codes =}
+  values: strings (levels in C byte order; false or NaN = missing) or numbers
+  (levels in numeric order, as R's factor(), written as R's as.character).
+  levels: an explicit order; values not among them are missing.
+  f[i] is the i-th value (nil when missing), #f its length, f.codes an n x 1
+  mat of level indices (NaN = missing), f:counts(), f:strings().]])
+M.is_factor = doc(is_factor, "data.is_factor", "data.is_factor(v) -> true if v is a factor")
+M.is_frame = doc(is_frame, "data.is_frame", "data.is_frame(v) -> true if v is a data frame")
+M.relevel = doc(relevel, "data.relevel", "data.relevel(f, level) -> a factor with 'level' first (the reference level of treatment contrasts)")
+M.write_csv = doc(write_csv, "data.write_csv", [[
+data.write_csv(df, path [, {sep = ",", na = "NA"}])
+  Numbers in the shortest form that reads back exactly (Inf, -Inf; NaN as
+  na); text always quoted, so data.read_csv reads the same frame back
+  (except a factor whose every level looks like a number: it comes back
+  numeric, as with R's write.csv and read.csv).]])
+
+local mdocs = {
+  nrow = "df:nrow() -> the number of rows",
+  ncol = "df:ncol() -> the number of columns",
+  names = "df:names() -> the column names in order (a fresh array)",
+  col = "df:col(name) -> the column named name (even when a method has that name)",
+  add = "df:add(name, col) -> df with the column added or replaced (mutates; the length must match); df.name = col does the same",
+  matrix = "df:matrix{\"a\", \"b\"} -> an n x k mat of numeric columns (all columns if omitted); a factor is an error",
+  subset = "df:subset(mask) -> a new frame of the rows where mask holds: an array of booleans, a 0/1 vector (NaN counts as false, as R) or a function(row, i) -> bool",
+  head = "df:head([n]) -> a new frame of the first n rows (default 6)",
+  row = "df:row(i) -> a table name -> value for row i (factor values as strings, nil when missing)",
+  describe = "df:describe() -> per-column summary: Min, quartiles (R's type 7), mean, Max and NA count for numbers; level counts for factors",
+}
+for name, text in pairs(mdocs) do
+  help.doc(methods[name], "df:" .. name, text)
+  -- the function forms, which a column cannot hide
+  M[name] = methods[name]
+  help.doc(nil, "data." .. name, text)
+end
+M.methods = methods
+M.Frame, M.Factor = Frame, Factor
+
+return M
