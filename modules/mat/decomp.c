@@ -19,14 +19,17 @@
 #define QR_NB  32   /* panel width of mat_qr: LAPACK's usual block size */
 
 
-int mat_issym (const double *A, size_t n, double tol) {
+int mat_issym (const double *A, size_t n, double tol, size_t *bi, size_t *bj) {
   size_t i, j;
   double amax = 0.0;
   for (i = 0; i < n * n; i++)
     if (fabs(A[i]) > amax) amax = fabs(A[i]);
   for (j = 0; j < n; j++)
     for (i = j + 1; i < n; i++)
-      if (!(fabs(A[i + j * n] - A[j + i * n]) <= tol * amax)) return 0;
+      if (!(fabs(A[i + j * n] - A[j + i * n]) <= tol * amax)) {
+        *bi = i; *bj = j;
+        return 0;
+      }
   return 1;
 }
 

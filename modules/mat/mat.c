@@ -74,6 +74,15 @@ void mat_tcrossprod (const double *A, size_t n, size_t p, double *C) {
 }
 
 
+void mat_tcrossprod2 (const double *A, const double *B, double *C,
+                      size_t n, size_t p, size_t m) {
+  if (n == 0 || m == 0) return;
+  if (p == 0) { memset(C, 0, n * m * sizeof(double)); return; }
+  cblas_dgemm(CblasColMajor, CblasNoTrans, CblasTrans, (int)n, (int)m,
+              (int)p, 1.0, A, LD(n), B, LD(m), 0.0, C, LD(n));
+}
+
+
 void mat_crossprod2 (const double *A, const double *B, double *C,
                      size_t n, size_t p, size_t q) {
   if (p == 0 || q == 0) return;

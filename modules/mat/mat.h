@@ -27,6 +27,9 @@ void mat_mul (const double *A, const double *B, double *C,
 void mat_crossprod (const double *A, size_t n, size_t p, double *C);
 /* C = AA' (n x n, both triangles) for an n x p A (dsyrk) */
 void mat_tcrossprod (const double *A, size_t n, size_t p, double *C);
+/* C = AB' (n x m) for an n x p A and an m x p B (dgemm) */
+void mat_tcrossprod2 (const double *A, const double *B, double *C,
+                      size_t n, size_t p, size_t m);
 /* C = A'B (p x q) for an n x p A and an n x q B (dgemm) */
 void mat_crossprod2 (const double *A, const double *B, double *C,
                      size_t n, size_t p, size_t q);
@@ -67,8 +70,11 @@ size_t mat_argext (const double *x, size_t n, int sign);
 
 /* ------------------------------------------------------------ decomp.c */
 
-/* 1 if the n x n A is symmetric: |a_ij - a_ji| <= tol * max|a|; else 0. */
-int mat_issym (const double *A, size_t n, double tol);
+/*
+** 1 if the n x n A is symmetric: |a_ij - a_ji| <= tol * max|a| for all i, j;
+** else 0 with (*bi, *bj) the first offending pair (0-based, bi > bj).
+*/
+int mat_issym (const double *A, size_t n, double tol, size_t *bi, size_t *bj);
 /* The 1-norm (largest absolute column sum) of the r x c A. */
 double mat_norm1 (const double *A, size_t r, size_t c);
 
