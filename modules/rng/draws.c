@@ -1,0 +1,153 @@
+/*
+** Vectorised draws on top of GSL's samplers (see draws.h).
+*/
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_randist.h>
+
+#include "ointr.h"
+#include "draws.h"
+
+/* Loops poll the interrupt flag once per block: cheap, and a Ctrl-C stops
+   a draw of 1e9 values within a millisecond or so. */
+#define BLOCK 65536
+
+/* for (i = 0; i < n; i++) x[i] = (expr); with interrupt polling */
+#define FILL(expr) do { \
+    size_t i_, e_; \
+    for (i_ = 0; i_ < n; i_ = e_) { \
+      e_ = n - i_ > BLOCK ? i_ + BLOCK : n; \
+      if (ORR_INTERRUPTED()) return -1; \
+      for (; i_ < e_; i_++) x[i_] = (expr); \
+    } \
+  } while (0)
+
+
+int orng_fill (const gsl_rng *r, int dist, const double *p, double *x,
+               size_t n) {
+  switch (dist) {
+    case ORNG_NORMAL:
+      if (p[0] == 0.0 && p[1] == 1.0) FILL(gsl_ran_gaussian_ziggurat(r, 1.0));
+      else FILL(p[0] + gsl_ran_gaussian_ziggurat(r, p[1]));
+      break;
+    case ORNG_UNIFORM:  /* a (1 - u) + b u stays inside [a, b) */
+      FILL(gsl_ran_flat(r, p[0], p[1]));
+      break;
+    case ORNG_BERNOULLI:
+      FILL((double)gsl_ran_bernoulli(r, p[0]));
+      break;
+    case ORNG_BINOMIAL:
+      FILL((double)gsl_ran_binomial(r, p[1], (unsigned int)p[0]));
+      break;
+    case ORNG_POISSON:
+      FILL((double)gsl_ran_poisson(r, p[0]));
+      break;
+    case ORNG_GAMMA:  /* GSL takes a scale: dividing a Gamma(shape, 1) draw by
+                         the rate avoids forming 1/rate, which can overflow */
+      FILL(gsl_ran_gamma(r, p[0], 1.0) / p[1]);
+      break;
+    case ORNG_BETA:
+      FILL(gsl_ran_beta(r, p[0], p[1]));
+      break;
+    case ORNG_EXPONENTIAL:  /* -log1p(-u), u in [0, 1): finite, >= 0 */
+      FILL(gsl_ran_exponential(r, 1.0) / p[0]);
+      break;
+    case ORNG_WEIBULL:  /* GSL's order is (scale, shape) */
+      FILL(gsl_ran_weibull(r, p[1], p[0]));
+      break;
+    case ORNG_LAPLACE:
+      FILL(p[0] + gsl_ran_laplace(r, p[1]));
+      break;
+    default:
+      return -3;
+  }
+  return 0;
+}
+
+
+int orng_categorical (const gsl_rng *r, const double *w, size_t k,
+                      double *cum, double *x, size_t n) {
+  size_t j, last = 0;
+  double total = 0.0;
+  for (j = 0; j < k; j++) {
+    total += w[j];
+    cum[j] = total;
+    if (w[j] > 0) last = j;
+  }
+  {
+    size_t i_, e_;
+    for (i_ = 0; i_ < n; i_ = e_) {
+      e_ = n - i_ > BLOCK ? i_ + BLOCK : n;
+      if (ORR_INTERRUPTED()) return -1;
+      for (; i_ < e_; i_++) {
+        /* the smallest j with t < cum[j]: cum[j] = cum[j-1] (weight 0) never
+           qualifies first, so zero-weight categories are never drawn */
+        double t = gsl_rng_uniform(r) * total;
+        size_t lo = 0, hi = k;  /* answer in [lo, hi) ... or none */
+        while (lo < hi) {
+          size_t mid = lo + (hi - lo) / 2;
+          if (t < cum[mid]) hi = mid; else lo = mid + 1;
+        }
+        /* u * total can round up to total: take the last positive weight */
+        x[i_] = (double)((lo < k ? lo : last) + 1);
+      }
+    }
+  }
+  return 0;
+}
+
+
+int orng_dirichlet (const gsl_rng *r, const double *alpha, size_t k,
+                    double *theta, double *x, size_t n) {
+  size_t i, j;
+  for (i = 0; i < n; i++) {
+    if ((i & (BLOCK - 1)) == 0 && ORR_INTERRUPTED()) return -1;
+    gsl_ran_dirichlet(r, k, alpha, theta);
+    for (j = 0; j < k; j++) x[i + j * n] = theta[j];
+  }
+  return 0;
+}
+
+
+int orng_mvnormal (const gsl_rng *r, const double *mu, double *R, size_t d,
+                   double *x, size_t n) {
+  size_t i, j;
+  gsl_matrix_view S;
+  if (d == 0) return 0;
+  /* GSL's matrices are row-major: the column-major Sigma read row-major is
+     Sigma itself (symmetric); its lower Cholesky factor L (Sigma = L L'),
+     read back column-major, is the upper R = L' */
+  S = gsl_matrix_view_array(R, d, d);
+  if (gsl_linalg_cholesky_decomp1(&S.matrix) != GSL_SUCCESS) return -2;
+  for (i = 0; i < n; i++) {  /* row by row: z_i uses consecutive draws */
+    if ((i & (BLOCK - 1)) == 0 && ORR_INTERRUPTED()) return -1;
+    for (j = 0; j < d; j++) x[i + j * n] = gsl_ran_gaussian_ziggurat(r, 1.0);
+  }
+  if (n == 0) return 0;
+  {
+    /* the column-major n x d X read row-major is the d x n X': X = Z R is
+       X' = L Z', a BLAS-3 triangular product in place */
+    gsl_matrix_view Xt = gsl_matrix_view_array(x, d, n);
+    gsl_blas_dtrmm(CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, 1.0,
+                   &S.matrix, &Xt.matrix);
+  }
+  for (j = 0; j < d; j++)
+    for (i = 0; i < n; i++) x[i + j * n] += mu[j];
+  return 0;
+}
+
+
+int orng_permutation (const gsl_rng *r, double *x, size_t n) {
+  size_t i;
+  for (i = 0; i < n; i++) x[i] = (double)(i + 1);
+  /* Fisher-Yates from the top; gsl_rng_uniform_int rejects instead of
+     taking a modulus, so every permutation is equally likely */
+  for (i = n; i > 1; i--) {
+    size_t j = (size_t)gsl_rng_uniform_int(r, (unsigned long)i);
+    double t = x[i - 1];
+    if (((n - i) & (BLOCK - 1)) == 0 && ORR_INTERRUPTED()) return -1;
+    x[i - 1] = x[j]; x[j] = t;
+  }
+  return 0;
+}

@@ -1,0 +1,174 @@
+/*
+** Kernel tests for modules/rng: the generator against an independent
+** implementation (tests/ref/rng/make_xoshiro.py), the GSL wrapping, the
+** draws kernels, and rng.default's seeding through orrery_setseed.
+*/
+#include <stdint.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "lua.h"
+#include "lauxlib.h"
+
+#include "ctest.h"
+#include "orrery.h"
+#include "xoshiro.h"
+#include "draws.h"
+#include "orng.h"
+
+
+/* from tests/ref/rng/xoshiro.txt */
+static const uint64_t state_42[4] = {
+  UINT64_C(0xbdd732262feb6e95), UINT64_C(0x28efe333b266f103),
+  UINT64_C(0x47526757130f9f52), UINT64_C(0x581ce1ff0e4ae394)
+};
+static const uint64_t out_42[5] = {
+  UINT64_C(0xd0764d4f4476689f), UINT64_C(0x519e4174576f3791),
+  UINT64_C(0xfbe07cfb0c24ed8c), UINT64_C(0xb37d9f600cd835b8),
+  UINT64_C(0xcb231c3874846a73)
+};
+static const uint64_t out_m1[5] = {
+  UINT64_C(0x56ccf8ce948e27b2), UINT64_C(0xe68588432e5a5b90),
+  UINT64_C(0xe3e9b5a48119ca8b), UINT64_C(0x460f19495532ae73),
+  UINT64_C(0xa7d62040ea9263e1)
+};
+static const uint64_t out_1234[5] = {
+  UINT64_C(0x0000000002800001), UINT64_C(0x0000000003800067),
+  UINT64_C(0x000cc00003800067), UINT64_C(0x000cc201994400b2),
+  UINT64_C(0x8012a2019ac433cd)
+};
+
+
+static void test_generator (void) {
+  orng_state st;
+  uint64_t x = 0;
+  int i;
+  /* SplitMix64 from 0: its well-known first output */
+  CHECK(orng_splitmix64(&x) == UINT64_C(0xe220a8397b1dcdaf));
+  orng_seed(&st, 42);
+  for (i = 0; i < 4; i++) CHECK(st.s[i] == state_42[i]);
+  for (i = 0; i < 5; i++) CHECK(orng_next(&st) == out_42[i]);
+  orng_seed(&st, (uint64_t)-1);
+  for (i = 0; i < 5; i++) CHECK(orng_next(&st) == out_m1[i]);
+  /* state {1,2,3,4}: the first output by hand is rotl(5, 23) + 1 */
+  st.s[0] = 1; st.s[1] = 2; st.s[2] = 3; st.s[3] = 4;
+  CHECK(out_1234[0] == (UINT64_C(5) << 23) + 1);
+  for (i = 0; i < 5; i++) CHECK(orng_next(&st) == out_1234[i]);
+}
+
+
+static void test_gsl_wrapping (void) {
+  orng_state st, ref;
+  gsl_rng r;
+  double u;
+  r.type = orng_xoshiro256pp;
+  r.state = &st;
+  gsl_rng_set(&r, 42);
+  orng_seed(&ref, 42);
+  CHECK(gsl_rng_get(&r) == (unsigned long)(orng_next(&ref) >> 32));
+  u = gsl_rng_uniform(&r);
+  CHECK(u == (double)(orng_next(&ref) >> 11) * 0x1.0p-53);
+  CHECK(u >= 0 && u < 1);
+  CHECK(gsl_rng_max(&r) == 0xffffffffUL && gsl_rng_min(&r) == 0);
+  CHECK(strcmp(gsl_rng_name(&r), "xoshiro256++") == 0);
+  /* a child differs from its parent and from its sibling */
+  {
+    orng_state p, c1, c2;
+    orng_seed(&p, 7);
+    orng_child(&p, &c1);
+    orng_child(&p, &c2);
+    CHECK(memcmp(&c1, &c2, sizeof c1) != 0);
+    CHECK(memcmp(&c1, &p, sizeof c1) != 0);
+  }
+}
+
+
+static void test_kernels (void) {
+  orng_state st;
+  gsl_rng r;
+  double x[1000], cum[3], w[3] = {0.0, 1.0, 0.0}, p[2] = {0.0, 1.0};
+  double R[4] = {4.0, 2.0, 2.0, 5.0}, mu[2] = {1.0, -1.0}, X[20];
+  double bad[4] = {1.0, 2.0, 2.0, 1.0};
+  size_t i;
+  r.type = orng_xoshiro256pp;
+  r.state = &st;
+  orng_seed(&st, 1);
+  CHECK(orng_categorical(&r, w, 3, cum, x, 1000) == 0);
+  for (i = 0; i < 1000; i++) if (x[i] != 2.0) break;
+  CHECK(i == 1000);  /* only the category with weight */
+  CHECK(orng_fill(&r, ORNG_NORMAL, p, x, 1000) == 0);
+  CHECK(orng_fill(&r, 99, p, x, 10) == -3);
+  /* Sigma = [4 2; 2 5] = R'R with R = [2 1; 0 2] */
+  CHECK(orng_mvnormal(&r, mu, R, 2, X, 10) == 0);
+  CHECK_NEAR(R[0], 2.0, 1e-15);
+  CHECK_NEAR(R[2], 1.0, 1e-15);
+  CHECK_NEAR(R[3], 2.0, 1e-15);
+  CHECK(orng_mvnormal(&r, mu, bad, 2, X, 10) == -2);
+  CHECK(orng_permutation(&r, x, 10) == 0);
+  {
+    int seen[11] = {0};
+    for (i = 0; i < 10; i++) seen[(int)x[i]]++;
+    for (i = 1; i <= 10; i++) CHECK(seen[i] == 1);
+  }
+}
+
+
+static double first_default (lua_State *L) {
+  double v;
+  (void)luaL_dostring(L, "return rng.default:normal(1)[1]");
+  v = lua_tonumber(L, -1);
+  lua_pop(L, 1);
+  return v;
+}
+
+
+static double first_of (lua_State *L, int seed) {
+  double v;
+  lua_pushinteger(L, seed);
+  lua_setglobal(L, "SEED");
+  (void)luaL_dostring(L, "return rng.new(SEED):normal(1)[1]");
+  v = lua_tonumber(L, -1);
+  lua_pop(L, 1);
+  return v;
+}
+
+
+static void test_default_seed (void) {
+  lua_State *L = orrery_new(NULL);
+  double a;
+  /* no seed: the documented default */
+  CHECK(first_default(L) == first_of(L, ORNG_DEFAULT_SEED));
+  /* seed after loading: _reseed */
+  orrery_setseed(L, 99);
+  CHECK(first_default(L) == first_of(L, 99));
+  orrery_close(L);
+  /* seed before loading: read from the registry */
+  L = orrery_new(NULL);
+  /* vm/ostate.c's orrery_setseed pops one value too many when the rng
+     module is not loaded yet (reported to the owner of vm/): a spare slot
+     keeps this test from underflowing the stack until it is fixed */
+  lua_pushnil(L);
+  orrery_setseed(L, 5);
+  lua_settop(L, 0);
+  a = first_default(L);
+  CHECK(a == first_of(L, 5));
+  CHECK(a != first_of(L, ORNG_DEFAULT_SEED));
+  /* orng_default / orng_opt from C */
+  CHECK(orng_opt(L, 1, "test") != NULL);  /* none: the default */
+  CHECK(lua_gettop(L) == 0);
+  (void)luaL_dostring(L, "rng.default = 3");
+  CHECK(luaL_dostring(L, "return rng.new(1):normal(1)") == LUA_OK);
+  lua_settop(L, 0);
+  orrery_close(L);
+}
+
+
+int main (void) {
+  gsl_set_error_handler_off();
+  test_generator();
+  test_gsl_wrapping();
+  test_kernels();
+  test_default_seed();
+  return CTEST_DONE();
+}
