@@ -739,17 +739,16 @@ static int m_sum (lua_State *L) {
 static int m_mean (lua_State *L) {
   omat *a = checkself(L, "mat:mean");
   size_t n = a->r * a->c;
-  lua_pushnumber(L, n ? mat_sum(a->x, n) / (double)n : NAN);
+  lua_pushnumber(L, mat_mean(a->x, n));
   return 1;
 }
 
 
 static int colred (lua_State *L, const char *fn, int mean) {
   omat *a = checkself(L, fn), *m;
-  size_t j;
   m = omat_new(L, a->c, 1);
-  mat_colsums(a->x, a->r, a->c, m->x);
-  if (mean) for (j = 0; j < a->c; j++) m->x[j] /= (double)a->r;
+  if (mean) mat_colmeans(a->x, a->r, a->c, m->x);
+  else mat_colsums(a->x, a->r, a->c, m->x);
   return 1;
 }
 

@@ -206,6 +206,25 @@ double mat_sum (const double *x, size_t n) {
 }
 
 
+/* As R's mean: the sum over n, then the mean of the residuals added back,
+   which corrects the last bits of the first division. */
+double mat_mean (const double *x, size_t n) {
+  double m, c = 0.0, s = 0.0;
+  size_t i;
+  if (n == 0) return NAN;
+  m = mat_sum(x, n) / (double)n;
+  if (!isfinite(m)) return m;
+  for (i = 0; i < n; i++) NEUMAIER(s, c, x[i] - m);
+  return m + (s + c) / (double)n;
+}
+
+
+void mat_colmeans (const double *A, size_t r, size_t c, double *out) {
+  size_t j;
+  for (j = 0; j < c; j++) out[j] = mat_mean(A + j * r, r);
+}
+
+
 void mat_colsums (const double *A, size_t r, size_t c, double *out) {
   size_t j;
   for (j = 0; j < c; j++) out[j] = mat_sum(A + j * r, r);

@@ -57,6 +57,10 @@ void mat_apply (mat_func f, const double *x, double *y, size_t n);
 
 /* Compensated (Neumaier) sum of n values. */
 double mat_sum (const double *x, size_t n);
+/* The mean of n values (NaN for n = 0), refined by a second pass as R's. */
+double mat_mean (const double *x, size_t n);
+/* out[j] = mean of column j of the r x c A (mat_mean). */
+void mat_colmeans (const double *A, size_t r, size_t c, double *out);
 /* out[j] = sum of column j of the r x c A (compensated). */
 void mat_colsums (const double *A, size_t r, size_t c, double *out);
 /* out[i] = sum of row i of the r x c A; comp has r doubles of work. */
