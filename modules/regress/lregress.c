@@ -1,0 +1,911 @@
+/*
+** regress: the binding of the regression kernels (ols.c, sandwich.c,
+** glm.c, ridge.c).  Argument checks, the missing-value rule and userdata
+** only; the numerics live in the kernels.  The friendly layer (option
+** tables, formulas, fit objects, printing, anova, epistemic) is
+** stdlib/regress.lua, which calls the functions here whose names start
+** with '_'.
+*/
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include "lua.h"
+#include "lauxlib.h"
+
+#include "oaux.h"
+#include "omat.h"
+#include "ols.h"
+#include "sandwich.h"
+#include "glm.h"
+#include "ridge.h"
+
+
+/* ---------------------------------------------------------------------- */
+/* model data: inputs, the missing-value rule, the design                  */
+/* ---------------------------------------------------------------------- */
+
+typedef struct regdata {
+  const char *fn;
+  size_t n0, n, k, p;    /* rows given, rows kept, columns of x, of design */
+  int intercept;
+  omat *y, *x, *w, *cl, *off;
+  size_t *keep;          /* the n kept rows (0-based) */
+  int *g;                /* cluster index 0..G-1 of each kept row, or NULL */
+  size_t G;
+} regdata;
+
+
+static omat *vecfield (lua_State *L, int t, const char *key, regdata *d) {
+  omat *m = omat_field(L, t, key, d->fn);
+  if (m == NULL) return NULL;
+  if (m->r * m->c != d->n0 || (m->r != 1 && m->c != 1))
+    orr_error(L, d->fn, "'%s' has %d elements but y has %d", key,
+              (int)(m->r * m->c), (int)d->n0);
+  return m;
+}
+
+
+static void checkvalue (lua_State *L, regdata *d, double v, const char *what,
+                        size_t i, int nafail, int *drop) {
+  if (isnan(v)) {
+    if (nafail)
+      orr_error(L, d->fn, "'%s' has a missing value (NaN) at row %d and na = \"fail\"",
+                what, (int)i + 1);
+    *drop = 1;
+  }
+  else if (isinf(v))
+    orr_error(L, d->fn, "'%s' has an infinite value at row %d", what,
+              (int)i + 1);
+}
+
+
+typedef struct clkey { double v; size_t i; } clkey;
+
+static int clcmp (const void *a, const void *b) {
+  double x = ((const clkey *)a)->v, y = ((const clkey *)b)->v;
+  return x < y ? -1 : x > y;
+}
+
+
+/*
+** Reads y (1), x (2) and the options table (3): intercept, weights,
+** cluster, offset, na.  Leaves the converted matrices on the stack, applies
+** the missing-value rule (rows with NaN dropped and counted, or an error
+** with na = "fail"; Inf always an error) and numbers the clusters.
+*/
+static void readdata (lua_State *L, regdata *d, const char *fn) {
+  static const char *const nas[] = {"omit", "fail", NULL};
+  size_t i, j, n;
+  int nafail;
+  memset(d, 0, sizeof *d);
+  d->fn = fn;
+  lua_settop(L, 3);
+  if (!lua_istable(L, 3)) lua_newtable(L), lua_replace(L, 3);
+  d->y = omat_vecarg(L, 1, fn, "y", &d->n0);
+  if (!lua_isnil(L, 2)) {
+    d->x = omat_arg(L, 2, fn, "x");
+    if (d->x->r != d->n0) {
+      if (d->x->c == d->n0 && d->x->r == 1)
+        orr_error(L, fn, "x is a row of %d values; give a column or an n x k matrix",
+                  (int)d->x->c);
+      orr_error(L, fn, "x has %d rows but y has %d", (int)d->x->r, (int)d->n0);
+    }
+    d->k = d->x->c;
+  }
+  d->intercept = orr_optboolean(L, 3, "intercept", 1, fn);
+  nafail = orr_optoption(L, 3, "na", "omit", nas, fn);
+  d->w = vecfield(L, 3, "weights", d);     /* stack 4 */
+  d->cl = vecfield(L, 3, "cluster", d);    /* 5 */
+  d->off = vecfield(L, 3, "offset", d);    /* 6 */
+  d->p = d->k + (size_t)d->intercept;
+  d->keep = (size_t *)orr_workbytes(L, (d->n0 + 1) * sizeof(size_t));  /* 7 */
+  n = 0;
+  for (i = 0; i < d->n0; i++) {
+    int drop = 0;
+    checkvalue(L, d, d->y->x[i], "y", i, nafail, &drop);
+    for (j = 0; j < d->k; j++)
+      checkvalue(L, d, OMAT(d->x, i, j), "x", i, nafail, &drop);
+    if (d->w) {
+      checkvalue(L, d, d->w->x[i], "weights", i, nafail, &drop);
+      if (d->w->x[i] < 0)
+        orr_error(L, fn, "'weights' must be non-negative (row %d is %f)",
+                  (int)i + 1, d->w->x[i]);
+    }
+    if (d->cl) checkvalue(L, d, d->cl->x[i], "cluster", i, nafail, &drop);
+    if (d->off) checkvalue(L, d, d->off->x[i], "offset", i, nafail, &drop);
+    if (!drop) d->keep[n++] = i;
+  }
+  d->n = n;
+  d->g = (int *)orr_workbytes(L, (n + 1) * sizeof(int));  /* 8 */
+  if (d->cl) {
+    clkey *ck = (clkey *)orr_workbytes(L, (n + 1) * sizeof(clkey));
+    size_t G = 0;
+    for (i = 0; i < n; i++) { ck[i].v = d->cl->x[d->keep[i]]; ck[i].i = i; }
+    qsort(ck, n, sizeof(clkey), clcmp);
+    for (i = 0; i < n; i++) {
+      if (i > 0 && ck[i].v != ck[i - 1].v) G++;
+      d->g[ck[i].i] = (int)G;
+    }
+    d->G = n > 0 ? G + 1 : 0;
+    lua_pop(L, 1);
+  }
+}
+
+
+static double yk (const regdata *d, size_t i) { return d->y->x[d->keep[i]]; }
+static double wk (const regdata *d, size_t i) {
+  return d->w ? d->w->x[d->keep[i]] : 1.0;
+}
+static double ok (const regdata *d, size_t i) {
+  return d->off ? d->off->x[d->keep[i]] : 0.0;
+}
+
+
+/* A (n x p) = the design of the kept rows, each row times s[i] (or 1) */
+static void filldesign (const regdata *d, double *A, const double *s) {
+  size_t i, j, n = d->n;
+  size_t c0 = (size_t)d->intercept;
+  if (d->intercept)
+    for (i = 0; i < n; i++) A[i] = s ? s[i] : 1.0;
+  for (j = 0; j < d->k; j++) {
+    const double *xc = d->x->x + j * d->x->r;
+    double *a = A + (j + c0) * n;
+    if (s) for (i = 0; i < n; i++) a[i] = xc[d->keep[i]] * s[i];
+    else for (i = 0; i < n; i++) a[i] = xc[d->keep[i]];
+  }
+}
+
+
+static void setnum (lua_State *L, const char *k, double v) {
+  lua_pushnumber(L, v);
+  lua_setfield(L, -2, k);
+}
+
+
+static void setint (lua_State *L, const char *k, lua_Integer v) {
+  lua_pushinteger(L, v);
+  lua_setfield(L, -2, k);
+}
+
+
+/* pushes an n x 1 mat copied from v */
+static omat *pushvec (lua_State *L, const double *v, size_t n) {
+  omat *m = omat_new(L, n, 1);
+  if (n) memcpy(m->x, v, n * sizeof(double));
+  return m;
+}
+
+
+/* The common parts of an ols/glm result: keep, counts, clusters, pivot. */
+static void setcommon (lua_State *L, const regdata *d, const int *pivot,
+                       size_t rank) {
+  size_t i, j, na = 0;
+  omat *m = omat_new(L, d->n, 1);
+  for (i = 0; i < d->n; i++) m->x[i] = (double)d->keep[i] + 1;
+  lua_setfield(L, -2, "keep");
+  setint(L, "n_used", (lua_Integer)d->n);
+  setint(L, "n_dropped", (lua_Integer)(d->n0 - d->n));
+  setint(L, "rank", (lua_Integer)rank);
+  setint(L, "p", (lua_Integer)d->p);
+  pushvec(L, d->y->x, 0);
+  lua_pop(L, 1);
+  m = omat_new(L, d->n, 1);
+  for (i = 0; i < d->n; i++) m->x[i] = yk(d, i);
+  lua_setfield(L, -2, "y");
+  if (d->w) {
+    m = omat_new(L, d->n, 1);
+    for (i = 0; i < d->n; i++) m->x[i] = wk(d, i);
+    lua_setfield(L, -2, "weights");
+  }
+  if (d->off) {
+    m = omat_new(L, d->n, 1);
+    for (i = 0; i < d->n; i++) m->x[i] = ok(d, i);
+    lua_setfield(L, -2, "offset");
+  }
+  if (d->cl) {
+    m = omat_new(L, d->n, 1);
+    for (i = 0; i < d->n; i++) m->x[i] = d->g[i];
+    lua_setfield(L, -2, "cl");
+    setint(L, "G", (lua_Integer)d->G);
+  }
+  lua_createtable(L, (int)(d->p - rank), 0);   /* aliased, in original order */
+  for (j = 0; j < d->p; j++) {
+    int isal = 1;
+    for (i = 0; i < rank; i++) if ((size_t)pivot[i] == j) { isal = 0; break; }
+    if (isal) { lua_pushinteger(L, (lua_Integer)j + 1); lua_rawseti(L, -2, (lua_Integer)++na); }
+  }
+  lua_setfield(L, -2, "aliased");
+  lua_createtable(L, (int)d->p, 0);
+  for (j = 0; j < d->p; j++) {
+    lua_pushinteger(L, pivot[j] + 1);
+    lua_rawseti(L, -2, (lua_Integer)j + 1);
+  }
+  lua_setfield(L, -2, "pivot");
+}
+
+
+/* pushes {A =, tau =, rank =, pivot = } describing a compact QR */
+static void pushqr (lua_State *L, int iA, int itau, const int *pivot,
+                    size_t p, size_t rank) {
+  size_t j;
+  lua_createtable(L, 0, 4);
+  lua_pushvalue(L, iA); lua_setfield(L, -2, "A");
+  lua_pushvalue(L, itau); lua_setfield(L, -2, "tau");
+  setint(L, "rank", (lua_Integer)rank);
+  lua_createtable(L, (int)p, 0);
+  for (j = 0; j < p; j++) {
+    lua_pushinteger(L, pivot[j] + 1);
+    lua_rawseti(L, -2, (lua_Integer)j + 1);
+  }
+  lua_setfield(L, -2, "pivot");
+}
+
+
+/* p x p in the original column order from r x r in pivoted order; NaN elsewhere */
+static omat *pushexpanded (lua_State *L, const double *V, size_t r,
+                           const int *pivot, size_t p) {
+  omat *m = omat_new(L, p, p);
+  size_t i, j;
+  for (i = 0; i < p * p; i++) m->x[i] = NAN;
+  for (j = 0; j < r; j++)
+    for (i = 0; i < r; i++) OMAT(m, pivot[i], pivot[j]) = V[i + j * r];
+  return m;
+}
+
+
+static void qrfail (lua_State *L, const char *fn, int st) {
+  if (st == RQ_INTERRUPT) orr_error(L, fn, "interrupted");
+  orr_error(L, fn, "LAPACK failed in the QR decomposition");
+}
+
+
+/* ---------------------------------------------------------------------- */
+/* ols                                                                     */
+/* ---------------------------------------------------------------------- */
+
+/*
+** _ols(y, x, opts, fn) -> table of the raw fit: coef (NaN where aliased),
+** residuals, fitted, wresid (times sqrt(weight)), rss, mss, unscaled
+** (X'WX)^-1, qr, and the data bookkeeping (see setcommon).
+*/
+static int r_ols (lua_State *L) {
+  const char *fn = luaL_optstring(L, 4, "regress.ols");
+  regdata d;
+  size_t n, p, i, j, rank = 0, neff = 0, lw;
+  double *sw, *yw, *cw, *eff, *res, *colnorm, *work, *V, sumw = 0, slogw = 0;
+  double rss = 0, mss = 0, fw = 0;
+  int *pivot, st, iA, itau, center;
+  omat *A, *tau, *coef, *resid, *fitted, *wres;
+  lua_settop(L, 4);
+  lua_remove(L, 4);
+  readdata(L, &d, fn);
+  center = orr_optboolean(L, 3, "center", d.intercept, fn);
+  n = d.n; p = d.p;
+  for (i = 0; i < n; i++) if (wk(&d, i) > 0) neff++;
+  if (neff < p || neff == 0)
+    orr_error(L, fn, "fewer usable rows (%d) than coefficients (%d)",
+              (int)neff, (int)p);
+  A = omat_new(L, n, p); iA = lua_gettop(L);
+  tau = omat_new(L, p, 1); itau = lua_gettop(L);
+  pivot = (int *)orr_workbytes(L, (p + 1) * sizeof(int));
+  lw = rq_lwork(n, p);
+  sw = orr_work(L, 5 * n + 3 * p + lw + p * p);
+  yw = sw + n; eff = yw + n; res = eff + n; colnorm = res + 2 * n;
+  cw = colnorm + p; V = cw + p; work = V + p * p;
+  for (i = 0; i < n; i++) {
+    double w = wk(&d, i);
+    sw[i] = sqrt(w);
+    yw[i] = yk(&d, i) * sw[i];
+  }
+  filldesign(&d, A->x, d.w ? sw : NULL);
+  st = rq_qr(A->x, n, p, 1e-7, tau->x, pivot, &rank, colnorm, work, lw);
+  if (st == RQ_NEEDPIVOT) {
+    filldesign(&d, A->x, d.w ? sw : NULL);
+    st = rq_qr_pivot(A->x, n, p, 1e-7, tau->x, pivot, &rank, colnorm, work);
+  }
+  if (st != RQ_OK) qrfail(L, fn, st);
+  if (rq_solve(A->x, n, rank, tau->x, yw, cw, eff, res, work, lw))
+    qrfail(L, fn, RQ_LAPACK);
+  if (rq_unscaled(A->x, n, rank, V))
+    orr_error(L, fn, "the design is singular");
+  lua_createtable(L, 0, 24);
+  coef = omat_new(L, p, 1);
+  for (j = 0; j < p; j++) coef->x[j] = NAN;
+  for (j = 0; j < rank; j++) coef->x[pivot[j]] = cw[j];
+  lua_setfield(L, -2, "coef");
+  resid = omat_new(L, n, 1);
+  fitted = omat_new(L, n, 1);
+  wres = omat_new(L, n, 1);
+  for (i = 0; i < n; i++) {
+    double w = wk(&d, i);
+    wres->x[i] = res[i];
+    if (w > 0) {
+      resid->x[i] = res[i] / sw[i];
+      fitted->x[i] = yk(&d, i) - resid->x[i];
+    }
+    else {  /* not in the fit: predicted from its x */
+      double f = 0;
+      for (j = 0; j < p; j++) {
+        double b = coef->x[j];
+        if (isnan(b)) continue;
+        f += b * (d.intercept && j == 0 ? 1.0 : OMAT(d.x, d.keep[i], j - (size_t)d.intercept));
+      }
+      fitted->x[i] = f;
+      resid->x[i] = yk(&d, i) - f;
+    }
+  }
+  for (i = 0; i < n; i++) {
+    double w = wk(&d, i);
+    rss += res[i] * res[i];
+    if (w > 0) { sumw += w; slogw += log(w); fw += w * fitted->x[i]; }
+  }
+  fw /= sumw;
+  for (i = 0; i < n; i++) {
+    double w = wk(&d, i), f = fitted->x[i];
+    if (w > 0) mss += center ? w * (f - fw) * (f - fw) : w * f * f;
+  }
+  lua_setfield(L, -4, "wresid");
+  lua_setfield(L, -3, "fitted");
+  lua_setfield(L, -2, "residuals");
+  pushexpanded(L, V, rank, pivot, p);
+  lua_setfield(L, -2, "unscaled");
+  pushvec(L, eff, rank);
+  lua_setfield(L, -2, "effects");
+  setnum(L, "rss", rss);
+  setnum(L, "mss", mss);
+  setnum(L, "sum_logw", slogw);
+  setint(L, "n", (lua_Integer)neff);
+  setcommon(L, &d, pivot, rank);
+  pushqr(L, iA, itau, pivot, p, rank);
+  lua_setfield(L, -2, "qr");
+  return 1;
+}
+
+
+/* ---------------------------------------------------------------------- */
+/* leverage and sandwich covariances                                       */
+/* ---------------------------------------------------------------------- */
+
+typedef struct qrinfo { omat *A, *tau; int *pivot; size_t n, p, rank; } qrinfo;
+
+static void readqr (lua_State *L, int idx, qrinfo *q, const char *fn) {
+  size_t j;
+  luaL_checktype(L, idx, LUA_TTABLE);
+  lua_getfield(L, idx, "A");
+  q->A = omat_check(L, -1, fn, "qr.A");
+  lua_getfield(L, idx, "tau");
+  q->tau = omat_check(L, -1, fn, "qr.tau");
+  lua_pop(L, 2);  /* still referenced by the table */
+  lua_getfield(L, idx, "rank");
+  q->rank = (size_t)lua_tointeger(L, -1);
+  lua_pop(L, 1);
+  q->n = q->A->r; q->p = q->A->c;
+  if (q->rank > q->p || q->tau->r * q->tau->c < q->p)
+    orr_error(L, fn, "corrupt qr");
+  q->pivot = (int *)orr_workbytes(L, (q->p + 1) * sizeof(int));
+  lua_getfield(L, idx, "pivot");
+  for (j = 0; j < q->p; j++) {
+    lua_rawgeti(L, -1, (lua_Integer)j + 1);
+    q->pivot[j] = (int)lua_tointeger(L, -1) - 1;
+    if (q->pivot[j] < 0 || (size_t)q->pivot[j] >= q->p) orr_error(L, fn, "corrupt qr");
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+}
+
+
+/* _leverage(qr) -> the diagonal of the hat matrix (weighted fit) */
+static int r_leverage (lua_State *L) {
+  qrinfo q;
+  size_t lw;
+  double *Q, *work;
+  omat *h;
+  readqr(L, 1, &q, "regress.leverage");
+  lw = rq_lwork(q.n, q.p);
+  Q = orr_work(L, q.n * q.rank + lw);
+  work = Q + q.n * q.rank;
+  h = omat_new(L, q.n, 1);
+  if (rq_qform(q.A->x, q.n, q.rank, q.tau->x, Q, h->x, work, lw))
+    orr_error(L, "regress.leverage", "LAPACK failed forming Q");
+  return 1;
+}
+
+
+/*
+** _sandwich(qr, e, type [, cl, G]) -> p x p covariance in the original
+** order (NaN where aliased), without the small-sample factors of HC1 and
+** clusters: type "HC0" (or "HC1"), "HC2", "HC3" or "CL".  e: the residuals
+** times sqrt(weight) (working residuals times sqrt(working weight) for glm).
+*/
+static int r_sandwich (lua_State *L) {
+  static const char *const types[] = {"HC0", "HC1", "HC2", "HC3", "CL", NULL};
+  const char *fn = "regress.sandwich";
+  qrinfo q;
+  size_t lw, i, r, n, ne, G = 0, chunk = 4096;
+  double *Q, *h, *om, *Ri, *M, *Vr, *tmp, *buf, *work;
+  int type, *g = NULL;
+  omat *e;
+  readqr(L, 1, &q, fn);
+  e = omat_vecarg(L, 2, fn, "e", &ne);
+  type = luaL_checkoption(L, 3, NULL, types);
+  n = q.n; r = q.rank;
+  if (ne != n) orr_error(L, fn, "e has %d elements, expected %d", (int)ne, (int)n);
+  if (type == 4) {
+    size_t nc;
+    omat *cl = omat_vecarg(L, 4, fn, "cl", &nc);
+    G = (size_t)luaL_checkinteger(L, 5);
+    if (nc != n) orr_error(L, fn, "cluster has %d elements, expected %d", (int)nc, (int)n);
+    g = (int *)orr_workbytes(L, (n + 1) * sizeof(int));
+    for (i = 0; i < n; i++) {
+      double v = cl->x[i];
+      if (!(v >= 0 && v < (double)G)) orr_error(L, fn, "corrupt cluster index");
+      g[i] = (int)v;
+    }
+  }
+  lw = rq_lwork(n, q.p);
+  if (chunk > n) chunk = n ? n : 1;
+  Q = orr_work(L, n * r + 2 * n + 4 * r * r + chunk * r + G * r + lw);
+  h = Q + n * r; om = h + n; Ri = om + n; M = Ri + r * r; Vr = M + r * r;
+  tmp = Vr + r * r; buf = tmp + r * r; work = buf + chunk * r + G * r;
+  if (rq_qform(q.A->x, n, r, q.tau->x, Q, h, work, lw))
+    orr_error(L, fn, "LAPACK failed forming Q");
+  if (type == 4) sw_meat_cl(Q, n, r, e->x, g, G, buf, M);
+  else {
+    for (i = 0; i < n; i++) {
+      double e2 = e->x[i] * e->x[i];
+      if (type == 2) e2 /= 1 - h[i];
+      else if (type == 3) e2 /= (1 - h[i]) * (1 - h[i]);
+      om[i] = e2;
+    }
+    sw_meat_hc(Q, n, r, om, M, buf, chunk);
+  }
+  if (rq_rinv(q.A->x, n, r, Ri)) orr_error(L, fn, "the design is singular");
+  sw_sandwich(Ri, r, M, Vr, tmp);
+  pushexpanded(L, Vr, r, q.pivot, q.p);
+  return 1;
+}
+
+
+/* ---------------------------------------------------------------------- */
+/* glm                                                                     */
+/* ---------------------------------------------------------------------- */
+
+static const char *const families[] = {"gaussian", "binomial", "poisson",
+  "gamma", "negbin", NULL};
+static const char *const links[] = {"identity", "log", "logit", "probit",
+  "cloglog", "inverse", "sqrt", NULL};
+static const int deflink[] = {GL_IDENTITY, GL_LOGIT, GL_LOG, GL_INVERSE,
+  GL_LOG};
+
+
+static void checkfamily (lua_State *L, const regdata *d, int fam) {
+  size_t i;
+  for (i = 0; i < d->n; i++) {
+    double y = yk(d, i), w = wk(d, i);
+    switch (fam) {
+      case GF_BINOMIAL:
+        if (y < 0 || y > 1)
+          orr_error(L, d->fn, "binomial y must be 0/1 (or a proportion with weights = trials), row %d is %f",
+                    (int)d->keep[i] + 1, y);
+        if (fabs(w * y - round(w * y)) > 1e-3)
+          orr_error(L, d->fn, "binomial y must be 0/1 (or a proportion with weights = trials): row %d has %f successes",
+                    (int)d->keep[i] + 1, w * y);
+        break;
+      case GF_POISSON: case GF_NEGBIN:
+        if (y < 0)
+          orr_error(L, d->fn, "%s y must be non-negative, row %d is %f",
+                    families[fam], (int)d->keep[i] + 1, y);
+        break;
+      case GF_GAMMA:
+        if (y <= 0)
+          orr_error(L, d->fn, "gamma y must be positive, row %d is %f",
+                    (int)d->keep[i] + 1, y);
+        break;
+    }
+  }
+}
+
+
+static void glmfail (lua_State *L, const char *fn, int st) {
+  switch (st) {
+    case GLM_NOGOOD: orr_error(L, fn, "no observations with positive weight"); break;
+    case GLM_NOVALID: orr_error(L, fn, "no valid set of coefficients found from the starting values (eta or mu out of range)"); break;
+    case GLM_HALVING: orr_error(L, fn, "step-halving could not find valid coefficients"); break;
+    case GLM_NONFINITE: orr_error(L, fn, "non-finite coefficients"); break;
+    case GLM_INTERRUPT: orr_error(L, fn, "interrupted"); break;
+    default: orr_error(L, fn, "LAPACK failed in the QR decomposition");
+  }
+}
+
+
+/*
+** _glm(y, x, opts, fn) with opts.family, opts.link, opts.maxit,
+** opts.epsilon as well as the data options.  Returns the raw fit.
+*/
+static int r_glm (lua_State *L) {
+  const char *fn = luaL_optstring(L, 4, "regress.glm");
+  regdata d;
+  glm_model m;
+  glm_fit f;
+  size_t n, p, i, j, lw, neff = 0;
+  double *D, *yv, *wv, *ov = NULL, *work, *V, nulldev, sumw = 0, swy = 0, eps;
+  int fam, link, maxit, st, iA, itau, lk, hasint;
+  omat *A, *tau, *coef, *mu, *eta, *ww, *wr;
+  lua_settop(L, 4);
+  lua_remove(L, 4);
+  fam = orr_optoption(L, 3, "family", "gaussian", families, fn);
+  lk = orr_optoption(L, 3, "link", links[deflink[fam]], links, fn);
+  link = lk;
+  maxit = (int)orr_optinteger(L, 3, "maxit", 25, fn);
+  eps = orr_optnumber(L, 3, "epsilon", 1e-8, fn);
+  if (maxit < 1) orr_error(L, fn, "'maxit' must be at least 1");
+  if (!(eps > 0)) orr_error(L, fn, "'epsilon' must be positive");
+  readdata(L, &d, fn);
+  hasint = orr_optboolean(L, 3, "center", d.intercept, fn);
+  n = d.n; p = d.p;
+  for (i = 0; i < n; i++) if (wk(&d, i) > 0) neff++;
+  if (neff < p || neff == 0)
+    orr_error(L, fn, "fewer usable rows (%d) than coefficients (%d)",
+              (int)neff, (int)p);
+  checkfamily(L, &d, fam);
+  A = omat_new(L, n, p); iA = lua_gettop(L);
+  tau = omat_new(L, p, 1); itau = lua_gettop(L);
+  coef = omat_new(L, p, 1);
+  mu = omat_new(L, n, 1);
+  eta = omat_new(L, n, 1);
+  ww = omat_new(L, n, 1);
+  wr = omat_new(L, n, 1);
+  lw = glm_lwork(n, p);
+  D = orr_work(L, n * p + 3 * n + p * p + lw);
+  yv = D + n * p; wv = yv + n; ov = wv + n; V = ov + n; work = V + p * p;
+  f.pivot = (int *)orr_workbytes(L, (p + 1) * sizeof(int));
+  filldesign(&d, D, NULL);
+  for (i = 0; i < n; i++) { yv[i] = yk(&d, i); wv[i] = wk(&d, i); ov[i] = ok(&d, i); }
+  m.n = n; m.p = p; m.X = D; m.y = yv; m.w = wv; m.off = d.off ? ov : NULL;
+  m.family = fam; m.link = link; m.theta = 1;
+  f.coef = coef->x; f.eta = eta->x; f.mu = mu->x; f.wwork = ww->x;
+  f.wres = wr->x; f.A = A->x; f.tau = tau->x;
+  f.theta = f.se_theta = f.twologlik = NAN;
+  st = fam == GF_NEGBIN ? glm_nb(&m, maxit, eps, &f, work, lw)
+                        : glm_irls(&m, NULL, maxit, eps, &f, work, lw);
+  if (st != GLM_OK) glmfail(L, fn, st);
+  if (rq_unscaled(A->x, n, f.rank, V))
+    orr_error(L, fn, "the weighted design is singular");
+  /* null deviance: the weighted mean, or the intercept-only fit with offset */
+  for (i = 0; i < n; i++) { sumw += wv[i]; swy += wv[i] * yv[i]; }
+  if (hasint && d.off && p > 1) {
+    glm_model m0 = m;
+    glm_fit f0;
+    size_t lw0 = glm_lwork(n, 1);
+    double *w0 = orr_work(L, 7 * n + 8 + lw0);
+    double *one = w0 + lw0, *es = one + n;
+    for (i = 0; i < n; i++) { one[i] = 1; es[i] = glm_linkfun(link, mu->x[i]); }
+    m0.p = 1; m0.X = one;
+    if (fam == GF_NEGBIN) m0.theta = f.theta;
+    f0.coef = es + n; f0.eta = f0.coef + 1; f0.mu = f0.eta + n;
+    f0.wwork = f0.mu + n; f0.wres = f0.wwork + n; f0.A = f0.wres + n;
+    f0.tau = f0.A + n; f0.pivot = (int *)orr_workbytes(L, 2 * sizeof(int));
+    st = glm_irls(&m0, es, maxit, eps, &f0, w0, lw0);
+    if (st != GLM_OK) glmfail(L, fn, st);
+    nulldev = f0.deviance;
+    lua_pop(L, 2);
+  }
+  else {
+    double mu0 = swy / sumw;
+    nulldev = 0;
+    for (i = 0; i < n; i++) {
+      double mi = hasint ? mu0 : glm_linkinv(link, ov[i]);
+      nulldev += glm_devres(fam, yv[i], mi, wv[i], m.theta);
+    }
+  }
+  lua_createtable(L, 0, 32);
+  lua_pushvalue(L, iA + 2); lua_setfield(L, -2, "coef");
+  lua_pushvalue(L, iA + 3); lua_setfield(L, -2, "fitted");
+  lua_pushvalue(L, iA + 4); lua_setfield(L, -2, "eta");
+  lua_pushvalue(L, iA + 5); lua_setfield(L, -2, "wwork");
+  lua_pushvalue(L, iA + 6); lua_setfield(L, -2, "wres");
+  pushexpanded(L, V, f.rank, f.pivot, p);
+  lua_setfield(L, -2, "unscaled");
+  setnum(L, "deviance", f.deviance);
+  setnum(L, "null_deviance", nulldev);
+  setint(L, "iterations", f.iterations);
+  lua_pushboolean(L, f.converged); lua_setfield(L, -2, "converged");
+  lua_pushboolean(L, f.boundary); lua_setfield(L, -2, "boundary");
+  setint(L, "n", (lua_Integer)neff);
+  if (fam == GF_NEGBIN) {
+    setnum(L, "theta", f.theta);
+    setnum(L, "se_theta", f.se_theta);
+    setnum(L, "twologlik", f.twologlik);
+    setnum(L, "aic_family", -f.twologlik);
+    setint(L, "theta_warn", f.theta_warn);
+    lua_pushboolean(L, f.outer_converged); lua_setfield(L, -2, "outer_converged");
+    setnum(L, "theta_used", m.theta);
+  }
+  else setnum(L, "aic_family", glm_aic(&m, mu->x, f.deviance));
+  {  /* fitted values at 0 or 1 (binomial) or 0 (poisson): separation */
+    double e10 = 10 * 2.220446049250313e-16;
+    int sep = 0;
+    for (i = 0; i < n; i++) {
+      double u = mu->x[i];
+      if (fam == GF_BINOMIAL && (u > 1 - e10 || u < e10)) sep = 1;
+      if (fam == GF_POISSON && u < e10) sep = 1;
+    }
+    lua_pushboolean(L, sep); lua_setfield(L, -2, "extreme_fitted");
+  }
+  (void)j;
+  setcommon(L, &d, f.pivot, f.rank);
+  pushqr(L, iA, itau, f.pivot, p, f.rank);
+  lua_setfield(L, -2, "qr");
+  return 1;
+}
+
+
+/*
+** _glmres(y, mu, w, family, theta, type) -> pearson or deviance residuals
+*/
+static int r_glmres (lua_State *L) {
+  static const char *const types[] = {"pearson", "deviance", NULL};
+  const char *fn = "regress.residuals";
+  size_t n, i, n2, n3;
+  omat *y = omat_vecarg(L, 1, fn, "y", &n);
+  omat *mu = omat_vecarg(L, 2, fn, "mu", &n2);
+  omat *w = lua_isnil(L, 3) ? NULL : omat_vecarg(L, 3, fn, "w", &n3);
+  int fam = luaL_checkoption(L, 4, NULL, families);
+  double theta = luaL_optnumber(L, 5, 1);
+  int type = luaL_checkoption(L, 6, NULL, types);
+  omat *r;
+  if (n2 != n || (w && n3 != n)) orr_error(L, fn, "lengths differ");
+  r = omat_new(L, n, 1);
+  for (i = 0; i < n; i++) {
+    double yi = y->x[i], m = mu->x[i], wi = w ? w->x[i] : 1;
+    if (type == 0) r->x[i] = (yi - m) * sqrt(wi) / sqrt(glm_variance(fam, m, theta));
+    else {
+      double dr = glm_devres(fam, yi, m, wi, theta);
+      r->x[i] = (yi > m ? 1 : -1) * sqrt(dr > 0 ? dr : 0);
+    }
+  }
+  return 1;
+}
+
+
+/* _linkinv(eta, link) and _mueta(eta, link): vectors */
+static int linkapply (lua_State *L, int which) {
+  size_t n, i;
+  omat *e = omat_vecarg(L, 1, "regress.predict", "eta", &n), *r;
+  int link = luaL_checkoption(L, 2, NULL, links);
+  r = omat_new(L, n, 1);
+  for (i = 0; i < n; i++)
+    r->x[i] = which ? glm_mueta(link, e->x[i]) : glm_linkinv(link, e->x[i]);
+  return 1;
+}
+static int r_linkinv (lua_State *L) { return linkapply(L, 0); }
+static int r_mueta (lua_State *L) { return linkapply(L, 1); }
+
+
+/* ---------------------------------------------------------------------- */
+/* prediction, residual summaries, distributions                           */
+/* ---------------------------------------------------------------------- */
+
+/*
+** _predict(X, coef, V, intercept, offset, fn) -> fit, se (se nil when V is
+** nil).  Aliased (NaN) coefficients are left out, as R's predict.lm does.
+*/
+static int r_predict (lua_State *L) {
+  const char *fn = luaL_optstring(L, 6, "regress.predict");
+  size_t pc, m, k, i, j, l, p, no = 0;
+  omat *X = lua_isnil(L, 1) ? NULL : omat_arg(L, 1, fn, "x");
+  omat *b = omat_vecarg(L, 2, fn, "coef", &p);
+  omat *V = lua_isnil(L, 3) ? NULL : omat_check(L, 3, fn, "vcov");
+  int icpt = lua_toboolean(L, 4);
+  omat *off = lua_isnil(L, 5) ? NULL : omat_vecarg(L, 5, fn, "offset", &no);
+  omat *fit, *se = NULL;
+  double *xr;
+  k = X ? X->c : 0;
+  m = X ? X->r : (off ? no : 1);
+  pc = k + (size_t)icpt;
+  if (pc != p)
+    orr_error(L, fn, "newdata has %d columns but the model has %d (besides the intercept)",
+              (int)k, (int)(p - (size_t)icpt));
+  if (off && no != m)
+    orr_error(L, fn, "offset has %d elements but newdata has %d rows", (int)no, (int)m);
+  if (X) omat_checkfinite(L, X, fn, "newdata");
+  xr = orr_work(L, p + 1);
+  fit = omat_new(L, m, 1);
+  if (V) se = omat_new(L, m, 1);
+  for (i = 0; i < m; i++) {
+    double f = 0, s = 0;
+    for (j = 0; j < p; j++)
+      xr[j] = (icpt && j == 0) ? 1.0 : OMAT(X, i, j - (size_t)icpt);
+    for (j = 0; j < p; j++) if (!isnan(b->x[j])) f += xr[j] * b->x[j];
+    fit->x[i] = f + (off ? off->x[i] : 0);
+    if (V) {
+      for (j = 0; j < p; j++) {
+        if (isnan(b->x[j])) continue;
+        for (l = 0; l < p; l++)
+          if (!isnan(b->x[l])) s += xr[j] * OMAT(V, j, l) * xr[l];
+      }
+      se->x[i] = sqrt(s > 0 ? s : 0);
+    }
+  }
+  if (!V) lua_pushnil(L);
+  return 2;
+}
+
+
+static int dblcmp (const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+
+/* _quantiles(v) -> min, q1, median, q3, max (R's type 7) */
+static int r_quantiles (lua_State *L) {
+  size_t n, i;
+  omat *v = omat_vecarg(L, 1, "regress.summary", "v", &n);
+  double *s = orr_work(L, n + 1);
+  const double probs[5] = {0, 0.25, 0.5, 0.75, 1};
+  if (n == 0) return 0;
+  memcpy(s, v->x, n * sizeof(double));
+  qsort(s, n, sizeof(double), dblcmp);
+  for (i = 0; i < 5; i++) {
+    double h = (double)(n - 1) * probs[i];
+    size_t lo = (size_t)floor(h);
+    double fr = h - (double)lo;
+    lua_pushnumber(L, lo + 1 < n ? s[lo] + fr * (s[lo + 1] - s[lo]) : s[lo]);
+  }
+  return 5;
+}
+
+
+/* _sums(v [, w]) -> sum(w v), sum(w v^2), sum(w) over non-NaN */
+static int r_sums (lua_State *L) {
+  size_t n, nw, i;
+  omat *v = omat_vecarg(L, 1, "regress", "v", &n);
+  omat *w = lua_isnoneornil(L, 2) ? NULL : omat_vecarg(L, 2, "regress", "w", &nw);
+  double s = 0, s2 = 0, sw = 0;
+  if (w && nw != n) orr_error(L, "regress", "lengths differ");
+  for (i = 0; i < n; i++) {
+    double x = v->x[i], wi = w ? w->x[i] : 1;
+    if (isnan(x)) continue;
+    s += wi * x; s2 += wi * x * x; sw += wi;
+  }
+  lua_pushnumber(L, s); lua_pushnumber(L, s2); lua_pushnumber(L, sw);
+  return 3;
+}
+
+
+/* _rows(m, idx) -> the rows of m listed (1-based) in the vector idx */
+static int r_rows (lua_State *L) {
+  size_t ni, i, j;
+  omat *m = omat_arg(L, 1, "regress", "m");
+  omat *idx = omat_vecarg(L, 2, "regress", "idx", &ni);
+  omat *r = omat_new(L, ni, m->c);
+  for (i = 0; i < ni; i++) {
+    double v = idx->x[i];
+    if (!(v >= 1 && v <= (double)m->r)) orr_error(L, "regress", "row index out of range");
+    for (j = 0; j < m->c; j++) OMAT(r, i, j) = OMAT(m, (size_t)v - 1, j);
+  }
+  return 1;
+}
+
+
+/* _pdist(kind, x, df1 [, df2]) -> upper tail probability */
+static int r_pdist (lua_State *L) {
+  static const char *const kinds[] = {"t2", "norm2", "f", "chisq", NULL};
+  int kind = luaL_checkoption(L, 1, NULL, kinds);
+  double x = luaL_checknumber(L, 2), a = luaL_optnumber(L, 3, 1);
+  double b = luaL_optnumber(L, 4, 1), p = NAN;
+  if (isnan(x)) { lua_pushnumber(L, NAN); return 1; }
+  switch (kind) {
+    case 0: p = 2 * gsl_cdf_tdist_Q(fabs(x), a); break;
+    case 1: p = 2 * gsl_cdf_ugaussian_Q(fabs(x)); break;
+    case 2: p = x <= 0 ? 1 : gsl_cdf_fdist_Q(x, a, b); break;
+    case 3: p = x <= 0 ? 1 : gsl_cdf_chisq_Q(x, a); break;
+  }
+  lua_pushnumber(L, p);
+  return 1;
+}
+
+
+/* _qdist(kind, p [, df]) -> lower quantile of t or the normal */
+static int r_qdist (lua_State *L) {
+  static const char *const kinds[] = {"t", "norm", NULL};
+  int kind = luaL_checkoption(L, 1, NULL, kinds);
+  double p = luaL_checknumber(L, 2), df = luaL_optnumber(L, 3, 1);
+  lua_pushnumber(L, kind == 0 ? gsl_cdf_tdist_Pinv(p, df)
+                              : gsl_cdf_ugaussian_Pinv(p));
+  return 1;
+}
+
+
+/* ---------------------------------------------------------------------- */
+/* ridge                                                                   */
+/* ---------------------------------------------------------------------- */
+
+/*
+** _ridge(y, x, opts, fn): opts.lambda (nil: GCV), opts.intercept,
+** opts.scale, opts.na.  Returns coef (original scale, intercept first),
+** lambda, edf, gcv, fitted, residuals.
+*/
+static int r_ridge (lua_State *L) {
+  const char *fn = luaL_optstring(L, 4, "regress.ridge");
+  regdata d;
+  ridge_in in;
+  ridge_out out;
+  size_t n, k, i, lw;
+  double lambda, *X, *yv, *work;
+  int scale, st, iscales;
+  omat *coef, *fitted, *resid;
+  lua_settop(L, 4);
+  lua_remove(L, 4);
+  lambda = orr_optnumber(L, 3, "lambda", NAN, fn);
+  scale = orr_optboolean(L, 3, "scale", 0, fn);
+  if (!isnan(lambda) && !(lambda >= 0 && isfinite(lambda)))
+    orr_error(L, fn, "'lambda' must be a non-negative number");
+  readdata(L, &d, fn);
+  if (d.w || d.cl || d.off) orr_error(L, fn, "weights, cluster and offset are not supported");
+  n = d.n; k = d.k;
+  if (k == 0) orr_error(L, fn, "x has no columns");
+  if (n < 2 || n <= (size_t)d.intercept)
+    orr_error(L, fn, "fewer usable rows (%d) than needed", (int)n);
+  lw = ridge_lwork(n, k);
+  X = orr_work(L, n * k + n + lw);
+  yv = X + n * k; work = yv + n;
+  {
+    regdata d2 = d;
+    d2.intercept = 0;
+    filldesign(&d2, X, NULL);
+  }
+  for (i = 0; i < n; i++) yv[i] = yk(&d, i);
+  out.scales = omat_new(L, k, 1)->x;
+  iscales = lua_gettop(L);
+  coef = omat_new(L, k + 1, 1);
+  fitted = omat_new(L, n, 1);
+  resid = omat_new(L, n, 1);
+  in.n = n; in.k = k; in.X = X; in.y = yv; in.intercept = d.intercept;
+  in.scale = scale; in.lambda = lambda;
+  out.coef = coef->x; out.fitted = fitted->x;
+  st = ridge_fit(&in, &out, work, lw);
+  if (st == RIDGE_INTERRUPT) orr_error(L, fn, "interrupted");
+  if (st != RIDGE_OK) orr_error(L, fn, "LAPACK failed in the SVD");
+  for (i = 0; i < n; i++) resid->x[i] = yv[i] - fitted->x[i];
+  lua_createtable(L, 0, 12);
+  if (!d.intercept) {  /* drop the zero intercept slot */
+    omat *c2 = omat_new(L, k, 1);
+    memcpy(c2->x, coef->x + 1, k * sizeof(double));
+    lua_setfield(L, -2, "coef");
+  }
+  else { lua_pushvalue(L, -4); lua_setfield(L, -2, "coef"); }
+  lua_pushvalue(L, -3); lua_setfield(L, -2, "fitted");
+  lua_pushvalue(L, -2); lua_setfield(L, -2, "residuals");
+  setnum(L, "lambda", out.lambda);
+  setnum(L, "edf", out.edf);
+  setnum(L, "gcv", out.gcv);
+  setnum(L, "rss", out.rss);
+  lua_pushboolean(L, isnan(lambda)); lua_setfield(L, -2, "gcv_chosen");
+  setint(L, "n", (lua_Integer)n);
+  setint(L, "n_dropped", (lua_Integer)(d.n0 - n));
+  lua_pushvalue(L, iscales); lua_setfield(L, -2, "scales");
+  return 1;
+}
+
+
+/* ---------------------------------------------------------------------- */
+
+static const luaL_Reg regress_funcs[] = {
+  {"_ols", r_ols}, {"_glm", r_glm}, {"_leverage", r_leverage},
+  {"_sandwich", r_sandwich}, {"_glmres", r_glmres}, {"_linkinv", r_linkinv},
+  {"_mueta", r_mueta}, {"_predict", r_predict}, {"_quantiles", r_quantiles},
+  {"_sums", r_sums}, {"_rows", r_rows}, {"_pdist", r_pdist},
+  {"_qdist", r_qdist}, {"_ridge", r_ridge},
+  {NULL, NULL}
+};
+
+
+int luaopen_orrery_regress (lua_State *L) {
+  orr_newlib(L, "regress", regress_funcs, NULL);
+  return 1;
+}

@@ -1,0 +1,203 @@
+/*
+** Least squares by Householder QR with R's limited column pivoting
+** (see ols.h).  The common case, a full-rank design, runs LAPACK's blocked
+** dgeqrf; only a design with a column that is (nearly) a combination of the
+** columns before it takes the unblocked path that moves such columns to the
+** end, as LINPACK's dqrdc2 does for R.
+*/
+#include <math.h>
+#include <string.h>
+
+#include <cblas.h>
+#include <lapacke.h>
+
+#include "ointr.h"
+#include "ols.h"
+
+/*
+** The fast path hands over to the pivoting path when a diagonal of R is
+** within this factor of the aliasing threshold: near the threshold the two
+** orders of elimination could round differently, so the rule is applied
+** exactly as dqrdc2 applies it.
+*/
+#define RQ_MARGIN 100.0
+
+
+size_t rq_lwork (size_t n, size_t p) {
+  double q = 0, tau = 0, a = 0;
+  size_t lw = 0;
+  lapack_int m = (lapack_int)(n ? n : 1), k = (lapack_int)(p ? p : 1);
+  if (LAPACKE_dgeqrf_work(LAPACK_COL_MAJOR, m, k, &a, m, &tau, &q, -1) == 0)
+    lw = (size_t)q;
+  if (LAPACKE_dormqr_work(LAPACK_COL_MAJOR, 'L', 'T', m, 1, k, &a, m, &tau,
+                          &a, m, &q, -1) == 0 && (size_t)q > lw)
+    lw = (size_t)q;
+  if (LAPACKE_dorgqr_work(LAPACK_COL_MAJOR, m, k, k, &a, m, &tau, &q, -1) == 0
+      && (size_t)q > lw)
+    lw = (size_t)q;
+  if (lw < p + 64) lw = p + 64;
+  return lw;
+}
+
+
+static void colnorms (const double *A, size_t n, size_t p, double *colnorm) {
+  size_t j;
+  for (j = 0; j < p; j++) {
+    colnorm[j] = cblas_dnrm2((int)n, A + j * n, 1);
+    if (colnorm[j] == 0) colnorm[j] = 1.0;  /* a zero column is aliased */
+  }
+}
+
+
+int rq_qr (double *A, size_t n, size_t p, double tol, double *tau,
+           int *pivot, size_t *rank, double *colnorm, double *work,
+           size_t lwork) {
+  size_t j;
+  lapack_int info;
+  if (p == 0) { *rank = 0; return RQ_OK; }
+  if (n < p) return RQ_NEEDPIVOT;
+  colnorms(A, n, p, colnorm);
+  info = LAPACKE_dgeqrf_work(LAPACK_COL_MAJOR, (lapack_int)n, (lapack_int)p,
+                             A, (lapack_int)n, tau, work, (lapack_int)lwork);
+  if (info != 0) return RQ_LAPACK;
+  for (j = 0; j < p; j++)
+    if (!(fabs(A[j + j * n]) >= RQ_MARGIN * tol * colnorm[j]))
+      return RQ_NEEDPIVOT;
+  for (j = 0; j < p; j++) pivot[j] = (int)j;
+  *rank = p;
+  return RQ_OK;
+}
+
+
+/* Moves column l of A (and its bookkeeping) to the end, shifting the rest. */
+static void toend (double *A, size_t n, size_t p, size_t l, double *colnorm,
+                   int *pivot, double *tmp) {
+  double cn = colnorm[l];
+  int pv = pivot[l];
+  if (l + 1 == p) return;
+  memcpy(tmp, A + l * n, n * sizeof(double));
+  memmove(A + l * n, A + (l + 1) * n, (p - l - 1) * n * sizeof(double));
+  memcpy(A + (p - 1) * n, tmp, n * sizeof(double));
+  memmove(colnorm + l, colnorm + l + 1, (p - l - 1) * sizeof(double));
+  memmove(pivot + l, pivot + l + 1, (p - l - 1) * sizeof(int));
+  colnorm[p - 1] = cn; pivot[p - 1] = pv;
+}
+
+
+/*
+** work: n + p doubles.  The rule: before column l is factored, its norm
+** below row l (what is left after the reflections of columns 0..l-1) is
+** compared with tol * its original norm, computed afresh rather than
+** downdated since one column at a time is all that is decided.
+*/
+int rq_qr_pivot (double *A, size_t n, size_t p, double tol, double *tau,
+                 int *pivot, size_t *rank, double *colnorm, double *work) {
+  size_t l, lup = p, j;
+  double *tmp = work, *w = work + n;
+  colnorms(A, n, p, colnorm);
+  for (j = 0; j < p; j++) { pivot[j] = (int)j; tau[j] = 0; }
+  for (l = 0; l < lup; l++) {
+    if (ORR_INTERRUPTED()) return RQ_INTERRUPT;
+    for (;;) {  /* move negligible columns to the end */
+      double rest = l < n ? cblas_dnrm2((int)(n - l), A + l + l * n, 1) : 0;
+      if (rest >= tol * colnorm[l]) break;
+      toend(A, n, p, l, colnorm, pivot, tmp);
+      lup--;
+      if (l >= lup) break;
+    }
+    if (l >= lup) break;
+    if (l + 1 < n) {
+      double *v = A + l + l * n;
+      double alpha = v[0], t;
+      size_t m = n - l, nc = p - l - 1;
+      LAPACKE_dlarfg_work((lapack_int)m, &alpha, v + 1, 1, &t);
+      tau[l] = t;
+      if (t != 0 && nc > 0) {
+        /* C <- (I - t v v') C on the trailing block, v = (1, v[1..]) */
+        double *C = A + l + (l + 1) * n;
+        v[0] = 1.0;
+        cblas_dgemv(CblasColMajor, CblasTrans, (int)m, (int)nc, 1.0, C,
+                    (int)n, v, 1, 0.0, w, 1);
+        cblas_dger(CblasColMajor, (int)m, (int)nc, -t, v, 1, w, 1, C, (int)n);
+      }
+      v[0] = alpha;
+    }
+  }
+  *rank = lup;
+  return RQ_OK;
+}
+
+
+int rq_qty (const double *A, size_t n, size_t k, const double *tau,
+            double *y, size_t m, int trans, double *work, size_t lwork) {
+  lapack_int info;
+  if (k == 0 || n == 0 || m == 0) return RQ_OK;
+  info = LAPACKE_dormqr_work(LAPACK_COL_MAJOR, 'L', trans ? 'T' : 'N',
+                             (lapack_int)n, (lapack_int)m, (lapack_int)k,
+                             (double *)A, (lapack_int)n, tau, y,
+                             (lapack_int)n, work, (lapack_int)lwork);
+  return info == 0 ? RQ_OK : RQ_LAPACK;
+}
+
+
+int rq_solve (const double *A, size_t n, size_t rank, const double *tau,
+              const double *y, double *coef, double *effects, double *resid,
+              double *work, size_t lwork) {
+  size_t i;
+  memcpy(effects, y, n * sizeof(double));
+  if (rq_qty(A, n, rank, tau, effects, 1, 1, work, lwork)) return RQ_LAPACK;
+  if (rank > 0) {
+    memcpy(coef, effects, rank * sizeof(double));
+    cblas_dtrsv(CblasColMajor, CblasUpper, CblasNoTrans, CblasNonUnit,
+                (int)rank, A, (int)n, coef, 1);
+  }
+  /* residuals as R's qr.resid: Q applied to the effects past the rank */
+  for (i = 0; i < n; i++) resid[i] = i < rank ? 0.0 : effects[i];
+  if (rq_qty(A, n, rank, tau, resid, 1, 0, work, lwork)) return RQ_LAPACK;
+  return RQ_OK;
+}
+
+
+int rq_rinv (const double *A, size_t n, size_t rank, double *Ri) {
+  size_t i, j;
+  if (rank == 0) return RQ_OK;
+  for (j = 0; j < rank; j++)
+    for (i = 0; i < rank; i++) Ri[i + j * rank] = i <= j ? A[i + j * n] : 0.0;
+  return LAPACKE_dtrtri_work(LAPACK_COL_MAJOR, 'U', 'N', (lapack_int)rank,
+                             Ri, (lapack_int)rank) == 0 ? RQ_OK : RQ_LAPACK;
+}
+
+
+int rq_unscaled (const double *A, size_t n, size_t rank, double *V) {
+  size_t i, j;
+  if (rank == 0) return RQ_OK;
+  for (j = 0; j < rank; j++)
+    for (i = 0; i < rank; i++) V[i + j * rank] = i <= j ? A[i + j * n] : 0.0;
+  if (LAPACKE_dpotri_work(LAPACK_COL_MAJOR, 'U', (lapack_int)rank, V,
+                          (lapack_int)rank) != 0)
+    return RQ_LAPACK;
+  for (j = 0; j < rank; j++)  /* mirror the upper triangle */
+    for (i = j + 1; i < rank; i++) V[i + j * rank] = V[j + i * rank];
+  return RQ_OK;
+}
+
+
+int rq_qform (const double *A, size_t n, size_t rank, const double *tau,
+              double *Q, double *h, double *work, size_t lwork) {
+  size_t i, j;
+  if (rank > 0) {
+    memcpy(Q, A, n * rank * sizeof(double));
+    if (LAPACKE_dorgqr_work(LAPACK_COL_MAJOR, (lapack_int)n, (lapack_int)rank,
+                            (lapack_int)rank, Q, (lapack_int)n, tau, work,
+                            (lapack_int)lwork) != 0)
+      return RQ_LAPACK;
+  }
+  if (h) {
+    for (i = 0; i < n; i++) h[i] = 0;
+    for (j = 0; j < rank; j++) {
+      const double *q = Q + j * n;
+      for (i = 0; i < n; i++) h[i] += q[i] * q[i];
+    }
+  }
+  return RQ_OK;
+}

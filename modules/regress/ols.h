@@ -1,0 +1,69 @@
+/*
+** Least squares by Householder QR with R's limited column pivoting.
+**
+** The QR is kept in LAPACK's compact form (dgeqrf): R on and above the
+** diagonal, the Householder vectors below it with their scalars in tau, so
+** that dormqr/dorgqr apply or form Q whichever path made it.
+**
+** Limited pivoting (as LINPACK dqrdc2, used by R's lm and glm): columns are
+** taken in order; a column whose norm, after the reflections of the columns
+** before it, is below tol times its original norm is moved to the end and
+** not factored.  So of two collinear columns the later one is aliased, and
+** the kept columns keep their order.  pivot[j] is the original (0-based)
+** index of column j of the result; the first *rank columns are the kept ones.
+**
+** All arrays are column-major; A is n x p with leading dimension n.  No
+** function allocates: work arrays come from the caller (sizes below).
+*/
+#ifndef ols_h
+#define ols_h
+
+#include <stddef.h>
+
+#define RQ_OK         0
+#define RQ_NEEDPIVOT  1   /* rq_qr: refill A and call rq_qr_pivot */
+#define RQ_INTERRUPT  2
+#define RQ_LAPACK    -1
+
+/* Doubles of work that rq_qr, rq_qr_pivot, rq_qty and rq_qform need. */
+size_t rq_lwork (size_t n, size_t p);
+
+/*
+** Fast path: blocked dgeqrf of A, no pivoting.  If some diagonal of R is
+** small enough relative to its column's original norm (colnorm, computed
+** here, p doubles) that limited pivoting could decide differently, returns
+** RQ_NEEDPIVOT and A is garbage: the caller refills it and calls
+** rq_qr_pivot.  Otherwise rank = p, pivot = identity.
+*/
+int rq_qr (double *A, size_t n, size_t p, double tol, double *tau,
+           int *pivot, size_t *rank, double *colnorm, double *work,
+           size_t lwork);
+
+/* The limited-pivoting path (unblocked Householder, dqrdc2's rule). */
+int rq_qr_pivot (double *A, size_t n, size_t p, double tol, double *tau,
+                 int *pivot, size_t *rank, double *colnorm, double *work);
+
+/* y (n x m) <- Q' y (trans = 1) or Q y (trans = 0), Q from the first k
+   reflectors of the compact QR in A. */
+int rq_qty (const double *A, size_t n, size_t k, const double *tau,
+            double *y, size_t m, int trans, double *work, size_t lwork);
+
+/*
+** Least-squares solve with the first rank columns of the QR: on return
+** coef[0..rank) (in pivoted order), effects = Q'y (n), resid = y - fit (n).
+*/
+int rq_solve (const double *A, size_t n, size_t rank, const double *tau,
+              const double *y, double *coef, double *effects, double *resid,
+              double *work, size_t lwork);
+
+/* (R'R)^-1 of the leading rank x rank block of R into V (rank x rank). */
+int rq_unscaled (const double *A, size_t n, size_t rank, double *V);
+
+/* R^-1 of the leading rank x rank block into Ri (rank x rank, upper). */
+int rq_rinv (const double *A, size_t n, size_t rank, double *Ri);
+
+/* Q (n x rank, thin) into Q from the compact QR; h[i] = sum_j Q_ij^2. */
+int rq_qform (const double *A, size_t n, size_t rank, const double *tau,
+              double *Q, double *h, double *work, size_t lwork);
+
+#endif

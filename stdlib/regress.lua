@@ -1,0 +1,1093 @@
+-- regress: linear models, GLMs, ridge, anova and DEUP epistemic uncertainty.
+-- The C half (modules/regress) does the numerics: the QR with R's limited
+-- pivoting, IRLS, sandwich covariances, ridge by SVD.  This half reads the
+-- option tables (matrices or formula + frame), builds the fit objects and
+-- prints them as R's summary() does.
+local M = ...
+local mat = require "orrery.mat"
+local help = require "orrery.help"
+
+local fmt, concat = string.format, table.concat
+local abs, sqrt, log, huge = math.abs, math.sqrt, math.log, math.huge
+
+local C = {}
+for k, v in pairs(M) do C[k] = v end
+
+local function fail(fn, msg, ...)
+  error(fn .. ": " .. fmt(msg, ...), 0)
+end
+
+local function set(list)
+  local s = {}
+  for _, k in ipairs(list) do s[k] = true end
+  return s
+end
+
+local function checkopts(fn, t, allowed)
+  if type(t) ~= "table" then fail(fn, "expected a table of options, got %s", type(t)) end
+  for k in pairs(t) do
+    if type(k) ~= "string" then fail(fn, "expected named options, got a positional value") end
+    if not allowed[k] then fail(fn, "unknown option '%s'", k) end
+  end
+end
+
+local function is_mat(v)
+  local mt = getmetatable(v)
+  return type(v) == "userdata" and mt and mt.__name == "mat"
+end
+
+local function is_factor(v)
+  return type(v) == "table" and v.levels ~= nil and is_mat(v.codes)
+end
+
+-- a vector option: mat, array of numbers, factor (its codes) or array of strings
+local function asvec(fn, v, what)
+  if v == nil then return nil end
+  if is_mat(v) then return v end
+  if is_factor(v) then return v.codes end
+  if type(v) == "number" then return mat.vec{ v } end
+  if type(v) ~= "table" then fail(fn, "'%s' must be a vector, got %s", what, type(v)) end
+  if type(v[1]) == "string" then  -- cluster labels: number them
+    local codes, seen, out = {}, 0, {}
+    for i = 1, #v do
+      local s = v[i]
+      if codes[s] == nil then seen = seen + 1; codes[s] = seen end
+      out[i] = codes[s]
+    end
+    return mat.vec(out)
+  end
+  return v  -- the C half converts arrays and names the problem
+end
+
+local function xnames(k)
+  local t = {}
+  for j = 1, k do t[j] = "x" .. j end
+  return t
+end
+
+-- ---------------------------------------------------------------------------
+-- the data of a model: matrices, or formula + frame
+-- ---------------------------------------------------------------------------
+
+-- Returns y, x, copts (for the C half) and meta = {names, intercept, terms}.
+local function modeldata(fn, t, extra_cols)
+  local copts = { na = t.na }
+  if t.na ~= nil and t.na ~= "omit" and t.na ~= "fail" then
+    fail(fn, "na must be \"omit\" or \"fail\", got '%s'", tostring(t.na))
+  end
+  if t.intercept ~= nil and type(t.intercept) ~= "boolean" then
+    fail(fn, "option 'intercept' must be a boolean")
+  end
+  local meta = {}
+  if t.formula ~= nil then
+    if t.y ~= nil or t.x ~= nil then fail(fn, "give either formula = and data = or y = and x =, not both") end
+    if t.data == nil then fail(fn, "formula = needs data = (a frame)") end
+    local F = require "orrery.formula"
+    local extra = {}
+    for _, k in ipairs(extra_cols) do
+      if type(t[k]) == "string" then extra[#extra + 1] = t[k] end
+    end
+    local ok, mf = pcall(F.model_frame, t.formula, t.data,
+      { na = t.na or "omit", extra = extra, intercept = t.intercept ~= false })
+    if not ok then fail(fn, "%s", tostring(mf):gsub("^formula%.model_frame: ", "")) end
+    if mf.surv then fail(fn, "a Surv() response belongs to surv, not %s", fn) end
+    meta.names = mf.names
+    meta.intercept = mf.intercept and true or false
+    meta.terms = mf.info
+    meta.n_dropped_frame = mf.n_dropped or 0
+    meta.formula = type(t.formula) == "string" and t.formula or t.formula.formula
+    copts.intercept = false       -- model.matrix already has the column
+    copts.center = meta.intercept
+    for _, k in ipairs(extra_cols) do
+      local v = t[k]
+      if type(v) == "string" then v = mf.extra[v] end
+      if v ~= nil and not (type(t[k]) == "string") then
+        -- a vector given with a formula: take the kept rows
+        v = asvec(fn, v, k)
+        if is_mat(v) then
+          local n0 = t.data:nrow()
+          if #v ~= n0 then fail(fn, "'%s' has %d elements but data has %d rows", k, #v, n0) end
+          local idx = {}
+          for i, kp in ipairs(mf.keep) do if kp then idx[#idx + 1] = i end end
+          v = C._rows(v, mat.vec(idx))
+        end
+      end
+      copts[k] = asvec(fn, v, k)
+    end
+    if mf.offset then
+      if copts.offset then copts.offset = copts.offset + mf.offset else copts.offset = mf.offset end
+    end
+    return mf.y, mf.x, copts, meta
+  end
+  if t.data ~= nil then fail(fn, "data = needs formula =") end
+  if t.y == nil then fail(fn, "y is required") end
+  local y = t.y
+  local x = t.x
+  if type(x) == "table" and not is_mat(x) and type(x[1]) == "number" then x = mat.vec(x) end
+  if type(x) == "table" and not is_mat(x) then x = mat.from(x) end
+  if x ~= nil and not is_mat(x) then fail(fn, "'x' must be a matrix, got %s", type(x)) end
+  meta.intercept = t.intercept ~= false
+  copts.intercept = meta.intercept
+  local k = x and x:cols() or 0
+  local names = {}
+  if t.names then
+    if type(t.names) ~= "table" or #t.names ~= k then fail(fn, "names must be an array of %d column names", k) end
+    names = t.names
+  else names = xnames(k) end
+  meta.names = {}
+  if meta.intercept then meta.names[1] = "(Intercept)" end
+  for _, nm in ipairs(names) do meta.names[#meta.names + 1] = nm end
+  for _, k2 in ipairs(extra_cols) do
+    if type(t[k2]) == "string" then fail(fn, "'%s' names a column, which needs formula = and data =", k2) end
+    copts[k2] = asvec(fn, t[k2], k2)
+  end
+  return y, x, copts, meta
+end
+
+-- ---------------------------------------------------------------------------
+-- numbers as R prints them
+-- ---------------------------------------------------------------------------
+
+local function signif(x, d)
+  if x ~= x then return "NaN" end
+  if x == huge then return "Inf" elseif x == -huge then return "-Inf" end
+  local s = fmt("%." .. d .. "g", x)
+  if s:find("e") then
+    local m, e = s:match("^(.-)e(.*)$")
+    e = tonumber(e)
+    s = m .. "e" .. (e < 0 and "-" or "+") .. fmt("%02d", abs(e))
+  end
+  return s
+end
+
+local function fmtp(p)
+  if p ~= p then return "NA" end
+  if p < 2e-16 then return "< 2e-16" end
+  return signif(p, 3)
+end
+
+local function stars(p)
+  if p ~= p then return "" end
+  if p < 0.001 then return "***" elseif p < 0.01 then return "**"
+  elseif p < 0.05 then return "*" elseif p < 0.1 then return "." end
+  return " "
+end
+
+-- a column of numbers with a common number of decimals (as format() does)
+local function fixedcol(xs, digits)
+  local dec = 0
+  for _, x in ipairs(xs) do
+    if x == x and x ~= 0 and abs(x) ~= huge then
+      local mag = math.floor(math.log(abs(x), 10))
+      local need = math.max(0, digits - 1 - mag)
+      if need > dec then dec = need end
+    end
+  end
+  if dec > 10 then  -- very small numbers: scientific
+    local out = {}
+    for i, x in ipairs(xs) do out[i] = signif(x, digits) end
+    return out
+  end
+  local out = {}
+  for i, x in ipairs(xs) do
+    out[i] = x ~= x and "NA" or fmt("%." .. dec .. "f", x)
+  end
+  return out
+end
+
+local function pad(s, w, left)
+  if #s >= w then return s end
+  if left then return s .. string.rep(" ", w - #s) end
+  return string.rep(" ", w - #s) .. s
+end
+
+-- ---------------------------------------------------------------------------
+-- the fit class
+-- ---------------------------------------------------------------------------
+
+local Fit = { __name = "regress.fit" }
+local methods = {}
+
+Fit.__index = function(fit, k)
+  if k == "leverage" then
+    local h = C._leverage(rawget(fit, "_qr"))
+    rawset(fit, "leverage", h)
+    return h
+  end
+  return methods[k]
+end
+
+local function vget(m, i) return m[i] end
+
+local function tstat_label(fit)
+  return fit.test == "z" and "z" or "t"
+end
+
+-- p-value of a coefficient test
+local function pcoef(fit, t)
+  if fit.test == "z" then return C._pdist("norm2", t) end
+  return C._pdist("t2", t, fit.df_residual)
+end
+
+-- fills se, t, p from vcov
+local function inference(fit)
+  local p = fit.coef:rows()
+  local se, tv, pv = {}, {}, {}
+  for j = 1, p do
+    local b = fit.coef[j]
+    local v = fit.vcov:get(j, j)
+    se[j] = b ~= b and 0 / 0 or sqrt(v)
+    tv[j] = b / se[j]
+    pv[j] = pcoef(fit, tv[j])
+  end
+  fit.se, fit.t, fit.p = mat.vec(se), mat.vec(tv), mat.vec(pv)
+end
+
+-- the covariance: classical, HC0..HC3 or cluster (vcovCL: HC1-type)
+local function robust(fn, fit, raw, se, cl_given)
+  local n, k = fit.n, fit.rank
+  local e = raw.ew
+  if cl_given then
+    local G = raw.G
+    if G < 2 then fail(fn, "cluster has %d distinct value; at least 2 are needed", G) end
+    local V = C._sandwich(raw.qr, e, "CL", raw.cl, G)
+    fit.se_type = fmt("cluster (%d clusters)", G)
+    fit.clusters = G
+    return V * ((G / (G - 1)) * ((n - 1) / (n - k)))
+  end
+  local V = C._sandwich(raw.qr, e, se)
+  if se == "HC1" then V = V * (n / (n - k)) end
+  fit.se_type = se
+  return V
+end
+
+--- Accessors shared by every fit.
+function methods.confint(fit, level)
+  level = level or 0.95
+  if type(level) ~= "number" or not (level > 0 and level < 1) then
+    fail("regress.confint", "level must be a number in (0, 1)")
+  end
+  local q
+  local a = (1 - level) / 2
+  if fit.test == "z" or fit.df_residual == nil then q = C._qdist("norm", 1 - a)
+  else q = C._qdist("t", 1 - a, fit.df_residual) end
+  local p = fit.coef:rows()
+  local out = mat.zeros(p, 2)
+  for j = 1, p do
+    out:set(j, 1, fit.coef[j] - q * fit.se[j])
+    out:set(j, 2, fit.coef[j] + q * fit.se[j])
+  end
+  return out
+end
+
+function methods.vcov_matrix(fit) return fit.vcov end
+
+local function map(v, f)
+  local t = {}
+  for i = 1, #v do t[i] = f(v[i], i) end
+  return mat.vec(t)
+end
+
+function methods.residuals(fit, rtype)
+  local fn = "regress.residuals"
+  if fit.model == "ridge" then
+    if rtype ~= nil and rtype ~= "response" then fail(fn, "ridge has only response residuals") end
+    return fit._resid
+  end
+  local glm = fit.model == "glm"
+  rtype = rtype or (glm and "deviance" or "response")
+  local w = fit.weights
+  if rtype == "response" then
+    if glm then return fit._y - fit.fitted end
+    return fit._resid
+  elseif rtype == "working" then
+    return glm and fit._wres or fit._resid
+  elseif rtype == "pearson" or rtype == "deviance" then
+    if glm then
+      return C._glmres(fit._y, fit.fitted, w, fit.family == "gamma" and "gamma" or fit.family,
+        fit.theta_used or fit.theta or 1, rtype)
+    end
+    return fit._ew
+  elseif rtype == "standardized" or rtype == "studentized" then
+    local h = fit.leverage
+    if glm then
+      if rtype == "studentized" then fail(fn, "studentized residuals are for lm fits; use \"standardized\"") end
+      local d = C._glmres(fit._y, fit.fitted, w, fit.family, fit.theta_used or fit.theta or 1, "deviance")
+      local phi = fit.dispersion
+      return map(d, function(r, i) return r / sqrt(phi * (1 - h[i])) end)
+    end
+    local e, s2, df = fit._ew, fit.sigma ^ 2, fit.df_residual
+    local rss = fit.rss
+    if rtype == "standardized" then
+      return map(e, function(r, i) return r / sqrt(s2 * (1 - h[i])) end)
+    end
+    return map(e, function(r, i)
+      local si = (rss - r * r / (1 - h[i])) / (df - 1)
+      return r / sqrt(si * (1 - h[i]))
+    end)
+  end
+  fail(fn, "unknown type '%s' (response, working, pearson, deviance, standardized, studentized)", tostring(rtype))
+end
+
+-- new data for predict: a matrix of x (no intercept column) or a frame
+local function newdesign(fn, fit, X)
+  if fit._terms and type(X) == "table" and not is_mat(X) and X.nrow then
+    local F = require "orrery.formula"
+    local ok, d = pcall(F.design, fit._terms, X)
+    if not ok then fail(fn, "%s", tostring(d):gsub("^formula%.design: ", "")) end
+    return d.x, false, d.offset
+  end
+  if fit._terms then fail(fn, "the model was fitted with a formula: give newdata as a frame") end
+  if type(X) == "table" and not is_mat(X) then
+    X = type(X[1]) == "number" and (fit.coef:rows() - (fit.intercept and 1 or 0) == 1 and mat.vec(X) or mat.from{ X }) or mat.from(X)
+  end
+  if not is_mat(X) then fail(fn, "newdata must be a matrix, got %s", type(X)) end
+  return X, fit._c_intercept, nil
+end
+
+function methods.predict(fit, X, opts)
+  local fn = "regress.predict"
+  opts = opts or {}
+  checkopts(fn, opts, set{ "type", "interval", "level", "offset", "se" })
+  local ptype = opts.type or "response"
+  if ptype ~= "link" and ptype ~= "response" then fail(fn, "type must be \"link\" or \"response\"") end
+  local interval = opts.interval or "none"
+  if interval ~= "none" and interval ~= "confidence" and interval ~= "prediction" then
+    fail(fn, "interval must be \"confidence\" or \"prediction\"")
+  end
+  local level = opts.level or 0.95
+  if type(level) ~= "number" or not (level > 0 and level < 1) then fail(fn, "level must be in (0, 1)") end
+  local glm = fit.model == "glm"
+  local x, icpt, off
+  if X == nil then
+    x, icpt, off = fit._x, fit._c_intercept, fit._offset
+  else
+    x, icpt, off = newdesign(fn, fit, X)
+    if opts.offset ~= nil then
+      local o = asvec(fn, opts.offset, "offset")
+      if not is_mat(o) then o = mat.vec(o) end
+      off = off and off + o or o
+    end
+  end
+  if x == nil and X == nil then fail(fn, "this fit does not keep its design; give newdata") end
+  if fit.model == "ridge" then
+    return (C._predict(x, fit.coef, nil, icpt, off, fn))
+  end
+  local eta, se = C._predict(x, fit.coef, fit.vcov, icpt, off, fn)
+  local extra = { se = se }
+  local a = (1 - level) / 2
+  local q
+  if fit.test == "z" then q = C._qdist("norm", 1 - a) else q = C._qdist("t", 1 - a, fit.df_residual) end
+  if not glm then
+    if interval ~= "none" then
+      local s2 = interval == "prediction" and fit.sigma ^ 2 or 0
+      local lwr, upr = {}, {}
+      for i = 1, #eta do
+        local w = sqrt(se[i] ^ 2 + s2) * q
+        lwr[i], upr[i] = eta[i] - w, eta[i] + w
+      end
+      extra.lwr, extra.upr = mat.vec(lwr), mat.vec(upr)
+    end
+    return eta, extra
+  end
+  if interval == "prediction" then fail(fn, "prediction intervals are for lm fits; glm has interval = \"confidence\"") end
+  local lo, hi
+  if interval == "confidence" then
+    local l, u = {}, {}
+    for i = 1, #eta do l[i], u[i] = eta[i] - q * se[i], eta[i] + q * se[i] end
+    lo, hi = mat.vec(l), mat.vec(u)
+  end
+  if ptype == "link" then
+    extra.lwr, extra.upr = lo, hi
+    return eta, extra
+  end
+  local mu = C._linkinv(eta, fit.link)
+  local me = C._mueta(eta, fit.link)
+  extra.se = se:hadamard(me:apply("abs"))
+  if lo then
+    local a1, b1 = C._linkinv(lo, fit.link), C._linkinv(hi, fit.link)
+    local l, u = {}, {}
+    for i = 1, #a1 do l[i], u[i] = math.min(a1[i], b1[i]), math.max(a1[i], b1[i]) end
+    extra.lwr, extra.upr = mat.vec(l), mat.vec(u)
+  end
+  return mu, extra
+end
+
+-- ---------------------------------------------------------------------------
+-- printing
+-- ---------------------------------------------------------------------------
+
+--- The coefficient table as R's printCoefmat, with significance stars.
+-- Needs fit.names, fit.coef, fit.se, fit.t, fit.p (mats or arrays of p
+-- numbers; NaN coefficient = aliased) and fit.test ("t" or "z").
+local function coef_table(fit)
+  local p = #fit.names
+  local est, se, tv, cn, aliased = {}, {}, {}, {}, 0
+  local rows = {}
+  for j = 1, p do
+    if fit.coef[j] == fit.coef[j] then rows[#rows + 1] = j else aliased = aliased + 1 end
+  end
+  for i, j in ipairs(rows) do est[i], se[i], tv[i] = fit.coef[j], fit.se[j], fit.t[j] end
+  local fe, fs = fixedcol(est, 5), fixedcol(se, 5)
+  local ft = {}
+  for i, v in ipairs(tv) do ft[i] = fmt("%.3f", v) end
+  local lab = tstat_label(fit)
+  local hdr = { "", "Estimate", "Std. Error", lab .. " value", "Pr(>|" .. lab .. "|)", "" }
+  local cols = { {}, {}, {}, {}, {}, {} }
+  local k = 0
+  for j = 1, p do
+    cols[1][j] = fit.names[j]
+    if fit.coef[j] == fit.coef[j] then
+      k = k + 1
+      cols[2][j], cols[3][j], cols[4][j] = fe[k], fs[k], ft[k]
+      cols[5][j], cols[6][j] = fmtp(fit.p[j]), stars(fit.p[j])
+    else
+      cols[2][j], cols[3][j], cols[4][j], cols[5][j], cols[6][j] = "NA", "NA", "NA", "NA", ""
+    end
+  end
+  local w = {}
+  for c = 1, 6 do
+    w[c] = #hdr[c]
+    for j = 1, p do if #cols[c][j] > w[c] then w[c] = #cols[c][j] end end
+  end
+  local out = {}
+  local line = { pad("", w[1], true) }
+  for c = 2, 5 do line[#line + 1] = pad(hdr[c], w[c]) end
+  line[#line + 1] = pad("", w[6], true)
+  out[1] = concat(line, " ")
+  for j = 1, p do
+    line = { pad(cols[1][j], w[1], true) }
+    for c = 2, 5 do line[#line + 1] = pad(cols[c][j], w[c]) end
+    line[#line + 1] = pad(cols[6][j], w[6], true)
+    out[#out + 1] = (concat(line, " "):gsub("%s+$", ""))
+  end
+  out[#out + 1] = "---"
+  out[#out + 1] = "Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1"
+  local head = aliased > 0 and fmt("Coefficients: (%d not defined because of singularities)", aliased)
+    or "Coefficients:"
+  return head .. "\n" .. concat(out, "\n")
+end
+
+local function resid_summary(title, r)
+  if r == nil or #r == 0 then return nil end
+  if #r <= 5 then
+    local v = {}
+    for i = 1, #r do v[i] = signif(r[i], 4) end
+    return title .. "\n" .. concat(v, " ")
+  end
+  local q = { C._quantiles(r) }
+  local hdr = { "Min", "1Q", "Median", "3Q", "Max" }
+  local vals = fixedcol(q, 4)
+  local w = {}
+  for i = 1, 5 do w[i] = math.max(#hdr[i], #vals[i]) end
+  local a, b = {}, {}
+  for i = 1, 5 do a[i] = pad(hdr[i], w[i]); b[i] = pad(vals[i], w[i]) end
+  return title .. "\n" .. concat(a, " ") .. "\n" .. concat(b, " ")
+end
+
+local function droppedline(fit)
+  if (fit.n_dropped or 0) > 0 then
+    return fmt("  (%d observation%s deleted due to missingness)", fit.n_dropped,
+      fit.n_dropped == 1 and "" or "s")
+  end
+end
+
+local function lm_string(fit)
+  local out = {}
+  out[#out + 1] = "Call: regress." .. (fit.call or "ols") .. (fit.formula and ("(" .. fit.formula .. ")") or "")
+  out[#out + 1] = ""
+  out[#out + 1] = resid_summary(fit.weights and "Weighted Residuals:" or "Residuals:", fit._ew)
+  out[#out + 1] = ""
+  out[#out + 1] = coef_table(fit)
+  if fit.se_type and fit.se_type ~= "classical" then
+    out[#out + 1] = "Standard errors: " .. fit.se_type
+  end
+  out[#out + 1] = ""
+  out[#out + 1] = fmt("Residual standard error: %s on %d degrees of freedom",
+    signif(fit.sigma, 4), fit.df_residual)
+  out[#out + 1] = droppedline(fit)
+  if fit.fstat then
+    out[#out + 1] = fmt("Multiple R-squared:  %s,\tAdjusted R-squared:  %s",
+      signif(fit.r2, 4), signif(fit.adj_r2, 4))
+    out[#out + 1] = fmt("F-statistic: %s on %d and %d DF,  p-value: %s",
+      signif(fit.fstat.value, 4), fit.fstat.df1, fit.fstat.df2,
+      fit.fstat.p < 2.2e-16 and "< 2.2e-16" or signif(fit.fstat.p, 4))
+  end
+  return concat(out, "\n")
+end
+
+local FAMNAME = { gaussian = "gaussian", binomial = "binomial", poisson = "poisson",
+  gamma = "Gamma", negbin = "Negative Binomial" }
+
+local function glm_string(fit)
+  local out = {}
+  local fam = fit.family == "negbin" and fmt("Negative Binomial(%s)", signif(fit.theta, 4)) or FAMNAME[fit.family]
+  out[#out + 1] = fmt("Call: regress.glm%s  family: %s, link: %s",
+    fit.formula and ("(" .. fit.formula .. ")") or "", fam, fit.link)
+  out[#out + 1] = ""
+  out[#out + 1] = resid_summary("Deviance Residuals:", fit:residuals("deviance"))
+  out[#out + 1] = ""
+  out[#out + 1] = coef_table(fit)
+  if fit.se_type and fit.se_type ~= "classical" then
+    out[#out + 1] = "Standard errors: " .. fit.se_type
+  end
+  out[#out + 1] = ""
+  out[#out + 1] = fmt("(Dispersion parameter for %s family taken to be %s)", fam,
+    fit.dispersion == 1 and "1" or signif(fit.dispersion, 7))
+  out[#out + 1] = ""
+  out[#out + 1] = fmt("    Null deviance: %s  on %d  degrees of freedom", signif(fit.null_deviance, 5), fit.df_null)
+  out[#out + 1] = fmt("Residual deviance: %s  on %d  degrees of freedom", signif(fit.deviance, 5), fit.df_residual)
+  out[#out + 1] = droppedline(fit)
+  out[#out + 1] = "AIC: " .. signif(fit.aic, 5)
+  out[#out + 1] = ""
+  out[#out + 1] = fmt("Number of Fisher Scoring iterations: %d", fit.iterations)
+  if fit.family == "negbin" then
+    out[#out + 1] = ""
+    out[#out + 1] = fmt("              Theta:  %s", signif(fit.theta, 5))
+    out[#out + 1] = fmt("          Std. Err.:  %s", signif(fit.se_theta, 5))
+    out[#out + 1] = fmt(" 2 x log-likelihood:  %s", signif(fit.twologlik, 7))
+  end
+  for _, w in ipairs(fit.warnings or {}) do out[#out + 1] = "Warning: " .. w end
+  return concat(out, "\n")
+end
+
+local function ridge_string(fit)
+  local out = { "Call: regress.ridge" .. (fit.formula and ("(" .. fit.formula .. ")") or ""), "" }
+  local w = 0
+  for _, nm in ipairs(fit.names) do if #nm > w then w = #nm end end
+  out[#out + 1] = pad("", w, true) .. "   Estimate"
+  for j, nm in ipairs(fit.names) do
+    out[#out + 1] = pad(nm, w, true) .. " " .. pad(signif(fit.coef[j], 6), 10)
+  end
+  out[#out + 1] = ""
+  out[#out + 1] = fmt("lambda: %s%s   effective df: %s   GCV: %s", signif(fit.lambda, 6),
+    fit.gcv_chosen and " (chosen by GCV)" or "", signif(fit.edf, 5), signif(fit.gcv, 6))
+  out[#out + 1] = droppedline(fit)
+  return concat(out, "\n")
+end
+
+Fit.__tostring = function(fit)
+  if fit.model == "glm" then return glm_string(fit) end
+  if fit.model == "ridge" then return ridge_string(fit) end
+  return lm_string(fit)
+end
+
+function methods.summary(fit) return tostring(fit) end
+
+-- ---------------------------------------------------------------------------
+-- ols / lm
+-- ---------------------------------------------------------------------------
+
+local SE_TYPES = set{ "classical", "HC0", "HC1", "HC2", "HC3" }
+local OLS_OPTS = set{ "y", "x", "intercept", "weights", "se", "cluster", "na", "names",
+  "formula", "data" }
+
+local function ols(t, fn, call)
+  fn = fn or "regress.ols"
+  checkopts(fn, t, OLS_OPTS)
+  local se = t.se or "classical"
+  if not SE_TYPES[se] then fail(fn, "se must be \"classical\", \"HC0\", \"HC1\", \"HC2\" or \"HC3\", got '%s'", tostring(se)) end
+  local y, x, copts, meta = modeldata(fn, t, { "weights", "cluster" })
+  local raw = C._ols(y, x, copts, fn)
+  local fit = setmetatable({}, Fit)
+  fit.model, fit.call, fit.formula = "lm", call or "ols", meta.formula
+  fit.names = meta.names
+  fit.intercept = meta.intercept
+  fit._c_intercept = copts.intercept
+  fit._terms = meta.terms
+  fit._x = x
+  fit._keep = raw.keep
+  if raw.n_dropped > 0 and x then fit._x = C._rows(x, raw.keep) end
+  fit.coef = raw.coef
+  fit.rank, fit.aliased, fit.n = raw.rank, raw.aliased, raw.n
+  fit.n_dropped = raw.n_dropped + (meta.n_dropped_frame or 0)
+  fit.df_residual = raw.n - raw.rank
+  fit.fitted, fit._resid, fit._ew, fit._y = raw.fitted, raw.residuals, raw.wresid, raw.y
+  fit.weights = raw.weights
+  fit.rss = raw.rss
+  fit._qr = raw.qr
+  fit.test = "t"
+  local n, r, df = raw.n, raw.rank, fit.df_residual
+  fit.sigma = df > 0 and sqrt(raw.rss / df) or 0 / 0
+  local icpt = meta.intercept
+  local dfint = icpt and 1 or 0
+  fit.r2 = raw.mss / (raw.mss + raw.rss)
+  fit.adj_r2 = 1 - (1 - fit.r2) * ((n - dfint) / df)
+  if r > dfint then
+    local df1 = r - dfint
+    local F = (raw.mss / df1) / (raw.rss / df)
+    fit.fstat = { value = F, df1 = df1, df2 = df, p = C._pdist("f", F, df1, df) }
+    fit.fstat[1], fit.fstat[2], fit.fstat[3], fit.fstat[4] = F, df1, df, fit.fstat.p
+  end
+  -- logLik.lm: with weights, 0.5 * sum(log w) - N/2 (log(2 pi) + 1 - log N + log RSS)
+  fit.loglik = 0.5 * (raw.sum_logw - n * (log(2 * math.pi) + 1 - log(n) + log(raw.rss)))
+  fit.df_loglik = r + 1
+  fit.aic = -2 * fit.loglik + 2 * (r + 1)
+  fit.bic = -2 * fit.loglik + log(n) * (r + 1)
+  fit.unscaled = raw.unscaled
+  local cl = copts.cluster ~= nil
+  raw.ew = raw.wresid
+  if cl or se ~= "classical" then
+    fit.vcov = robust(fn, fit, raw, se, cl)
+  else
+    fit.vcov = raw.unscaled * (fit.sigma ^ 2)
+    fit.se_type = "classical"
+  end
+  inference(fit)
+  return fit
+end
+
+-- ---------------------------------------------------------------------------
+-- glm
+-- ---------------------------------------------------------------------------
+
+local GLM_OPTS = set{ "y", "x", "intercept", "weights", "offset", "family", "link", "na",
+  "names", "formula", "data", "maxit", "epsilon", "se", "cluster" }
+local FAMILIES = { gaussian = "gaussian", binomial = "binomial", poisson = "poisson",
+  gamma = "gamma", Gamma = "gamma", negbin = "negbin" }
+local LINKS = {
+  gaussian = set{ "identity", "log", "inverse" },
+  binomial = set{ "logit", "probit", "cloglog", "log" },
+  poisson = set{ "log", "identity", "sqrt" },
+  gamma = set{ "inverse", "log", "identity" },
+  negbin = set{ "log", "identity", "sqrt" },
+}
+local DEFLINK = { gaussian = "identity", binomial = "logit", poisson = "log", gamma = "inverse", negbin = "log" }
+
+local function glm(t)
+  local fn = "regress.glm"
+  checkopts(fn, t, GLM_OPTS)
+  local family = FAMILIES[t.family or "gaussian"]
+  if not family then fail(fn, "unknown family '%s' (gaussian, binomial, poisson, gamma, negbin)", tostring(t.family)) end
+  local link = t.link or DEFLINK[family]
+  if not LINKS[family][link] then fail(fn, "link '%s' is not available for the %s family", tostring(link), family) end
+  local se = t.se or "classical"
+  if not SE_TYPES[se] then fail(fn, "se must be \"classical\", \"HC0\", \"HC1\", \"HC2\" or \"HC3\", got '%s'", tostring(se)) end
+  local y, x, copts, meta = modeldata(fn, t, { "weights", "offset", "cluster" })
+  copts.family, copts.link = family, link
+  copts.maxit, copts.epsilon = t.maxit, t.epsilon
+  local raw = C._glm(y, x, copts, fn)
+  local fit = setmetatable({}, Fit)
+  fit.model, fit.call, fit.formula = "glm", "glm", meta.formula
+  fit.family, fit.link = family, link
+  fit.names, fit.intercept, fit._c_intercept = meta.names, meta.intercept, copts.intercept
+  fit._terms = meta.terms
+  fit._x = x
+  if raw.n_dropped > 0 and x then fit._x = C._rows(x, raw.keep) end
+  fit._keep = raw.keep
+  fit._offset = raw.offset
+  fit.coef, fit.rank, fit.aliased, fit.n = raw.coef, raw.rank, raw.aliased, raw.n
+  fit.n_dropped = raw.n_dropped + (meta.n_dropped_frame or 0)
+  fit.fitted, fit.eta, fit._y = raw.fitted, raw.eta, raw.y
+  fit._wres, fit._wwork = raw.wwork and raw.wres, raw.wwork
+  fit.weights = raw.weights
+  fit.deviance, fit.null_deviance = raw.deviance, raw.null_deviance
+  fit.iterations, fit.converged, fit.boundary = raw.iterations, raw.converged, raw.boundary
+  fit.df_residual = raw.n - raw.rank
+  fit.df_null = raw.n - (meta.intercept and 1 or 0)
+  fit._qr = raw.qr
+  fit.unscaled = raw.unscaled
+  local warnings = {}
+  if not raw.converged then
+    fit.reason = fmt("IRLS did not converge in %d iterations", raw.iterations)
+    warnings[#warnings + 1] = "algorithm did not converge (" .. fit.reason .. ")"
+  end
+  if raw.boundary then warnings[#warnings + 1] = "algorithm stopped at boundary value" end
+  if raw.extreme_fitted then
+    if family == "binomial" then
+      warnings[#warnings + 1] = "fitted probabilities numerically 0 or 1 occurred (perfect or quasi-perfect separation?)"
+      fit.separation = true
+    else
+      warnings[#warnings + 1] = "fitted rates numerically 0 occurred"
+    end
+  end
+  -- dispersion: Pearson chi-square / df for gaussian and Gamma (summary.glm)
+  if family == "gaussian" or family == "gamma" then
+    local s = 0
+    local wr, ww = raw.wres, raw.wwork
+    local _, s2 = C._sums(wr, ww)
+    s = s2
+    fit.dispersion = fit.df_residual > 0 and s / fit.df_residual or 0 / 0
+    fit.test = "t"
+  else
+    fit.dispersion = 1
+    fit.test = "z"
+  end
+  local padj = fit.rank
+  if family == "negbin" then
+    fit.theta, fit.se_theta, fit.twologlik = raw.theta, raw.se_theta, raw.twologlik
+    fit.theta_used = raw.theta_used
+    fit.aic = -raw.twologlik + 2 * fit.rank + 2
+    fit.loglik = raw.twologlik / 2
+    padj = fit.rank + 1
+    if raw.theta_warn == 1 then warnings[#warnings + 1] = "theta estimate truncated at zero" end
+    if raw.theta_warn == 2 then warnings[#warnings + 1] = "theta.ml iteration limit reached" end
+    if not raw.outer_converged then
+      fit.converged = false
+      fit.reason = "alternation limit reached"
+      warnings[#warnings + 1] = "alternation limit reached"
+    end
+  else
+    fit.aic = raw.aic_family + 2 * fit.rank
+    if family == "gaussian" or family == "gamma" then padj = fit.rank + 1 end
+    fit.loglik = padj - fit.aic / 2
+  end
+  fit.df_loglik = padj
+  fit.bic = -2 * fit.loglik + log(fit.n) * padj
+  fit.warnings = warnings
+  local cl = copts.cluster ~= nil
+  raw.ew = raw.wres:hadamard(raw.wwork:apply("sqrt"))
+  if cl or se ~= "classical" then
+    fit.vcov = robust(fn, fit, raw, se, cl)
+  else
+    fit.vcov = raw.unscaled * fit.dispersion
+    fit.se_type = "classical"
+  end
+  inference(fit)
+  return fit
+end
+
+-- ---------------------------------------------------------------------------
+-- ridge
+-- ---------------------------------------------------------------------------
+
+local RIDGE_OPTS = set{ "y", "x", "lambda", "intercept", "scale", "na", "names", "formula", "data" }
+
+local function ridge(t)
+  local fn = "regress.ridge"
+  checkopts(fn, t, RIDGE_OPTS)
+  if t.lambda ~= nil and (type(t.lambda) ~= "number" or not (t.lambda >= 0) or t.lambda == huge) then
+    fail(fn, "lambda must be a non-negative number")
+  end
+  if t.scale ~= nil and type(t.scale) ~= "boolean" then fail(fn, "scale must be a boolean") end
+  local y, x, copts, meta = modeldata(fn, t, {})
+  local names = meta.names
+  if meta.terms and meta.intercept then
+    -- the formula's intercept column is handled by centring, not as a column
+    x = x:cols() > 1 and x:cols_of((function() local s = {} for j = 2, x:cols() do s[#s + 1] = j end return s end)()) or nil
+    copts.intercept = true
+  end
+  if x == nil then fail(fn, "x has no columns") end
+  copts.lambda, copts.scale, copts.center = t.lambda, t.scale, nil
+  local raw = C._ridge(y, x, copts, fn)
+  local fit = setmetatable({}, Fit)
+  fit.model, fit.call, fit.formula = "ridge", "ridge", meta.formula
+  fit.names = names
+  fit.intercept = copts.intercept
+  fit._c_intercept = copts.intercept
+  fit._terms = nil
+  fit.coef = raw.coef
+  fit.lambda, fit.edf, fit.gcv, fit.gcv_chosen = raw.lambda, raw.edf, raw.gcv, raw.gcv_chosen
+  fit.rss, fit.n, fit.n_dropped = raw.rss, raw.n, raw.n_dropped + (meta.n_dropped_frame or 0)
+  fit.fitted, fit._resid, fit.scales = raw.fitted, raw.residuals, raw.scales
+  return fit
+end
+
+-- ---------------------------------------------------------------------------
+-- anova
+-- ---------------------------------------------------------------------------
+
+local Anova = { __name = "regress.anova" }
+Anova.__index = Anova
+
+Anova.__tostring = function(a)
+  local hdr, rows = {}, {}
+  if a.test == "F" then
+    hdr = { "", "Res.Df", "RSS", "Df", "Sum of Sq", "F", "Pr(>F)", "" }
+  else
+    hdr = { "", "Resid. Df", "Resid. Dev", "Df", "Deviance", "Pr(>Chi)", "" }
+  end
+  for i = 1, #a.res_df do
+    local r = { tostring(i), tostring(a.res_df[i]), signif(a.rss[i], 6) }
+    if i == 1 then
+      for _ = 4, #hdr - 1 do r[#r + 1] = "" end
+      r[#r + 1] = ""
+    else
+      r[#r + 1] = tostring(a.df[i])
+      r[#r + 1] = signif(a.ss[i], 6)
+      if a.test == "F" then r[#r + 1] = signif(a.F[i], 5) end
+      r[#r + 1] = fmtp(a.p[i])
+      r[#r + 1] = stars(a.p[i])
+    end
+    rows[i] = r
+  end
+  local w = {}
+  for c = 1, #hdr do
+    w[c] = #hdr[c]
+    for _, r in ipairs(rows) do if #r[c] > w[c] then w[c] = #r[c] end end
+  end
+  local out = { a.title, "" }
+  for i, m in ipairs(a.models) do out[#out + 1] = fmt("Model %d: %s", i, m) end
+  local line = {}
+  for c = 1, #hdr do line[c] = pad(hdr[c], w[c], c == 1 or c == #hdr) end
+  out[#out + 1] = (concat(line, " "):gsub("%s+$", ""))
+  for _, r in ipairs(rows) do
+    line = {}
+    for c = 1, #hdr do line[c] = pad(r[c], w[c], c == 1 or c == #hdr) end
+    out[#out + 1] = (concat(line, " "):gsub("%s+$", ""))
+  end
+  out[#out + 1] = "---"
+  out[#out + 1] = "Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1"
+  return concat(out, "\n")
+end
+
+local function modeldesc(f)
+  if f.formula then return f.formula end
+  return concat(f.names, " + ")
+end
+
+local function anova(...)
+  local fn = "regress.anova"
+  local fits = { ... }
+  if #fits < 2 then fail(fn, "give at least two nested fits") end
+  local kind
+  for i, f in ipairs(fits) do
+    if getmetatable(f) ~= Fit or (f.model ~= "lm" and f.model ~= "glm") then
+      fail(fn, "argument %d is not an lm or glm fit", i)
+    end
+    kind = kind or f.model
+    if f.model ~= kind then fail(fn, "cannot compare lm and glm fits") end
+    if f.n ~= fits[1].n then fail(fn, "models were not all fitted to the same number of observations") end
+  end
+  local a = setmetatable({ res_df = {}, rss = {}, df = {}, ss = {}, F = {}, p = {}, models = {} }, Anova)
+  for i, f in ipairs(fits) do
+    a.res_df[i] = f.df_residual
+    a.rss[i] = kind == "lm" and f.rss or f.deviance
+    a.models[i] = modeldesc(f)
+  end
+  -- the scale comes from the model with the fewest residual df (anova.lmlist)
+  local big = 1
+  for i = 2, #fits do if a.res_df[i] < a.res_df[big] then big = i end end
+  if kind == "lm" then
+    a.test, a.title = "F", "Analysis of Variance Table"
+    local scale = a.rss[big] / a.res_df[big]
+    for i = 2, #fits do
+      a.df[i] = a.res_df[i - 1] - a.res_df[i]
+      a.ss[i] = a.rss[i - 1] - a.rss[i]
+      a.F[i] = (a.ss[i] / a.df[i]) / scale
+      if a.df[i] < 0 then a.F[i] = -a.F[i] end
+      a.p[i] = a.df[i] ~= 0 and C._pdist("f", abs(a.F[i]), abs(a.df[i]), a.res_df[big]) or 0 / 0
+    end
+  else
+    a.test, a.title = "Chisq", "Analysis of Deviance Table"
+    local nb = fits[1].family == "negbin"
+    for _, f in ipairs(fits) do if (f.family == "negbin") ~= nb then nb = nil end end
+    local scale = fits[big].dispersion
+    for i = 2, #fits do
+      a.df[i] = a.res_df[i - 1] - a.res_df[i]
+      if nb then  -- anova.negbin: likelihood ratio with theta re-estimated
+        a.ss[i] = fits[i].twologlik - fits[i - 1].twologlik
+        a.p[i] = C._pdist("chisq", abs(a.ss[i]), abs(a.df[i]))
+      else
+        a.ss[i] = a.rss[i - 1] - a.rss[i]
+        a.p[i] = a.df[i] ~= 0 and C._pdist("chisq", abs(a.ss[i]) / scale, abs(a.df[i])) or 0 / 0
+      end
+    end
+  end
+  return a
+end
+
+-- ---------------------------------------------------------------------------
+-- epistemic uncertainty (DEUP)
+-- ---------------------------------------------------------------------------
+
+local EPI_OPTS = set{ "x", "folds", "fold", "features" }
+
+-- the columns of the error model: the design without its intercept, and
+-- with "quadratic" their squares too
+local function features(x, icpt_col, quad)
+  local cols = {}
+  local first = icpt_col and 2 or 1
+  if x == nil then return nil end
+  for j = first, x:cols() do cols[#cols + 1] = j end
+  if #cols == 0 then return nil end
+  local f = x:cols_of(cols)
+  if quad then f = f:hcat(f:hadamard(f)) end
+  return f
+end
+
+function methods.epistemic(fit, opts)
+  local fn = "regress.epistemic"
+  opts = opts or {}
+  checkopts(fn, opts, EPI_OPTS)
+  if fit.model ~= "lm" and fit.model ~= "glm" then fail(fn, "needs an lm or glm fit") end
+  local X = fit._x
+  if X == nil then fail(fn, "the fit has no design matrix (intercept only)") end
+  local n = fit._y:rows()
+  local K = opts.folds or 5
+  if math.type(K) ~= "integer" or K < 2 or K > n then fail(fn, "folds must be an integer in 2..%d", n) end
+  local quad = opts.features == "quadratic"
+  if opts.features ~= nil and opts.features ~= "linear" and not quad then
+    fail(fn, "features must be \"linear\" or \"quadratic\"")
+  end
+  local fold = {}
+  if opts.fold ~= nil then
+    local f = asvec(fn, opts.fold, "fold")
+    if not is_mat(f) then f = mat.vec(f) end
+    if #f ~= n then fail(fn, "fold has %d elements but the fit used %d rows", #f, n) end
+    K = 0
+    for i = 1, n do
+      local v = f[i]
+      if math.type(v) == nil or v < 1 or v ~= math.floor(v) then fail(fn, "fold ids must be positive integers") end
+      fold[i] = math.tointeger(v); if fold[i] > K then K = fold[i] end
+    end
+  else
+    for i = 1, n do fold[i] = (i - 1) % K + 1 end
+  end
+  local icpt = fit._c_intercept
+  local icol = (not icpt) and fit.intercept  -- formula design: column 1 is the intercept
+  -- held-out squared errors of the same model refitted without each fold
+  local loss = {}
+  local w = fit.weights
+  for k = 1, K do
+    local tr, te = {}, {}
+    for i = 1, n do if fold[i] == k then te[#te + 1] = i else tr[#tr + 1] = i end end
+    if #te > 0 then
+      local trv, tev = mat.vec(tr), mat.vec(te)
+      local t = { y = C._rows(fit._y, trv), x = C._rows(X, trv), intercept = icpt }
+      if w then t.weights = C._rows(w, trv) end
+      local sub
+      if fit.model == "lm" then sub = ols(t, fn)
+      else
+        t.family, t.link = fit.family, fit.link
+        if fit._offset then t.offset = C._rows(fit._offset, trv) end
+        sub = glm(t)
+      end
+      local off = fit._offset and C._rows(fit._offset, tev) or nil
+      local pred = C._predict(C._rows(X, tev), sub.coef, nil, icpt, off, fn)
+      if fit.model == "glm" then pred = C._linkinv(pred, fit.link) end
+      for j, i in ipairs(te) do loss[i] = (fit._y[i] - pred[j]) ^ 2 end
+    end
+  end
+  loss = mat.vec(loss)
+  -- e(x): least squares of the held-out losses on the features
+  local F = features(X, icol, quad)
+  local efit = ols({ y = loss, x = F }, fn)
+  local Xn = opts.x
+  local Xnew, offn
+  if Xn == nil then Xnew = X; offn = fit._offset
+  else local _; Xnew, _, offn = newdesign(fn, fit, Xn) end
+  if Xn ~= nil and icpt then
+    -- newdesign gave x without its intercept column, as the fit's own x
+  end
+  local Fn = features(Xnew, icol, quad)
+  local e = C._predict(Fn, efit.coef, nil, true, nil, fn)
+  -- a(x): the model's aleatoric variance at x
+  local a
+  if fit.model == "lm" then
+    a = mat.new(#e, 1, fit.sigma ^ 2)
+  else
+    local eta = C._predict(Xnew, fit.coef, nil, icpt, offn, fn)
+    local mu = C._linkinv(eta, fit.link)
+    local th = fit.theta or 1
+    local vf = {
+      gaussian = function() return 1 end, binomial = function(m) return m * (1 - m) end,
+      poisson = function(m) return m end, gamma = function(m) return m * m end,
+      negbin = function(m) return m + m * m / th end }
+    local v = {}
+    for i = 1, #mu do v[i] = fit.dispersion * vf[fit.family](mu[i]) end
+    a = mat.vec(v)
+  end
+  local u, ee = {}, {}
+  for i = 1, #e do
+    ee[i] = math.max(e[i], 0)
+    u[i] = math.max(ee[i] - a[i], 0)
+  end
+  return { epistemic = mat.vec(u), total = mat.vec(ee), aleatoric = a, loss = loss,
+    folds = K, features = quad and "quadratic" or "linear" }
+end
+
+-- ---------------------------------------------------------------------------
+-- the public functions
+-- ---------------------------------------------------------------------------
+
+local function lm(formula, df, opts)
+  local fn = "regress.lm"
+  if type(formula) == "table" and df == nil then return ols(formula, fn, "lm") end
+  if type(formula) ~= "string" then fail(fn, "expected a formula string, got %s", type(formula)) end
+  if df == nil then fail(fn, "expected a data frame as argument 2") end
+  local t = {}
+  if opts ~= nil then
+    if type(opts) ~= "table" then fail(fn, "options must be a table") end
+    for k, v in pairs(opts) do t[k] = v end
+  end
+  if t.formula or t.data or t.y or t.x then fail(fn, "give formula and data positionally, not in the options") end
+  t.formula, t.data = formula, df
+  return ols(t, fn, "lm")
+end
+
+M.ols = help.doc(function(t) return ols(t) end, "regress.ols", [[
+regress.ols{ y =, x = [, intercept = true, weights =, se = "classical"|"HC0"|"HC1"|"HC2"|"HC3",
+             cluster =, na = "omit"|"fail", names = {...}] }  or  { formula =, data =, ... }
+  Least squares by Householder QR with R's limited pivoting (tolerance 1e-7): the later of
+  collinear columns is aliased (coefficient NaN, listed in fit.aliased). Rows with NaN in
+  y, x, weights or cluster are dropped and counted (fit.n_dropped) unless na = "fail"; Inf is
+  an error. cluster = ids gives sandwich::vcovCL's HC1-type covariance and overrides se.
+  Fields: coef se t p vcov names n n_dropped rank aliased r2 adj_r2 sigma fstat loglik aic bic
+  fitted leverage (computed on first use) df_residual rss se_type.
+  Methods: predict confint residuals summary epistemic; tostring prints R's summary.lm.]])
+M.lm = help.doc(lm, "regress.lm", [[
+regress.lm(formula, df [, opts]) -> the same fit as regress.ols{formula =, data =, ...}
+  opts: weights (a vector or a column name), se, cluster (vector or column name), na.]])
+M.glm = help.doc(glm, "regress.glm", [[
+regress.glm{ y =, x =, family = "gaussian"|"binomial"|"poisson"|"gamma"|"negbin"
+             [, link =, weights =, offset =, se =, cluster =, maxit = 25, epsilon = 1e-8, na =] }
+  IRLS as R's glm.fit (same starting values, step-halving, convergence test); negbin
+  estimates theta by ML alternating with IRLS as MASS::glm.nb (fit.theta, fit.se_theta).
+  Links: binomial logit/probit/cloglog/log, poisson log/identity/sqrt, gamma inverse/log/
+  identity, gaussian identity/log/inverse. binomial y is 0/1, or a proportion with
+  weights = numbers of trials. Fields as ols plus deviance null_deviance df_null dispersion
+  (Pearson chi2/(n-p) for gaussian and gamma, else 1) converged reason iterations warnings
+  eta theta twologlik. Non-convergence and fitted probabilities of 0 or 1 (separation) are
+  reported in fit.warnings and the printout.]])
+M.ridge = help.doc(ridge, "regress.ridge", [[
+regress.ridge{ y =, x = [, lambda =, intercept = true, scale = false, na =] }
+  b = argmin |yc - Xc b|^2 + lambda |b|^2 with x and y centred (the intercept is not
+  penalised). lambda omitted: the minimiser of GCV = RSS / (n - edf)^2 (MASS::lm.ridge's
+  criterion), edf = sum d_j^2 / (d_j^2 + lambda) over the singular values of Xc.
+  scale = true first divides each centred column by sqrt(sum x^2 / n) as MASS::lm.ridge
+  does, so lambda means the same there; coefficients are on the original scale either way.
+  Fields: coef (intercept first) lambda edf gcv gcv_chosen rss fitted scales.]])
+M.anova = help.doc(anova, "regress.anova", [[
+regress.anova(fit1, fit2, ...) -> a table printed as R's anova(): nested lm fits give F
+  tests (scale from the largest model, as anova.lmlist); glm fits give deviance
+  (likelihood-ratio) tests as anova(..., test = "Chisq"), dividing by the dispersion of the
+  largest model; negbin fits compare 2 x log-likelihoods as anova.negbin.
+  Fields: res_df rss (deviance for glm) df ss F p (arrays, one per model).]])
+
+help.doc(methods.predict, "regress.predict", [[
+fit:predict([newx, {type = "link"|"response", interval = "none"|"confidence"|"prediction",
+             level = 0.95, offset =}]) -> predictions, {se =, lwr =, upr =}
+  newx: a matrix of x without the intercept column (or a frame for formula fits); omitted:
+  the fitted rows. glm: type "response" (default) or "link"; se on the response scale by
+  the delta method (as predict.glm); confidence intervals are formed on the link scale and
+  transformed. lm prediction intervals add sigma^2.]])
+help.doc(methods.confint, "regress.confint", [[
+fit:confint([level = 0.95]) -> p x 2 matrix of Wald intervals: t quantiles with the residual
+  df for lm and for glm with estimated dispersion, normal quantiles otherwise (confint.default).]])
+help.doc(methods.residuals, "regress.residuals", [[
+fit:residuals([type]) -> "response" (lm default), "working", "pearson", "deviance" (glm
+  default), "standardized" (rstandard), "studentized" (rstudent, lm only).]])
+help.doc(methods.summary, "regress.summary", "fit:summary() -> the R-style printout (as tostring(fit))")
+help.doc(methods.epistemic, "regress.epistemic", [[
+fit:epistemic{ [x = newx, folds = 5, fold = ids, features = "linear"|"quadratic"] }
+  -> {epistemic =, total =, aleatoric =, loss =, folds =, features =}
+  DEUP (Lahlou et al.): u(x) = e(x) - a(x). e is a least-squares regression of held-out
+  squared errors (y - yhat)^2 on the model's columns (and their squares with "quadratic");
+  the held-out errors come from refitting the same model K times without each fold
+  (folds are i mod K, or the given fold ids, so the result is reproducible). a(x) is the
+  model's own aleatoric variance: sigma^2 for lm, dispersion * V(mu(x)) for glm. e and u
+  are clipped at 0.]])
+
+M._fit_meta = Fit
+M._methods = methods
+M._coef_table = coef_table
+M._fail, M._checkopts, M._modeldata = fail, checkopts, modeldata
+
+-- the helpers of the other regression modules (iv, ivl, anchor, sketch, ipcw)
+local ok, extra = pcall(require, "orrery.ivreg")
+if ok and type(extra) == "table" then
+  for k, v in pairs(extra) do if M[k] == nil then M[k] = v end end
+end
+
+return M
