@@ -162,6 +162,13 @@ void omat_checkfinite (lua_State *L, const omat *m, const char *fn,
 /* argument helpers                                                        */
 /* ---------------------------------------------------------------------- */
 
+/* v as "%.*g" pushed on the stack (lua_pushfstring has no %g): for messages */
+static const char *gstr (lua_State *L, double v, int digits) {
+  char buf[40];
+  snprintf(buf, sizeof buf, "%.*g", digits, v);
+  return lua_pushstring(L, buf);
+}
+
 static size_t checkdim (lua_State *L, int arg, const char *fn) {
   int isint;
   lua_Integer d = lua_tointegerx(L, arg, &isint);
@@ -234,9 +241,9 @@ static void checkfinite (lua_State *L, const omat *m, const char *fn,
 static void checksym (lua_State *L, const omat *a, const char *fn) {
   size_t i, j;
   if (!mat_issym(a->x, a->r, SYM_TOL, &i, &j))
-    orr_error(L, fn, "matrix is not symmetric: [%d,%d] = %g but [%d,%d] = %g",
-              (int)i + 1, (int)j + 1, OMAT(a, i, j), (int)j + 1, (int)i + 1,
-              OMAT(a, j, i));
+    orr_error(L, fn, "matrix is not symmetric: [%d,%d] = %s but [%d,%d] = %s",
+              (int)i + 1, (int)j + 1, gstr(L, OMAT(a, i, j), 17), (int)j + 1,
+              (int)i + 1, gstr(L, OMAT(a, j, i), 17));
 }
 
 
@@ -331,24 +338,35 @@ static int m_vec (lua_State *L) {
 
 
 /* seq(a, b, by = step) as R computes it: n = floor((b-a)/step + 1e-10) */
+static double checknum (lua_State *L, int arg, const char *fn,
+                        const char *what) {
+  if (lua_type(L, arg) != LUA_TNUMBER)
+    orr_error(L, fn, "%s must be a number, got %s", what, luaL_typename(L, arg));
+  return lua_tonumber(L, arg);
+}
+
+
 static int m_range (lua_State *L) {
-  double a = luaL_checknumber(L, 1), b = luaL_checknumber(L, 2);
-  double step = luaL_optnumber(L, 3, b >= a ? 1.0 : -1.0), span, q;
+  double a = checknum(L, 1, "mat.range", "a"), b = checknum(L, 2, "mat.range", "b");
+  double step = lua_isnoneornil(L, 3) ? (b >= a ? 1.0 : -1.0)
+                                      : checknum(L, 3, "mat.range", "step");
+  double span, q;
   size_t n, i;
   omat *m;
   if (!isfinite(a) || !isfinite(b) || !isfinite(step))
-    orr_error(L, "mat.range", "arguments must be finite, got %g, %g, %g", a,
-              b, step);
+    orr_error(L, "mat.range", "arguments must be finite, got %s, %s, %s",
+              gstr(L, a, 17), gstr(L, b, 17), gstr(L, step, 17));
   span = b - a;
   if (span == 0) { m = omat_new(L, 1, 1); m->x[0] = a; return 1; }
   if (step == 0)
-    orr_error(L, "mat.range", "step is 0 but %g ~= %g", a, b);
+    orr_error(L, "mat.range", "step is 0 but %s ~= %s", gstr(L, a, 17),
+              gstr(L, b, 17));
   q = span / step;
   if (q < 0)
-    orr_error(L, "mat.range", "step %g has the wrong sign to go from %g to %g",
-              step, a, b);
+    orr_error(L, "mat.range", "step %s has the wrong sign to go from %s to %s",
+              gstr(L, step, 17), gstr(L, a, 17), gstr(L, b, 17));
   if (q >= (double)INT_MAX)
-    orr_error(L, "mat.range", "too many elements (%g)", q);
+    orr_error(L, "mat.range", "too many elements (%s)", gstr(L, q + 1, 6));
   /* a span at rounding level of the ends gives a itself, as in R */
   if (fabs(span) / fmax(fabs(a), fabs(b)) < 100 * DBL_EPSILON) {
     m = omat_new(L, 1, 1); m->x[0] = a; return 1;
@@ -514,8 +532,8 @@ static int m_cols_of (lua_State *L) {
     if (iv) {
       double v = iv->x[k];
       if (!(v >= 1 && v <= (double)a->c && v == floor(v)))
-        orr_error(L, "mat:cols_of", "column index %g (element %d) is not in 1..%d",
-                  v, (int)k + 1, (int)a->c);
+        orr_error(L, "mat:cols_of", "column index %s (element %d) is not in 1..%d",
+                  gstr(L, v, 17), (int)k + 1, (int)a->c);
       j = (size_t)v - 1;
     }
     else {
@@ -844,8 +862,8 @@ static omat *decompself (lua_State *L, const char *fn, int square) {
 
 static void singular (lua_State *L, const char *fn, double rcond) {
   if (rcond > 0)
-    orr_error(L, fn, "matrix is singular (reciprocal condition number %.3g)",
-              rcond);
+    orr_error(L, fn, "matrix is singular (reciprocal condition number %s)",
+              gstr(L, rcond, 3));
   orr_error(L, fn, "matrix is singular");
 }
 
@@ -952,7 +970,7 @@ static double opttol (lua_State *L, const char *fn, double def) {
   orr_checkopts(L, 2, fn, opts);
   tol = orr_optnumber(L, 2, "tol", def, fn);
   if (!(tol >= 0 && tol < 1))
-    orr_error(L, fn, "tol must be in [0, 1), got %g", tol);
+    orr_error(L, fn, "tol must be in [0, 1), got %s", gstr(L, tol, 17));
   return tol;
 }
 
