@@ -1,0 +1,243 @@
+/*
+** Descriptive statistics kernels (see desc.h).
+*/
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cblas.h>
+#include <lapacke.h>
+
+#include "ointr.h"
+#include "desc.h"
+
+
+/* The second pass adds the mean of the residuals, which recovers most of
+   the rounding error of the first sum (as R's mean does in long double). */
+double desc_mean (const double *x, size_t n) {
+  double s = 0, m, c = 0;
+  size_t i;
+  if (n == 0) return NAN;
+  for (i = 0; i < n; i++) s += x[i];
+  m = s / (double)n;
+  if (!isfinite(m)) return m;
+  for (i = 0; i < n; i++) c += x[i] - m;
+  return m + c / (double)n;
+}
+
+
+/* Corrected two-pass algorithm (Chan, Golub & LeVeque 1983, eq. 1.7). */
+double desc_var (const double *x, size_t n) {
+  double m = desc_mean(x, n), ss = 0, s = 0;
+  size_t i;
+  if (n < 2) return NAN;
+  for (i = 0; i < n; i++) {
+    double d = x[i] - m;
+    ss += d * d; s += d;
+  }
+  return (ss - s * s / (double)n) / (double)(n - 1);
+}
+
+
+double desc_cov2 (const double *x, const double *y, size_t n) {
+  double mx = desc_mean(x, n), my = desc_mean(y, n), s = 0;
+  size_t i;
+  if (n < 2) return NAN;
+  for (i = 0; i < n; i++) s += (x[i] - mx) * (y[i] - my);
+  return s / (double)(n - 1);
+}
+
+
+static int cmpdouble (const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+
+void desc_sort (double *x, size_t n) {
+  qsort(x, n, sizeof(double), cmpdouble);
+}
+
+
+/* type 7: h = (n - 1) p, x[floor h] + (h - floor h)(x[ceil h] - x[floor h]),
+   written as R writes it, (1 - f) lo + f hi, so results agree to the bit */
+double desc_quantile7 (const double *sorted, size_t n, double p) {
+  double idx = (double)(n - 1) * p, lo = floor(idx), f = idx - lo;
+  size_t i = (size_t)lo;
+  if (i + 1 >= n || f == 0 || sorted[i + 1] == sorted[i]) return sorted[i];
+  return (1 - f) * sorted[i] + f * sorted[i + 1];
+}
+
+
+typedef struct vi { double v, i; } vi;
+
+static int cmpvi (const void *a, const void *b) {
+  const vi *x = (const vi *)a, *y = (const vi *)b;
+  if (x->v != y->v) return (x->v > y->v) - (x->v < y->v);
+  return (x->i > y->i) - (x->i < y->i);
+}
+
+
+void desc_rank (const double *x, size_t n, double *r, double *work) {
+  vi *s = (vi *)work;
+  size_t i, j, k;
+  for (i = 0; i < n; i++) { s[i].v = x[i]; s[i].i = (double)i; }
+  qsort(s, n, sizeof(vi), cmpvi);
+  for (i = 0; i < n; i = j) {
+    double avg;
+    for (j = i + 1; j < n && s[j].v == s[i].v; j++) ;
+    avg = 0.5 * (double)(i + 1 + j);   /* mean of ranks i+1 .. j */
+    for (k = i; k < j; k++) r[(size_t)s[k].i] = avg;
+  }
+}
+
+
+void desc_ties (const double *sorted, size_t n, double s[3]) {
+  size_t i, j;
+  s[0] = s[1] = s[2] = 0;
+  for (i = 0; i < n; i = j) {
+    double t;
+    for (j = i + 1; j < n && sorted[j] == sorted[i]; j++) ;
+    t = (double)(j - i);
+    if (t > 1) {
+      s[0] += t * (t - 1);
+      s[1] += t * (t - 1) * (2 * t + 5);
+      s[2] += t * (t - 1) * (t - 2);
+    }
+  }
+}
+
+
+static double sgn (double v) { return (v > 0) - (v < 0); }
+
+/* tau-b = sum sx sy / sqrt(sum sx^2 sum sy^2) over pairs i < j */
+int desc_kendall (const double *x, const double *y, size_t n, double *tau) {
+  double s = 0, nx = 0, ny = 0;
+  size_t i, j;
+  for (i = 0; i < n; i++) {
+    if (ORR_INTERRUPTED()) return DESC_EINTR;
+    for (j = i + 1; j < n; j++) {
+      double sx = sgn(x[i] - x[j]), sy = sgn(y[i] - y[j]);
+      s += sx * sy; nx += sx * sx; ny += sy * sy;
+    }
+  }
+  *tau = (nx == 0 || ny == 0) ? NAN : s / (sqrt(nx) * sqrt(ny));
+  return DESC_OK;
+}
+
+
+void desc_covmat (const double *X, size_t n, size_t p, double *S, double *work) {
+  size_t i, j;
+  for (j = 0; j < p; j++) {
+    double m = desc_mean(X + j * n, n);
+    for (i = 0; i < n; i++) work[i + j * n] = X[i + j * n] - m;
+  }
+  if (p == 0) return;
+  cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, (int)p, (int)n,
+              1.0 / (double)(n - 1), work, (int)n, 0.0, S, (int)p);
+  for (j = 0; j < p; j++)
+    for (i = j + 1; i < p; i++) S[i + j * p] = S[j + i * p];
+}
+
+
+/* S_ij / sqrt(S_ii S_jj), clamped to [-1, 1] against rounding */
+void desc_cov2cor (double *S, size_t p) {
+  size_t i, j;
+  for (j = 0; j < p; j++)
+    for (i = 0; i < p; i++)
+      if (i != j) {
+        double r = S[i + j * p] / (sqrt(S[i + i * p]) * sqrt(S[j + j * p]));
+        S[i + j * p] = r > 1 ? 1 : (r < -1 ? -1 : r);
+      }
+  for (j = 0; j < p; j++) S[j + j * p] = S[j + j * p] > 0 ? 1 : NAN;
+}
+
+
+int desc_pcor (double *S, size_t p, int pinv, double *work) {
+  double *W = work, *O = work + p * p, *ev = work + 2 * p * p;
+  size_t i, j, k;
+  if (p == 0) return DESC_OK;
+  memcpy(W, S, p * p * sizeof(double));
+  if (!pinv) {
+    if (LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'U', (int)p, W, (int)p) != 0)
+      return DESC_ENOTPD;
+    if (LAPACKE_dpotri(LAPACK_COL_MAJOR, 'U', (int)p, W, (int)p) != 0)
+      return DESC_ENOTPD;
+    for (j = 0; j < p; j++)
+      for (i = 0; i < p; i++)
+        O[i + j * p] = i <= j ? W[i + j * p] : W[j + i * p];
+  }
+  else {
+    double tol;
+    if (LAPACKE_dsyev(LAPACK_COL_MAJOR, 'V', 'U', (int)p, W, (int)p, ev) != 0)
+      return DESC_ELAPACK;
+    tol = sqrt(DBL_EPSILON) * ev[p - 1];   /* ascending: the largest is last */
+    memset(O, 0, p * p * sizeof(double));
+    for (k = 0; k < p; k++) {
+      const double *v = W + k * p;
+      if (!(ev[k] > tol && ev[k] > 0)) continue;
+      for (j = 0; j < p; j++)
+        for (i = 0; i < p; i++) O[i + j * p] += v[i] * v[j] / ev[k];
+    }
+  }
+  for (j = 0; j < p; j++)
+    for (i = 0; i < p; i++)
+      S[i + j * p] = i == j ? 1
+                   : -O[i + j * p] / sqrt(O[i + i * p] * O[j + j * p]);
+  return DESC_OK;
+}
+
+
+void desc_clr (const double *X, size_t n, size_t p, double *Y) {
+  size_t i, j;
+  for (i = 0; i < n; i++) {
+    double m = 0;
+    for (j = 0; j < p; j++) m += log(X[i + j * n]);
+    m /= (double)p;
+    for (j = 0; j < p; j++) Y[i + j * n] = log(X[i + j * n]) - m;
+  }
+}
+
+
+int desc_cv (const double *y, const double *h, const double *mean_h, size_t n,
+             size_t k, double *est, double *se, double *r2, double *beta,
+             double *rss, double *tss, double *work) {
+  double *Hc = work, *yc = work + n * k, *A = yc + n, *d = A + k * k;
+  double ybar = desc_mean(y, n), q = 0, s = 0, t = 0;
+  size_t i, j;
+  for (j = 0; j < k; j++) {
+    double m = desc_mean(h + j * n, n);
+    d[j] = m - mean_h[j];
+    for (i = 0; i < n; i++) Hc[i + j * n] = h[i + j * n] - m;
+  }
+  for (i = 0; i < n; i++) { yc[i] = y[i] - ybar; t += yc[i] * yc[i]; }
+  cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, (int)k, (int)n, 1.0, Hc,
+              (int)n, 0.0, A, (int)k);
+  for (j = 0; j < k; j++) beta[j] = A[j + j * k];
+  if (LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'U', (int)k, A, (int)k) != 0)
+    return DESC_ENOTPD;
+  /* R_jj^2 / S_jj is the share of column j not explained by the columns
+     before it: near zero, the columns are collinear (as lm's 1e-7 on R_jj) */
+  for (j = 0; j < k; j++)
+    if (!(A[j + j * k] > 1e-7 * sqrt(beta[j]))) return DESC_ENOTPD;
+  cblas_dgemv(CblasColMajor, CblasTrans, (int)n, (int)k, 1.0, Hc, (int)n, yc,
+              1, 0.0, beta, 1);
+  LAPACKE_dpotrs(LAPACK_COL_MAJOR, 'U', (int)k, 1, A, (int)k, beta, (int)k);
+  *est = ybar;
+  for (j = 0; j < k; j++) *est -= beta[j] * d[j];
+  /* residuals computed directly: RSS = TSS - beta'Sxy would cancel */
+  for (i = 0; i < n; i++) {
+    double r = yc[i];
+    for (j = 0; j < k; j++) r -= Hc[i + j * n] * beta[j];
+    s += r * r;
+  }
+  /* q = d' (Hc'Hc)^-1 d: the intercept's variance is s2 (1/n + q) */
+  memcpy(Hc, d, k * sizeof(double));
+  LAPACKE_dpotrs(LAPACK_COL_MAJOR, 'U', (int)k, 1, A, (int)k, Hc, (int)k);
+  for (j = 0; j < k; j++) q += d[j] * Hc[j];
+  *rss = s; *tss = t;
+  *se = sqrt(s / (double)(n - k - 1) * (1.0 / (double)n + q));
+  *r2 = t > 0 ? 1 - s / t : NAN;
+  return DESC_OK;
+}

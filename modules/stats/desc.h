@@ -1,0 +1,68 @@
+/*
+** Descriptive statistics kernels: moments, type-7 quantiles, covariance and
+** correlation (Pearson, Spearman, Kendall tau-b), partial correlations,
+** compositional (clr) transforms and control-variate means.
+** Plain C on column-major arrays; no NaN handling (the binding removes or
+** rejects NaN first); work arrays come from the caller.
+*/
+#ifndef stats_desc_h
+#define stats_desc_h
+
+#include <stddef.h>
+
+/* Status codes */
+#define DESC_OK        0
+#define DESC_ENOTPD    1   /* covariance matrix not positive definite */
+#define DESC_ELAPACK   2   /* LAPACK failed (eigen solver did not converge) */
+#define DESC_EINTR     3   /* interrupted */
+
+/* Mean with a second correcting pass (as R's mean). */
+double desc_mean (const double *x, size_t n);
+/* Sample variance (divisor n - 1), two-pass with the rounding correction. */
+double desc_var (const double *x, size_t n);
+/* Sample covariance of x and y (divisor n - 1). */
+double desc_cov2 (const double *x, const double *y, size_t n);
+/* Sorts x ascending (in place). */
+void desc_sort (double *x, size_t n);
+/* R's type-7 quantile of sorted[0..n-1] (n >= 1) at p in [0, 1]. */
+double desc_quantile7 (const double *sorted, size_t n, double p);
+/* Average ranks (1-based, ties get the mean rank) of x into r.
+   'work' holds 2n doubles. */
+void desc_rank (const double *x, size_t n, double *r, double *work);
+/*
+** Tie counts of sorted x: for each group of t equal values adds
+** t(t-1) to s[0], t(t-1)(2t+5) to s[1], t(t-1)(t-2) to s[2].
+*/
+void desc_ties (const double *sorted, size_t n, double s[3]);
+/* Kendall's tau-b of x and y (O(n^2)); NaN when a variable is constant. */
+int desc_kendall (const double *x, const double *y, size_t n, double *tau);
+
+/* S (p x p) = sample covariance of the columns of X (n x p, n >= 2).
+   'work' holds n*p doubles. */
+void desc_covmat (const double *X, size_t n, size_t p, double *S, double *work);
+/* Turns a covariance matrix S (p x p) into a correlation matrix in place. */
+void desc_cov2cor (double *S, size_t p);
+/*
+** Partial correlations from the precision matrix: R = -Omega_ij /
+** sqrt(Omega_ii Omega_jj), unit diagonal. 'pinv' = 0: Omega = S^-1 by
+** Cholesky (DESC_ENOTPD when S is not positive definite); 'pinv' = 1:
+** Omega = the Moore-Penrose pseudo-inverse (eigenvalues below
+** sqrt(DBL_EPSILON) times the largest are dropped, as MASS::ginv).
+** S is overwritten by R; 'work' holds 2*p*p + p doubles.
+*/
+int desc_pcor (double *S, size_t p, int pinv, double *work);
+/* clr of each row of X (n x p, all entries > 0) into Y. */
+void desc_clr (const double *X, size_t n, size_t p, double *Y);
+
+/*
+** Control-variate mean: the intercept of the least-squares fit of y on
+** (1, h - mean_h), i.e. mean(y) - beta'(mean(h) - mean_h),
+** beta = Cov(h)^-1 Cov(h, y). h is n x k column-major, n > k + 1.
+** Outputs: *est, *se (the intercept's standard error, residual variance on
+** n - k - 1 df), *r2, beta[k], *rss, *tss. work: n*k + n + k*k + k doubles.
+*/
+int desc_cv (const double *y, const double *h, const double *mean_h, size_t n,
+             size_t k, double *est, double *se, double *r2, double *beta,
+             double *rss, double *tss, double *work);
+
+#endif

@@ -1,0 +1,57 @@
+/*
+** Distribution kernels: densities, distribution functions and quantiles on
+** arrays, from GSL, with log-space tails and a bracketed root finder where
+** GSL's own values underflow or fail. Plain C, no Lua, no allocation.
+**
+** Parameters (par[]), in R's positional order:
+**   DIST_NORM  mean, sd          DIST_T     df
+**   DIST_CHISQ df                DIST_F     df1, df2
+**   DIST_BETA  a, b              DIST_GAMMA shape, rate
+**   DIST_BINOM size, prob        DIST_POIS  lambda
+** NaN in x (or p) gives NaN out (a missing value stays missing).
+*/
+#ifndef stats_dist_h
+#define stats_dist_h
+
+#include <stddef.h>
+
+enum { DIST_NORM, DIST_T, DIST_CHISQ, DIST_F, DIST_BETA, DIST_GAMMA,
+       DIST_BINOM, DIST_POIS, DIST_COUNT };
+
+/* Status codes of the kernels */
+#define DIST_OK       0
+#define DIST_EPROB    1   /* a probability outside [0, 1] (log p > 0) */
+#define DIST_EFAIL    2   /* no accurate value could be computed */
+#define DIST_ERANGE   3   /* the quantile lies beyond the doubles */
+
+/* Number of parameters of a distribution. */
+int dist_npar (int dist);
+/*
+** NULL when par[] is valid for dist, else a message naming the problem
+** ("sd must be positive and finite"); *which gets the bad parameter's index.
+*/
+const char *dist_checkpar (int dist, const double *par, int *which);
+
+/*
+** out[i] = density (log density when give_log) at x[i]. Never fails for
+** valid parameters; returns DIST_OK.
+*/
+int dist_d (int dist, const double *par, const double *x, double *out,
+            size_t n, int give_log, size_t *bad);
+/*
+** out[i] = P(X <= x[i]) (lower) or P(X > x[i]); log of it when give_log.
+** On failure returns a status and sets *bad to the index.
+*/
+int dist_p (int dist, const double *par, const double *x, double *out,
+            size_t n, int lower, int give_log, size_t *bad);
+/*
+** out[i] = the quantile at probability p[i] (log p when log_p), of the lower
+** tail or (lower = 0) of the upper tail. Not for DIST_BINOM, DIST_POIS.
+*/
+int dist_q (int dist, const double *par, const double *p, double *out,
+            size_t n, int lower, int log_p, size_t *bad);
+
+/* log Phi(z) and log(1 - Phi(z)) without underflow (exposed for tests) */
+double dist_lognorm_tail (double z, int lower);
+
+#endif

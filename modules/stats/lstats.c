@@ -1,0 +1,733 @@
+/*
+** stats: distributions (d/p/q), reductions, correlation, partial
+** correlation, compositional transforms and control variates.
+** The binding checks arguments and missing values; dist.c and desc.c compute.
+*/
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "lua.h"
+#include "lauxlib.h"
+
+#include "oaux.h"
+#include "omat.h"
+#include "dist.h"
+#include "desc.h"
+
+
+/* a number as C's %.15g writes it (lua_pushfstring has no %g) */
+static const char *num (char *buf, double v) {
+  snprintf(buf, 32, "%.15g", v);
+  return buf;
+}
+
+
+/* ---------------------------------------------------------------------- */
+/* distributions                                                           */
+/* ---------------------------------------------------------------------- */
+
+typedef struct distinfo {
+  const char *name;
+  int npar, ndef;            /* parameters; how many trailing ones have defaults */
+  const char *pname[2];
+  double def[2];
+} distinfo;
+
+static const distinfo dists[DIST_COUNT] = {
+  {"norm", 2, 2, {"mean", "sd"}, {0, 1}},
+  {"t", 1, 0, {"df", NULL}, {0, 0}},
+  {"chisq", 1, 0, {"df", NULL}, {0, 0}},
+  {"f", 2, 0, {"df1", "df2"}, {0, 0}},
+  {"beta", 2, 0, {"shape1", "shape2"}, {0, 0}},
+  {"gamma", 2, 1, {"shape", "rate"}, {0, 1}},
+  {"binom", 2, 0, {"size", "prob"}, {0, 0}},
+  {"pois", 1, 0, {"lambda", NULL}, {0, 0}},
+};
+
+static const char *const d_opts[] = {"log", NULL};
+static const char *const pq_opts[] = {"lower", "log", NULL};
+
+
+/*
+** stats.<k><dist>(x, par... [, opts]); upvalues: the distribution and the
+** kind ('d', 'p' or 'q'). A number gives a number, anything else a mat.
+*/
+static int s_dpq (lua_State *L) {
+  int dist = (int)lua_tointeger(L, lua_upvalueindex(1));
+  int kind = (int)lua_tointeger(L, lua_upvalueindex(2));
+  const distinfo *D = &dists[dist];
+  int top = lua_gettop(L), optidx = 0, i, lower, give_log, st = DIST_OK;
+  double par[2] = {0, 0}, scalar;
+  const double *x;
+  double *out;
+  size_t n, bad = 0;
+  const char *msg;
+  char fn[24], nb[32];
+  snprintf(fn, sizeof fn, "stats.%c%s", kind, D->name);
+  while (top > 1 && lua_isnil(L, top)) top--;   /* f(x, a, nil) is f(x, a) */
+  lua_settop(L, top);
+  if (top >= 2 && lua_type(L, top) == LUA_TTABLE) { optidx = top; top--; }
+  if (top < 1) orr_error(L, fn, "missing argument 'x'");
+  if (top - 1 > D->npar)
+    orr_error(L, fn, "too many arguments (expected x and %d parameter%s)",
+              D->npar, D->npar > 1 ? "s" : "");
+  for (i = 0; i < D->npar; i++) {
+    if (i + 2 <= top) {
+      if (lua_type(L, i + 2) != LUA_TNUMBER)
+        orr_error(L, fn, "'%s' must be a number, got %s", D->pname[i],
+                  luaL_typename(L, i + 2));
+      par[i] = lua_tonumber(L, i + 2);
+    }
+    else if (i >= D->npar - D->ndef) par[i] = D->def[i];
+    else orr_error(L, fn, "missing argument '%s'", D->pname[i]);
+  }
+  if ((msg = dist_checkpar(dist, par, &i)) != NULL)
+    orr_error(L, fn, "%s (got %s)", msg, num(nb, par[i]));
+  if (optidx) orr_checkopts(L, optidx, fn, kind == 'd' ? d_opts : pq_opts);
+  lower = orr_optboolean(L, optidx, "lower", 1, fn);
+  give_log = orr_optboolean(L, optidx, "log", 0, fn);
+  if (lua_type(L, 1) == LUA_TNUMBER) {
+    scalar = lua_tonumber(L, 1);
+    x = &scalar; n = 1; out = &scalar;
+  }
+  else {
+    omat *a = omat_arg(L, 1, fn, kind == 'q' ? "p" : "x"), *m;
+    m = omat_new(L, a->r, a->c);
+    x = a->x; n = a->r * a->c; out = m->x;
+  }
+  switch (kind) {
+    case 'd': st = dist_d(dist, par, x, out, n, give_log, &bad); break;
+    case 'p': st = dist_p(dist, par, x, out, n, lower, give_log, &bad); break;
+    default: st = dist_q(dist, par, x, out, n, lower, give_log, &bad); break;
+  }
+  switch (st) {
+    case DIST_OK: break;
+    case DIST_EPROB:
+      if (give_log)
+        orr_error(L, fn, "log p must be <= 0 (got %s at element %d)", num(nb, x[bad]), (int)bad + 1);
+      orr_error(L, fn, "p must be in [0, 1] (got %s at element %d)", num(nb, x[bad]), (int)bad + 1);
+      break;
+    case DIST_ERANGE:
+      orr_error(L, fn, "the quantile at %sp = %s (element %d) lies beyond the range of double precision",
+                give_log ? "log " : "", num(nb, x[bad]), (int)bad + 1);
+      break;
+    default:
+      orr_error(L, fn, "cannot compute an accurate value at %s = %s (element %d)",
+                kind == 'q' ? (give_log ? "log p" : "p") : "x", num(nb, x[bad]), (int)bad + 1);
+  }
+  if (n == 1 && out == &scalar) lua_pushnumber(L, scalar);
+  return 1;
+}
+
+
+/* ---------------------------------------------------------------------- */
+/* data with missing values                                                */
+/* ---------------------------------------------------------------------- */
+
+static const char *const na_opts[] = {"na_rm", NULL};
+
+/* the options table at idx (or none): checks fields, returns na_rm */
+static int getna (lua_State *L, int idx, const char *fn) {
+  if (lua_isnoneornil(L, idx)) return 0;
+  if (lua_type(L, idx) != LUA_TTABLE || omat_test(L, idx))
+    orr_error(L, fn, "expected an options table as argument %d, got %s", idx,
+              luaL_typename(L, idx));
+  orr_checkopts(L, idx, fn, na_opts);
+  return orr_optboolean(L, idx, "na_rm", 0, fn);
+}
+
+/*
+** Copies the rows of X (n x p) that have no NaN into a work array pushed on
+** the stack, and returns it with *nout rows. Without na_rm a NaN is an error
+** that says so; infinite values are an error unless allow_inf.
+*/
+static double *cleanrows (lua_State *L, const double *X, size_t n, size_t p,
+                          int na_rm, int allow_inf, const char *fn,
+                          const char *what, size_t *nout) {
+  double *w = orr_work(L, n * p);
+  size_t i, j, k = 0;
+  for (i = 0; i < n; i++) {
+    int skip = 0;
+    for (j = 0; j < p; j++) {
+      double v = X[i + j * n];
+      if (isnan(v)) {
+        if (!na_rm) {
+          if (p == 1)
+            orr_error(L, fn, "'%s' has a missing value (NaN) at element %d; "
+                      "use {na_rm = true} to drop missing values", what, (int)i + 1);
+          orr_error(L, fn, "'%s' has a missing value (NaN) at row %d, column %d; "
+                    "use {na_rm = true} to drop rows with missing values",
+                    what, (int)i + 1, (int)j + 1);
+        }
+        skip = 1;
+      }
+      else if (isinf(v) && !allow_inf)
+        orr_error(L, fn, "'%s' has an infinite value at %s %d", what,
+                  p == 1 ? "element" : "row", (int)i + 1);
+    }
+    if (skip) continue;
+    for (j = 0; j < p; j++) w[k + j * n] = X[i + j * n];
+    k++;
+  }
+  if (k < n)   /* close the gaps between columns */
+    for (j = 1; j < p; j++) memmove(w + j * k, w + j * n, k * sizeof(double));
+  *nout = k;
+  return w;
+}
+
+/* a vector argument: all elements of a mat, NaN removed or rejected */
+static double *vecdata (lua_State *L, int idx, int na_rm, int allow_inf,
+                        const char *fn, const char *what, size_t *n) {
+  omat *m = omat_arg(L, idx, fn, what);
+  return cleanrows(L, m->x, m->r * m->c, 1, na_rm, allow_inf, fn, what, n);
+}
+
+
+/* ---------------------------------------------------------------------- */
+/* reductions                                                              */
+/* ---------------------------------------------------------------------- */
+
+static int s_mean (lua_State *L) {
+  size_t n;
+  int na = getna(L, 2, "stats.mean");
+  double *x = vecdata(L, 1, na, 0, "stats.mean", "x", &n);
+  if (n == 0) orr_error(L, "stats.mean", "no values");
+  lua_pushnumber(L, desc_mean(x, n));
+  return 1;
+}
+
+static double variance (lua_State *L, const char *fn) {
+  size_t n;
+  int na = getna(L, 2, fn);
+  double *x = vecdata(L, 1, na, 0, fn, "x", &n);
+  if (n < 2) orr_error(L, fn, "needs at least 2 values, got %d", (int)n);
+  return desc_var(x, n);
+}
+
+static int s_var (lua_State *L) {
+  lua_pushnumber(L, variance(L, "stats.var"));
+  return 1;
+}
+
+static int s_sd (lua_State *L) {
+  lua_pushnumber(L, sqrt(variance(L, "stats.sd")));
+  return 1;
+}
+
+static int s_median (lua_State *L) {
+  size_t n;
+  int na = getna(L, 2, "stats.median");
+  double *x = vecdata(L, 1, na, 1, "stats.median", "x", &n);
+  if (n == 0) orr_error(L, "stats.median", "no values");
+  desc_sort(x, n);
+  lua_pushnumber(L, n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2);
+  return 1;
+}
+
+static int s_quantile (lua_State *L) {
+  const char *fn = "stats.quantile";
+  size_t n, np, i;
+  int na = getna(L, 3, fn), scalar = lua_type(L, 2) == LUA_TNUMBER;
+  double *x, pv;
+  const double *p;
+  omat *out = NULL;
+  if (lua_isnoneornil(L, 2)) orr_error(L, fn, "missing argument 'p'");
+  x = vecdata(L, 1, na, 1, fn, "x", &n);
+  if (n == 0) orr_error(L, fn, "no values");
+  if (scalar) { pv = lua_tonumber(L, 2); p = &pv; np = 1; }
+  else {
+    omat *pm = omat_vecarg(L, 2, fn, "p", &np);
+    p = pm->x;
+    out = omat_new(L, np, 1);
+  }
+  for (i = 0; i < np; i++)
+    if (!(p[i] >= 0 && p[i] <= 1))
+      orr_error(L, fn, "p must be in [0, 1] (got %f at element %d)", p[i], (int)i + 1);
+  desc_sort(x, n);
+  if (scalar) lua_pushnumber(L, desc_quantile7(x, n, pv));
+  else for (i = 0; i < np; i++) out->x[i] = desc_quantile7(x, n, p[i]);
+  return 1;
+}
+
+
+/* ---------------------------------------------------------------------- */
+/* covariance and correlation                                              */
+/* ---------------------------------------------------------------------- */
+
+enum { COR_PEARSON, COR_SPEARMAN, COR_KENDALL };
+static const char *const cor_methods[] = {"pearson", "spearman", "kendall", NULL};
+
+typedef struct corargs {
+  double *X;       /* complete rows, n x p */
+  size_t n, p;
+  int pair;        /* called as f(x, y): a number is returned */
+  int method;
+} corargs;
+
+static int isdata (lua_State *L, int idx) {
+  if (omat_test(L, idx) || lua_type(L, idx) == LUA_TNUMBER) return 1;
+  return lua_type(L, idx) == LUA_TTABLE && lua_rawlen(L, idx) > 0;
+}
+
+/*
+** Reads f(X [, y] [, method] [, opts]) into a: X a matrix (or x, y two
+** vectors of equal length), rows with NaN removed (na_rm) or rejected.
+*/
+static void corargs_get (lua_State *L, const char *fn, int methods, corargs *a) {
+  int top = lua_gettop(L), idx = 2, na;
+  omat *X = omat_arg(L, 1, fn, "X"), *Y = NULL;
+  a->pair = 0; a->method = COR_PEARSON;
+  if (idx <= top && isdata(L, idx)) {
+    size_t nx, ny;
+    omat_vecarg(L, 1, fn, "x", &nx);
+    Y = omat_vecarg(L, idx, fn, "y", &ny);
+    X = omat_test(L, 1);
+    if (nx != ny) orr_error(L, fn, "x has %d elements but y has %d", (int)nx, (int)ny);
+    a->pair = 1; idx++;
+  }
+  if (methods && idx <= top && lua_type(L, idx) == LUA_TSTRING) {
+    const char *s = lua_tostring(L, idx);
+    int i;
+    for (i = 0; cor_methods[i]; i++) if (strcmp(s, cor_methods[i]) == 0) break;
+    if (!cor_methods[i])
+      orr_error(L, fn, "unknown method '%s' (expected \"pearson\", \"spearman\" or \"kendall\")", s);
+    a->method = i; idx++;
+  }
+  if (idx < top)
+    orr_error(L, fn, "unexpected argument %d (%s)", idx, luaL_typename(L, idx));
+  na = getna(L, idx, fn);
+  if (a->pair) {
+    size_t n = X->r * X->c;
+    double *w = orr_work(L, 2 * n);
+    memcpy(w, X->x, n * sizeof(double));
+    memcpy(w + n, Y->x, n * sizeof(double));
+    a->X = cleanrows(L, w, n, 2, na, 0, fn, "x and y", &a->n);
+    a->p = 2;
+  }
+  else {
+    a->X = cleanrows(L, X->x, X->r, X->c, na, 0, fn, "X", &a->n);
+    a->p = X->c;
+  }
+}
+
+static void checkconst (lua_State *L, const double *S, size_t p, const char *fn,
+                        int pair) {
+  size_t j;
+  for (j = 0; j < p; j++)
+    if (!(S[j + j * p] > 0)) {
+      if (pair) orr_error(L, fn, "%s is constant (zero standard deviation)", j ? "y" : "x");
+      orr_error(L, fn, "column %d is constant (zero standard deviation)", (int)j + 1);
+    }
+}
+
+/* the correlation matrix of a->X (p x p) into S */
+static void cormat (lua_State *L, const char *fn, corargs *a, double *S) {
+  size_t n = a->n, p = a->p, i, j;
+  double *w = orr_work(L, 2 * n * (p > 1 ? p : 1));
+  if (a->method == COR_SPEARMAN) {
+    double *R = orr_work(L, n * p);
+    for (j = 0; j < p; j++) desc_rank(a->X + j * n, n, R + j * n, w);
+    a->X = R;
+  }
+  desc_covmat(a->X, n, p, S, w);
+  checkconst(L, S, p, fn, a->pair);
+  if (a->method != COR_KENDALL) { desc_cov2cor(S, p); return; }
+  for (j = 0; j < p; j++) {
+    S[j + j * p] = 1;
+    for (i = j + 1; i < p; i++) {
+      double tau;
+      if (desc_kendall(a->X + i * n, a->X + j * n, n, &tau) != DESC_OK)
+        orr_error(L, fn, "interrupted");
+      S[i + j * p] = S[j + i * p] = tau;
+    }
+  }
+}
+
+static int s_cov (lua_State *L) {
+  const char *fn = "stats.cov";
+  corargs a;
+  omat *S;
+  corargs_get(L, fn, 0, &a);
+  if (a.n < 2) orr_error(L, fn, "needs at least 2 complete rows, got %d", (int)a.n);
+  if (a.pair) {
+    lua_pushnumber(L, desc_cov2(a.X, a.X + a.n, a.n));
+    return 1;
+  }
+  S = omat_new(L, a.p, a.p);
+  desc_covmat(a.X, a.n, a.p, S->x, orr_work(L, a.n * a.p));
+  lua_pop(L, 1);
+  return 1;
+}
+
+static int s_cor (lua_State *L) {
+  const char *fn = "stats.cor";
+  corargs a;
+  omat *S;
+  corargs_get(L, fn, 1, &a);
+  if (a.n < 2) orr_error(L, fn, "needs at least 2 complete rows, got %d", (int)a.n);
+  if (a.pair) {
+    double s[4];
+    cormat(L, fn, &a, s);
+    lua_pushnumber(L, s[1]);
+    return 1;
+  }
+  S = omat_new(L, a.p, a.p);
+  lua_insert(L, 1);   /* keep the result below the work arrays */
+  cormat(L, fn, &a, S->x);
+  lua_settop(L, 1);
+  return 1;
+}
+
+
+static void setnum (lua_State *L, const char *k, double v) {
+  lua_pushnumber(L, v);
+  lua_setfield(L, -2, k);
+}
+
+static const char *const cortest_opts[] = {"na_rm", "conf_level", NULL};
+
+/*
+** cor.test with exact = FALSE: Pearson's t (with Fisher's z interval),
+** Spearman's S with the asymptotic t_{n-2} p value, Kendall's z with R's tie
+** corrections of the variance of S.
+*/
+static int s_cor_test (lua_State *L) {
+  const char *fn = "stats.cor_test";
+  int method = COR_PEARSON, na = 0, optidx = 0;
+  size_t nx, ny, n, bad;
+  double r, stat, p, level = 0.95, s[4], *X, nd;
+  omat *x, *y;
+  if (lua_gettop(L) < 2) orr_error(L, fn, "expected x and y");
+  x = omat_vecarg(L, 1, fn, "x", &nx);
+  y = omat_vecarg(L, 2, fn, "y", &ny);
+  if (nx != ny) orr_error(L, fn, "x has %d elements but y has %d", (int)nx, (int)ny);
+  if (lua_type(L, 3) == LUA_TSTRING) {
+    const char *m = lua_tostring(L, 3);
+    for (method = 0; cor_methods[method]; method++)
+      if (strcmp(m, cor_methods[method]) == 0) break;
+    if (!cor_methods[method])
+      orr_error(L, fn, "unknown method '%s' (expected \"pearson\", \"spearman\" or \"kendall\")", m);
+    optidx = lua_isnoneornil(L, 4) ? 0 : 4;
+  }
+  else if (!lua_isnoneornil(L, 3)) optidx = 3;
+  if (optidx) {
+    if (lua_type(L, optidx) != LUA_TTABLE || omat_test(L, optidx))
+      orr_error(L, fn, "expected an options table as argument %d, got %s",
+                optidx, luaL_typename(L, optidx));
+    orr_checkopts(L, optidx, fn, cortest_opts);
+    na = orr_optboolean(L, optidx, "na_rm", 0, fn);
+    level = orr_optnumber(L, optidx, "conf_level", 0.95, fn);
+    if (!(level > 0 && level < 1))
+      orr_error(L, fn, "conf_level must be in (0, 1) (got %f)", level);
+  }
+  {
+    corargs a;
+    double *w = orr_work(L, 2 * nx);
+    memcpy(w, x->x, nx * sizeof(double));
+    memcpy(w + nx, y->x, nx * sizeof(double));
+    a.X = cleanrows(L, w, nx, 2, na, 0, fn, "x and y", &a.n);
+    a.p = 2; a.pair = 1; a.method = method;
+    n = a.n;
+    if (n < 3)
+      orr_error(L, fn, "not enough complete pairs (%d; needs 3)", (int)n);
+    X = a.X;
+    cormat(L, fn, &a, s);
+    r = s[1];
+  }
+  nd = (double)n;
+  lua_createtable(L, 0, 8);
+  setnum(L, "estimate", r);
+  setnum(L, "n", nd);
+  if (method == COR_PEARSON) {
+    double df = nd - 2, pl, pu;
+    stat = sqrt(df) * r / sqrt(1 - r * r);
+    dist_p(DIST_T, &df, &stat, &pl, 1, 1, 0, &bad);
+    dist_p(DIST_T, &df, &stat, &pu, 1, 0, 0, &bad);
+    p = 2 * fmin(pl, pu);
+    setnum(L, "df", df);
+    if (nd > 3) {
+      double z = atanh(r), sg = 1 / sqrt(nd - 3), pr = (1 + level) / 2, zq;
+      double par[2] = {0, 1};
+      dist_q(DIST_NORM, par, &pr, &zq, 1, 1, 0, &bad);
+      lua_createtable(L, 2, 0);
+      lua_pushnumber(L, tanh(z - sg * zq)); lua_rawseti(L, -2, 1);
+      lua_pushnumber(L, tanh(z + sg * zq)); lua_rawseti(L, -2, 2);
+      lua_setfield(L, -2, "conf_int");
+      setnum(L, "conf_level", level);
+    }
+  }
+  else if (method == COR_SPEARMAN) {
+    double den = nd * (nd * nd - 1) / 6, q = (nd * nd * nd - nd) * (1 - r) / 6;
+    double df = nd - 2, rr, t, pv;
+    int lower = !(q > den);   /* R: the tail on the side of the observed S */
+    stat = q;
+    rr = 1 - q / den;
+    t = rr / sqrt((1 - rr * rr) / df);
+    dist_p(DIST_T, &df, &t, &pv, 1, !lower, 0, &bad);
+    p = fmin(2 * pv, 1);
+  }
+  else {
+    double t0 = nd * (nd - 1) / 2, tx[3], ty[3], S, v, par[2] = {0, 1}, pl, pu;
+    double *sx = orr_work(L, 2 * n);
+    memcpy(sx, X, (size_t)nd * 2 * sizeof(double));
+    desc_sort(sx, (size_t)nd);
+    desc_sort(sx + (size_t)nd, (size_t)nd);
+    desc_ties(sx, (size_t)nd, tx);
+    desc_ties(sx + (size_t)nd, (size_t)nd, ty);
+    S = r * sqrt((t0 - tx[0] / 2) * (t0 - ty[0] / 2));
+    v = (nd * (nd - 1) * (2 * nd + 5) - tx[1] - ty[1]) / 18
+        + tx[0] * ty[0] / (2 * nd * (nd - 1))
+        + (nd > 2 ? tx[2] * ty[2] / (9 * nd * (nd - 1) * (nd - 2)) : 0);
+    stat = S / sqrt(v);
+    dist_p(DIST_NORM, par, &stat, &pl, 1, 1, 0, &bad);
+    dist_p(DIST_NORM, par, &stat, &pu, 1, 0, 0, &bad);
+    p = 2 * fmin(pl, pu);
+    lua_pop(L, 1);
+  }
+  setnum(L, "statistic", stat);
+  setnum(L, "p", p);
+  lua_pushstring(L, cor_methods[method]);
+  lua_setfield(L, -2, "method");
+  return 1;
+}
+
+
+/* ---------------------------------------------------------------------- */
+/* partial correlations and compositions                                  */
+/* ---------------------------------------------------------------------- */
+
+static void checkpos (lua_State *L, const omat *X, const char *fn) {
+  size_t i, j;
+  for (j = 0; j < X->c; j++)
+    for (i = 0; i < X->r; i++) {
+      double v = OMAT(X, i, j);
+      if (!(v > 0) && !isnan(v))
+        orr_error(L, fn, "compositions must be positive: X[%d,%d] = %f",
+                  (int)i + 1, (int)j + 1, v);
+    }
+}
+
+/* partial correlations of the complete rows of X (transformed by clr) */
+static int pcor (lua_State *L, const char *fn, int clr) {
+  int na = getna(L, 2, fn);
+  omat *X = omat_arg(L, 1, fn, "X"), *R;
+  size_t n, p = X->c;
+  double *x, *w;
+  int st;
+  if (clr) checkpos(L, X, fn);
+  x = cleanrows(L, X->x, X->r, p, na, 0, fn, "X", &n);
+  if (p < 2) orr_error(L, fn, "needs at least 2 columns, got %d", (int)p);
+  if (n < 2) orr_error(L, fn, "needs at least 2 complete rows, got %d", (int)n);
+  if (clr) desc_clr(x, n, p, x);
+  R = omat_new(L, p, p);
+  lua_insert(L, 1);
+  w = orr_work(L, n * p > 2 * p * p + p ? n * p : 2 * p * p + p);
+  desc_covmat(x, n, p, R->x, w);
+  checkconst(L, R->x, p, fn, 0);
+  st = desc_pcor(R->x, p, clr, w);
+  if (st == DESC_ENOTPD)
+    orr_error(L, fn, "the covariance matrix is singular (collinear columns or fewer rows than columns)");
+  if (st != DESC_OK) orr_error(L, fn, "the eigen-decomposition failed");
+  lua_settop(L, 1);
+  return 1;
+}
+
+static int s_pcor (lua_State *L) { return pcor(L, "stats.pcor", 0); }
+static int s_pcor_clr (lua_State *L) { return pcor(L, "stats.pcor_clr", 1); }
+
+static int s_clr (lua_State *L) {
+  const char *fn = "stats.clr";
+  omat *X = omat_arg(L, 1, fn, "X"), *Y;
+  size_t i, n = X->r * X->c;
+  if (!lua_isnone(L, 2)) orr_error(L, fn, "takes one argument");
+  for (i = 0; i < n; i++)
+    if (isnan(X->x[i])) orr_error(L, fn, "'X' has a missing value (NaN) at element %d", (int)i + 1);
+    else if (isinf(X->x[i])) orr_error(L, fn, "'X' has an infinite value at element %d", (int)i + 1);
+  checkpos(L, X, fn);
+  Y = omat_new(L, X->r, X->c);
+  desc_clr(X->x, X->r, X->c, Y->x);
+  return 1;
+}
+
+
+/* ---------------------------------------------------------------------- */
+/* control variates                                                        */
+/* ---------------------------------------------------------------------- */
+
+static const char *const cv_opts[] = {"y", "h", "mean_h", "strata", NULL};
+
+static int cmpd (const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/*
+** stats.control_variate{y =, h =, mean_h = [, strata =]}. Stratified: one
+** fit per stratum (mean_h a vector shared by all strata or a matrix with one
+** row per stratum, strata in ascending order), combined with weights n_k/n;
+** se = sqrt(sum (n_k/n)^2 se_k^2); r2 = 1 - sum RSS_k / sum TSS_k.
+*/
+static int s_control_variate (lua_State *L) {
+  const char *fn = "stats.control_variate";
+  omat *y, *h, *mh, *st = NULL, *beta;
+  size_t n, k, i, j, K = 1, kk;
+  double *lev, *yk, *hk, *work, est = 0, var = 0, rss = 0, tss = 0;
+  if (lua_type(L, 1) != LUA_TTABLE || omat_test(L, 1))
+    orr_error(L, fn, "expected a table {y =, h =, mean_h = [, strata =]}");
+  lua_settop(L, 1);
+  orr_checkopts(L, 1, fn, cv_opts);
+  if (!(y = omat_field(L, 1, "y", fn))) orr_error(L, fn, "missing field 'y'");
+  if (!(h = omat_field(L, 1, "h", fn))) orr_error(L, fn, "missing field 'h'");
+  if (!(mh = omat_field(L, 1, "mean_h", fn))) orr_error(L, fn, "missing field 'mean_h'");
+  if (!omat_field(L, 1, "strata", fn)) lua_pop(L, 1);
+  else st = omat_test(L, -1);    /* stack: t y h mean_h [strata] */
+  if (y->c != 1 && y->r != 1) orr_error(L, fn, "'y' must be a vector");
+  n = y->r * y->c;
+  if (h->r == 1 && h->c == n && n > 1) orr_error(L, fn, "'h' must have one row per element of y (got 1 x %d; use a column)", (int)n);
+  if (h->r != n) orr_error(L, fn, "'h' has %d rows but y has %d elements", (int)h->r, (int)n);
+  k = h->c;
+  if (k == 0) orr_error(L, fn, "'h' has no columns");
+  cleanrows(L, y->x, n, 1, 0, 0, fn, "y", &i);
+  cleanrows(L, h->x, n, k, 0, 0, fn, "h", &i);
+  lua_pop(L, 2);
+  if (st) {
+    size_t m = st->r * st->c, u = 0;
+    if (m != n) orr_error(L, fn, "'strata' has %d elements but y has %d", (int)m, (int)n);
+    lev = orr_work(L, n);
+    memcpy(lev, st->x, n * sizeof(double));
+    for (i = 0; i < n; i++)
+      if (!isfinite(lev[i])) orr_error(L, fn, "'strata' has a missing or infinite value at element %d", (int)i + 1);
+    qsort(lev, n, sizeof(double), cmpd);
+    for (i = 0; i < n; i++) if (i == 0 || lev[i] != lev[u - 1]) lev[u++] = lev[i];
+    K = u;
+  }
+  else { lev = orr_work(L, 1); lev[0] = 0; }
+  /* mean_h: k values, or K x k */
+  if (!(mh->r * mh->c == k && (mh->r == 1 || mh->c == 1)) && !(st && mh->r == K && mh->c == k))
+    orr_error(L, fn, "'mean_h' must have %d values (one per column of h)%s, got %d x %d",
+              (int)k, st ? " or one row per stratum" : "", (int)mh->r, (int)mh->c);
+  yk = orr_work(L, n); hk = orr_work(L, n * k);
+  work = orr_work(L, n * k + n + k * k + k + k);
+  beta = omat_new(L, k, K);
+  lua_createtable(L, 0, 8);                         /* result, on the top */
+  lua_pushvalue(L, -2); lua_setfield(L, -2, "beta");
+  if (st) lua_createtable(L, 0, 6);                 /* result.strata */
+  for (kk = 0; kk < K; kk++) {
+    size_t nk = 0;
+    double e, se, r2, rs, ts, *mu = work + n * k + n + k * k + k;
+    for (i = 0; i < n; i++) {
+      if (st && st->x[i] != lev[kk]) continue;
+      yk[nk] = y->x[i];
+      for (j = 0; j < k; j++) hk[nk + j * n] = h->x[i + j * n];
+      nk++;
+    }
+    for (j = 0; j < k; j++) {   /* pack h rows of this stratum: column stride nk */
+      memmove(hk + j * nk, hk + j * n, nk * sizeof(double));
+      mu[j] = (mh->r * mh->c == k && (mh->r == 1 || mh->c == 1)) ? mh->x[j] : OMAT(mh, kk, j);
+    }
+    if (nk <= k + 1)
+      orr_error(L, fn, "%s has %d rows: needs more than %d (the number of columns of h + 1)",
+                st ? "a stratum" : "y", (int)nk, (int)k + 1);
+    if (desc_cv(yk, hk, mu, nk, k, &e, &se, &r2, beta->x + kk * k, &rs, &ts, work) != DESC_OK) {
+      if (st) orr_error(L, fn, "the columns of h are constant or collinear in stratum %f", lev[kk]);
+      orr_error(L, fn, "the columns of h are constant or collinear");
+    }
+    est += (double)nk / (double)n * e;
+    var += ((double)nk / (double)n) * ((double)nk / (double)n) * se * se;
+    rss += rs; tss += ts;
+    if (st) {
+      const char *f[5] = {"level", "n", "estimate", "se", "r2"};
+      double v[5];
+      int q;
+      v[0] = lev[kk]; v[1] = (double)nk; v[2] = e; v[3] = se; v[4] = r2;
+      for (q = 0; q < 5; q++) {
+        if (kk == 0) { lua_createtable(L, (int)K, 0); lua_setfield(L, -2, f[q]); }
+        lua_getfield(L, -1, f[q]);
+        lua_pushnumber(L, v[q]);
+        lua_rawseti(L, -2, (lua_Integer)kk + 1);
+        lua_pop(L, 1);
+      }
+    }
+  }
+  if (st) lua_setfield(L, -2, "strata");
+  setnum(L, "estimate", est);
+  setnum(L, "se", sqrt(var));
+  setnum(L, "r2", tss > 0 ? 1 - rss / tss : NAN);
+  setnum(L, "n", (double)n);
+  return 1;
+}
+
+
+/* ---------------------------------------------------------------------- */
+
+static const luaL_Reg stats_funcs[] = {
+  {"mean", s_mean}, {"var", s_var}, {"sd", s_sd}, {"median", s_median},
+  {"quantile", s_quantile}, {"cov", s_cov}, {"cor", s_cor},
+  {"cor_test", s_cor_test}, {"pcor", s_pcor}, {"clr", s_clr},
+  {"pcor_clr", s_pcor_clr}, {"control_variate", s_control_variate},
+  {NULL, NULL}
+};
+
+static const orr_doc stats_docs[] = {
+  {"mean", "stats.mean(x [, {na_rm = true}]) -> the mean of all elements (NaN is an error unless na_rm)"},
+  {"var", "stats.var(x [, {na_rm = true}]) -> the sample variance (divisor n - 1)"},
+  {"sd", "stats.sd(x [, {na_rm = true}]) -> the sample standard deviation"},
+  {"median", "stats.median(x [, {na_rm = true}]) -> the median"},
+  {"quantile", "stats.quantile(x, p [, {na_rm = true}]) -> R's type-7 quantile(s); p a number or a vector"},
+  {"cov", "stats.cov(X [, {na_rm = true}]) -> the covariance matrix of the columns; stats.cov(x, y) -> a number.\n"
+          "na_rm drops rows with any NaN (R's use = \"complete.obs\")"},
+  {"cor", "stats.cor(X [, method] [, {na_rm = true}]) -> the correlation matrix; stats.cor(x, y [, method]) -> a number.\n"
+          "method: \"pearson\" (default), \"spearman\" (average ranks for ties), \"kendall\" (tau-b, as R)"},
+  {"cor_test", "stats.cor_test(x, y [, method] [, {na_rm =, conf_level = 0.95}]) -> {estimate, statistic, p, n, method,\n"
+               "df and conf_int (pearson)}, as R's cor.test with exact = FALSE: pearson t test with Fisher-z interval;\n"
+               "spearman S with the asymptotic t approximation; kendall z with tie-corrected variance"},
+  {"pcor", "stats.pcor(X [, {na_rm = true}]) -> partial correlations -Omega_ij / sqrt(Omega_ii Omega_jj), Omega = cov(X)^-1"},
+  {"clr", "stats.clr(X) -> the centred log-ratio transform of each row (all entries must be > 0)"},
+  {"pcor_clr", "stats.pcor_clr(X [, {na_rm = true}]) -> log-ratio partial correlations: Omega = pseudo-inverse of cov(clr(X))"},
+  {"control_variate", "stats.control_variate{y =, h =, mean_h = [, strata =]} -> {estimate, se, r2, beta, n [, strata]}:\n"
+                      "mean(y) - beta'(mean(h) - mean_h), beta = Cov(h)^-1 Cov(h, y) (the intercept of lm(y ~ I(h - mean_h)),\n"
+                      "se its standard error). strata: one fit per stratum, combined with weights n_k/n"},
+  {NULL, NULL}
+};
+
+static const char *const dist_doc[DIST_COUNT] = {
+  "(x, mean = 0, sd = 1)", "(x, df)", "(x, df)", "(x, df1, df2)",
+  "(x, shape1, shape2)", "(x, shape, rate = 1)", "(x, size, prob)", "(x, lambda)"
+};
+
+
+int luaopen_orrery_stats (lua_State *L) {
+  int d, k;
+  gsl_set_error_handler_off();   /* statuses are checked: never abort */
+  orr_newlib(L, "stats", stats_funcs, stats_docs);
+  orr_pushdocs(L);
+  for (d = 0; d < DIST_COUNT; d++)
+    for (k = 0; k < 3; k++) {
+      static const char kinds[3] = {'d', 'p', 'q'};
+      char name[16], doc[256];
+      if (kinds[k] == 'q' && (d == DIST_BINOM || d == DIST_POIS)) continue;
+      snprintf(name, sizeof name, "%c%s", kinds[k], dists[d].name);
+      snprintf(doc, sizeof doc, "stats.%s%s -> %s, vectorised over x (a number gives a number,\n"
+               "a mat or array a mat)%s", name, dist_doc[d],
+               kinds[k] == 'd' ? "the density (probability for discrete laws)"
+               : kinds[k] == 'p' ? "the distribution function P(X <= x)" : "the quantile function",
+               kinds[k] == 'd' ? "; {log = true} gives the log density"
+               : "; a final {lower = false, log = true} as R's lower.tail and log.p");
+      lua_pushinteger(L, d);
+      lua_pushinteger(L, kinds[k]);
+      lua_pushcclosure(L, s_dpq, 2);
+      lua_pushvalue(L, -1);
+      lua_setfield(L, -4, name);
+      lua_pushstring(L, doc);
+      lua_rawset(L, -3);                 /* docs[f] = doc */
+      lua_pushfstring(L, "stats.%s", name);
+      lua_pushstring(L, doc);
+      lua_rawset(L, -3);                 /* docs["stats.name"] = doc */
+    }
+  lua_pop(L, 1);
+  return 1;
+}
