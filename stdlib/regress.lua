@@ -253,6 +253,8 @@ local function robust(fn, fit, raw, se, cl_given)
     local V = C._sandwich(raw.qr, e, "CL", raw.cl, G)
     fit.se_type = fmt("cluster (%d clusters)", G)
     fit.clusters = G
+    -- vcovCL's default type: HC1 for lm, HC0 for glm
+    if fit.model == "glm" then return V * (G / (G - 1)) end
     return V * ((G / (G - 1)) * ((n - 1) / (n - k)))
   end
   local V = C._sandwich(raw.qr, e, se)
