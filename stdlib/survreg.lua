@@ -54,6 +54,7 @@ local function tomat(v, what)
 end
 
 local function tovec(v, what)
+  if type(v) == "number" then return mat.vec { v } end
   local m = tomat(v, what)
   if m:cols() ~= 1 then
     if m:rows() == 1 then return m:t() end
@@ -532,45 +533,56 @@ function M.fit(opts)
     local aft0 = -lrate
     best = best_of(cm, { starts_for(ph0, aft0, 0), starts_for(ph0, mlog, -math.log(slog)) }, maxit)
   else
-    -- a Weibull AFT fit of the same aft and shape blocks gives phi and gamma
+    -- Starts from a Weibull fit (kappa = 1) of the block that has the
+    -- covariates: for small u the APGW and Burr hazards are lambda (phi t)^gamma,
+    -- so lambda phi^gamma is known and only the split between lambda and phi
+    -- (the factor c below) and kappa are not; try several of each.
+    local usepph = xs.ph and not xs.aft
     local wm = { family = "weibull", time = t, logt = logt, status = d,
                  fixed = { 0, 0, fixedslot[3], 0 }, theta_free = false,
-                 aft = M._design(xs.aft, keep, true), shape = cm.shape }
-    local wstart = concat(block_start(wm.aft, -lrate), block_start(wm.shape, 0))
-    local wb = best_of(wm, { wstart }, maxit)
-    local aftw, shw = {}, {}
-    if wb then
-      local coef = tolist(wb[1])
-      local pa = wm.aft:cols()
-      for j = 1, pa do aftw[j] = coef[j] end
-      for j = pa + 1, #coef do shw[#shw + 1] = coef[j] end
-    else
-      aftw = block_start(wm.aft, -lrate); shw = block_start(cm.shape, 0)
-    end
-    local function st(ph0, th, aftscale)
+                 shape = cm.shape }
+    if usepph then wm.ph = cm.ph else wm.aft = M._design(xs.aft, keep, true) end
+    local wblock = usepph and wm.ph or wm.aft
+    local wb = best_of(wm, { concat(block_start(wblock, usepph and lrate or -lrate),
+                                    block_start(wm.shape, 0)) }, maxit)
+    local wcoef = wb and tolist(wb[1]) or
+      concat(block_start(wblock, usepph and lrate or -lrate), block_start(wm.shape, 0))
+    local pw = wblock:cols()
+    local bw, shw = {}, {}
+    for j = 1, pw do bw[j] = wcoef[j] end
+    for j = pw + 1, #wcoef do shw[#shw + 1] = wcoef[j] end
+    local gw = cm.shape and math.exp(shw[1]) or math.exp(fixedslot[3])
+    -- Weibull: usepph -> log lambda = bw (phi = 1); else log phi = -bw (lambda = 1)
+    local function st(logc, th)
+      -- phi = phi_w c, lambda = lambda_w c^-gamma
       local s = {}
-      if cm.ph then for _, v in ipairs(block_start(cm.ph, ph0)) do s[#s + 1] = v end end
+      if cm.ph then
+        local b = usepph and bw or block_start(cm.ph, 0)
+        for j, v in ipairs(b) do s[#s + 1] = (j == 1) and v - gw * logc or v end
+      end
       if cm.aft then
-        for j, v in ipairs(aftw) do s[#s + 1] = (j == 1) and v + (aftscale or 0) or v end
+        local b = usepph and block_start(cm.aft, 0) or bw
+        for j, v in ipairs(b) do s[#s + 1] = (j == 1) and v - logc or v end
       end
       if cm.shape then for _, v in ipairs(shw) do s[#s + 1] = v end end
-      if theta_free then s[#s + 1] = th end
+      if th then s[#s + 1] = th end
       return s
     end
-    if not cm.ph then
-      -- lambda fixed: the phi, gamma of Weibull are the start
-      local th = theta_free and 0 or nil
-      best = best_of(cm, { st(0, th) }, maxit)
+    local logcs = { 0, math.log(0.2), math.log(5), math.log(0.04), math.log(25) }
+    if not cm.ph or not cm.aft then
+      -- one scale fixed (kappa = 1, or lambda or phi given): c is not free
+      best = best_of(cm, { st(0, theta_free and 0 or nil) }, maxit)
     elseif theta_free then
       -- profile over kappa: fit with kappa held at each grid value, then
       -- free kappa from the best few (the APGW likelihood has ridges)
-      local grid = { -0.9, -0.5, -0.2, 0, 0.3, 0.7, 1.5, 3, 8 }
+      local grid = { -0.9, -0.5, -0.2, 0, 0.02, 0.3, 0.7, 1.5, 3, 8 }
       local prof = {}
       local pm = copy(cm); pm.theta_free = false
       for _, kap in ipairs(grid) do
         pm.fixed = { fixedslot[1], fixedslot[2], fixedslot[3], math.log(1 + kap) }
-        local s = st(0, nil)
-        local b = best_of(pm, { s, (function() local s2 = st(math.log(2), nil) return s2 end)() }, 60)
+        local starts = {}
+        for _, lc in ipairs(logcs) do starts[#starts + 1] = st(lc, nil) end
+        local b = best_of(pm, starts, 100)
         if b then prof[#prof + 1] = { ll = b[3].loglik, coef = tolist(b[1]), th = math.log(1 + kap) } end
       end
       table.sort(prof, function(a, b2) return a.ll > b2.ll end)
@@ -580,13 +592,10 @@ function M.fit(opts)
         s[#s + 1] = prof[i].th
         starts[#starts + 1] = s
       end
-      starts[#starts + 1] = st(0, 0)
       best = best_of(cm, starts, maxit)
     else
       local starts = {}
-      for _, ph0 in ipairs { 0, math.log(0.5), math.log(2), math.log(5) } do
-        starts[#starts + 1] = st(ph0, nil)
-      end
+      for _, lc in ipairs(logcs) do starts[#starts + 1] = st(lc, nil) end
       best = best_of(cm, starts, maxit)
     end
   end
@@ -637,6 +646,11 @@ function M.fit(opts)
   if dist == "apgw" and theta_free then
     if fit._theta < math.log(1e-3) then bnd = "kappa -> -1"
     elseif fit._theta > math.log(1e4) then bnd = "kappa -> infinity" end
+  end
+  if (dist == "apgw" or dist == "burr") and e[3] > math.log(100) and math.abs(fit._theta) < 0.05 then
+    -- gamma -> infinity with kappa gamma finite: a Weibull with a threshold
+    -- at t = 1/phi, approached but never reached
+    bnd = (bnd and bnd .. "; " or "") .. "gamma -> infinity, kappa -> 0 (a Weibull with a threshold at 1/phi)"
   end
   for slot, b in ipairs { "ph", "aft", "shape" } do
     if design[b] and math.abs(e[slot]) > 30 then

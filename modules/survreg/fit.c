@@ -178,11 +178,9 @@ int sr_newton (const sr_model *m, double *beta, double *vcov, int maxit,
       if (mu > 1e12) break;
     }
     if (mu > 1e12) { res->reason = "the information matrix is singular"; break; }
+    /* the Newton decrement g' I^-1 g; the step is taken even when it is
+       below tol, since that last step squares the remaining error */
     for (j = 0; j < P; j++) dec += g[j] * d[j];
-    if (mu == 0 && dec < tol) {  /* already at the maximum */
-      res->converged = 1;
-      break;
-    }
     for (halvings = 0; halvings < 50; halvings++) {
       for (j = 0; j < P; j++) bnew[j] = beta[j] + step * d[j];
       llnew = sr_loglik(m, bnew, NULL, NULL, lw);
