@@ -162,6 +162,11 @@ int desc_pcor (double *S, size_t p, int pinv, double *work) {
   if (!pinv) {
     if (LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'U', (int)p, W, (int)p) != 0)
       return DESC_ENOTPD;
+    /* rank check as lm's QR: a column whose share not explained by the
+       columns before it is below 1e-7 (on the scale of R_jj) is collinear,
+       even when rounding leaves its Cholesky pivot positive */
+    for (j = 0; j < p; j++)
+      if (!(W[j + j * p] > 1e-7 * sqrt(S[j + j * p]))) return DESC_ENOTPD;
     if (LAPACKE_dpotri(LAPACK_COL_MAJOR, 'U', (int)p, W, (int)p) != 0)
       return DESC_ENOTPD;
     for (j = 0; j < p; j++)

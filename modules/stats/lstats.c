@@ -235,6 +235,7 @@ static int s_quantile (lua_State *L) {
   double *x, pv;
   const double *p;
   omat *out = NULL;
+  char nb[32];
   if (lua_isnoneornil(L, 2)) orr_error(L, fn, "missing argument 'p'");
   x = vecdata(L, 1, na, 1, fn, "x", &n);
   if (n == 0) orr_error(L, fn, "no values");
@@ -246,7 +247,7 @@ static int s_quantile (lua_State *L) {
   }
   for (i = 0; i < np; i++)
     if (!(p[i] >= 0 && p[i] <= 1))
-      orr_error(L, fn, "p must be in [0, 1] (got %f at element %d)", p[i], (int)i + 1);
+      orr_error(L, fn, "p must be in [0, 1] (got %s at element %d)", num(nb, p[i]), (int)i + 1);
   desc_sort(x, n);
   if (scalar) lua_pushnumber(L, desc_quantile7(x, n, pv));
   else for (i = 0; i < np; i++) out->x[i] = desc_quantile7(x, n, p[i]);
@@ -400,6 +401,7 @@ static int s_cor_test (lua_State *L) {
   int method = COR_PEARSON, na = 0, optidx = 0;
   size_t nx, ny, n, bad;
   double r, stat, p, level = 0.95, s[4], *X, nd;
+  char nb[32];
   omat *x, *y;
   if (lua_gettop(L) < 2) orr_error(L, fn, "expected x and y");
   x = omat_vecarg(L, 1, fn, "x", &nx);
@@ -422,7 +424,7 @@ static int s_cor_test (lua_State *L) {
     na = orr_optboolean(L, optidx, "na_rm", 0, fn);
     level = orr_optnumber(L, optidx, "conf_level", 0.95, fn);
     if (!(level > 0 && level < 1))
-      orr_error(L, fn, "conf_level must be in (0, 1) (got %f)", level);
+      orr_error(L, fn, "conf_level must be in (0, 1) (got %s)", num(nb, level));
   }
   {
     corargs a;
@@ -441,7 +443,8 @@ static int s_cor_test (lua_State *L) {
   nd = (double)n;
   lua_createtable(L, 0, 8);
   setnum(L, "estimate", r);
-  setnum(L, "n", nd);
+  lua_pushinteger(L, (lua_Integer)n);
+  lua_setfield(L, -2, "n");
   if (method == COR_PEARSON) {
     double df = nd - 2, pl, pu;
     stat = sqrt(df) * r / sqrt(1 - r * r);
@@ -505,9 +508,10 @@ static void checkpos (lua_State *L, const omat *X, const char *fn) {
   for (j = 0; j < X->c; j++)
     for (i = 0; i < X->r; i++) {
       double v = OMAT(X, i, j);
+      char nb[32];
       if (!(v > 0) && !isnan(v))
-        orr_error(L, fn, "compositions must be positive: X[%d,%d] = %f",
-                  (int)i + 1, (int)j + 1, v);
+        orr_error(L, fn, "compositions must be positive: X[%d,%d] = %s",
+                  (int)i + 1, (int)j + 1, num(nb, v));
     }
 }
 
@@ -633,7 +637,8 @@ static int s_control_variate (lua_State *L) {
       orr_error(L, fn, "%s has %d rows: needs more than %d (the number of columns of h + 1)",
                 st ? "a stratum" : "y", (int)nk, (int)k + 1);
     if (desc_cv(yk, hk, mu, nk, k, &e, &se, &r2, beta->x + kk * k, &rs, &ts, work) != DESC_OK) {
-      if (st) orr_error(L, fn, "the columns of h are constant or collinear in stratum %f", lev[kk]);
+      char nb[32];
+      if (st) orr_error(L, fn, "the columns of h are constant or collinear in stratum %s", num(nb, lev[kk]));
       orr_error(L, fn, "the columns of h are constant or collinear");
     }
     est += (double)nk / (double)n * e;
@@ -647,7 +652,8 @@ static int s_control_variate (lua_State *L) {
       for (q = 0; q < 5; q++) {
         if (kk == 0) { lua_createtable(L, (int)K, 0); lua_setfield(L, -2, f[q]); }
         lua_getfield(L, -1, f[q]);
-        lua_pushnumber(L, v[q]);
+        if (q == 1) lua_pushinteger(L, (lua_Integer)nk);
+        else lua_pushnumber(L, v[q]);
         lua_rawseti(L, -2, (lua_Integer)kk + 1);
         lua_pop(L, 1);
       }
@@ -657,7 +663,8 @@ static int s_control_variate (lua_State *L) {
   setnum(L, "estimate", est);
   setnum(L, "se", sqrt(var));
   setnum(L, "r2", tss > 0 ? 1 - rss / tss : NAN);
-  setnum(L, "n", (double)n);
+  lua_pushinteger(L, (lua_Integer)n);
+  lua_setfield(L, -2, "n");
   return 1;
 }
 
