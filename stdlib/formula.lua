@@ -1001,18 +1001,23 @@ local function columns (fn, terms, codes, vals, vars, n, intercept_col)
   return cols, names
 end
 
+-- One flat column-major array, made a matrix by a single C call.
 local function tomat (cols, n)
-  local X = mat.zeros(n, #cols)
-  for j, c in ipairs(cols) do
-    for i = 1, n do X:set(i, j, c[i]) end
+  local p = #cols
+  if n * p == 0 then return mat.zeros(n, p) end
+  local flat, k = {}, 0
+  for j = 1, p do
+    local c = cols[j]
+    for i = 1, n do flat[k + i] = c[i] end
+    k = k + n
   end
+  local X = mat.vec(flat)
+  if p > 1 then X = X:reshape(n, p) end
   return X
 end
 
 local function colmat (v, n)
-  local X = mat.zeros(n, 1)
-  for i = 1, n do X:set(i, 1, v[i]) end
-  return X
+  return tomat({v}, n)
 end
 
 -- -------------------------------------------------------------------------
@@ -1042,13 +1047,6 @@ local function checkframe (fn, df)
 end
 
 local MF_OPTS = { na = true, extra = true, intercept = true, drop_unused = true }
-
--- rows where a value is missing
-local function missing (val, i)
-  if val.t == "num" then return val.v[i] ~= val.v[i] end
-  if val.t == "fac" then return val.codes[i] ~= val.codes[i] end
-  return false
-end
 
 local function subset_num (v, rows)
   local out = {}
@@ -1180,30 +1178,40 @@ function M.model_frame (f, df, opts)
     used[#used + 1] = {name, val}
   end
 
-  -- rows with a missing value anywhere are dropped (na.omit) or an error
-  local rows, keep = {}, {}
-  for i = 1, N do
-    local ok = true
-    for _, u in ipairs(used) do
-      if missing(u[2], i) then
-        if na == "fail" then
-          error(fmt("%s: missing value in '%s' at row %d (na = \"fail\")", fn, u[1], i), 0)
-        end
-        ok = false
-        break
+  -- rows with a missing value anywhere are dropped (na.omit) or an error;
+  -- checked a variable at a time (each once), the first variable named
+  local seen, uniq = {}, {}
+  for _, u in ipairs(used) do
+    if not seen[u[2]] then seen[u[2]] = true; uniq[#uniq + 1] = u end
+  end
+  local bad = {}
+  for _, u in ipairs(uniq) do
+    local val = u[2]
+    local arr = val.t == "num" and val.v or val.t == "fac" and val.codes
+    if arr then
+      for i = 1, N do
+        local x = arr[i]
+        if x ~= x and not bad[i] then bad[i] = u[1] end
       end
     end
-    keep[i] = ok
-    if ok then rows[#rows + 1] = i end
+  end
+  local rows, keep = {}, {}
+  for i = 1, N do
+    if bad[i] and na == "fail" then
+      error(fmt("%s: missing value in '%s' at row %d (na = \"fail\")", fn, bad[i], i), 0)
+    end
+    keep[i] = not bad[i]
+    if not bad[i] then rows[#rows + 1] = i end
   end
   local n = #rows
   if n == 0 then
     error(fmt("%s: no complete rows: each of the %d rows has a missing value", fn, N), 0)
   end
-  for _, u in ipairs(used) do
+  for _, u in ipairs(uniq) do
     if u[2].t == "num" then
+      local v = u[2].v
       for _, r in ipairs(rows) do
-        local x = u[2].v[r]
+        local x = v[r]
         if x == huge or x == -huge then
           error(fmt("%s: '%s' has an infinite value at row %d", fn, u[1], r), 0)
         end
