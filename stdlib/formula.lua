@@ -1252,6 +1252,19 @@ function M.model_frame (f, df, opts)
   -- x and z
   local isfac = {}
   for v, val in pairs(sv) do isfac[v] = val.t == "fac" end
+  -- as R's model.matrix: every factor in a term needs two levels, whatever its coding
+  for _, terms in ipairs{B.terms, B.zterms or {}} do
+    for _, t in ipairs(terms) do
+      for _, v in ipairs(t) do
+        local val = sv[v]
+        if val.t == "fac" and #val.levels < 2 then
+          error(fmt("%s: factor '%s' has %s; contrasts need at least two levels", fn,
+            B.vars[v].label, #val.levels == 0 and "no levels"
+              or "only the level '" .. val.levels[1] .. "'"), 0)
+        end
+      end
+    end
+  end
   local xint = B.intercept
   local codes = termcodes(B.terms, isfac, xint)
   local cols, cn = columns(fn, B.terms, codes, sv, B.vars, n, xint and want_intercept)

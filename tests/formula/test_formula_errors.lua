@@ -162,12 +162,16 @@ T.test("factor(k), relevel, logical terms", function()
   T.errors(function() formula.model_frame("y ~ I(2)", df()) end, "the term 'I(2)' is a constant")
 end)
 
-T.test("a factor with one level cannot take contrasts", function()
-  local d = data.frame({y = {1, 2, 3}, g = {"a", "a", "a"}}, {names = {"y", "g"}})
-  T.errors(function() formula.model_frame("y ~ g", d) end,
-    "formula.model_frame: factor 'g' has only the level 'a'; contrasts need at least two")
-  -- with indicators (no intercept) it is one column of ones
-  T.near(formula.model_frame("y ~ g - 1", d).x, {1, 1, 1}, 0)
+T.test("a factor with one level is an error, as in R's model.matrix", function()
+  local d = data.frame({y = {1, 2, 3}, g = {"a", "a", "a"}, h = {"u", "v", "u"}, x = {1, 2, 3}},
+    {names = {"y", "g", "h", "x"}})
+  for _, f in ipairs{"y ~ g", "y ~ g - 1", "y ~ h + g - 1", "y ~ x:g", "y ~ x + g:h"} do
+    T.errors(function() formula.model_frame(f, d) end,
+      "formula.model_frame: factor 'g' has only the level 'a'; contrasts need at least two levels", f)
+  end
+  -- also when the other levels were on dropped rows
+  local d2 = data.frame({y = {1, 2, 3}, g = {"a", "b", "a"}, x = {1, 0 / 0, 3}}, {names = {"y", "g", "x"}})
+  T.errors(function() formula.model_frame("y ~ x + g", d2) end, "factor 'g' has only the level 'a'")
 end)
 
 T.test("intercept = false keeps the contrasts (as coxph), -1 does not", function()

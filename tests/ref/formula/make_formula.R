@@ -1,5 +1,5 @@
 # Reference design matrices for tests/formula/test_formula_r.lua.
-# Run from this directory:  Rscript make_formula.R
+# Run from this directory:  Rscript make_formula.R  (edge_formulas.txt: one formula a line)
 # Writes, for each data set, <ds>.csv (every column numeric: text columns as
 # codes 1..K of their levels) and <ds>_levels.txt ("column level1 level2 ..."),
 # and for each case <id>.csv (y, then the columns of x [, offset]) with
@@ -68,7 +68,14 @@ unused <- data.frame(y = c(1.5, 2.25, 3.5, 4, 5.75, 6.5, 7, 8.25, 9.5),
                      x = c(0.5, 1, 1.5, 2, NA, 3, 3.5, NA, 4.5),
                      g = factor(c("a", "b", "c", "a", "d", "b", "c", "d", "a")))
 
-for (p in list(list("mtcars", mtcars2), list("iris", iris2), list("warpbreaks", warp),
+# small frame for the corners of R's coding rules
+edge <- data.frame(y = c(1.5, 2, 3.25, 4, 5.5, 6, 7.75, 8, 9, 10),
+                   x = c(0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5),
+                   t = c(5, 6, 7, 8, 9, 5, 6, 7, 8, 9),
+                   g = factor(c("b", "a", "b", "c", "a", "c", "c", "a", "b", "a")),
+                   h = factor(c("u", "v", "u", "v", "u", "v", "u", "v", "v", "u")))
+
+for (p in list(list("edge", edge), list("mtcars", mtcars2), list("iris", iris2), list("warpbreaks", warp),
                list("toothgrowth", tooth), list("airquality", air), list("unused", unused)))
   write_data(p[[1]], p[[2]])
 
@@ -128,6 +135,9 @@ for (i in seq_along(aq)) mm_case(sprintf("airquality%02d", i), "airquality", air
 mm_case("unused01", "unused", unused, "y ~ x + g")
 mm_case("unused02", "unused", unused, "y ~ x + g", drop = FALSE)
 mm_case("unused03", "unused", unused, "y ~ g:x - 1")
+
+ed <- readLines("edge_formulas.txt")
+for (i in seq_along(ed)) mm_case(sprintf("edge%02d", i), "edge", edge, ed[i])
 
 iv_case("iv01", "mtcars", mtcars2, "mpg ~ wt + factor(cyl) | hp + factor(cyl)")
 iv_case("iv02", "mtcars", mtcars2, "mpg ~ wt + hp | . - hp + qsec")
