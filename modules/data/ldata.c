@@ -9,12 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "lua.h"
 #include "lauxlib.h"
 
 #include "oaux.h"
 #include "omat.h"
+#include "csv.h"
 
 
 /* ---------------------------------------------------------------------- */
@@ -252,23 +254,8 @@ static int d_summary (lua_State *L) {
 
 
 /* ---------------------------------------------------------------------- */
-/* CSV                                                                     */
+/* writing CSV                                                             */
 /* ---------------------------------------------------------------------- */
-
-
-/*
-** The shortest of %.15g, %.16g, %.17g that reads back as exactly v, so that
-** 0.1 is written "0.1" and every double survives a round trip.
-*/
-static int fmtnum (char *buf, size_t sz, double v) {
-  int prec, len = 0;
-  if (isinf(v)) return snprintf(buf, sz, v > 0 ? "Inf" : "-Inf");
-  for (prec = 15; prec <= 17; prec++) {
-    len = snprintf(buf, sz, "%.*g", prec, v);
-    if (strtod(buf, NULL) == v) break;
-  }
-  return len;
-}
 
 
 static int needquote (const char *s, size_t len, char sep) {
@@ -413,7 +400,7 @@ static int d_write_csv (lua_State *L) {
       }
       else {
         char buf[40];
-        wput(&w, buf, (size_t)fmtnum(buf, sizeof buf, v));
+        wput(&w, buf, (size_t)csv_fmtnum(buf, sizeof buf, v));
       }
     }
     wchar(&w, '\n');
@@ -426,10 +413,256 @@ static int d_write_csv (lua_State *L) {
 }
 
 
+
+/* ---------------------------------------------------------------------- */
+/* reading CSV                                                             */
+/* ---------------------------------------------------------------------- */
+
+#define CSVBOX "orrery.data.csvbox"
+
+/*
+** Everything a parse holds -- the file's bytes and the kernel's buffers --
+** hangs off one userdata, allocated with Lua's allocator (so the memory cap
+** applies) and freed by its __gc if an error cuts the call short.
+*/
+typedef struct csvbox {
+  csv_t P;
+  char *buf;            /* the file's bytes, NUL-terminated */
+  size_t bufcap;
+} csvbox;
+
+static void box_release (csvbox *b) {
+  csv_free(&b->P);
+  if (b->buf) b->P.alloc(b->P.ud, b->buf, b->bufcap, 0);
+  b->buf = NULL; b->bufcap = 0;
+}
+
+static int box_gc (lua_State *L) {
+  box_release((csvbox *)luaL_checkudata(L, 1, CSVBOX));
+  return 0;
+}
+
+static csvbox *newbox (lua_State *L) {
+  csvbox *b = (csvbox *)lua_newuserdatauv(L, sizeof(csvbox), 0);
+  void *ud;
+  lua_Alloc f = lua_getallocf(L, &ud);
+  csv_init(&b->P, f, ud);
+  b->buf = NULL; b->bufcap = 0;
+  luaL_setmetatable(L, CSVBOX);
+  return b;
+}
+
+static const char *const csv_optnames[] = {"sep", "header", "na", NULL};
+
+/* reads the options table at idx into o; the strings stay in that table */
+static void csv_getopts (lua_State *L, int idx, const char *fn, csv_opts *o) {
+  static const char *const defna[] = {"", "NA"};
+  static const size_t defnalen[] = {0, 2};
+  size_t len, i, n;
+  const char *s;
+  o->sep = ','; o->header = 1;
+  o->na = defna; o->nalen = defnalen; o->nna = 2;
+  if (lua_isnoneornil(L, idx)) return;
+  if (!lua_istable(L, idx))
+    orr_error(L, fn, "options must be a table, got %s", luaL_typename(L, idx));
+  orr_checkopts(L, idx, fn, csv_optnames);
+  if (lua_getfield(L, idx, "sep") != LUA_TNIL) {
+    s = lua_tolstring(L, -1, &len);
+    if (lua_type(L, -1) != LUA_TSTRING || len != 1 || s[0] == '"' ||
+        s[0] == '\n' || s[0] == '\r' || s[0] == '\0' || s[0] == '.' ||
+        s[0] == '+' || s[0] == '-' || (s[0] >= '0' && s[0] <= '9') ||
+        ((s[0] | 32) >= 'a' && (s[0] | 32) <= 'z'))
+      orr_error(L, fn, "sep must be one character, not a quote, line break, "
+                "letter, digit, '.', '+' or '-'");
+    o->sep = s[0];
+  }
+  lua_pop(L, 1);
+  o->header = orr_optboolean(L, idx, "header", 1, fn);
+  /* the value of 'na' and the work arrays stay on the stack */
+  switch (lua_getfield(L, idx, "na")) {
+    case LUA_TNIL: lua_pop(L, 1); return;
+    case LUA_TSTRING: n = 1; break;
+    case LUA_TTABLE: n = (size_t)lua_rawlen(L, -1); break;
+    default:
+      orr_error(L, fn, "option 'na' must be a string or an array of strings");
+      return;
+  }
+  {
+    const char **na = (const char **)orr_workbytes(L, (n + 1) * sizeof(char *));
+    size_t *nalen = (size_t *)orr_workbytes(L, (n + 1) * sizeof(size_t));
+    if (lua_type(L, -3) == LUA_TSTRING) na[0] = lua_tolstring(L, -3, &nalen[0]);
+    else
+      for (i = 0; i < n; i++) {
+        if (lua_rawgeti(L, -3, (lua_Integer)i + 1) != LUA_TSTRING)
+          orr_error(L, fn, "option 'na' element %d is %s, expected a string",
+                    (int)i + 1, luaL_typename(L, -1));
+        na[i] = lua_tolstring(L, -1, &nalen[i]);  /* kept by the na table */
+        lua_pop(L, 1);
+      }
+    o->na = na; o->nalen = nalen; o->nna = n;
+  }
+}
+
+
+/* the name of column j as the file has it, or Vj */
+static void pushbase (lua_State *L, const csv_t *P, size_t j, int header) {
+  if (header && P->names[j].len > 0)
+    lua_pushlstring(L, P->arena + P->names[j].off, P->names[j].len);
+  else
+    lua_pushfstring(L, "V%d", (int)j + 1);
+}
+
+/* the names: V1..Vk without a header, Vj for an empty one; repeats made
+   unique as R's make.unique does ("a", "a.1", "a.2") */
+static void pushnames (lua_State *L, const csv_t *P, int header) {
+  size_t j;
+  int seen, names;
+  lua_createtable(L, 0, (int)P->ncol);
+  seen = lua_gettop(L);
+  lua_createtable(L, (int)P->ncol, 0);
+  names = lua_gettop(L);
+  for (j = 0; j < P->ncol; j++) {
+    pushbase(L, P, j, header);
+    lua_pushvalue(L, -1);
+    if (lua_rawget(L, seen) != LUA_TNIL) {
+      int i;
+      lua_pop(L, 1);
+      for (i = 1; ; i++) {
+        lua_pushfstring(L, "%s.%d", lua_tostring(L, -1), i);
+        lua_pushvalue(L, -1);
+        if (lua_rawget(L, seen) == LUA_TNIL) { lua_pop(L, 1); break; }
+        lua_pop(L, 2);
+      }
+      lua_remove(L, -2);
+    }
+    else lua_pop(L, 1);
+    lua_pushvalue(L, -1);
+    lua_pushboolean(L, 1);
+    lua_rawset(L, seen);
+    lua_rawseti(L, names, (lua_Integer)j + 1);
+  }
+  lua_remove(L, seen);
+}
+
+
+/* names, columns (mats, or {levels =, codes =}), n -- then frees the parse */
+static int pushresult (lua_State *L, csvbox *b, int header) {
+  csv_t *P = &b->P;
+  size_t j, i, n = P->nrow;
+  pushnames(L, P, header);
+  lua_createtable(L, (int)P->ncol, 0);
+  for (j = 0; j < P->ncol; j++) {
+    const csv_col *c = &P->cols[j];
+    omat *m;
+    if (c->text) {
+      lua_createtable(L, 0, 2);
+      lua_createtable(L, (int)c->nlev, 0);
+      for (i = 0; i < c->nlev; i++) {
+        lua_pushlstring(L, P->arena + c->lev[i].off, c->lev[i].len);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+      }
+      lua_setfield(L, -2, "levels");
+      m = omat_new(L, n, 1);
+      if (n) memcpy(m->x, c->x, n * sizeof(double));
+      lua_setfield(L, -2, "codes");
+    }
+    else {
+      m = omat_new(L, n, 1);
+      if (n) memcpy(m->x, c->x, n * sizeof(double));
+    }
+    lua_rawseti(L, -2, (lua_Integer)j + 1);
+  }
+  lua_pushinteger(L, (lua_Integer)n);
+  box_release(b);  /* now, not at the next GC cycle: it may be large */
+  return 3;
+}
+
+
+static void raise_parse (lua_State *L, csvbox *b, int status, const char *fn) {
+  if (status == CSV_EINTR) orr_checkinterrupt(L, fn);
+  orr_error(L, fn, "%s", b->P.msg);
+}
+
+
+/*
+** Reads the file into the box: one read for a regular file (its size is
+** known), growing by halves otherwise. No Lua error is raised while the
+** FILE is open.
+*/
+static void readfile (lua_State *L, csvbox *b, const char *path,
+                      const char *fn) {
+  FILE *f = fopen(path, "rb");
+  struct stat st;
+  size_t len = 0, want;
+  int err = 0, oom = 0;
+  if (f == NULL) orr_error(L, fn, "cannot open '%s': %s", path, strerror(errno));
+  want = (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+         ? (size_t)st.st_size + 2 : 65536;  /* + 1 to see the end */
+  for (;;) {
+    size_t got, req;
+    if (b->bufcap - len < 2 || b->bufcap < want) {
+      size_t ncap = b->bufcap < want ? want : b->bufcap + b->bufcap / 2;
+      char *nb = (ncap > b->bufcap) ? (char *)b->P.alloc(b->P.ud, b->buf, b->bufcap, ncap) : NULL;
+      if (nb == NULL) { oom = 1; break; }
+      b->buf = nb; b->bufcap = ncap;
+    }
+    req = b->bufcap - len - 1;
+    got = fread(b->buf + len, 1, req, f);
+    len += got;
+    if (got < req) { if (ferror(f)) err = errno ? errno : EIO; break; }
+    want = 0;
+  }
+  fclose(f);
+  if (oom) orr_error(L, fn, "not enough memory to read '%s'", path);
+  if (err) orr_error(L, fn, "cannot read '%s': %s", path, strerror(err));
+  if (b->buf == NULL) {  /* an empty file still needs its terminator */
+    b->buf = (char *)b->P.alloc(b->P.ud, NULL, 0, 1);
+    if (b->buf == NULL) orr_error(L, fn, "not enough memory");
+    b->bufcap = 1;
+  }
+  b->buf[len] = '\0';
+  b->P.nrow = len;  /* the length, until the parse sets the row count */
+}
+
+
+/* _read_csv(path [, opts]) -> names, columns, n */
+static int d_read_csv (lua_State *L) {
+  const char *fn = "data.read_csv";
+  const char *path = luaL_checkstring(L, 1);
+  csv_opts o;
+  csvbox *b;
+  size_t len;
+  int st;
+  csv_getopts(L, 2, fn, &o);
+  orr_checkpath(L, path, fn);
+  b = newbox(L);
+  readfile(L, b, path, fn);
+  len = b->P.nrow;
+  b->P.nrow = 0;
+  if ((st = csv_parse(&b->P, b->buf, len, &o)) != CSV_OK) raise_parse(L, b, st, fn);
+  return pushresult(L, b, o.header);
+}
+
+
+/* _parse_string(s [, opts]) -> names, columns, n: read_csv on a string */
+static int d_parse_string (lua_State *L) {
+  const char *fn = "data.read_csv";
+  size_t len;
+  const char *s = luaL_checklstring(L, 1, &len);  /* Lua ends it with '\0' */
+  csv_opts o;
+  csvbox *b;
+  int st;
+  csv_getopts(L, 2, fn, &o);
+  b = newbox(L);
+  if ((st = csv_parse(&b->P, s, len, &o)) != CSV_OK) raise_parse(L, b, st, fn);
+  return pushresult(L, b, o.header);
+}
+
 static const luaL_Reg data_funcs[] = {
   {"_factor", d_factor}, {"_factor_num", d_factor_num},
   {"_which", d_which}, {"_take", d_take}, {"_cbind", d_cbind},
   {"_summary", d_summary}, {"_write_csv", d_write_csv},
+  {"_read_csv", d_read_csv}, {"_parse_string", d_parse_string},
   {NULL, NULL}
 };
 
@@ -439,6 +672,13 @@ int luaopen_orrery_data (lua_State *L) {
   lua_getglobal(L, "require");
   lua_pushliteral(L, "orrery.mat");
   lua_call(L, 1, 0);
+  if (luaL_newmetatable(L, CSVBOX)) {
+    lua_pushcfunction(L, box_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, box_gc);
+    lua_setfield(L, -2, "__close");
+  }
+  lua_pop(L, 1);
   orr_newlib(L, "data", data_funcs, NULL);
   return 1;
 }
