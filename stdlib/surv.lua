@@ -454,6 +454,391 @@ doc(M.logrank, "surv.logrank", [[surv.logrank(time, status, group [, {rho=0, str
 G-rho test as R's survdiff (rho = 0 log-rank, rho = 1 Peto-Peto; weights S(t-)^rho):
 .chisq .df .p .observed .expected (per group, summed over strata) .var .levels]])
 
+-- ------------------------------------------------------------ Cox
+
+local COX = {}
+COX.__index = COX
+COX.__name = "surv.cox"
+
+local function fmt_p(p)
+  if p ~= p then return "NA" end
+  if p < 2.2e-16 then return "<2e-16" end
+  return string.format("%.3g", p)
+end
+
+local function test(stat, df)
+  return { stat = stat, df = df, p = M._pchisq(stat, df) }
+end
+
+local function colvec(t)
+  return mat.vec(t)
+end
+
+-- The frame's column for an option given as a column name.
+local function optcol(fn, df, v, what)
+  if type(v) == "string" then
+    if df == nil then fail(fn, "%s = \"%s\" names a column, but there is no data =", what, v) end
+    return column(fn, df, v)
+  end
+  return v
+end
+
+-- as R's coxph: weighted column means, 0 for a column of zeros and ones
+local function r_means(x, w, keep)
+  local n, p = x:rows(), x:cols()
+  local means = {}
+  for j = 1, p do
+    local sw, s, binary = 0, 0, true
+    for i = 1, n do
+      if keep == nil or keep[i] then
+        local v = x:get(i, j)
+        local wi = w and w[i] or 1
+        sw = sw + wi; s = s + wi * v
+        if v ~= 0 and v ~= 1 then binary = false end
+      end
+    end
+    means[j] = binary and 0 or s / sw
+  end
+  return means
+end
+
+local cox_allowed = set("time", "status", "x", "start", "ties", "strata", "weights", "robust",
+  "cluster", "na", "names", "formula", "data", "maxiter", "eps", "zph")
+
+function M.cox(spec)
+  local fn = "surv.cox"
+  if type(spec) ~= "table" or is_mat(spec) then fail(fn, "expects a table {time =, status =, x = ...}") end
+  checkopts(fn, spec, cox_allowed)
+  local na = na_mode(fn, spec.na)
+  local ties = spec.ties or "efron"
+  if ties ~= "efron" and ties ~= "breslow" then
+    fail(fn, "ties must be \"efron\" or \"breslow\", got %s", tostring(ties))
+  end
+  local robust = spec.robust
+  if robust ~= nil and type(robust) ~= "boolean" then fail(fn, "robust must be a boolean") end
+  local maxiter = spec.maxiter or 20
+  if math.type(maxiter) ~= "integer" or maxiter < 0 then fail(fn, "maxiter must be an integer >= 0") end
+  local eps = spec.eps or 1e-9
+  if type(eps) ~= "number" or not (eps > 0) then fail(fn, "eps must be a positive number") end
+  local time, status, x, start, names, strata, weights, cluster, mf, strata_levels
+  local n_dropped_pre = 0
+  if spec.formula ~= nil then
+    if spec.data == nil then fail(fn, "formula needs data =") end
+    for _, k in ipairs{ "time", "status", "x", "start" } do
+      if spec[k] ~= nil then fail(fn, "give either formula = or %s =, not both", k) end
+    end
+    local formula = require "orrery.formula"
+    local extra = {}
+    for _, k in ipairs{ "weights", "cluster", "strata" } do
+      if type(spec[k]) == "string" then extra[#extra + 1] = spec[k] end
+    end
+    mf = formula.model_frame(spec.formula, spec.data, { na = na, intercept = false, extra = extra })
+    if mf.surv == nil then fail(fn, "the formula's left side must be Surv(time, status)") end
+    time, status, start = mf.surv.time, mf.surv.status, mf.surv.start
+    x, names = mf.x, mf.names
+    if mf.strata then
+      strata = mf.strata - 1
+      strata_levels = mf.strata_levels
+    end
+    local function get(k)
+      local v = spec[k]
+      if type(v) == "string" then return mf.extra[v] end
+      if v ~= nil then fail(fn, "with formula =, %s must name a column", k) end
+    end
+    weights, cluster = get("weights"), get("cluster")
+    if spec.strata ~= nil then
+      if strata then fail(fn, "give strata either in the formula or as strata =") end
+      strata = get("strata")
+    end
+    n_dropped_pre = mf.n_dropped
+  else
+    time, status, x, start = spec.time, spec.status, spec.x, spec.start
+    if time == nil then fail(fn, "'time' is missing") end
+    if status == nil then fail(fn, "'status' is missing") end
+    if x == nil then fail(fn, "'x' is missing") end
+    weights, cluster, strata = spec.weights, spec.cluster, spec.strata
+    names = spec.names
+  end
+  status = M._status(status, fn)
+  local n = #status
+  if not is_mat(x) then
+    if type(x) ~= "table" then fail(fn, "'x' must be a matrix or an array, got %s", type(x)) end
+    x = (type(x[1]) == "table") and mat.from(x) or mat.vec(x)
+  end
+  if x:rows() ~= n and x:cols() == n and x:rows() == 1 then x = x:t() end
+  local p = x:cols()
+  if names == nil then
+    names = {}
+    for j = 1, p do names[j] = p == 1 and "x" or "x" .. j end
+  elseif #names ~= p then fail(fn, "names has %d entries but x has %d columns", #names, p) end
+  local scodes, slevels, ccodes, clevels
+  if strata ~= nil then
+    if mf and mf.strata and strata_levels then
+      scodes, slevels = strata, strata_levels
+    else
+      scodes, slevels = group_codes(fn, "strata", strata, n)
+    end
+  end
+  if cluster ~= nil then ccodes, clevels = group_codes(fn, "cluster", cluster, n) end
+  if weights ~= nil and not is_mat(weights) then
+    if type(weights) ~= "table" then fail(fn, "'weights' must be a vector") end
+    weights = mat.vec(weights)
+  end
+  -- as coxph: non-integer case weights imply the robust variance
+  if robust == nil and weights ~= nil then
+    for i = 1, #weights do
+      local w = weights[i]
+      if w == w and w ~= math.floor(w) then robust = true; break end
+    end
+  end
+  local r = M._cox(fn, {
+    time = time, status = status, x = x, start = start, weights = weights,
+    strata = scodes, nstrata = slevels and #slevels or 1,
+    cluster = ccodes, ncluster = clevels and #clevels or 0,
+    efron = ties == "efron" and 1 or 0, maxiter = maxiter, eps = eps,
+    robust = robust and 1 or 0, zph = spec.zph == false and 0 or 1 })
+  check_dropped(fn, na, r.n_dropped)
+  -- rows used, for R's means
+  local keep = {}
+  local tm = is_mat(time) and time or mat.vec(time)
+  local st0 = is_mat(start) and start or (start and mat.vec(start))
+  for i = 1, n do
+    local ok = tm[i] == tm[i] and status[i] == status[i] and
+      (st0 == nil or st0[i] == st0[i]) and (weights == nil or weights[i] == weights[i]) and
+      (scodes == nil or scodes[i] == scodes[i]) and (ccodes == nil or ccodes[i] == ccodes[i])
+    for j = 1, p do if ok and x:get(i, j) ~= x:get(i, j) then ok = false end end
+    keep[i] = ok
+  end
+  local means = r_means(x, weights, keep)
+  local fit = setmetatable({}, COX)
+  fit.names, fit.ties, fit.p = names, ties, p
+  fit.coef = r.coef
+  fit.naive_vcov = r.var
+  fit.vcov = (robust or cluster ~= nil) and r.robust_var or r.var
+  fit.robust = robust or cluster ~= nil
+  local se, naive = {}, {}
+  for j = 1, p do
+    se[j] = math.sqrt(fit.vcov:get(j, j))
+    naive[j] = math.sqrt(r.var:get(j, j))
+  end
+  fit.se, fit.naive_se = colvec(se), colvec(naive)
+  local z, pv = {}, {}
+  for j = 1, p do
+    z[j] = fit.coef[j] / se[j]
+    pv[j] = M._pchisq(z[j] * z[j], 1)
+  end
+  fit.z, fit.pvalue = colvec(z), colvec(pv)
+  fit.loglik = { r.loglik[1], r.loglik[2] }
+  fit.n, fit.nevent = r.n, r.nevent
+  fit.n_dropped = r.n_dropped + n_dropped_pre
+  fit.iterations = r.iter
+  fit.converged = r.converged == 1
+  fit.rank = r.rank
+  if not fit.converged then fit.reason = "ran out of iterations (" .. maxiter .. ") and did not converge" end
+  -- tests (the Wald test uses the reported variance: robust when asked)
+  local df = r.rank
+  local wald = 0
+  do
+    local b = fit.coef
+    local ok, sol = pcall(function() return fit.vcov:solve(b) end)
+    if ok then for j = 1, p do wald = wald + b[j] * sol[j] end else wald = 0 / 0 end
+  end
+  fit.tests = { lr = test(2 * (r.loglik[2] - r.loglik[1]), df), wald = test(wald, df),
+    score = test(r.score, df) }
+  fit.concordance = r.concordance
+  fit.concordance_se = r.concordance_se
+  fit.concordance_counts = { concordant = r.conc_counts[1], discordant = r.conc_counts[2],
+    tied_x = r.conc_counts[3], tied_y = r.conc_counts[4], tied_xy = r.conc_counts[5] }
+  fit.means = colvec(means)
+  -- monotone likelihood: as coxph, a coefficient whose Newton step is still
+  -- large relative to it after convergence may be infinite
+  if fit.converged and maxiter > 0 then
+    local inf = {}
+    for j = 1, p do
+      local step = 0
+      for l = 1, p do step = step + r.u[l] * r.var:get(l, j) end
+      step = math.abs(step)
+      if step > eps and step > math.sqrt(eps) * math.abs(fit.coef[j]) then inf[#inf + 1] = names[j] end
+    end
+    if #inf > 0 then
+      fit.warning = "Loglik converged before variable " .. table.concat(inf, ", ") ..
+        "; coefficient may be infinite"
+      fit.infinite = inf
+    end
+  elseif not fit.converged then
+    fit.warning = "Ran out of iterations and did not converge"
+    -- the log-likelihood has stopped changing while the coefficients still
+    -- move: monotone likelihood, some coefficient heads to infinity
+    if r.dlk == r.dlk and r.dlk < 1e-6 then
+      local inf = {}
+      for j = 1, p do
+        local step = 0
+        for l = 1, p do step = step + r.u[l] * r.var:get(l, j) end
+        if math.abs(step) > math.sqrt(eps) * math.abs(fit.coef[j]) then inf[#inf + 1] = names[j] end
+      end
+      if #inf > 0 then
+        fit.infinite = inf
+        fit.warning = fit.warning .. "; the likelihood is flat: coefficient " ..
+          table.concat(inf, ", ") .. " may be infinite (monotone likelihood)"
+      end
+    end
+  end
+  -- the centre the kernel used: baseline hazards rescale from it to R's means
+  local shift = 0
+  for j = 1, p do shift = shift + (means[j] - r.center[j]) * fit.coef[j] end
+  fit._bh_time, fit._bh_strata = r.bh_time, r.bh_strata
+  fit._bh_cumhaz = r.bh_cumhaz * math.exp(shift)
+  fit._zph = r.zph_chisq
+  fit.strata_levels = slevels
+  fit._mf = mf
+  return fit
+end
+doc(M.cox, "surv.cox", [[surv.cox{ time =, status =, x = [, start=, ties="efron"|"breslow", strata=, weights=,
+  robust=false, cluster=, na="omit", names=, maxiter=20, eps=1e-9] }  or  {formula = "Surv(t, s) ~ a + strata(g)", data = df, ...}
+Cox proportional hazards model as R's coxph (Newton-Raphson with step-halving; Efron ties by default;
+(start, stop] data, strata, case weights; robust/cluster sandwich variance).
+.coef .se .vcov .z .pvalue .loglik = {null, fitted} .tests = {lr, wald, score} each {stat, df, p}
+.concordance .concordance_se .means .n .nevent .n_dropped .converged .iterations .warning
+:baseline() :predict(X, "lp"|"risk"|"survival") :zph()]])
+
+function COX:baseline()
+  local t, h = self._bh_time, self._bh_cumhaz
+  local out = { time = t, cumhaz = h, surv = h:apply("exp") }
+  local s = {}
+  for i = 1, #h do s[i] = math.exp(-h[i]) end
+  out.surv = mat.vec(s)
+  if self.strata_levels then
+    out.strata = self._bh_strata + 1
+    out.strata_levels = self.strata_levels
+  end
+  return out
+end
+doc(COX.baseline, "surv.cox:baseline", [[fit:baseline() -> {time, cumhaz, surv [, strata]}: the cumulative
+baseline hazard at the covariate means (fit.means), Breslow or Efron-adjusted, as R's survfit.coxph / basehaz]])
+
+-- the rows of X as a matrix with p columns
+local function design(fit, X, fn)
+  if type(X) == "table" and not is_mat(X) and fit._mf and X.names ~= nil and type(X.names) == "function" then
+    local formula = require "orrery.formula"
+    return formula.design(fit._mf, X).x
+  end
+  if not is_mat(X) then
+    if type(X) ~= "table" then fail(fn, "X must be a matrix or an array of rows") end
+    if type(X[1]) == "table" then X = mat.from(X)
+    elseif fit.p == 1 then X = mat.vec(X)
+    else X = mat.from({ X }) end
+  end
+  if X:cols() ~= fit.p then fail(fn, "X has %d columns but the model has %d", X:cols(), fit.p) end
+  return X
+end
+
+function COX:predict(X, type_)
+  local fn = "surv.cox:predict"
+  type_ = type_ or "lp"
+  if type_ ~= "lp" and type_ ~= "risk" and type_ ~= "survival" then
+    fail(fn, "type must be \"lp\", \"risk\" or \"survival\", got %s", tostring(type_))
+  end
+  X = design(self, X, fn)
+  local n = X:rows()
+  local lp = {}
+  for i = 1, n do
+    local e = 0
+    for j = 1, self.p do e = e + (X:get(i, j) - self.means[j]) * self.coef[j] end
+    lp[i] = e
+  end
+  if type_ == "lp" then return mat.vec(lp) end
+  if type_ == "risk" then
+    for i = 1, n do lp[i] = math.exp(lp[i]) end
+    return mat.vec(lp)
+  end
+  if self.strata_levels then fail(fn, "survival curves of a stratified model are not supported") end
+  local t, h = self._bh_time, self._bh_cumhaz
+  local S = mat.zeros(#t, n)
+  for i = 1, n do
+    local r = math.exp(lp[i])
+    for k = 1, #t do S:set(k, i, math.exp(-h[k] * r)) end
+  end
+  return { time = t, surv = S }
+end
+doc(COX.predict, "surv.cox:predict", [[fit:predict(X [, "lp"|"risk"|"survival"]) -> the linear predictor centred
+at fit.means (as predict.coxph), exp of it, or {time, surv} with surv[k, i] = S(time[k] | row i)
+as survfit(fit, newdata). X: rows of covariates (a frame when the model was fitted with a formula).]])
+
+local ZPH = {}
+ZPH.__index = ZPH
+ZPH.__name = "surv.zph"
+
+function ZPH.__tostring(z)
+  local rows, names = {}, {}
+  for j = 1, #z.names do
+    names[j] = z.names[j]
+    rows[j] = { fmt(z.chisq[j], 4), label(z.df[j]), fmt(z.p[j], 2) }
+  end
+  return layout({ "chisq", "df", "p" }, names, rows)
+end
+
+function COX:zph()
+  if self._zph == nil then error("surv.cox:zph: the fit was made with zph = false", 0) end
+  local chisq, df, p, names = {}, {}, {}, {}
+  for j = 1, self.p + 1 do
+    chisq[j] = self._zph[j]
+    df[j] = j <= self.p and 1 or self.p
+    p[j] = M._pchisq(chisq[j], df[j])
+    names[j] = j <= self.p and self.names[j] or "GLOBAL"
+  end
+  return setmetatable({ chisq = mat.vec(chisq), df = df, p = mat.vec(p), names = names,
+    transform = "km" }, ZPH)
+end
+doc(COX.zph, "surv.cox:zph", [[fit:zph() -> {chisq, df, p, names}: the proportional-hazards test of R's
+cox.zph (survival 3, transform "km", terms = FALSE): score tests of x * g(t), per covariate and GLOBAL]])
+
+function COX.__tostring(f)
+  local head = { "coef", "exp(coef)", "se(coef)" }
+  if f.robust then head[#head + 1] = "robust se" end
+  head[#head + 1] = "z"; head[#head + 1] = "p"
+  local rows = {}
+  for j = 1, f.p do
+    local b = f.coef[j]
+    local r = { fmt(b), fmt(math.exp(b)), fmt(f.naive_se[j]) }
+    if f.robust then r[#r + 1] = fmt(f.se[j]) end
+    r[#r + 1] = fmt(f.z[j], 3); r[#r + 1] = fmt_p(f.pvalue[j])
+    rows[j] = r
+  end
+  local lines = { "Cox proportional hazards model (ties = " .. f.ties .. ")", "",
+    layout(head, f.names, rows), "" }
+  local lr = f.tests.lr
+  lines[#lines + 1] = string.format("Likelihood ratio test=%s  on %d df, p=%s", fmt(lr.stat, 4), lr.df, fmt_p(lr.p))
+  lines[#lines + 1] = string.format("Concordance= %s  (se = %s)", fmt(f.concordance, 3), fmt(f.concordance_se, 3))
+  lines[#lines + 1] = string.format("n= %d, number of events= %d", f.n, f.nevent)
+  if f.n_dropped > 0 then
+    lines[#lines + 1] = string.format("   (%d observation%s deleted due to missingness)", f.n_dropped,
+      f.n_dropped == 1 and "" or "s")
+  end
+  if not f.converged then lines[#lines + 1] = "Warning: " .. f.reason end
+  if f.warning and f.converged then lines[#lines + 1] = "Warning: " .. f.warning end
+  return table.concat(lines, "\n")
+end
+
+function M.lm(formula, df, opts)
+  local fn = "surv.lm"
+  if type(formula) ~= "string" then fail(fn, "formula must be a string") end
+  if df == nil then fail(fn, "data frame missing") end
+  opts = opts or {}
+  if type(opts) ~= "table" then fail(fn, "options must be a table") end
+  local spec = { formula = formula, data = df }
+  for k, v in pairs(opts) do
+    if k == "formula" or k == "data" then fail(fn, "give %s as an argument, not an option", k) end
+    spec[k] = v
+  end
+  if opts.dist ~= nil then
+    if M.fit == nil then fail(fn, "dist = needs surv.fit (orrery.survreg), which is not available") end
+    return M.fit(spec)
+  end
+  return M.cox(spec)
+end
+doc(M.lm, "surv.lm", [[surv.lm(formula, df [, opts]) -> surv.cox{formula =, data =, ...opts}, or
+surv.fit{...} when opts.dist is given. formula: "Surv(time, status) ~ ..."]])
+
 -- ------------------------------------------------------------ the parametric half
 
 local ok, extra = pcall(require, "orrery.survreg")

@@ -65,6 +65,13 @@ static int *codes (lua_State *L, const omat *m, int k, const char *fn,
   return c;
 }
 
+/* A zeroed work array of n doubles (orr_work leaves it uninitialised). */
+static double *zwork (lua_State *L, size_t n) {
+  double *w = orr_work(L, n ? n : 1);
+  memset(w, 0, (n ? n : 1) * sizeof(double));
+  return w;
+}
+
 /* Pushes a new n x 1 mat holding x[0..n-1] and sets it as field k of t. */
 static void setvec (lua_State *L, int t, const char *k, const double *x,
                     size_t n) {
@@ -325,10 +332,374 @@ static int s_status (lua_State *L) {
 }
 
 
+/* ---------------------------------------------------------------------- */
+/* Cox                                                                     */
+/* ---------------------------------------------------------------------- */
+
+static void setmat (lua_State *L, int t, const char *k, const double *x,
+                    size_t r, size_t c) {
+  omat *m = omat_new(L, r, c);
+  if (r != 0 && c != 0) memcpy(m->x, x, r * c * sizeof(double));
+  lua_setfield(L, t, k);
+}
+
+/* reads an optional vector field of the spec table at 2 */
+static omat *specvec (lua_State *L, const char *fn, const char *k, size_t n) {
+  omat *m = omat_field(L, 2, k, fn);
+  size_t len;
+  if (m == NULL) { lua_pop(L, 1); return NULL; }
+  if (m->r != 1 && m->c != 1 && m->r * m->c != 0)
+    orr_error(L, fn, "'%s' must be a vector, got a %d x %d matrix", k, (int)m->r, (int)m->c);
+  len = m->r * m->c;
+  if (len != n)
+    orr_error(L, fn, "'%s' has %d elements but 'time' has %d", k, (int)len, (int)n);
+  /* the converted value stays on the stack (it owns the storage) */
+  return m;
+}
+
+static int specint (lua_State *L, const char *k, int def) {
+  int v = def;
+  if (lua_getfield(L, 2, k) != LUA_TNIL) v = (int)lua_tointeger(L, -1);
+  lua_pop(L, 1);
+  return v;
+}
+
+static double specnum (lua_State *L, const char *k, double def) {
+  double v = def;
+  if (lua_getfield(L, 2, k) != LUA_TNIL) v = lua_tonumber(L, -1);
+  lua_pop(L, 1);
+  return v;
+}
+
+/* the chi-square test of the block W (indices idx[0..k-1]) of u, I */
+static double blocktest (const double *u, const double *I, size_t P,
+                         const size_t *idx, int k, double *a, double *b) {
+  int i, j;
+  double q = 0;
+  for (j = 0; j < k; j++) {
+    b[j] = u[idx[j]];
+    for (i = 0; i < k; i++) a[i + j * k] = I[idx[i] + idx[j] * P];
+  }
+  cox_chol(a, k, 1e-12);
+  {
+    double *y = b + k;
+    memcpy(y, b, (size_t)k * sizeof(double));
+    cox_chol_solve(a, k, y);
+    for (j = 0; j < k; j++) q += y[j] * b[j];
+  }
+  return q;
+}
+
+/*
+** _cox(fn, spec) with spec = {time, status, x [, start, weights, strata,
+** nstrata, cluster, ncluster], efron, maxiter, eps, robust, zph} (checked
+** and coded by stdlib/surv.lua) -> a table of results.
+*/
+static int s_cox (lua_State *L) {
+  const char *fn = luaL_checkstring(L, 1);
+  omat *tm, *st, *X, *t0, *wt, *sg, *cl;
+  size_t n, p, i, j, k = 0, dropped = 0, *ord, *ord2, *bounds, *sord, nev = 0;
+  int ns, ncl, efron, maxiter, robust, dozph, status, iter = 0, rank = 0;
+  double eps, *xs, *ts, *ss, *t0s = NULL, *ws = NULL, *beta, *var, *u, *work;
+  double loglik[2], sctest, *mean, dlk;
+  int *strs = NULL, *cls = NULL, *scode = NULL, *ccode = NULL;
+  cox_data d;
+  int res;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_settop(L, 2);
+  tm = omat_field(L, 2, "time", fn);
+  if (tm == NULL) orr_error(L, fn, "'time' is missing");
+  n = tm->r * tm->c;
+  if (tm->r != 1 && tm->c != 1 && n != 0) orr_error(L, fn, "'time' must be a vector");
+  st = specvec(L, fn, "status", n);
+  if (st == NULL) orr_error(L, fn, "'status' is missing");
+  X = omat_field(L, 2, "x", fn);
+  if (X == NULL) orr_error(L, fn, "'x' is missing");
+  if (X->r != n) orr_error(L, fn, "'x' has %d rows but 'time' has %d", (int)X->r, (int)n);
+  p = X->c;
+  if (p == 0) orr_error(L, fn, "'x' has no columns");
+  t0 = specvec(L, fn, "start", n);
+  wt = specvec(L, fn, "weights", n);
+  sg = specvec(L, fn, "strata", n);
+  cl = specvec(L, fn, "cluster", n);
+  ns = specint(L, "nstrata", 1);
+  ncl = specint(L, "ncluster", 0);
+  efron = specint(L, "efron", 1);
+  maxiter = specint(L, "maxiter", 20);
+  robust = specint(L, "robust", 0) || cl != NULL;
+  dozph = specint(L, "zph", 1);
+  eps = specnum(L, "eps", 1e-9);
+  if (sg) scode = codes(L, sg, ns, fn, "strata");
+  if (cl) ccode = codes(L, cl, ncl, fn, "cluster");
+  checkinf(L, tm, fn, "time");
+  checkinf(L, X, fn, "x");
+  if (t0) checkinf(L, t0, fn, "start");
+  if (wt) checkinf(L, wt, fn, "weights");
+  /* rows kept: no NaN anywhere */
+  {
+    char *keep = (char *)orr_workbytes(L, n + 1);
+    size_t *map = (size_t *)orr_workbytes(L, (n + 1) * sizeof(size_t));
+    for (i = 0; i < n; i++) {
+      int ok = !isnan(tm->x[i]) && !isnan(st->x[i]) && (!t0 || !isnan(t0->x[i])) &&
+               (!wt || !isnan(wt->x[i])) && (!scode || scode[i] >= 0) &&
+               (!ccode || ccode[i] >= 0);
+      for (j = 0; ok && j < p; j++) if (isnan(OMAT(X, i, j))) ok = 0;
+      keep[i] = (char)ok;
+      if (!ok) { dropped++; continue; }
+      if (!t0 && tm->x[i] <= 0)
+        orr_error(L, fn, "'time' element %d is not positive (%f)", (int)i + 1, tm->x[i]);
+      if (t0 && !(t0->x[i] < tm->x[i]))
+        orr_error(L, fn, "row %d: 'start' (%f) must be less than the stop time (%f)",
+                  (int)i + 1, t0->x[i], tm->x[i]);
+      if (wt && !(wt->x[i] > 0))
+        orr_error(L, fn, "'weights' element %d is not positive (%f)", (int)i + 1, wt->x[i]);
+      map[k++] = i;
+      if (st->x[i] != 0) nev++;
+    }
+    if (nev == 0) orr_error(L, fn, "there are no events");
+    /* order: stratum, then decreasing stop (radix sort of -stop) */
+    ts = orr_work(L, 4 * k + 2);
+    for (i = 0; i < k; i++) ts[i] = -tm->x[map[i]];
+    ord = (size_t *)orr_workbytes(L, (4 * k + (size_t)ns + 4) * sizeof(size_t));
+    ord2 = ord + k + 1; sord = ord2 + k + 1; bounds = sord + k + 1;
+    {
+      void *sw = orr_workbytes(L, surv_order_work(k));
+      int *sk = (int *)orr_workbytes(L, (k + 1) * sizeof(int));
+      for (i = 0; i < k; i++) sk[i] = scode ? scode[map[i]] : 0;
+      surv_order(ts, k, ord, sw);
+      surv_strata_order(sk, ns, ord, k, ord2, bounds);   /* ord2[pos] = kept index */
+      /* data in pass order */
+      ss = ts + k; 
+      xs = orr_work(L, k * p + 1);
+      if (t0) t0s = orr_work(L, k + 1);
+      if (wt) ws = orr_work(L, k + 1);
+      strs = (int *)orr_workbytes(L, (k + 1) * sizeof(int));
+      if (ccode) cls = (int *)orr_workbytes(L, (k + 1) * sizeof(int));
+      mean = orr_work(L, p);
+      {
+        double *tstop = ss + k, sw2 = 0;
+        for (i = 0; i < k; i++) {
+          size_t r = map[ord2[i]];
+          tstop[i] = tm->x[r];
+          ss[i] = st->x[r] != 0;
+          if (t0s) t0s[i] = t0->x[r];
+          if (ws) ws[i] = wt->x[r];
+          strs[i] = sk[ord2[i]];
+          if (cls) cls[i] = ccode[r];
+          for (j = 0; j < p; j++) xs[i * p + j] = OMAT(X, r, j);
+        }
+        /* centre at the weighted means (the fit is invariant to it) */
+        for (i = 0; i < k; i++) sw2 += ws ? ws[i] : 1.0;
+        for (j = 0; j < p; j++) {
+          double m = 0;
+          for (i = 0; i < k; i++) m += (ws ? ws[i] : 1.0) * xs[i * p + j];
+          mean[j] = m / sw2;
+          for (i = 0; i < k; i++) xs[i * p + j] -= mean[j];
+        }
+        /* start order: stratum, then decreasing start */
+        if (t0s) {
+          for (i = 0; i < k; i++) ts[i] = -t0s[i];
+          surv_order(ts, k, ord, sw);
+          surv_strata_order(strs, ns, ord, k, sord, bounds);
+        }
+        d.n = k; d.p = p; d.x = xs; d.stop = tstop; d.start = t0s;
+        d.status = ss; d.w = ws; d.strata = sg ? strs : NULL;
+        d.sorder = t0s ? sord : NULL; d.efron = efron;
+      }
+    }
+  }
+  beta = zwork(L, 2 * p + p * p);
+  u = beta + p; var = u + p;
+  work = orr_work(L, cox_pass_work(k, p) + 4 * p * p + 4 * p);
+  status = cox_fit(&d, beta, maxiter, eps, 1.8189894035458617e-12, loglik, u, var,
+                   &sctest, &iter, &rank, &dlk, work);
+  if (status == 2) orr_error(L, fn, "interrupted");
+  if (status == 3) orr_error(L, fn, "the partial likelihood is not finite at the start");
+  lua_createtable(L, 0, 32);
+  res = lua_gettop(L);
+  setvec(L, res, "coef", beta, p);
+  setmat(L, res, "var", var, p, p);
+  setvec(L, res, "loglik", loglik, 2);
+  setvec(L, res, "u", u, p);
+  setvec(L, res, "center", mean, p);
+  setnum(L, res, "score", sctest);
+  setnum(L, res, "iter", iter);
+  setnum(L, res, "dlk", dlk);
+  setnum(L, res, "rank", rank);
+  setnum(L, res, "converged", status == 0);
+  setnum(L, res, "n", (double)k);
+  setnum(L, res, "nevent", (double)nev);
+  setnum(L, res, "n_dropped", (double)dropped);
+  {
+    /* one more pass at the estimate, keeping the per-time quantities */
+    size_t m = k + 1;
+    double *eta = orr_work(L, k + 1), lk;
+    cox_extra ex;
+    memset(&ex, 0, sizeof ex);
+    ex.pos = (size_t *)orr_workbytes(L, m * sizeof(size_t));
+    ex.haz = orr_work(L, 2 * m); ex.hd = ex.haz + m;
+    ex.A = orr_work(L, 3 * m * p); ex.Ad = ex.A + m * p; ex.abar = ex.Ad + m * p;
+    cox_pass(&d, beta, &lk, u, work + cox_pass_work(k, p), &ex, work);
+    for (i = 0; i < k; i++) {
+      double e = 0;
+      for (j = 0; j < p; j++) e += xs[i * p + j] * beta[j];
+      eta[i] = e;
+    }
+    /* the cumulative baseline hazard (at x = the centre) at every distinct
+       stop time, stratum by stratum in increasing time, as survfit.coxph */
+    {
+      double *bt = orr_work(L, 3 * k + 1), *bh = bt + k, *bs = bh + k;
+      size_t nu = 0, a = 0, ev = 0;
+      while (a < k) {
+        int sa = d.strata ? d.strata[a] : 0;
+        size_t b = a, first = nu, e0 = ev, r;
+        double cum = 0;
+        while (b < k && (d.strata ? d.strata[b] : 0) == sa) b++;
+        while (ev < ex.m && ex.pos[ev] < b) ev++;
+        /* rows [a, b) and event times [e0, ev) run in decreasing time */
+        for (r = b; r > a; r--) {
+          double tt = d.stop[r - 1];
+          if (nu > first && bt[nu - 1] == tt) continue;
+          bt[nu] = tt; bs[nu] = sa; nu++;
+        }
+        {
+          size_t q = ev;   /* walk the event times upwards with the rows */
+          for (r = first; r < nu; r++) {
+            while (q > e0 && d.stop[ex.pos[q - 1]] <= bt[r]) cum += ex.haz[--q];
+            bh[r] = cum;
+          }
+        }
+        a = b;
+      }
+      setvec(L, res, "bh_time", bt, nu);
+      setvec(L, res, "bh_cumhaz", bh, nu);
+      setvec(L, res, "bh_strata", bs, nu);
+    }
+    /* concordance of eta */
+    {
+      size_t *rk = (size_t *)orr_workbytes(L, (k + 1) * sizeof(size_t));
+      size_t *o = (size_t *)orr_workbytes(L, (k + 1) * sizeof(size_t));
+      double *num = orr_work(L, 2 * k + 1), *den = num + k, cnt[5], K = 0;
+      double c, ptot, v = 0;
+      surv_order(eta, k, o, orr_workbytes(L, surv_order_work(k)));
+      for (i = 0; i < k; i++) {
+        /* scores equal to 1e-10 relative count as ties, as rounding would */
+        if (i == 0 || fabs(eta[o[i]] - eta[o[i - 1]]) > 1e-10 * (fabs(eta[o[i]]) + 1e-300)) K++;
+        rk[o[i]] = (size_t)K;
+      }
+      cox_concordance(&d, rk, (size_t)K, cnt, num, den, orr_work(L, 2 * ((size_t)K + 1)));
+      ptot = cnt[0] + cnt[1] + cnt[2];
+      c = (cnt[0] + cnt[2] / 2) / ptot;
+      if (cls) {   /* clustered: the influences add up within a cluster */
+        double *gs = zwork(L, (size_t)ncl + 1);
+        for (i = 0; i < k; i++)
+          gs[cls[i]] += (ws ? ws[i] : 1.0) * (num[i] - c * den[i]) / ptot;
+        for (i = 0; i < (size_t)ncl; i++) v += gs[i] * gs[i];
+      }
+      else if (robust)   /* each row its own cluster (sampling weights) */
+        for (i = 0; i < k; i++) {
+          double ui = (ws ? ws[i] : 1.0) * (num[i] - c * den[i]) / ptot;
+          v += ui * ui;
+        }
+      else
+        for (i = 0; i < k; i++) {
+          double ui = (num[i] - c * den[i]) / ptot;
+          v += (ws ? ws[i] : 1.0) * ui * ui;
+        }
+      setvec(L, res, "conc_counts", cnt, 5);
+      setnum(L, res, "concordance", c);
+      setnum(L, res, "concordance_se", sqrt(v));
+    }
+    /* robust (sandwich) variance from weighted dfbeta residuals */
+    if (robust) {
+      double *sres = orr_work(L, k * p + 1), *rw = orr_work(L, 2 * (ex.m + 1) * (p + 1));
+      double *risk = orr_work(L, k + 1), *db, *rv;
+      size_t G = cls ? (size_t)ncl : k, g;
+      for (i = 0; i < k; i++) risk[i] = exp(eta[i]);
+      cox_score_resid(&d, &ex, risk, sres, rw);
+      db = zwork(L, G * p + 1);
+      for (i = 0; i < k; i++) {
+        double wi = ws ? ws[i] : 1.0;
+        g = cls ? (size_t)cls[i] : i;
+        for (j = 0; j < p; j++) {
+          double e = 0;
+          size_t l;
+          for (l = 0; l < p; l++) e += sres[i * p + l] * var[l + j * p];
+          db[g * p + j] += wi * e;
+        }
+      }
+      rv = zwork(L, p * p);
+      for (g = 0; g < G; g++)
+        for (j = 0; j < p; j++) {
+          size_t l;
+          for (l = 0; l < p; l++) rv[j + l * p] += db[g * p + j] * db[g * p + l];
+        }
+      setmat(L, res, "robust_var", rv, p, p);
+    }
+    /* cox.zph: the score test of x * g(t), g = 1 - KM(t-) of the pooled data */
+    if (dozph) {
+      double *g = orr_work(L, k + 1), *u2 = orr_work(L, 2 * p), *i2 = orr_work(L, 4 * p * p);
+      double *chi = orr_work(L, p + 1), *ab = orr_work(L, 4 * p * p + 8 * p);
+      size_t *idx = (size_t *)orr_workbytes(L, 2 * p * sizeof(size_t));
+      size_t *o = (size_t *)orr_workbytes(L, (k + 1) * sizeof(size_t));
+      double *negt = orr_work(L, k + 1);
+      /* as cox.zph: the unweighted Kaplan-Meier of the pooled data, with
+         (start, stop] risk sets, taken just before each stop time */
+      for (i = 0; i < k; i++) negt[i] = d.stop[i];
+      surv_order(negt, k, o, orr_workbytes(L, surv_order_work(k)));
+      {
+        size_t *o0 = NULL, a = 0, b0 = 0;
+        double s = 1;
+        if (t0s) {
+          double *st0 = orr_work(L, k + 1);
+          o0 = (size_t *)orr_workbytes(L, (k + 1) * sizeof(size_t));
+          memcpy(st0, t0s, k * sizeof(double));
+          surv_order(st0, k, o0, orr_workbytes(L, surv_order_work(k)));
+        }
+        while (a < k) {
+          double tt = d.stop[o[a]], dd = 0, atrisk;
+          size_t e;
+          /* at risk: stop >= tt (rows a..k-1) less those with start >= tt */
+          if (o0) while (b0 < k && t0s[o0[b0]] < tt) b0++;
+          atrisk = (double)(k - a) - (o0 ? (double)(k - b0) : 0);
+          for (e = a; e < k && d.stop[o[e]] == tt; e++) {
+            if (d.status[o[e]] != 0) dd += 1;
+            g[o[e]] = 1 - s;      /* 1 - S(t-) */
+          }
+          if (dd > 0 && atrisk > 0) s *= (atrisk - dd) / atrisk;
+          a = e;
+        }
+      }
+      ex.g = g; ex.u2 = u2; ex.i2 = i2;
+      cox_pass(&d, beta, &lk, u, work + cox_pass_work(k, p), &ex, work);
+      for (j = 0; j < p; j++) {
+        size_t l;
+        for (l = 0; l < p; l++) idx[l] = l;
+        idx[p] = p + j;
+        chi[j] = blocktest(u2, i2, 2 * p, idx, (int)p + 1, ab, ab + 4 * p * p);
+      }
+      for (j = 0; j < 2 * p; j++) idx[j] = j;
+      chi[p] = blocktest(u2, i2, 2 * p, idx, 2 * (int)p, ab, ab + 4 * p * p);
+      setvec(L, res, "zph_chisq", chi, p + 1);
+    }
+  }
+  lua_settop(L, res);
+  return 1;
+}
+
+
+/* _pchisq_upper(x, df) */
+static int s_pchisq (lua_State *L) {
+  double x = luaL_checknumber(L, 1), df = luaL_checknumber(L, 2);
+  lua_pushnumber(L, df > 0 ? gsl_cdf_chisq_Q(x, df) : NAN);
+  return 1;
+}
+
+
 static const luaL_Reg surv_funcs[] = {
   {"_status_c", s_status},
   {"_km", s_km}, {"_ci", s_ci}, {"_quantile", s_quantile}, {"_qnorm", s_qnorm},
-  {"_logrank", s_logrank},
+  {"_logrank", s_logrank}, {"_cox", s_cox}, {"_pchisq", s_pchisq},
   {NULL, NULL}
 };
 

@@ -69,4 +69,106 @@ void logrank (const double *time, const double *status, const int *group,
               double rho, double *obs, double *expv, double *var,
               double *work);
 
+
+
+/* ---- cox.c */
+/*
+** One Cox model's data, in the order the passes walk it: rows sorted by
+** stratum and, within a stratum, by decreasing stop time (ties in any order).
+**   x       n x p, ROW-major (x[i*p + j]), centred by the caller
+**   stop    n stop (or event/censoring) times
+**   start   n entry times of (start, stop] data, or NULL (all at risk from 0)
+**   status  n 0/1
+**   w       n case weights, or NULL
+**   strata  n stratum codes (non-decreasing), or NULL for one stratum
+**   sorder  with start: the rows ordered by stratum and decreasing start
+**   efron   1 Efron's approximation for ties, 0 Breslow's
+*/
+typedef struct cox_data {
+  size_t n, p;
+  const double *x, *stop, *start, *status, *w;
+  const int *strata;
+  const size_t *sorder;
+  int efron;
+} cox_data;
+
+/*
+** Per-event-time outputs of a pass (each pointer may be NULL; arrays have
+** room for one entry per distinct (stratum, death time)): the block start
+** pos[m] (a row index), the hazard increment haz[m] (Breslow, or Efron's
+** sum of meanw/denominator), hd[m] the same with the deaths' own
+** downweighting (1 - k/d), mean covariates A[m*p] = sum_k h_k a_k,
+** Ad[m*p] with the (1 - k/d) factors and abar[m*p] = the mean of the a_k.
+** For cox.zph: g[row] the time transform at each row's stop time; the pass
+** then also accumulates the score u2[2p] and information i2[2p x 2p] of the
+** model with covariates (x, g(t) x).
+*/
+typedef struct cox_extra {
+  size_t *pos;
+  double *haz, *hd, *A, *Ad, *abar;
+  const double *g;
+  double *u2, *i2;
+  size_t m;    /* out: the number of event times */
+} cox_extra;
+
+/* Work doubles that cox_pass needs (pass the same to cox_fit). */
+size_t cox_pass_work (size_t n, size_t p);
+/*
+** The log partial likelihood at beta; with u and imat non-NULL also the
+** score vector and the information matrix (p x p, column-major, full).
+** Returns 0, or -1 when a risk-set sum is not positive and finite.
+*/
+int cox_pass (const cox_data *d, const double *beta, double *loglik,
+              double *u, double *imat, cox_extra *ex, double *work);
+
+/*
+** Cholesky factorisation with a tolerance (rank-deficient matrices allowed):
+** a pivot below tol times the largest diagonal element marks its column as
+** aliased (zeroed).  a: p x p column-major, overwritten by the factor.
+** Returns the rank.  cox_chol_solve solves a x = b in place (aliased
+** entries 0); cox_chol_inv overwrites a with the (generalised) inverse.
+*/
+int cox_chol (double *a, int p, double tol);
+void cox_chol_solve (const double *a, int p, double *b);
+void cox_chol_inv (double *a, int p);
+
+/*
+** Newton-Raphson with step-halving, as R's coxph: from beta (in: the start,
+** out: the estimate) until |1 - loglik_old/loglik_new| <= eps.
+** Outputs: loglik[0] at the start, loglik[1] at the estimate, u (score at
+** the estimate), var (p x p inverse information), score test statistic at
+** the start (*sctest), iterations, and *dlk = |1 - loglik_old/loglik_new|
+** at the last iteration (tiny while the coefficients still move: monotone
+** likelihood).  work: cox_pass_work + 4p^2 + 4p.
+** Returns 0 converged, 1 ran out of iterations, 2 interrupted, 3 the
+** information at the start is not finite.
+*/
+int cox_fit (const cox_data *d, double *beta, int maxiter, double eps,
+             double tol_chol, double *loglik, double *u, double *var,
+             double *sctest, int *iter, int *rank, double *dlk,
+             double *work);
+
+/*
+** Score residuals (per row, unweighted, n x p row-major) from the
+** per-event-time outputs of a pass at the estimate (pos, haz, hd, A, Ad,
+** abar all recorded).  risk[row] = exp(eta).  work: 2p(m+1) doubles.
+*/
+void cox_score_resid (const cox_data *d, const cox_extra *ex,
+                      const double *risk, double *resid, double *work);
+
+/* ---- conc.c */
+/*
+** Concordance as R's survival::concordance for a Cox model (a higher score
+** predicts a shorter time), with (start, stop] data, strata and weights, on
+** the rows of d in its order.  rank[row] in 1..K ranks the scores (equal
+** scores share a rank).  Writes count[5] = concordant, discordant, tied.x,
+** tied.y, tied.xy (weighted pair counts) and, per row, num = the weighted
+** sum over its comparable partners of 1 (concordant) or 1/2 (tied) and
+** den = the weighted number of its partners: the infinitesimal jackknife
+** of C = (conc + tied.x/2)/(conc + disc + tied.x) follows from them.
+** tree: 2(K+1) doubles of work.
+*/
+void cox_concordance (const cox_data *d, const size_t *rank, size_t K,
+                      double *count, double *num, double *den, double *tree);
+
 #endif

@@ -1,0 +1,385 @@
+/*
+** The Cox proportional hazards model: the log partial likelihood, its score
+** and information (Breslow or Efron ties, strata, case weights, (start,
+** stop] data), Newton-Raphson with step-halving, and score residuals.
+**
+** A pass walks each stratum from the latest stop time to the earliest.
+** The risk set at time t is {stop >= t, start < t}: rows join when the walk
+** reaches their stop time and leave (with start) once t <= start, so the
+** running sums S0 = sum w r, S1 = sum w r x and S2 = sum w r x x' (r =
+** exp(eta)) cost O(p^2) per row and the whole pass O(n p^2).
+**
+** Efron's approximation at a time with d deaths (weights w, mean meanw):
+** for k = 0..d-1, f = k/d, den_k = S0 - f D0 (D* the sums over the deaths),
+** a_k = (S1 - f D1)/den_k; the log-likelihood gains sum w eta - meanw sum_k
+** log den_k, the information meanw sum_k [(S2 - f D2)/den_k - a_k a_k'].
+** Breslow's is f = 0 throughout.
+*/
+#include <math.h>
+#include <string.h>
+
+#include "ointr.h"
+#include "surv.h"
+
+
+size_t cox_pass_work (size_t n, size_t p) {
+  return 2 * n + 3 * p * p + 6 * p + 8;
+}
+
+
+/* Adds s * x x' (upper triangle) and s * x to S2, S1. */
+static void addrow (const double *x, size_t p, double s, double *S1,
+                    double *S2) {
+  size_t j, l;
+  for (j = 0; j < p; j++) {
+    double sx = s * x[j];
+    S1[j] += sx;
+    for (l = j; l < p; l++) S2[j + l * p] += sx * x[l];
+  }
+}
+
+
+int cox_pass (const cox_data *d, const double *beta, double *loglik,
+              double *u, double *imat, cox_extra *ex, double *work) {
+  size_t n = d->n, p = d->p, i, j, l, k, m = 0, q = 0;
+  double *eta = work, *r = eta + n;
+  double *S1 = r + n, *S2 = S1 + p, *D1 = S2 + p * p, *D2 = D1 + p * p;
+  double *a = D2 + p * p, *xs = a + p, *sa = xs + p, *sad = sa + p,
+         *sabar = sad + p;
+  double lk = 0;
+  int full = (u != NULL);
+  size_t p2 = ex && ex->g ? 2 * p : 0;
+  for (i = 0; i < n; i++) {
+    double e = 0;
+    const double *xi = d->x + i * p;
+    for (j = 0; j < p; j++) e += xi[j] * beta[j];
+    eta[i] = e;
+    r[i] = exp(e) * (d->w ? d->w[i] : 1.0);
+  }
+  if (full) {
+    memset(u, 0, p * sizeof(double));
+    memset(imat, 0, p * p * sizeof(double));
+  }
+  if (p2) {
+    memset(ex->u2, 0, p2 * sizeof(double));
+    memset(ex->i2, 0, p2 * p2 * sizeof(double));
+  }
+  i = 0;
+  while (i < n) {
+    int s = d->strata ? d->strata[i] : 0;
+    double S0 = 0;
+    size_t b;
+    for (b = i; b < n && (d->strata ? d->strata[b] : 0) == s; b++) ;
+    if (full) {
+      memset(S1, 0, p * sizeof(double));
+      memset(S2, 0, p * p * sizeof(double));
+    }
+    while (i < b) {
+      double t = d->stop[i], D0 = 0, dw = 0, nd = 0;
+      size_t e;
+      if (full) {
+        memset(D1, 0, p * sizeof(double));
+        memset(D2, 0, p * p * sizeof(double));
+      }
+      for (e = i; e < b && d->stop[e] == t; e++) {
+        S0 += r[e];
+        if (full) addrow(d->x + e * p, p, r[e], S1, S2);
+        if (d->status[e] != 0) {
+          double we = d->w ? d->w[e] : 1.0;
+          D0 += r[e]; dw += we; nd += 1;
+          lk += we * eta[e];
+          if (full) {
+            addrow(d->x + e * p, p, r[e], D1, D2);
+            for (j = 0; j < p; j++) u[j] += we * d->x[e * p + j];
+            if (p2) {
+              double g = ex->g[e];
+              for (j = 0; j < p; j++) ex->u2[p + j] += g * we * d->x[e * p + j];
+            }
+          }
+        }
+      }
+      /* rows with start >= t leave the risk set (they joined earlier) */
+      if (d->start) {
+        while (q < n && (d->strata ? d->strata[d->sorder[q]] : 0) == s &&
+               d->start[d->sorder[q]] >= t) {
+          size_t o = d->sorder[q++];
+          S0 -= r[o];
+          if (full) addrow(d->x + o * p, p, -r[o], S1, S2);
+        }
+      }
+      if (nd > 0) {
+        double meanw = dw / nd, haz = 0, hd = 0;
+        int efron = d->efron && nd > 1;
+        size_t kd = efron ? (size_t)nd : 1;
+        double g = p2 ? ex->g[i] : 0;
+        if (full) {
+          memset(sa, 0, 3 * p * sizeof(double));
+        }
+        for (k = 0; k < kd; k++) {
+          double f = efron ? (double)k / nd : 0;
+          double den = S0 - f * D0;
+          double wk = efron ? meanw : dw;   /* Breslow: all d at once */
+          if (!(den > 0) || !isfinite(den)) return -1;
+          lk -= wk * log(den);
+          haz += wk / den;
+          hd += wk * (1 - f) / den;
+          if (full) {
+            for (j = 0; j < p; j++) a[j] = (S1[j] - f * D1[j]) / den;
+            for (j = 0; j < p; j++) {
+              u[j] -= wk * a[j];
+              sa[j] += wk / den * a[j];
+              sad[j] += wk * (1 - f) / den * a[j];
+              sabar[j] += a[j] * (efron ? 1.0 / nd : 1.0);
+              for (l = j; l < p; l++) {
+                double v = wk * ((S2[j + l * p] - f * D2[j + l * p]) / den - a[j] * a[l]);
+                imat[j + l * p] += v;
+                if (p2) {
+                  /* blocks (beta, beta), (beta, theta), (theta, theta) */
+                  ex->i2[j + l * p2] += v;
+                  ex->i2[j + (l + p) * p2] += g * v;
+                  if (l != j) ex->i2[l + (j + p) * p2] += g * v;
+                  ex->i2[(j + p) + (l + p) * p2] += g * g * v;
+                }
+              }
+              if (p2) ex->u2[p + j] -= g * wk * a[j];
+            }
+          }
+        }
+        if (ex) {
+          if (ex->pos) ex->pos[m] = i;
+          if (ex->haz) ex->haz[m] = haz;
+          if (ex->hd) ex->hd[m] = hd;
+          if (ex->A) memcpy(ex->A + m * p, sa, p * sizeof(double));
+          if (ex->Ad) memcpy(ex->Ad + m * p, sad, p * sizeof(double));
+          if (ex->abar) memcpy(ex->abar + m * p, sabar, p * sizeof(double));
+        }
+        m++;
+      }
+      i = e;
+    }
+    /* skip leftover start-ordered rows of this stratum */
+    if (d->start)
+      while (q < n && (d->strata ? d->strata[d->sorder[q]] : 0) == s) q++;
+  }
+  if (full) {
+    for (j = 0; j < p; j++)
+      for (l = 0; l < j; l++) imat[j + l * p] = imat[l + j * p];
+  }
+  if (p2) {
+    for (j = 0; j < p; j++) ex->u2[j] = u[j];
+    for (j = 0; j < p2; j++)
+      for (l = 0; l < j; l++)   /* every block was written above the diagonal */
+        ex->i2[j + l * p2] = ex->i2[l + j * p2];
+  }
+  if (ex) ex->m = m;
+  *loglik = lk;
+  return 0;
+}
+
+
+int cox_chol (double *a, int p, double tol) {
+  int i, j, k, rank = 0;
+  double mx = 0;
+  for (i = 0; i < p; i++) if (fabs(a[i + i * p]) > mx) mx = fabs(a[i + i * p]);
+  tol *= mx;
+  /* LDL': the unit lower factor below the diagonal, D on it */
+  for (j = 0; j < p; j++) {
+    double dj = a[j + j * p];
+    for (k = 0; k < j; k++) dj -= a[j + k * p] * a[j + k * p] * a[k + k * p];
+    if (!(dj > tol)) {
+      a[j + j * p] = 0;
+      for (i = j + 1; i < p; i++) a[i + j * p] = 0;
+      continue;
+    }
+    a[j + j * p] = dj;
+    rank++;
+    for (i = j + 1; i < p; i++) {
+      double e = a[i + j * p];   /* lower triangle: column j, row i */
+      for (k = 0; k < j; k++) e -= a[i + k * p] * a[j + k * p] * a[k + k * p];
+      a[i + j * p] = e / dj;
+    }
+  }
+  return rank;
+}
+
+
+void cox_chol_solve (const double *a, int p, double *b) {
+  int i, k;
+  for (i = 0; i < p; i++) {          /* L y = b */
+    double e = b[i];
+    for (k = 0; k < i; k++) e -= a[i + k * p] * b[k];
+    b[i] = e;
+  }
+  for (i = 0; i < p; i++) b[i] = a[i + i * p] > 0 ? b[i] / a[i + i * p] : 0;
+  for (i = p - 1; i >= 0; i--) {     /* L' x = y */
+    double e = b[i];
+    if (a[i + i * p] == 0) { b[i] = 0; continue; }
+    for (k = i + 1; k < p; k++) e -= a[k + i * p] * b[k];
+    b[i] = e;
+  }
+}
+
+
+void cox_chol_inv (double *a, int p) {
+  int i, j, k;
+  /* invert the unit lower factor in place (below the diagonal) */
+  for (j = 0; j < p; j++)
+    for (i = j + 1; i < p; i++) {
+      double e = -a[i + j * p];
+      for (k = j + 1; k < i; k++) e -= a[i + k * p] * a[k + j * p];
+      a[i + j * p] = e;
+    }
+  /* inverse = L^-T D^-1 L^-1, into the upper triangle, then mirrored */
+  for (i = 0; i < p; i++)
+    for (j = i; j < p; j++) {
+      double e = 0;
+      for (k = j; k < p; k++) {
+        double dk = a[k + k * p];
+        double lki = k == i ? 1 : a[k + i * p], lkj = k == j ? 1 : a[k + j * p];
+        if (dk > 0) e += lki * lkj / dk;
+      }
+      a[i + j * p] = e;
+    }
+  for (i = 0; i < p; i++) {
+    if (a[i + i * p] == 0)
+      for (j = 0; j < p; j++) a[i + j * p] = 0;
+    for (j = 0; j < i; j++) a[i + j * p] = a[j + i * p];
+  }
+}
+
+
+int cox_fit (const cox_data *d, double *beta, int maxiter, double eps,
+             double tol_chol, double *loglik, double *u, double *var,
+             double *sctest, int *iter, int *rank, double *dlk,
+             double *work) {
+  size_t p = d->p, j;
+  int ip = (int)p, halving = 0, it;
+  double *pw = work, *imat = pw + cox_pass_work(d->n, p);
+  double *newbeta = imat + p * p, *step = newbeta + p;
+  double lk, newlk;
+  if (cox_pass(d, beta, &lk, u, imat, NULL, pw) != 0) return 3;
+  loglik[0] = lk;
+  memcpy(var, imat, p * p * sizeof(double));
+  *rank = cox_chol(var, ip, tol_chol);
+  memcpy(step, u, p * sizeof(double));
+  cox_chol_solve(var, ip, step);
+  *sctest = 0;
+  for (j = 0; j < p; j++) *sctest += step[j] * u[j];
+  for (j = 0; j < p; j++) newbeta[j] = beta[j] + step[j];
+  *iter = 0;
+  *dlk = NAN;
+  if (maxiter == 0) {
+    loglik[1] = lk;
+    cox_chol_inv(var, ip);
+    return 0;
+  }
+  for (it = 1; it <= maxiter; it++) {
+    int bad;
+    *iter = it;
+    if (ORR_INTERRUPTED()) return 2;
+    bad = cox_pass(d, newbeta, &newlk, u, imat, NULL, pw) != 0 || !isfinite(newlk);
+    if (!bad) *dlk = fabs(1 - lk / newlk);
+    if (!bad && fabs(1 - lk / newlk) <= eps && halving == 0) {
+      memcpy(beta, newbeta, p * sizeof(double));
+      loglik[1] = newlk;
+      memcpy(var, imat, p * p * sizeof(double));
+      *rank = cox_chol(var, ip, tol_chol);
+      cox_chol_inv(var, ip);
+      return 0;
+    }
+    if (it == maxiter) break;
+    if (bad || newlk < lk) {  /* worse: halve the step back towards beta */
+      halving++;
+      for (j = 0; j < p; j++) newbeta[j] = (newbeta[j] + beta[j]) / 2;
+    }
+    else {
+      halving = 0;
+      lk = newlk;
+      memcpy(beta, newbeta, p * sizeof(double));
+      memcpy(var, imat, p * p * sizeof(double));
+      *rank = cox_chol(var, ip, tol_chol);
+      memcpy(step, u, p * sizeof(double));
+      cox_chol_solve(var, ip, step);
+      for (j = 0; j < p; j++) newbeta[j] = beta[j] + step[j];
+    }
+  }
+  /* out of iterations: report the best point reached */
+  if (cox_pass(d, newbeta, &newlk, u, imat, NULL, pw) == 0 && isfinite(newlk) &&
+      newlk >= lk) {
+    memcpy(beta, newbeta, p * sizeof(double));
+    lk = newlk;
+  }
+  else cox_pass(d, beta, &lk, u, imat, NULL, pw);
+  loglik[1] = lk;
+  memcpy(var, imat, p * p * sizeof(double));
+  *rank = cox_chol(var, ip, tol_chol);
+  cox_chol_inv(var, ip);
+  return 1;
+}
+
+
+/*
+** Score residual of row i (Therneau): sum over the event times t in its
+** risk interval of dN_i(t) (x_i - abar(t)) - r_i c_i(t) sum_k h_k (x_i - a_k),
+** with c = 1 - k/d for the deaths at t under Efron and 1 otherwise.  The
+** sums over t use cumulative sums of haz and A over the event times of the
+** stratum (in increasing time), so each row costs O(p log m).
+*/
+void cox_score_resid (const cox_data *d, const cox_extra *ex,
+                      const double *risk, double *resid, double *work) {
+  size_t n = d->n, p = d->p, m = ex->m, i, j;
+  double *cH = work, *cA = cH + (m + 1);   /* cumulative from the earliest */
+  size_t lo = 0;   /* event times of the current stratum: [lo, hi) in ex */
+  i = 0;
+  while (i < n) {
+    int s = d->strata ? d->strata[i] : 0;
+    size_t b, hi, e;
+    for (b = i; b < n && (d->strata ? d->strata[b] : 0) == s; b++) ;
+    for (hi = lo; hi < m && ex->pos[hi] < b; hi++) ;
+    /* the stratum's event times are ex[lo..hi-1] in decreasing time;
+       cH[c] = sum of haz over the c earliest of them */
+    cH[0] = 0;
+    memset(cA, 0, p * sizeof(double));
+    for (e = 0; e < hi - lo; e++) {
+      size_t ev = hi - 1 - e;
+      cH[e + 1] = cH[e] + ex->haz[ev];
+      for (j = 0; j < p; j++) cA[(e + 1) * p + j] = cA[e * p + j] + ex->A[ev * p + j];
+    }
+    for (; i < b; i++) {
+      const double *xi = d->x + i * p;
+      double *ri = resid + i * p;
+      /* number of the stratum's event times <= t (times decrease with ex) */
+      size_t nstop, nstart = 0, a0, a1;
+      double t = d->stop[i];
+      a0 = lo; a1 = hi;   /* first ev in [lo,hi) whose time <= t */
+      while (a0 < a1) {
+        size_t mid = (a0 + a1) / 2;
+        if (d->stop[ex->pos[mid]] <= t) a1 = mid; else a0 = mid + 1;
+      }
+      nstop = hi - a0;
+      if (d->start) {
+        double t0 = d->start[i];
+        a0 = lo; a1 = hi;
+        while (a0 < a1) {
+          size_t mid = (a0 + a1) / 2;
+          if (d->stop[ex->pos[mid]] <= t0) a1 = mid; else a0 = mid + 1;
+        }
+        nstart = hi - a0;
+      }
+      for (j = 0; j < p; j++)
+        ri[j] = -risk[i] * (xi[j] * (cH[nstop] - cH[nstart]) -
+                            (cA[nstop * p + j] - cA[nstart * p + j]));
+      if (d->status[i] != 0) {
+        /* the event time of a death is the latest one <= its stop */
+        size_t ev = hi - nstop;
+        for (j = 0; j < p; j++) {
+          /* swap the at-risk term at its own time for the deaths' version */
+          ri[j] += risk[i] * (xi[j] * ex->haz[ev] - ex->A[ev * p + j]);
+          ri[j] -= risk[i] * (xi[j] * ex->hd[ev] - ex->Ad[ev * p + j]);
+          ri[j] += xi[j] - ex->abar[ev * p + j];
+        }
+      }
+    }
+    lo = hi;
+  }
+}
