@@ -1,0 +1,43 @@
+-- regress.sketch: sketched least squares (merged into regress through
+-- stdlib/ivreg.lua). The C half (modules/sketch) draws S [X y] and solves.
+local M = ...
+local help = require "orrery.help"
+
+local opts = {}
+for _, k in ipairs{ "y", "x", "formula", "data", "intercept", "m", "kind", "rng", "exact", "na", "names" } do
+  opts[k] = true
+end
+
+function M.sketch(t)
+  local fn = "regress.sketch"
+  local IV = require "orrery.ivreg"
+  IV._checkopts(fn, t, opts)
+  local kind = t.kind or "gaussian"
+  if kind ~= "gaussian" and kind ~= "srht" and kind ~= "countsketch" then
+    error(fn .. ": kind must be \"gaussian\", \"srht\" or \"countsketch\", got '" .. tostring(kind) .. "'", 2)
+  end
+  if math.type(t.m) ~= "integer" then error(fn .. ": m (the sketch size) must be an integer", 2) end
+  local r = t.rng or require("orrery.rng").default
+  local d = IV._getdata(fn, t, nil)
+  local coef, exact = M._sketch(d.x:hcat(d.y), t.m, kind, r, t.exact)
+  local fit = IV._newfit{
+    title = "Sketched least squares (" .. kind .. ", m = " .. t.m .. ")",
+    coef = coef, names = d.names, n = d.x:rows(), n_dropped = d.n_dropped,
+    m = t.m, kind = kind, df_residual = d.x:rows() - d.x:cols(),
+  }
+  if exact then
+    local linf, l2 = 0, 0
+    for j = 1, coef:rows() do
+      local e = math.abs(coef[j] - exact[j])
+      linf = math.max(linf, e); l2 = l2 + e * e
+    end
+    fit.exact, fit.linf, fit.l2 = exact, linf, math.sqrt(l2)
+  end
+  return fit
+end
+help.doc(M.sketch, "regress.sketch", [[regress.sketch{ y =, x =, m =, kind = "gaussian"|"srht"|"countsketch" [, rng=, exact=true, intercept=true] }
+Least squares on a sketch S [X y] with m rows: a dense Gaussian S, a subsampled
+randomised Hadamard transform, or CountSketch. With exact = true the exact solution
+is computed too and .linf / .l2 give the distance of the sketched coefficients to it.]])
+
+return M
