@@ -360,8 +360,8 @@ function NA.__tostring(a)
     names[i] = ""
     rows[i] = { fmt(a.time[i]), fmt(a.n_risk[i]), fmt(a.n_event[i]), fmt(a.cumhaz[i]), fmt(a.se[i]) }
   end
-  local s = "Nelson-Aalen cumulative hazard (" .. a.n .. " observations"
-    .. (a.n_dropped > 0 and (", " .. a.n_dropped .. " deleted due to missingness") or "") .. ")\n"
+  local s = "Nelson-Aalen cumulative hazard (" .. label(a.n) .. " observations"
+    .. (a.n_dropped > 0 and (", " .. label(a.n_dropped) .. " deleted due to missingness") or "") .. ")\n"
     .. layout({ "time", "n.risk", "n.event", "cumhaz", "std.err" }, names, rows)
   if m > show then s = s .. "\n... " .. (m - show) .. " more times" end
   return s

@@ -158,3 +158,42 @@ T.test("bad input raises clear errors", function()
   T.errors(function() f:predict({ { 1, 2 } }) end, "surv.cox:predict: X has 2 columns but the model has 1")
   T.errors(function() f:predict({ 1 }, "hazard") end, "surv.cox:predict: type must be")
 end)
+
+-- ---------------------------------------------------------------- formulas
+
+local function frame(name) return data.read_csv(T.refdir .. "surv/" .. name) end
+
+T.test("formula: factor terms and strata(), as coxph", function()
+  local df = frame("lung.csv")
+  local f = surv.cox{ formula = "Surv(time, status) ~ age + factor(ph.ecog) + strata(sex)", data = df }
+  T.eq(f.names[2], "factor(ph.ecog)1")
+  check(f, "cox_lung_fac_efron")
+  T.eq(f.n_dropped, 1)
+  -- surv.lm is the same fit
+  local g = surv.lm("Surv(time, status) ~ age + factor(ph.ecog) + strata(sex)", df)
+  T.near(g.coef, f.coef, 0)
+end)
+
+T.test("formula: (start, stop] with cluster = a column name", function()
+  local df = frame("heart.csv")
+  check(surv.cox{ formula = "Surv(start, stop, event) ~ age + surgery", data = df, cluster = "id" },
+    "cox_heart_f_efron")
+  check(surv.lm("Surv(start, stop, event) ~ age + surgery", df, { cluster = "id" }), "cox_heart_f_efron")
+end)
+
+T.test("formula: predict on a frame", function()
+  local df = frame("lung.csv")
+  local f = surv.lm("Surv(time, status) ~ age + sex + ph.ecog", df)
+  local lp = f:predict(df:head(3), "lp")
+  T.near(lp, R["pred_lung.lp"], 1e-9)
+end)
+
+T.test("formula errors", function()
+  local df = frame("lung.csv")
+  T.errors(function() surv.cox{ formula = "Surv(time, status) ~ age" } end, "surv.cox: formula needs data =")
+  T.errors(function() surv.cox{ formula = "time ~ age", data = df } end, "surv.cox: the formula's left side must be Surv")
+  T.errors(function() surv.lm("Surv(time, status) ~ age", df, { ties = "exact" }) end, "surv.cox: ties must be")
+  T.errors(function() surv.lm(42, df) end, "surv.lm: formula must be a string")
+  T.errors(function() surv.cox{ formula = "Surv(time, status) ~ age", data = df, weights = { 1 } } end,
+    "surv.cox: with formula =, weights must name a column")
+end)

@@ -129,3 +129,23 @@ T.test("printouts", function()
   s = tostring(surv.logrank(lung.time, lung.status, lung.sex))
   T.ok(s:find("Chisq= 10.3  on 1 degrees of freedom", 1, true), s)
 end)
+
+T.test("formula interface of km and logrank", function()
+  local df = data.read_csv(T.refdir .. "surv/lung.csv")
+  local g = surv.km{ formula = "Surv(time, status) ~ sex", data = df }
+  check_km(g[1], "km_lung_sex1"); check_km(g[2], "km_lung_sex2")
+  T.ok(tostring(g):find("sex=1", 1, true))
+  check_km(surv.km{ formula = "Surv(time, status) ~ 1", data = df, conf = "plain" }, "km_lung_plain")
+  check_lr(surv.logrank{ formula = "Surv(time, status) ~ sex", data = df, rho = 1 }, "lr_lung_sex_rho1")
+  check_lr(surv.logrank{ formula = "Surv(time, status) ~ ph.ecog", data = df }, "lr_lung_ecog")
+  local ov2 = data.read_csv(T.refdir .. "surv/ovarian.csv")
+  local t = surv.logrank{ formula = "Surv(futime, fustat) ~ rx + strata(ecog.ps)", data = ov2 }
+  T.near(t.chisq, R["lr_ov_rx_strata.chisq"], TOL)
+  local a = surv.na{ formula = "Surv(time, status) ~ 1", data = df }
+  T.near(a.cumhaz, R["na_lung.cumhaz"], TOL)
+  T.errors(function() surv.km{ formula = "time ~ sex", data = df } end, "surv.km: the left side of")
+  T.errors(function() surv.km{ formula = "Surv(time, status) ~ sex", data = df, colour = 1 } end,
+    "surv.km: unknown option 'colour'")
+  T.errors(function() surv.km{ formula = "Surv(time, status) ~ nosuch", data = df } end,
+    "surv.km: no column 'nosuch' in data")
+end)

@@ -115,6 +115,9 @@ for (ties in c("efron", "breslow")) {
   cox_out(paste0("cox_heart_cl_", ties), coxph(Surv(start, stop, event) ~ age + year + surgery + transplant,
                                                 data = heart, ties = ties, cluster = id))
 }
+# through formulas: factor terms, strata(), cluster as a column
+cox_out("cox_lung_fac_efron", coxph(Surv(time, status) ~ age + factor(ph.ecog) + strata(sex), data = lung))
+cox_out("cox_heart_f_efron", coxph(Surv(start, stop, event) ~ age + surgery, data = heart, cluster = id))
 # prediction at the first three lung rows (complete cases), centred as predict.coxph
 fit <- coxph(Surv(time, status) ~ age + sex + ph.ecog, data = lung)
 nd <- lungc[1:3, ]
