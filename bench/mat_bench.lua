@@ -1,0 +1,29 @@
+-- The orrery side of bench/mat.sh: A:crossprod(), A * B and A:solve(b) on
+-- n x n matrices, best of reps runs, timed with experiment.clock().
+-- usage: orrery bench/mat_bench.lua n reps   (prints "op seconds" lines)
+local n, reps = tonumber(arg and arg[1]) or 2000, tonumber(arg and arg[2]) or 3
+-- the same values as bench/mat_direct.c: v - floor(v), v = 43758.5453 sin(k)
+local k = mat.range(1, n * n)
+local function frac(v) return v - v:apply("floor") end
+local A = frac(k:apply("sin") * 43758.5453):reshape(n, n)
+local B = frac(k:apply("cos") * 43758.5453):reshape(n, n)
+local b = mat.ones(n, 1)
+k = nil
+collectgarbage()
+
+local function best(f)
+  local m = math.huge
+  for _ = 1, reps do
+    local t = experiment.clock()
+    local r = f()
+    t = experiment.clock() - t
+    if t < m then m = t end
+    r = nil
+    collectgarbage()  -- free the result before the next run, as C reuses its buffer
+  end
+  return m
+end
+
+print(string.format("crossprod %.6f", best(function() return A:crossprod() end)))
+print(string.format("mul %.6f", best(function() return A * B end)))
+print(string.format("solve %.6f", best(function() return A:solve(b) end)))
