@@ -97,7 +97,7 @@ static void solve_inv_chol (void) {
   /* S = [4 2; 2 3] SPD, G = [0 1; 2 1] needs pivoting */
   double S[] = {4, 2, 2, 3}, G[] = {0, 2, 1, 1}, W[4], b[2], Ai[4], work[64];
   double Sing[] = {1, 2, 2, 4}, R[4], rcond;
-  int ipiv[2], iwork[2], chol;
+  int ipiv[3], iwork[2], chol;
   size_t minor;
   CHECK(mat_issym(S, 2, 0, &minor, &minor) == 1);
   {
