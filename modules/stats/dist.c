@@ -25,7 +25,7 @@
 
 #define LOG_SQRT_2PI  0.918938533204672741780329736406
 #define TINY_TAIL     1e-290   /* below this a tail is recomputed in log space */
-#define CF_EPS        1e-16
+#define CF_EPS        (2 * DBL_EPSILON)   /* a step of one or two ulps: converged */
 #define CF_TINY       1e-300
 #define CF_MAXIT      20000
 
@@ -184,9 +184,24 @@ static double logibeta (double lx, double l1mx, double a, double b) {
 static double countfloor (double x) { return floor(x + 1e-7); }
 
 
-/* GSL's value of the lower (or upper) tail at x; NaN when GSL fails */
+static double far_tail (int d, const double *par, double x, int lower);
+
+/*
+** GSL's value of the lower (or upper) tail at x; NaN when GSL fails.
+** Where GSL's t and F squares or scales x into overflow (|t| or F beyond
+** 1e100, or F below 1e-100) the small tail comes from the log-space
+** continued fraction instead: GSL gives P(T <= 1e220; df = 0.001) = 1,
+** not 0.7.
+*/
 static double gsl_tail (int d, const double *par, double x, int lower) {
   double k, z;
+  if (isinf(x)) return (x > 0) == lower ? 1 : 0;   /* GSL gives NaN for some */
+  if ((d == DIST_T && fabs(x) > 1e100) ||
+      (d == DIST_F && (x > 1e100 || (x > 0 && x < 1e-100)))) {
+    int small_lower = d == DIST_T ? x < 0 : x < 1;
+    double sm = exp(far_tail(d, par, x, small_lower));
+    return lower == small_lower ? sm : 1 - sm;
+  }
   switch (d) {
     case DIST_NORM:
       z = (x - par[0]) / par[1];
@@ -224,6 +239,7 @@ static double gsl_tail (int d, const double *par, double x, int lower) {
 /* log of a small tail recomputed in log space; NaN when not applicable */
 static double far_tail (int d, const double *par, double x, int lower) {
   double a, b, lr, k;
+  if (isinf(x)) return (x > 0) == lower ? 0 : -INFINITY;
   switch (d) {
     case DIST_NORM:
       return dist_lognorm_tail((x - par[0]) / par[1], lower);

@@ -71,12 +71,13 @@ static int s_dpq (lua_State *L) {
   while (top > 1 && lua_isnil(L, top)) top--;   /* f(x, a, nil) is f(x, a) */
   lua_settop(L, top);
   if (top >= 2 && lua_type(L, top) == LUA_TTABLE) { optidx = top; top--; }
+  while (top > 1 && lua_isnil(L, top)) top--;   /* f(x, a, nil, opts) too */
   if (top < 1) orr_error(L, fn, "missing argument 'x'");
   if (top - 1 > D->npar)
     orr_error(L, fn, "too many arguments (expected x and %d parameter%s)",
               D->npar, D->npar > 1 ? "s" : "");
-  for (i = 0; i < D->npar; i++) {
-    if (i + 2 <= top) {
+  for (i = 0; i < D->npar; i++) {   /* a nil parameter takes its default */
+    if (i + 2 <= top && !lua_isnil(L, i + 2)) {
       if (lua_type(L, i + 2) != LUA_TNUMBER)
         orr_error(L, fn, "'%s' must be a number, got %s", D->pname[i],
                   luaL_typename(L, i + 2));

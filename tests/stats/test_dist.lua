@@ -175,6 +175,13 @@ T.test("extreme arguments: binomial and Poisson edges", function()
   T.eq(stats.dpois(0, 0), ex.dpois_0_0)
   T.near(stats.dt(1e300, 5, { log = true }), ex.dt_1e300_5_log, 1e-13)
   T.near(stats.dnorm(40, { log = true }), ex.dnorm_40_log, 1e-15)
+  -- GSL's t and F overflow here (it gives P = 1); the log-space fraction does not
+  T.near(stats.pt(1e220, 0.001), ex.pt_1e220_df0001, 1e-12)
+  T.near(stats.qt(0.7, 0.001), ex.qt_07_df0001, 1e-10)
+  T.near(stats.pf(1e200, 0.1, 0.1, { lower = false }), ex.pf_1e200_01_01_upper, 1e-12)
+  T.near(stats.pf(1e-200, 0.1, 0.1), ex.pf_1em200_01_01, 1e-12)
+  T.eq(stats.ppois(math.huge, 10, { lower = false, log = true }), -math.huge)
+  T.eq(stats.pgamma(math.huge, 2), 1)
   -- probabilities 0 and 1 give the ends of the support
   T.eq(stats.qnorm(0), -math.huge); T.eq(stats.qnorm(1), math.huge)
   T.eq(stats.qgamma(0, 2), 0); T.eq(stats.qgamma(1, 2), math.huge)

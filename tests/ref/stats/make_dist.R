@@ -147,6 +147,10 @@ ex <- list(
   ppois_3_0 = ppois(3, 0),
   dpois_0_0 = dpois(0, 0),
   dt_1e300_5_log = dt(1e300, 5, log = TRUE),
-  dnorm_40_log = dnorm(40, log = TRUE)
+  dnorm_40_log = dnorm(40, log = TRUE),
+  pt_1e220_df0001 = pt(1e220, 0.001),
+  qt_07_df0001 = qt(0.7, 0.001),
+  pf_1e200_01_01_upper = pf(1e200, 0.1, 0.1, lower.tail = FALSE),
+  pf_1em200_01_01 = pf(1e-200, 0.1, 0.1)
 )
 writeLines(paste(names(ex), sapply(ex, f17)), file.path(out, "dist_extreme.txt"))
