@@ -1,0 +1,98 @@
+/*
+** Kernel tests for modules/stats: values known in closed form, identities
+** between tails, and the rank/tie/Kendall helpers on hand-made data.
+*/
+#include <gsl/gsl_errno.h>
+
+#include "ctest.h"
+#include "dist.h"
+#include "desc.h"
+
+int main (void) {
+  double par[2], x[4], out[4], r[5], w[10], s3[3], tau, v;
+  size_t bad = 99;
+  int which;
+  gsl_set_error_handler_off();
+
+  /* normal: log tails in closed form far out (Mills ratio to 1e-13),
+     symmetric, and log1p accuracy on the large side */
+  v = dist_lognorm_tail(-40, 1);
+  CHECK_NEAR(v, -804.6084420137538, 1e-14);
+  CHECK_NEAR(dist_lognorm_tail(40, 0), v, 0);
+  CHECK_NEAR(dist_lognorm_tail(10, 1), -7.6198530241605269e-24, 1e-12);
+  par[0] = 0; par[1] = 1;
+  x[0] = 0; x[1] = 1.959963984540054;
+  CHECK(dist_p(DIST_NORM, par, x, out, 2, 1, 0, &bad) == DIST_OK);
+  CHECK_NEAR(out[0], 0.5, 1e-16);
+  CHECK_NEAR(out[1], 0.975, 1e-15);
+  /* quantile round trip and the ends of the support */
+  x[0] = 0.975; x[1] = 0; x[2] = 1; x[3] = 0.5;
+  CHECK(dist_q(DIST_NORM, par, x, out, 4, 1, 0, &bad) == DIST_OK);
+  CHECK_NEAR(out[0], 1.959963984540054, 1e-15);
+  CHECK(isinf(out[1]) && out[1] < 0);
+  CHECK(isinf(out[2]) && out[2] > 0);
+  CHECK(fabs(out[3]) < 1e-300);
+  /* invalid probability: status and index */
+  x[0] = 0.5; x[1] = 1.5;
+  CHECK(dist_q(DIST_NORM, par, x, out, 2, 1, 0, &bad) == DIST_EPROB);
+  CHECK(bad == 1);
+  x[0] = 0.1;
+  CHECK(dist_q(DIST_NORM, par, x, out, 1, 1, 1, &bad) == DIST_EPROB);  /* log p > 0 */
+  /* parameters */
+  par[1] = -1;
+  CHECK(dist_checkpar(DIST_NORM, par, &which) != NULL && which == 1);
+  par[0] = 2.5; par[1] = 0.5;
+  CHECK(dist_checkpar(DIST_BINOM, par, &which) != NULL && which == 0);
+  par[0] = 3; par[1] = 0.5;
+  CHECK(dist_checkpar(DIST_BINOM, par, &which) == NULL);
+  /* exponential = gamma(1, rate): P(X > x) = exp(-rate x), in log space far out */
+  par[0] = 1; par[1] = 2;
+  x[0] = 1000;
+  CHECK(dist_p(DIST_GAMMA, par, x, out, 1, 0, 1, &bad) == DIST_OK);
+  CHECK_NEAR(out[0], -2000, 1e-14);
+  x[0] = -2000;
+  CHECK(dist_q(DIST_GAMMA, par, x, out, 1, 0, 1, &bad) == DIST_OK);
+  CHECK_NEAR(out[0], 1000, 1e-13);
+  /* beta(1, 1) is uniform; beta(a, 1): P = x^a, log P = a log x */
+  par[0] = 1; par[1] = 1; x[0] = 0.25;
+  CHECK(dist_p(DIST_BETA, par, x, out, 1, 1, 0, &bad) == DIST_OK);
+  CHECK_NEAR(out[0], 0.25, 1e-15);
+  par[0] = 3; x[0] = 1e-200;
+  CHECK(dist_p(DIST_BETA, par, x, out, 1, 1, 1, &bad) == DIST_OK);
+  CHECK_NEAR(out[0], 3 * log(1e-200), 1e-14);
+  /* binomial: P(X <= 0) = (1 - p)^n, log = n log1p(-p), far below underflow */
+  par[0] = 1000; par[1] = 0.9; x[0] = 0;
+  CHECK(dist_p(DIST_BINOM, par, x, out, 1, 1, 1, &bad) == DIST_OK);
+  CHECK_NEAR(out[0], 1000 * log(0.1), 1e-13);
+  /* Cauchy = t_1: P(T > t) = 1/2 - atan(t)/pi */
+  par[0] = 1; x[0] = 3;
+  CHECK(dist_p(DIST_T, par, x, out, 1, 0, 0, &bad) == DIST_OK);
+  CHECK_NEAR(out[0], 0.5 - atan(3.0) / M_PI, 1e-14);
+  /* Poisson density */
+  par[0] = 2; x[0] = 3; x[1] = 2.5;
+  CHECK(dist_d(DIST_POIS, par, x, out, 2, 0, &bad) == DIST_OK);
+  CHECK_NEAR(out[0], exp(-2.0) * 8 / 6, 1e-14);
+  CHECK(out[1] == 0);   /* non-integer count */
+
+  /* moments and quantiles */
+  x[0] = 1; x[1] = 2; x[2] = 3; x[3] = 10;
+  CHECK_NEAR(desc_mean(x, 4), 4, 1e-16);
+  CHECK_NEAR(desc_var(x, 4), 50.0 / 3, 1e-15);
+  CHECK_NEAR(desc_quantile7(x, 4, 0.5), 2.5, 1e-16);
+  CHECK_NEAR(desc_quantile7(x, 4, 0.9), 3 + 0.7 * 7, 1e-15);
+  CHECK_NEAR(desc_quantile7(x, 4, 1), 10, 0);
+  /* average ranks with ties: 3 1 3 2 3 -> 4 1 4 2 4 */
+  {
+    double y[5] = {3, 1, 3, 2, 3}, z[5] = {1, 2, 3, 4, 5};
+    desc_rank(y, 5, r, w);
+    CHECK(r[0] == 4 && r[1] == 1 && r[2] == 4 && r[3] == 2 && r[4] == 4);
+    desc_sort(y, 5);
+    desc_ties(y, 5, s3);     /* one group of 3: 6, 6*11, 6*1 */
+    CHECK(s3[0] == 6 && s3[1] == 66 && s3[2] == 6);
+    /* tau-b: S = sum sign products; ties in y only */
+    CHECK(desc_kendall(y, z, 5, &tau) == DESC_OK);
+    /* sorted y = 1 2 3 3 3 vs 1..5: S = 7 concordant, n0 = 10, ties in y = 3 */
+    CHECK_NEAR(tau, 7 / sqrt(7.0 * 10.0), 1e-15);
+  }
+  return CTEST_DONE();
+}
