@@ -104,45 +104,16 @@ local function residuals(y, x, coef)
 end
 
 local function ssq(v)
-  local s = 0
-  for i = 1, #v do s = s + v[i] * v[i] end
-  return s
+  return v:crossprod():get(1, 1)
 end
 
--- columns of x that are also columns of z are exogenous (as AER::ivreg)
-local function exogenous(x, z)
-  local exo = {}
+-- first-stage F of each endogenous column (a column of x that is not also a
+-- column of z, as AER::ivreg decides exogeneity): anova(lm(x_j ~ exogenous), lm(x_j ~ z))
+local function first_stage(x, z, names)
+  local F, df1, df2 = C._first_stage(x, z)
+  local out = {}
   for j = 1, x:cols() do
-    local xj = x:col(j)
-    for k = 1, z:cols() do
-      if xj == z:col(k) then exo[j] = k; break end
-    end
-  end
-  return exo
-end
-
--- first-stage F of each endogenous column: its regression on all of z
--- against that on the exogenous columns only, as anova(lm, lm)
-local function first_stage(x, z, exo, names)
-  local n, out = x:rows(), {}
-  local exocols = {}
-  for j = 1, x:cols() do if exo[j] then exocols[#exocols + 1] = exo[j] end end
-  local z0 = #exocols > 0 and z:cols_of(exocols) or nil
-  for j = 1, x:cols() do
-    if not exo[j] then
-      local xj = x:col(j)
-      local b1, r1 = C._anchor(z, xj, z, 1)
-      local rss1 = ssq(residuals(xj, z, b1))
-      local rss0, r0 = ssq(xj), 0
-      if z0 then
-        local b0
-        b0, r0 = C._anchor(z0, xj, z0, 1)
-        rss0 = ssq(residuals(xj, z0, b0))
-      end
-      local df1, df2 = r1 - r0, n - r1
-      local f = ((rss0 - rss1) / df1) / (rss1 / df2)
-      out[#out + 1] = { name = names[j], f = f, df1 = df1, df2 = df2 }
-    end
+    if F[j] == F[j] then out[#out + 1] = { name = names[j], f = F[j], df1 = df1, df2 = df2 } end
   end
   return out
 end
@@ -273,8 +244,7 @@ function M.iv(t)
     end
     fit.vcov, fit.se, fit.t, fit.p = V, sev, tv, pv
   end
-  local exo = exogenous(x, z)
-  fit.first_stage = first_stage(x, z, exo, d.names)
+  fit.first_stage = first_stage(x, z, d.names)
   fit.first_stage_f = {}
   for i, fs in ipairs(fit.first_stage) do fit.first_stage_f[i] = fs.f end
   return fit

@@ -208,3 +208,57 @@ int iv_cv_alpha (const double *X, const double *y, const double *Z, size_t n,
   }
   return IV_OK;
 }
+
+
+void iv_shared_columns (const double *X, const double *Z, size_t n, size_t p,
+                        size_t q, int *exo) {
+  size_t j, k;
+  for (j = 0; j < p; j++) {
+    exo[j] = -1;
+    for (k = 0; k < q && exo[j] < 0; k++)
+      if (memcmp(X + j * n, Z + k * n, n * sizeof(double)) == 0) exo[j] = (int)k;
+  }
+}
+
+
+/* residual sums of squares of the columns of M (n x m) after projecting on
+   the first r reflectors: the squared norm of rows r..n-1 of Q'M */
+static int tail_rss (const double *QR, const double *tau, size_t n, size_t r,
+                     double *M, size_t m, double *rss) {
+  size_t i, j;
+  int st = apply_q(QR, tau, n, r, 'T', M, m);
+  if (st != IV_OK) return st;
+  for (j = 0; j < m; j++) {
+    double s = 0;
+    for (i = r; i < n; i++) s += M[i + j * n] * M[i + j * n];
+    rss[j] = s;
+  }
+  return IV_OK;
+}
+
+
+int iv_first_stage (const double *X, const double *Z, size_t n, size_t p,
+                    size_t q, const int *exo, double *F, double *df1,
+                    double *df2, double *work, int *iwork) {
+  /* work: Zq (n q), tau (q), M (n p), rssu (p), rssr (p) */
+  double *Zq = work, *tau = Zq + n * q, *M = tau + q, *rssu = M + n * p;
+  double *rssr = rssu + p;
+  size_t j, k, r, r0, ne = 0;
+  int st;
+  memcpy(Zq, Z, n * q * sizeof(double));
+  if ((st = qr_rank(Zq, n, q, iwork, tau, &r)) != IV_OK) return st;
+  memcpy(M, X, n * p * sizeof(double));
+  if ((st = tail_rss(Zq, tau, n, r, M, p, rssu)) != IV_OK) return st;
+  /* the restricted model: the exogenous columns alone */
+  for (j = 0; j < p; j++)
+    if (exo[j] >= 0) memcpy(Zq + ne++ * n, X + j * n, n * sizeof(double));
+  r0 = 0;
+  if (ne > 0 && (st = qr_rank(Zq, n, ne, iwork, tau, &r0)) != IV_OK) return st;
+  memcpy(M, X, n * p * sizeof(double));
+  if ((st = tail_rss(Zq, tau, n, r0, M, p, rssr)) != IV_OK) return st;
+  *df1 = (double)r - (double)r0;
+  *df2 = (double)n - (double)r;
+  for (k = 0; k < p; k++)
+    F[k] = exo[k] >= 0 ? NAN : ((rssr[k] - rssu[k]) / *df1) / (rssu[k] / *df2);
+  return IV_OK;
+}

@@ -58,6 +58,21 @@ int iv_cv_alpha (const double *X, const double *y, const double *Z, size_t n,
                  const double *alpha, size_t nalpha, double *risk,
                  double *work, int *iwork);
 
+/*
+** First-stage F statistics, as anova(lm(x_j ~ exogenous), lm(x_j ~ Z)), for
+** every column j of X with exo[j] < 0 (the endogenous ones); exo[j] >= 0
+** marks a column of X that is also column exo[j] of Z. F[j], df1, df2 are
+** set for endogenous j (F[j] = NaN otherwise). work: iv_worksize(n, p, q)
+** doubles; iwork q + p ints.
+*/
+int iv_first_stage (const double *X, const double *Z, size_t n, size_t p,
+                    size_t q, const int *exo, double *F, double *df1,
+                    double *df2, double *work, int *iwork);
+
+/* exo[j] = index of a column of Z identical to column j of X, or -1. */
+void iv_shared_columns (const double *X, const double *Z, size_t n, size_t p,
+                        size_t q, int *exo);
+
 /* Work size in doubles for iv_cv_alpha. */
 size_t iv_cv_worksize (size_t n, size_t p, size_t q);
 

@@ -209,6 +209,28 @@ static int iv_vcov (lua_State *L) {
 }
 
 
+/* _first_stage(X, Z) -> F (p x 1, NaN for exogenous columns), df1, df2 */
+static int iv_first_stage_l (lua_State *L) {
+  omat *X = omat_check(L, 1, "regress.iv", "x");
+  omat *Z = omat_check(L, 2, "regress.iv", "z");
+  size_t n = X->r, p = X->c, q = Z->c;
+  int *exo, *iwork;
+  double *work, df1, df2;
+  omat *F;
+  if (Z->r != n) orr_error(L, "regress.iv", "x has %d rows but z has %d", (int)n, (int)Z->r);
+  exo = (int *)orr_workbytes(L, (p + 1) * sizeof(int));
+  iwork = (int *)orr_workbytes(L, (p + q + 1) * sizeof(int));
+  work = orr_work(L, iv_worksize(n, p, q) + n * p);
+  F = omat_new(L, p, 1);
+  iv_shared_columns(X->x, Z->x, n, p, q, exo);
+  check(L, iv_first_stage(X->x, Z->x, n, p, q, exo, F->x, &df1, &df2, work,
+                          iwork), "regress.iv");
+  lua_pushnumber(L, df1);
+  lua_pushnumber(L, df2);
+  return 3;
+}
+
+
 /*
 ** _complete(m1, m2, ...) -> keep (n x 1 of 0/1), n_dropped: rows with NaN in
 ** any argument (nil arguments are skipped) are dropped, as R's na.omit.
@@ -257,7 +279,7 @@ static int iv_take (lua_State *L) {
 static const luaL_Reg ivreg_funcs[] = {
   {"_complete", iv_complete}, {"_take", iv_take},
   {"_tsls", iv_tsls_l}, {"_anchor", iv_anchor_l}, {"_cv_alpha", iv_cv_l},
-  {"_vcov", iv_vcov},
+  {"_vcov", iv_vcov}, {"_first_stage", iv_first_stage_l},
   {NULL, NULL}
 };
 
