@@ -3,7 +3,9 @@
 ** instruction budget and the sandbox. Built against liborrery.a by make test.
 */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lua.h"
 #include "lauxlib.h"
@@ -80,6 +82,41 @@ int main (void) {
                  "attempt to load a binary chunk"));
   CHECK(run(L, "assert(load('return 1')() == 1)") == NULL);
   CHECK(run(L, "assert(mat.eye(2):det() == 1); assert(os.time() > 0)") == NULL);
+  CHECK(contains(run(L, "data.read_csv('/etc/passwd')"), "disabled in this sandbox"));
+  CHECK(contains(run(L, "data.write_csv(data.frame{a = {1, 2}}, '/tmp/orrery-sandbox.csv')"),
+                 "disabled in this sandbox"));
+  orrery_close(L);
+
+  /* sandbox with a directory the host allows */
+  {
+    char dir[] = "/tmp/orrery-embed-XXXXXX", code[512];
+    memset(&cfg, 0, sizeof cfg);
+    cfg.sandbox = 1;
+    CHECK(mkdtemp(dir) != NULL);
+    cfg.allowed_dir = dir;
+    L = orrery_new(&cfg);
+    snprintf(code, sizeof code,
+             "data.write_csv(data.frame{a = {1, 2}}, '%s/x.csv');"
+             "assert(data.read_csv('%s/x.csv').a[2] == 2)", dir, dir);
+    err = run(L, code);
+    CHECK(err == NULL);
+    if (err) fprintf(stderr, "allowed dir: %s\n", err);
+    snprintf(code, sizeof code, "data.read_csv('%s/../x.csv')", dir);
+    CHECK(contains(run(L, code), "disabled in this sandbox"));
+    CHECK(contains(run(L, "data.read_csv('/etc/passwd')"), "disabled in this sandbox"));
+    orrery_close(L);
+    snprintf(code, sizeof code, "%s/x.csv", dir);
+    remove(code);
+    rmdir(dir);
+  }
+
+  /* a C kernel polls the interrupt flag; the error clears it */
+  L = orrery_new(NULL);
+  orrery_interrupt();
+  CHECK(contains(run(L, "regress.sketch{ y = rng.new(1):normal(100), x = rng.new(2):normal(100),"
+                        " m = 50, kind = 'countsketch' }"), "interrupted"));
+  CHECK(run(L, "regress.sketch{ y = rng.new(1):normal(100), x = rng.new(2):normal(100),"
+               " m = 50, kind = 'countsketch' }") == NULL);
   orrery_close(L);
 
   return CTEST_DONE();
