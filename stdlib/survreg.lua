@@ -81,12 +81,61 @@ end
 -- the formula path: formula = "Surv(time, status) ~ ...", ph = "~ ...", ...
 -- ---------------------------------------------------------------------------
 
+-- Evaluates formula f on the frame; returns the design without its
+-- intercept column as a full-length matrix (NaN in the rows the frame
+-- dropped, so that all blocks drop rows jointly later), its column names and
+-- the model frame.
+local function frame_block(formula, f, df, what)
+  local ok, mf = pcall(formula.model_frame, f, df, { na = "omit" })
+  if not ok then err("%s: %s", what, tostring(mf):gsub("^formula%.model_frame: ", "")) end
+  local keep, N = mf.keep, #mf.keep
+  local x, names = mf.x, mf.names or {}
+  local first = mf.intercept and 2 or 1
+  local p = (x and x:cols() or 0) - first + 1
+  local full, bnames = nil, {}
+  if p > 0 then
+    full = mat.new(N, p, 0 / 0)
+    local r = 0
+    for i = 1, N do
+      if keep[i] then
+        r = r + 1
+        for j = 1, p do full:set(i, j, x:get(r, first + j - 1)) end
+      end
+    end
+    for j = 1, p do bnames[j] = names[first + j - 1] end
+  end
+  return full, bnames, mf
+end
+
+-- the frame path: formula = "Surv(time, status) ~ ...", ph/aft/shape = "~ ..."
 local function from_formula(opts)
   local ok, formula = pcall(require, "orrery.formula")
   if not ok or type(formula) ~= "table" or not formula.model_frame then
     err("formula = needs orrery.formula, which is not available in this build")
   end
-  err("the formula path is not available yet")
+  if opts.data == nil then err("'formula' needs 'data' (a frame)") end
+  if type(opts.formula) ~= "string" then err("'formula' must be a string") end
+  local x, names, mf = frame_block(formula, opts.formula, opts.data, "formula")
+  if not mf.surv or not mf.surv.time then
+    err("the formula needs Surv(time, status) on its left-hand side")
+  end
+  if mf.surv.start then err("counting-process data Surv(start, stop, status) is not supported") end
+  local N = #mf.keep
+  local function full(v)  -- back to all N rows, NaN where the frame dropped
+    local out, r = mat.new(N, 1, 0 / 0), 0
+    for i = 1, N do if mf.keep[i] then r = r + 1; out:set(i, 1, v[r]) end end
+    return out
+  end
+  local fr = { time = full(mf.surv.time), status = full(mf.surv.status), blocks = {}, names = {} }
+  fr.x, fr.x_names = x, names
+  for _, b in ipairs { "ph", "aft", "shape" } do
+    if opts[b] ~= nil then
+      if type(opts[b]) ~= "string" then err("'%s' must be a formula string such as \"~ age\"", b) end
+      local bx, bn = frame_block(formula, opts[b], opts.data, b)
+      fr.blocks[b], fr.names[b] = bx, bn
+    end
+  end
+  return fr
 end
 
 -- ---------------------------------------------------------------------------
@@ -280,8 +329,10 @@ Fit.hazard = evaluator("hazard", "surv.fit:hazard")
 Fit.cumhazard = evaluator("cumhazard", "surv.fit:cumhazard")
 Fit.quantile = evaluator("quantile", "surv.fit:quantile")
 
-function Fit:cure_fraction(X)
-  local E, rows = slot_matrix(self, X, "surv.fit:cure_fraction")
+-- (API.md also names this method :cure_fraction, but .cure_fraction is the
+-- number at x = 0 and a Lua field cannot be both)
+function Fit:cure(X)
+  local E, rows = slot_matrix(self, X, "surv.fit:cure")
   return shape_out(M._eval(self.dist, "cure", mat.vec { 1 }, E), 1, rows)
 end
 
@@ -350,17 +401,29 @@ local FIXED_KEYS = { kappa = true, gamma = true, lambda = true, phi = true }
 
 function M.fit(opts)
   local dist, fam, model, na = read_args(opts)
-  local time, status, xs, names, n_dropped_frame = opts.time, opts.status, {}, {}, 0
+  local time, status, xs, names = opts.time, opts.status, {}, {}
   if opts.formula ~= nil then
     if time ~= nil or status ~= nil then err("give either formula/data or time/status, not both") end
+    for _, k in ipairs { "x", "ph_x", "aft_x", "shape_x" } do
+      if opts[k] ~= nil then err("give covariates with data = as formulas (ph =, aft =, shape =), not '%s'", k) end
+    end
     local fr = from_formula(opts)
-    time, status, n_dropped_frame = fr.time, fr.status, fr.n_dropped
+    time, status = fr.time, fr.status
     if fr.x then
-      if model == "ph" then xs.ph = fr.x; names.ph = fr.x_names
+      if fr.blocks[model] then err("the formula's right-hand side and '%s' both give the %s block", model, model) end
+      if fam.scales == "ph" or (fam.scales == "one" and model == "ph") or
+         (fam.scales == "both" and model == "ph") then
+        xs.ph = fr.x; names.ph = fr.x_names
       else xs.aft = fr.x; names.aft = fr.x_names end
+    end
+    for b, m in pairs(fr.blocks) do
+      if m then xs[b] = m; names[b] = fr.names[b] end
     end
   else
     if opts.data ~= nil then err("'data' needs 'formula'") end
+    for _, k in ipairs { "ph", "aft", "shape" } do
+      if opts[k] ~= nil then err("'%s' is a formula for data =; with matrices use '%s_x'", k, k) end
+    end
     if time == nil then err("'time' is required") end
     if status == nil then err("'status' is required") end
   end
@@ -615,7 +678,7 @@ function M.fit(opts)
     dist = dist, model = model, coef = coef, names = coefnames, se = se, vcov = vcov,
     blocks = blocks, loglik = info.loglik, aic = -2 * info.loglik + 2 * P,
     bic = -2 * info.loglik + math.log(nk) * P, n = nk, n_event = nev,
-    n_dropped = dropped + n_dropped_frame, converged = info.converged,
+    n_dropped = dropped, converged = info.converged,
     reason = info.reason, iterations = info.iterations, fixed = fixed,
     _design = design, _fixed = fixedslot,
     _theta = theta_free and coef[design.kappa.first] or fixedslot[4],
@@ -676,11 +739,11 @@ surv.fit{ time =, status =, dist = [, x=, model=, ph_x=, aft_x=, shape_x=, fixed
   fixed = {kappa =, gamma =, lambda =, phi =}; kappa = 1 also fixes the unidentified scale.
   Result: .coef .names .se .vcov .blocks .params .loglik .aic .bic .converged .boundary
   .cure_fraction, and :survival(t, X) :hazard(t, X) :cumhazard(t, X) :quantile(p, X)
-  :cure_fraction(X) with X rows of covariates or {ph =, aft =, shape =}.]])
+  :cure(X) with X rows of covariates or {ph =, aft =, shape =}.]])
 help.doc(Fit.survival, "surv.fit:survival", "fit:survival(t [, X]) -> S(t) at covariate rows X (nil: x = 0)")
 help.doc(Fit.hazard, "surv.fit:hazard", "fit:hazard(t [, X]) -> h(t) at covariate rows X (nil: x = 0)")
 help.doc(Fit.cumhazard, "surv.fit:cumhazard", "fit:cumhazard(t [, X]) -> H(t) at covariate rows X")
 help.doc(Fit.quantile, "surv.fit:quantile", "fit:quantile(p [, X]) -> t with P(T <= t) = p (R's predict type = \"quantile\")")
-help.doc(Fit.cure_fraction, "surv.fit:cure_fraction", "fit:cure_fraction([X]) -> S(infinity) per row of X")
+help.doc(Fit.cure, "surv.fit:cure", "fit:cure([X]) -> the cure fraction S(infinity) per row of X (.cure_fraction is the value at x = 0)")
 
 return M

@@ -129,6 +129,7 @@ one("gomp0_lung", "gompertz", t, d, one1, NULL, one1, centre = c(lr, 0), spread 
 # Burr XII: ph (Intercept) ; aft (Intercept), age, sex ; log gamma
 one("burr_lung", "burr", t, d, one1, Xas, one1, centre = c(0, -lr, 0, 0, 0))
 # APGW without covariates: log lambda, -log phi, log gamma, log(kappa+1)
+# (a local optimum: the supremum is the threshold boundary, see below)
 one("apgw0_lung", "apgw", t, d, one1, one1, one1, centre = c(0, -lr, 0, 0))
 # APGW AFT on lung: the supremum is a boundary (gamma -> infinity, kappa -> 0,
 # a Weibull with a threshold); optim stops somewhere on that ridge, and the
@@ -142,6 +143,7 @@ one("apgw_k05_lung", "apgw", t, d, one1, Xas, one1, kappa = 0.5, centre = c(0, -
     spread = 1)
 
 # veteran: APGW AFT ~ karno + cell type, and PH ~ karno with AFT ~ cell type
+# (the latter runs to the threshold boundary; the test asks only >= R's value)
 tv <- vet$time; dv <- vet$status
 Xv <- cbind(1, vet$karno, vet$smallcell, vet$adeno, vet$large)
 lrv <- log(sum(dv) / sum(tv))
