@@ -125,7 +125,17 @@ T.test("qr matches R's qr() (signs, pivot, rank) and rebuilds", function()
     close(q.q * q.r, A:cols_of(q.pivot), 1e-12, nm .. " rebuilt")
     orthonormal(q.q, 1e-13, nm)
   end
-  local q = N:t():qr()  -- wide: 4 x 6
+  -- dependent columns on both sides of the 32-column panel, a zero column,
+  -- and near-dependent ones either side of tol = 1e-7
+  local P = ref("P")
+  local q = P:qr()
+  T.eq(q.rank, R["P.qr.rank"], "P rank")
+  for j = 1, 40 do T.eq(q.pivot[j], R["P.qr.pivot"][j], "P pivot " .. j) end
+  -- the kept near-dependent column makes cond ~1e6: R's rows after it are
+  -- determined to ~cond * eps (LINPACK vs blocked LAPACK: 8e-11 seen)
+  close(q.r, ref("P.qr.r"), 1e-9, "P R vs R", P)
+  close(q.q * q.r, P:cols_of(q.pivot), 1e-12, "P rebuilt")
+  q = N:t():qr()  -- wide: 4 x 6
   T.eq(q.q:rows(), 4); T.eq(q.q:cols(), 4); T.eq(q.r:rows(), 4); T.eq(q.r:cols(), 6)
   close(q.r, ref("Nt.qr.r"), 1e-12, "wide R", N)
   close(q.q * q.r, N:t():cols_of(q.pivot), 1e-12, "wide rebuilt")

@@ -54,6 +54,20 @@ for (nm in c("G", "N", "H", "D")) {
   put(paste0(nm, ".svd.v"), s$v)
   put(paste0(nm, ".ginv"), ginv(X))
 }
+# P: 50 x 40 with dependent columns across the 32-column panel boundary of
+# mat_qr, one nearly dependent below R's tol (1e-7, moved) and one above (kept)
+set.seed(20261126)
+P <- matrix(round(rnorm(50 * 40), 3), 50, 40)
+P[, 3] <- P[, 1] - 2 * P[, 2]
+P[, 31] <- P[, 30]
+P[, 32] <- 0
+P[, 33] <- P[, 5] + P[, 31]
+P[, 40] <- P[, 39] * 3
+P[, 20] <- P[, 10] + 1e-9 * rnorm(50)   # residual ~1e-9 of its norm: moved
+P[, 25] <- P[, 12] + 1e-5 * rnorm(50)   # residual ~1e-5: kept
+put("P", P)
+q <- qr(P)
+put("P.qr.rank", q$rank); put("P.qr.pivot", q$pivot); put("P.qr.r", qr.R(q))
 qt <- qr(t(N))   # wide: 4 x 6
 put("Nt.qr.q", qr.Q(qt)); put("Nt.qr.r", qr.R(qt)); put("Nt.qr.rank", qt$rank)
 for (nm in c("S", "H")) {
