@@ -95,6 +95,24 @@ gsl_rng *orng_field (lua_State *L, int t, const char *fn) {
 }
 
 
+gsl_rng *orng_push (lua_State *L, lua_Integer seed) {
+  orng *s = newstream(L);
+  orng_seed(&s->st, (uint64_t)seed);
+  return &s->r;
+}
+
+
+gsl_rng *orng_pushchild (lua_State *L, int idx, const char *fn) {
+  orng *p, *c;
+  idx = lua_absindex(L, idx);
+  orng_check(L, idx, fn);
+  p = (orng *)lua_touserdata(L, idx);
+  c = newstream(L);
+  orng_child(&p->st, &c->st);
+  return &c->r;
+}
+
+
 /* ---------------------------------------------------------------------- */
 /* argument checks                                                         */
 /* ---------------------------------------------------------------------- */
@@ -193,10 +211,8 @@ static lua_Integer checkseed (lua_State *L, int idx, const char *fn) {
 
 static int r_new (lua_State *L) {
   lua_Integer seed = checkseed(L, 1, "rng.new");
-  orng *s;
   nomore(L, 1, "rng.new");
-  s = newstream(L);
-  orng_seed(&s->st, (uint64_t)seed);
+  orng_push(L, seed);
   return 1;
 }
 
@@ -471,11 +487,9 @@ static int m_permutation (lua_State *L) {
 
 
 static int m_split (lua_State *L) {
-  orng *s = checkself(L, "rng:split");
-  orng *c;
+  checkself(L, "rng:split");
   nomore(L, 1, "rng:split");
-  c = newstream(L);
-  orng_child(&s->st, &c->st);
+  orng_pushchild(L, 1, "rng:split");
   return 1;
 }
 

@@ -42,4 +42,9 @@ gsl_rng *orng_field (lua_State *L, int t, const char *fn);
 */
 gsl_rng *orng_default (lua_State *L);
 
+/* Pushes a new stream seeded as rng.new(seed) (the same draws). */
+gsl_rng *orng_push (lua_State *L, lua_Integer seed);
+/* Pushes a child of the stream at idx, as r:split() (advances the parent). */
+gsl_rng *orng_pushchild (lua_State *L, int idx, const char *fn);
+
 #endif

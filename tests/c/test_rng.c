@@ -134,6 +134,17 @@ static double first_of (lua_State *L, int seed) {
 }
 
 
+static int call_default (lua_State *L) {
+  orng_default(L);
+  return 0;
+}
+
+static int call_field (lua_State *L) {
+  orng_field(L, 1, "test.fn");
+  return 0;
+}
+
+
 static void test_default_seed (void) {
   lua_State *L = orrery_new(NULL);
   double a;
@@ -154,11 +165,41 @@ static void test_default_seed (void) {
   a = first_default(L);
   CHECK(a == first_of(L, 5));
   CHECK(a != first_of(L, ORNG_DEFAULT_SEED));
-  /* orng_default / orng_opt from C */
+  /* orng_default / orng_opt / orng_push / orng_pushchild from C */
   CHECK(orng_opt(L, 1, "test") != NULL);  /* none: the default */
   CHECK(lua_gettop(L) == 0);
+  {
+    gsl_rng *r1 = orng_push(L, 77), *r2, *c1, *c2;
+    unsigned long a, b;
+    r2 = orng_push(L, 77);
+    CHECK(lua_gettop(L) == 2 && orng_test(L, 1) == r1 && orng_check(L, 2, "t") == r2);
+    a = gsl_rng_get(r1); b = gsl_rng_get(r2);
+    CHECK(a == b);
+    c1 = orng_pushchild(L, 1, "t");
+    c2 = orng_pushchild(L, 2, "t");
+    CHECK(gsl_rng_get(c1) == gsl_rng_get(c2));   /* same parents, same children */
+    CHECK(gsl_rng_get(c1) != gsl_rng_get(r1));
+    lua_newtable(L);
+    lua_pushvalue(L, 1);
+    lua_setfield(L, -2, "rng");
+    CHECK(orng_field(L, -1, "t") == r1);
+    lua_newtable(L);
+    CHECK(orng_field(L, -1, "t") != NULL);  /* rng = nil: the default */
+    CHECK(orng_test(L, -1) == NULL);
+    lua_settop(L, 0);
+  }
   (void)luaL_dostring(L, "rng.default = 3");
   CHECK(luaL_dostring(L, "return rng.new(1):normal(1)") == LUA_OK);
+  lua_settop(L, 0);
+  /* a script broke rng.default, or passed a non-stream: clear errors */
+  lua_pushcfunction(L, call_default);
+  CHECK(lua_pcall(L, 0, 0, 0) != LUA_OK &&
+        strstr(lua_tostring(L, -1), "rng.default: expected an rng stream, got number"));
+  lua_settop(L, 0);
+  lua_pushcfunction(L, call_field);
+  (void)luaL_dostring(L, "return {rng = 'x'}");
+  CHECK(lua_pcall(L, 1, 0, 0) != LUA_OK &&
+        strstr(lua_tostring(L, -1), "test.fn: option 'rng' must be an rng stream, got string"));
   lua_settop(L, 0);
   orrery_close(L);
 }
