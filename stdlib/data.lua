@@ -15,7 +15,19 @@ local C = {}
 for k, v in pairs(M) do C[k] = v end  -- the C functions, before we add ours
 
 local floor, huge, mtype = math.floor, math.huge, math.type
-local fmt, concat, rep = string.format, table.concat, string.rep
+local concat, rep = table.concat, string.rep
+
+-- string.format, but a string argument may hold zero bytes (shown as \0)
+local sfmt = string.format
+local function fmt(f, ...)
+  local n, args = select("#", ...), { ... }
+  for i = 1, n do
+    if type(args[i]) == "string" and args[i]:find("%z") then
+      args[i] = args[i]:gsub("%z", "\\0")
+    end
+  end
+  return sfmt(f, table.unpack(args, 1, n))
+end
 
 local function doc(f, name, text) help.doc(f, name, text) return f end
 
@@ -505,7 +517,7 @@ local function format_numbers(x, idx)
       if v < 0 then neg = true end
       local e, sig = 0, 1
       if v ~= 0 then
-        local m, ex = fmt("%.6e", v):match("^-?(%d%.?%d*)e([-+]%d+)$")
+        local m, ex = sfmt("%.6e", v):match("^-?(%d%.?%d*)e([-+]%d+)$")
         e = tonumber(ex)
         local digits = m:gsub("%.", ""):gsub("0+$", "")
         sig = #digits > 0 and #digits or 1
@@ -533,8 +545,8 @@ local function format_numbers(x, idx)
     if v ~= v then out[k] = "NA"
     elseif v == huge then out[k] = "Inf"
     elseif v == -huge then out[k] = "-Inf"
-    elseif sci then out[k] = fmt("%." .. (mxsig - 1) .. "e", v)
-    else out[k] = fmt("%." .. rgt .. "f", v) end
+    elseif sci then out[k] = sfmt("%." .. (mxsig - 1) .. "e", v)
+    else out[k] = sfmt("%." .. rgt .. "f", v) end
   end
   return out
 end
@@ -597,22 +609,28 @@ end
 
 local Description = { __name = "data.description" }
 
+-- padding by hand: string.format refuses widths over 99 and strings with zeros
+local function lpad(x, w) return rep(" ", w - #x) .. x end
+local function rpad(x, w) return x .. rep(" ", w - #x) end
+
 Description.__tostring = function(d)
   local lines = { fmt("%d rows, %d columns", d.nrow, #d) }
   local nw = 4
   for _, s in ipairs(d) do if #s.name > nw then nw = #s.name end end
-  local hdr = fmt("%-" .. nw .. "s %-7s %11s %11s %11s %11s %11s %11s %6s",
-    "", "type", "Min.", "1st Qu.", "Median", "Mean", "3rd Qu.", "Max.", "NA's")
-  lines[#lines + 1] = hdr
+  local heads = { "Min.", "1st Qu.", "Median", "Mean", "3rd Qu.", "Max." }
+  local hdr = { rpad("", nw), rpad("type", 7) }
+  for _, h in ipairs(heads) do hdr[#hdr + 1] = lpad(h, 11) end
+  hdr[#hdr + 1] = lpad("NA's", 6)
+  lines[#lines + 1] = concat(hdr, " ")
   for _, s in ipairs(d) do
     if s.type == "numeric" then
-      local vals = {}
-      for k, key in ipairs { "min", "q1", "median", "mean", "q3", "max" } do
+      local row = { rpad(s.name, nw), "numeric" }
+      for _, key in ipairs { "min", "q1", "median", "mean", "q3", "max" } do
         local v = s[key]
-        vals[k] = v ~= v and "NA" or fmt("%.4g", v)
+        row[#row + 1] = lpad(v ~= v and "NA" or fmt("%.4g", v), 11)
       end
-      lines[#lines + 1] = fmt("%-" .. nw .. "s %-7s %11s %11s %11s %11s %11s %11s %6d",
-        s.name, "numeric", vals[1], vals[2], vals[3], vals[4], vals[5], vals[6], s.n_missing)
+      row[#row + 1] = lpad(tostring(s.n_missing), 6)
+      lines[#lines + 1] = concat(row, " ")
     else
       local parts = {}
       local order = {}
@@ -623,11 +641,11 @@ Description.__tostring = function(d)
       end)
       for k = 1, math.min(6, #order) do
         local l = order[k]
-        parts[#parts + 1] = fmt("%s: %d", s.levels[l], s.counts[l])
+        parts[#parts + 1] = s.levels[l] .. ": " .. s.counts[l]
       end
-      if #order > 6 then parts[#parts + 1] = fmt("(%d others)", #order - 6) end
-      lines[#lines + 1] = fmt("%-" .. nw .. "s %-7s %d levels  %s  NA's: %d",
-        s.name, "factor", #s.levels, concat(parts, ", "), s.n_missing)
+      if #order > 6 then parts[#parts + 1] = "(" .. (#order - 6) .. " others)" end
+      lines[#lines + 1] = rpad(s.name, nw) .. " factor  " .. #s.levels .. " levels  " ..
+        concat(parts, ", ") .. "  NA's: " .. s.n_missing
     end
   end
   return concat(lines, "\n")

@@ -190,6 +190,11 @@ T.test("describe: R's summary() on mtcars and airquality", function()
   T.ok(txt:find("mpg%s+numeric%s+10.4%s+15.43%s+19.2%s+20.09%s+22.8%s+33.9%s+0"), txt)
   local f = data.frame{ g = { "a", "b", "a", false } }:describe()[1]
   T.eq(f.type, "factor"); T.near(f.counts, { 2, 1 }, 0); T.eq(f.n_missing, 1)
+  -- names with zero bytes or over 99 characters print (string.format would refuse)
+  local odd = data.frame{ ["a\0b"] = { "x\0y" }, [string.rep("n", 120)] = { 1 } }
+  T.ok(tostring(odd:describe()):find(string.rep("n", 120), 1, true))
+  T.ok(tostring(odd):find("x\0y", 1, true))
+  T.errors(function() odd:matrix{ "a\0b" } end, "data.matrix: column 'a\\0b' is a factor")
   local allnan = data.frame{ z = { NaN } }:describe()[1]
   T.ok(isnan(allnan.mean) and isnan(allnan.min)); T.eq(allnan.n_missing, 1)
 end)

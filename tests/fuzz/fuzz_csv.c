@@ -1,0 +1,128 @@
+/*
+** libFuzzer target for the CSV reader (tests/fuzz/run.sh builds and runs it).
+** Arbitrary bytes go (1) straight to the kernel, whose result is checked
+** for consistency, and (2) through data._parse_string in a sandboxed state
+** with a memory cap, then printed and summarised. Errors are fine; crashes,
+** sanitizer reports, leaks and hangs are failures.
+** The first byte picks the options: separator, header, markers.
+*/
+#include <math.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lua.h"
+#include "lauxlib.h"
+
+#include "orrery.h"
+#include "csv.h"
+
+static void *plain_alloc (void *ud, void *ptr, size_t osize, size_t nsize) {
+  (void)ud; (void)osize;
+  if (nsize == 0) { free(ptr); return NULL; }
+  return realloc(ptr, nsize);
+}
+
+static const char seps[] = {',', ';', '\t', ' ', '|'};
+
+static void check_kernel (const char *buf, size_t len, const csv_opts *o) {
+  csv_t P;
+  size_t i, j;
+  csv_init(&P, plain_alloc, NULL);
+  if (csv_parse(&P, buf, len, o) == CSV_OK) {
+    for (j = 0; j < P.ncol; j++) {
+      const csv_col *c = &P.cols[j];
+      if (!c->text) continue;
+      for (i = 0; i < P.nrow; i++)  /* codes are levels or missing */
+        if (!isnan(c->x[i]) &&
+            !(c->x[i] >= 1 && c->x[i] <= (double)c->nlev && c->x[i] == floor(c->x[i])))
+          abort();
+      for (i = 1; i < c->nlev; i++) {  /* levels strictly increasing */
+        const csv_level *a = &c->lev[i - 1], *b = &c->lev[i];
+        size_t m = a->len < b->len ? a->len : b->len;
+        int cmp = memcmp(P.arena + a->off, P.arena + b->off, m);
+        if (cmp > 0 || (cmp == 0 && a->len >= b->len)) abort();
+      }
+    }
+  }
+  csv_free(&P);
+}
+
+static lua_State *state (void) {
+  static lua_State *L = NULL;
+  if (L == NULL) {
+    orrery_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.memory_limit = (size_t)256 << 20;
+    cfg.sandbox = 1;
+    L = orrery_new(&cfg);
+    if (L == NULL) abort();
+    if (luaL_dostring(L,
+        "local data = require 'orrery.data'\n"
+        "function fuzz_csv (s, opts)\n"
+        "  local ok, df = pcall(data._parse_string, s, opts)\n"
+        "  if not ok then\n"
+        "    assert(type(df) == 'string' and df:find('^data%.read_csv: '), df)\n"
+        "    return\n"
+        "  end\n"
+        "  local n = df:nrow()\n"
+        "  for _, name in ipairs(df:names()) do\n"
+        "    local c = df[name]\n"
+        "    assert(#c == n)\n"
+        "    if data.is_factor(c) and n > 0 then local _ = c[n] end\n"
+        "  end\n"
+        "  local _ = tostring(df), tostring(df:describe()), df:head(3)\n"
+        "end\n") != LUA_OK)
+      abort();
+  }
+  return L;
+}
+
+int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size) {
+  static const char *const na[] = {"", "NA", "-999"};
+  static const size_t nalen[] = {0, 2, 4};
+  csv_opts o;
+  char *buf;
+  lua_State *L;
+  int top;
+  if (size == 0) return 0;
+  o.sep = seps[data[0] % sizeof seps];
+  o.header = (data[0] >> 3) & 1;
+  o.na = na; o.nalen = nalen; o.nna = (data[0] >> 4) % 4;
+  data++; size--;
+  buf = (char *)malloc(size + 1);  /* the kernel wants a '\0' sentinel */
+  if (buf == NULL) return 0;
+  memcpy(buf, data, size);
+  buf[size] = '\0';
+  check_kernel(buf, size, &o);
+  free(buf);
+
+  L = state();
+  top = lua_gettop(L);
+  lua_getglobal(L, "fuzz_csv");
+  lua_pushlstring(L, (const char *)data, size);
+  lua_createtable(L, 0, 3);
+  lua_pushlstring(L, &o.sep, 1); lua_setfield(L, -2, "sep");
+  lua_pushboolean(L, o.header); lua_setfield(L, -2, "header");
+  lua_createtable(L, (int)o.nna, 0);
+  {
+    size_t i;
+    for (i = 0; i < o.nna; i++) {
+      lua_pushlstring(L, na[i], nalen[i]);
+      lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+  }
+  lua_setfield(L, -2, "na");
+  if (lua_pcall(L, 2, 0, 0) != LUA_OK) {
+    const char *msg = lua_tostring(L, -1);
+    /* running out of the 256 MB cap is an allowed outcome */
+    if (msg == NULL || strstr(msg, "not enough memory") == NULL) {
+      fprintf(stderr, "fuzz_csv: %s\n", msg ? msg : "?");
+      abort();
+    }
+  }
+  lua_settop(L, top);
+  lua_gc(L, LUA_GCSTEP, 0);
+  return 0;
+}
