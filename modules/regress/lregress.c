@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/mman.h>
+
 #include <gsl/gsl_cdf.h>
 
 #include "lua.h"
@@ -102,21 +104,52 @@ static void readdata (lua_State *L, regdata *d, const char *fn) {
   d->off = vecfield(L, 3, "offset", d);    /* 6 */
   d->p = d->k + (size_t)d->intercept;
   d->keep = (size_t *)orr_workbytes(L, (d->n0 + 1) * sizeof(size_t));  /* 7 */
-  n = 0;
-  for (i = 0; i < d->n0; i++) {
-    int drop = 0;
-    checkvalue(L, d, d->y->x[i], "y", i, nafail, &drop);
-    for (j = 0; j < d->k; j++)
-      checkvalue(L, d, OMAT(d->x, i, j), "x", i, nafail, &drop);
-    if (d->w) {
-      checkvalue(L, d, d->w->x[i], "weights", i, nafail, &drop);
-      if (d->w->x[i] < 0)
-        orr_error(L, fn, "'weights' must be non-negative (row %d is %f)",
-                  (int)i + 1, d->w->x[i]);
+  {
+    /* column by column (contiguous), marking rows with a missing value;
+       the first non-finite value found in a column is then diagnosed */
+    unsigned char *drop = (unsigned char *)d->keep;  /* reused below */
+    const omat *vs[5];
+    const char *names[5] = {"y", "x", "weights", "cluster", "offset"};
+    size_t nv, v;
+    memset(drop, 0, d->n0);
+    vs[0] = d->y; vs[1] = d->x; vs[2] = d->w; vs[3] = d->cl; vs[4] = d->off;
+    for (v = 0; v < 5; v++) {
+      const omat *m = vs[v];
+      if (m == NULL) continue;
+      nv = v == 1 ? d->k : 1;
+      for (j = 0; j < nv; j++) {
+        const double *c = m->x + j * d->n0;
+        for (i = 0; i < d->n0; i++) {
+          double x = c[i];
+          if (x - x != 0) {  /* NaN or Inf */
+            int dr = 0;
+            checkvalue(L, d, x, names[v], i, 0, &dr);  /* Inf raises here */
+            drop[i] = 1;
+          }
+        }
+      }
     }
-    if (d->cl) checkvalue(L, d, d->cl->x[i], "cluster", i, nafail, &drop);
-    if (d->off) checkvalue(L, d, d->off->x[i], "offset", i, nafail, &drop);
-    if (!drop) d->keep[n++] = i;
+    if (d->w)
+      for (i = 0; i < d->n0; i++)
+        if (d->w->x[i] < 0)
+          orr_error(L, fn, "'weights' must be non-negative (row %d is %f)",
+                    (int)i + 1, d->w->x[i]);
+    /* the kept rows, written from the back so the flags are read first */
+    n = 0;
+    for (i = 0; i < d->n0; i++) n += !drop[i];
+    if (nafail && n < d->n0) {  /* name the first missing value, row by row */
+      for (i = 0; !drop[i]; i++) ;
+      for (v = 0; v < 5; v++) {
+        int dr = 0;
+        if (vs[v] == NULL) continue;
+        nv = v == 1 ? d->k : 1;
+        for (j = 0; j < nv; j++)
+          checkvalue(L, d, vs[v]->x[i + j * d->n0], names[v], i, 1, &dr);
+      }
+    }
+    j = n;
+    for (i = d->n0; i-- > 0;)
+      if (!drop[i]) d->keep[--j] = i;
   }
   d->n = n;
   d->g = (int *)orr_workbytes(L, (n + 1) * sizeof(int));  /* 8 */
@@ -154,6 +187,7 @@ static void filldesign (const regdata *d, double *A, const double *s) {
     const double *xc = d->x->x + j * d->x->r;
     double *a = A + (j + c0) * n;
     if (s) for (i = 0; i < n; i++) a[i] = xc[d->keep[i]] * s[i];
+    else if (n == d->n0) memcpy(a, xc, n * sizeof(double));
     else for (i = 0; i < n; i++) a[i] = xc[d->keep[i]];
   }
 }
@@ -179,21 +213,49 @@ static omat *pushvec (lua_State *L, const double *v, size_t n) {
 }
 
 
+/*
+** A work or result array of n doubles in a userdata pushed on the stack.
+** Arrays of a design's size are asked to live on transparent huge pages:
+** first-touch page faults on a fresh 4 KB-paged block of a 10^6 x 20 design
+** cost as much as a third of its QR.  Not zeroed.
+*/
+static double *bigbuf (lua_State *L, size_t n) {
+  size_t nb = n * sizeof(double);
+  char *p;
+  if (n > ((size_t)-1) / sizeof(double) - 64) luaL_error(L, "not enough memory");
+  p = (char *)lua_newuserdatauv(L, nb ? nb : 1, 0);
+#ifdef MADV_HUGEPAGE
+  if (nb >= ((size_t)8 << 20)) {
+    const size_t huge = (size_t)2 << 20;
+    char *a = (char *)(((size_t)p + huge - 1) & ~(huge - 1));
+    size_t len = (size_t)(p + nb - a) & ~(huge - 1);
+    if (len > 0) (void)madvise(a, len, MADV_HUGEPAGE);  /* a hint only */
+  }
+#endif
+  return (double *)p;
+}
+
+
 /* The common parts of an ols/glm result: keep, counts, clusters, pivot. */
 static void setcommon (lua_State *L, const regdata *d, const int *pivot,
                        size_t rank) {
   size_t i, j, na = 0;
-  omat *m = omat_new(L, d->n, 1);
-  for (i = 0; i < d->n; i++) m->x[i] = (double)d->keep[i] + 1;
-  lua_setfield(L, -2, "keep");
+  int all = d->n == d->n0;  /* nothing dropped: the inputs serve as they are */
+  omat *m;
+  if (!all) {
+    m = omat_new(L, d->n, 1);
+    for (i = 0; i < d->n; i++) m->x[i] = (double)d->keep[i] + 1;
+    lua_setfield(L, -2, "keep");
+  }
   setint(L, "n_used", (lua_Integer)d->n);
   setint(L, "n_dropped", (lua_Integer)(d->n0 - d->n));
   setint(L, "rank", (lua_Integer)rank);
   setint(L, "p", (lua_Integer)d->p);
-  pushvec(L, d->y->x, 0);
-  lua_pop(L, 1);
-  m = omat_new(L, d->n, 1);
-  for (i = 0; i < d->n; i++) m->x[i] = yk(d, i);
+  if (all && d->y->c == 1) lua_pushvalue(L, 1);
+  else {
+    m = omat_new(L, d->n, 1);
+    for (i = 0; i < d->n; i++) m->x[i] = yk(d, i);
+  }
   lua_setfield(L, -2, "y");
   if (d->w) {
     m = omat_new(L, d->n, 1);
@@ -231,7 +293,9 @@ static void setcommon (lua_State *L, const regdata *d, const int *pivot,
 static void pushqr (lua_State *L, int iA, int itau, const int *pivot,
                     size_t p, size_t rank) {
   size_t j;
-  lua_createtable(L, 0, 4);
+  lua_createtable(L, 0, 6);
+  setint(L, "n", (lua_Integer)(lua_rawlen(L, iA) / sizeof(double) / (p ? p : 1)));
+  setint(L, "p", (lua_Integer)p);
   lua_pushvalue(L, iA); lua_setfield(L, -2, "A");
   lua_pushvalue(L, itau); lua_setfield(L, -2, "tau");
   setint(L, "rank", (lua_Integer)rank);
@@ -278,7 +342,8 @@ static int r_ols (lua_State *L) {
   double *sw, *yw, *cw, *eff, *res, *colnorm, *work, *V, sumw = 0, slogw = 0;
   double rss = 0, mss = 0, fw = 0;
   int *pivot, st, iA, itau, center;
-  omat *A, *tau, *coef, *resid, *fitted, *wres;
+  double *A;
+  omat *tau, *coef, *resid, *fitted, *wres;
   lua_settop(L, 4);
   lua_remove(L, 4);
   readdata(L, &d, fn);
@@ -288,11 +353,11 @@ static int r_ols (lua_State *L) {
   if (neff < p || neff == 0)
     orr_error(L, fn, "fewer usable rows (%d) than coefficients (%d)",
               (int)neff, (int)p);
-  A = omat_new(L, n, p); iA = lua_gettop(L);
+  A = bigbuf(L, n * p); iA = lua_gettop(L);
   tau = omat_new(L, p, 1); itau = lua_gettop(L);
   pivot = (int *)orr_workbytes(L, (p + 1) * sizeof(int));
   lw = rq_lwork(n, p);
-  sw = orr_work(L, 5 * n + 3 * p + lw + p * p);
+  sw = bigbuf(L, 5 * n + 3 * p + lw + p * p);
   yw = sw + n; eff = yw + n; res = eff + n; colnorm = res + 2 * n;
   cw = colnorm + p; V = cw + p; work = V + p * p;
   for (i = 0; i < n; i++) {
@@ -300,16 +365,16 @@ static int r_ols (lua_State *L) {
     sw[i] = sqrt(w);
     yw[i] = yk(&d, i) * sw[i];
   }
-  filldesign(&d, A->x, d.w ? sw : NULL);
-  st = rq_qr(A->x, n, p, 1e-7, tau->x, pivot, &rank, colnorm, work, lw);
+  filldesign(&d, A, d.w ? sw : NULL);
+  st = rq_qr(A, n, p, 1e-7, tau->x, pivot, &rank, colnorm, work, lw);
   if (st == RQ_NEEDPIVOT) {
-    filldesign(&d, A->x, d.w ? sw : NULL);
-    st = rq_qr_pivot(A->x, n, p, 1e-7, tau->x, pivot, &rank, colnorm, work);
+    filldesign(&d, A, d.w ? sw : NULL);
+    st = rq_qr_pivot(A, n, p, 1e-7, tau->x, pivot, &rank, colnorm, work);
   }
   if (st != RQ_OK) qrfail(L, fn, st);
-  if (rq_solve(A->x, n, rank, tau->x, yw, cw, eff, res, work, lw))
+  if (rq_solve(A, n, rank, tau->x, yw, cw, eff, res, work, lw))
     qrfail(L, fn, RQ_LAPACK);
-  if (rq_unscaled(A->x, n, rank, V))
+  if (rq_unscaled(A, n, rank, V))
     orr_error(L, fn, "the design is singular");
   lua_createtable(L, 0, 24);
   coef = omat_new(L, p, 1);
@@ -369,20 +434,25 @@ static int r_ols (lua_State *L) {
 /* leverage and sandwich covariances                                       */
 /* ---------------------------------------------------------------------- */
 
-typedef struct qrinfo { omat *A, *tau; int *pivot; size_t n, p, rank; } qrinfo;
+typedef struct qrinfo { double *A; omat *tau; int *pivot; size_t n, p, rank; } qrinfo;
 
 static void readqr (lua_State *L, int idx, qrinfo *q, const char *fn) {
   size_t j;
   luaL_checktype(L, idx, LUA_TTABLE);
-  lua_getfield(L, idx, "A");
-  q->A = omat_check(L, -1, fn, "qr.A");
-  lua_getfield(L, idx, "tau");
-  q->tau = omat_check(L, -1, fn, "qr.tau");
-  lua_pop(L, 2);  /* still referenced by the table */
+  lua_getfield(L, idx, "n");
+  q->n = (size_t)lua_tointeger(L, -1);
+  lua_getfield(L, idx, "p");
+  q->p = (size_t)lua_tointeger(L, -1);
   lua_getfield(L, idx, "rank");
   q->rank = (size_t)lua_tointeger(L, -1);
-  lua_pop(L, 1);
-  q->n = q->A->r; q->p = q->A->c;
+  lua_getfield(L, idx, "A");
+  if (lua_type(L, -1) != LUA_TUSERDATA || omat_test(L, -1) != NULL ||
+      lua_rawlen(L, -1) < q->n * q->p * sizeof(double))
+    orr_error(L, fn, "corrupt qr");
+  q->A = (double *)lua_touserdata(L, -1);
+  lua_getfield(L, idx, "tau");
+  q->tau = omat_check(L, -1, fn, "qr.tau");
+  lua_pop(L, 5);  /* A and tau are still referenced by the table */
   if (q->rank > q->p || q->tau->r * q->tau->c < q->p)
     orr_error(L, fn, "corrupt qr");
   q->pivot = (int *)orr_workbytes(L, (q->p + 1) * sizeof(int));
@@ -408,7 +478,7 @@ static int r_leverage (lua_State *L) {
   Q = orr_work(L, q.n * q.rank + lw);
   work = Q + q.n * q.rank;
   h = omat_new(L, q.n, 1);
-  if (rq_qform(q.A->x, q.n, q.rank, q.tau->x, Q, h->x, work, lw))
+  if (rq_qform(q.A, q.n, q.rank, q.tau->x, Q, h->x, work, lw))
     orr_error(L, "regress.leverage", "LAPACK failed forming Q");
   return 1;
 }
@@ -450,7 +520,7 @@ static int r_sandwich (lua_State *L) {
   Q = orr_work(L, n * r + 2 * n + 4 * r * r + chunk * r + G * r + lw);
   h = Q + n * r; om = h + n; Ri = om + n; M = Ri + r * r; Vr = M + r * r;
   tmp = Vr + r * r; buf = tmp + r * r; work = buf + chunk * r + G * r;
-  if (rq_qform(q.A->x, n, r, q.tau->x, Q, h, work, lw))
+  if (rq_qform(q.A, n, r, q.tau->x, Q, h, work, lw))
     orr_error(L, fn, "LAPACK failed forming Q");
   if (type == 4) sw_meat_cl(Q, n, r, e->x, g, G, buf, M);
   else {
@@ -462,7 +532,7 @@ static int r_sandwich (lua_State *L) {
     }
     sw_meat_hc(Q, n, r, om, M, buf, chunk);
   }
-  if (rq_rinv(q.A->x, n, r, Ri)) orr_error(L, fn, "the design is singular");
+  if (rq_rinv(q.A, n, r, Ri)) orr_error(L, fn, "the design is singular");
   sw_sandwich(Ri, r, M, Vr, tmp);
   pushexpanded(L, Vr, r, q.pivot, q.p);
   return 1;
@@ -533,7 +603,8 @@ static int r_glm (lua_State *L) {
   size_t n, p, i, j, lw, neff = 0;
   double *D, *yv, *wv, *ov = NULL, *work, *V, nulldev, sumw = 0, swy = 0, eps;
   int fam, link, maxit, st, iA, itau, lk, hasint;
-  omat *A, *tau, *coef, *mu, *eta, *ww, *wr;
+  double *A;
+  omat *tau, *coef, *mu, *eta, *ww, *wr;
   lua_settop(L, 4);
   lua_remove(L, 4);
   fam = orr_optoption(L, 3, "family", "gaussian", families, fn);
@@ -551,7 +622,7 @@ static int r_glm (lua_State *L) {
     orr_error(L, fn, "fewer usable rows (%d) than coefficients (%d)",
               (int)neff, (int)p);
   checkfamily(L, &d, fam);
-  A = omat_new(L, n, p); iA = lua_gettop(L);
+  A = bigbuf(L, n * p); iA = lua_gettop(L);
   tau = omat_new(L, p, 1); itau = lua_gettop(L);
   coef = omat_new(L, p, 1);
   mu = omat_new(L, n, 1);
@@ -559,7 +630,7 @@ static int r_glm (lua_State *L) {
   ww = omat_new(L, n, 1);
   wr = omat_new(L, n, 1);
   lw = glm_lwork(n, p);
-  D = orr_work(L, n * p + 3 * n + p * p + lw);
+  D = bigbuf(L, n * p + 3 * n + p * p + lw);
   yv = D + n * p; wv = yv + n; ov = wv + n; V = ov + n; work = V + p * p;
   f.pivot = (int *)orr_workbytes(L, (p + 1) * sizeof(int));
   filldesign(&d, D, NULL);
@@ -567,12 +638,12 @@ static int r_glm (lua_State *L) {
   m.n = n; m.p = p; m.X = D; m.y = yv; m.w = wv; m.off = d.off ? ov : NULL;
   m.family = fam; m.link = link; m.theta = 1;
   f.coef = coef->x; f.eta = eta->x; f.mu = mu->x; f.wwork = ww->x;
-  f.wres = wr->x; f.A = A->x; f.tau = tau->x;
+  f.wres = wr->x; f.A = A; f.tau = tau->x;
   f.theta = f.se_theta = f.twologlik = NAN;
   st = fam == GF_NEGBIN ? glm_nb(&m, maxit, eps, &f, work, lw)
                         : glm_irls(&m, NULL, maxit, eps, &f, work, lw);
   if (st != GLM_OK) glmfail(L, fn, st);
-  if (rq_unscaled(A->x, n, f.rank, V))
+  if (rq_unscaled(A, n, f.rank, V))
     orr_error(L, fn, "the weighted design is singular");
   /* null deviance: the weighted mean, or the intercept-only fit with offset */
   for (i = 0; i < n; i++) { sumw += wv[i]; swy += wv[i] * yv[i]; }

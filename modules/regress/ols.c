@@ -41,9 +41,14 @@ size_t rq_lwork (size_t n, size_t p) {
 
 
 static void colnorms (const double *A, size_t n, size_t p, double *colnorm) {
-  size_t j;
+  size_t i, j;
   for (j = 0; j < p; j++) {
-    colnorm[j] = cblas_dnrm2((int)n, A + j * n, 1);
+    /* a plain sum of squares (dnrm2's scaling is several times slower);
+       dnrm2 only when that under- or overflows */
+    const double *a = A + j * n;
+    double s = 0;
+    for (i = 0; i < n; i++) s += a[i] * a[i];
+    colnorm[j] = (s > 1e-290 && s < 1e290) ? sqrt(s) : cblas_dnrm2((int)n, a, 1);
     if (colnorm[j] == 0) colnorm[j] = 1.0;  /* a zero column is aliased */
   }
 }
@@ -128,10 +133,34 @@ int rq_qr_pivot (double *A, size_t n, size_t p, double tol, double *tau,
 }
 
 
+/*
+** One vector: the reflectors one at a time (2 passes of n each), since
+** dormqr's blocked form builds k x k triangular factors for every block,
+** which for a single right-hand side costs as much as the QR itself.
+*/
+static void qty1 (const double *A, size_t n, size_t k, const double *tau,
+                  double *y, int trans) {
+  size_t jj;
+  for (jj = 0; jj < k; jj++) {
+    size_t j = trans ? jj : k - 1 - jj;
+    const double *v = A + j + j * n;
+    double *yj = y + j, w;
+    size_t m = n - j;
+    if (tau[j] == 0) continue;
+    w = yj[0];
+    if (m > 1) w += cblas_ddot((int)(m - 1), v + 1, 1, yj + 1, 1);
+    w *= tau[j];
+    yj[0] -= w;
+    if (m > 1) cblas_daxpy((int)(m - 1), -w, v + 1, 1, yj + 1, 1);
+  }
+}
+
+
 int rq_qty (const double *A, size_t n, size_t k, const double *tau,
             double *y, size_t m, int trans, double *work, size_t lwork) {
   lapack_int info;
   if (k == 0 || n == 0 || m == 0) return RQ_OK;
+  if (m == 1) { qty1(A, n, k, tau, y, trans); return RQ_OK; }
   info = LAPACKE_dormqr_work(LAPACK_COL_MAJOR, 'L', trans ? 'T' : 'N',
                              (lapack_int)n, (lapack_int)m, (lapack_int)k,
                              (double *)A, (lapack_int)n, tau, y,
