@@ -461,6 +461,8 @@ static double qfun (const qprob *Q, double u) {
   return Q->lower ? v : -v;
 }
 
+/* tolerance on u: two steps of u's own spacing; where that leaves x short
+   of its last digits (large |u|), the final Newton steps in x (polish) finish */
 static double qtol (int sup, double u) {
   return sup == SUP_REAL ? 2 * DBL_EPSILON * fabs(u) + 1e-300
                          : 2 * DBL_EPSILON * fmax(1, fabs(u));
@@ -512,6 +514,77 @@ static int brent (const qprob *Q, double a, double b, double fa, double fb,
   return DIST_EFAIL;
 }
 
+/*
+** The range of u searched: up to the largest u with a finite x
+** (asinh(DBL_MAX), log(DBL_MAX)); the logistic never overflows; below, x = 0
+** is a true underflow of the quantile.
+*/
+static double ubound (int sup, int upper) {
+  if (sup == SUP_REAL) return upper ? 710.475 : -710.475;
+  if (sup == SUP_POS) return upper ? 709.78 : -746;
+  return upper ? 800 : -800;
+}
+
+/* dx/du of to_x */
+static double dxdu (int sup, double u) {
+  switch (sup) {
+    case SUP_REAL: return cosh(u);
+    case SUP_POS: return exp(u);
+    default: return 1 / ((1 + exp(-u)) * (1 + exp(u)));
+  }
+}
+
+/*
+** Newton's method on qfun from u (with f = qfun(u)): the slope is
+** density / tail * dx/du, positive in both tails. Returns 1 with *root when
+** the step falls below the tolerance; 0 when Newton misbehaves (no
+** progress, NaN, a zero slope), leaving the best point in *u and *f.
+*/
+static int newton (const qprob *Q, double *u, double *f, double *root) {
+  int it;
+  for (it = 0; it < 10; it++) {
+    double x = to_x(Q->sup, *u), g, du, un, fn;
+    if (*f == 0) { *root = x; return 1; }
+    g = exp(logdens(Q->d, Q->par, x) - logtail(Q->d, Q->par, x, Q->lower))
+        * dxdu(Q->sup, *u);
+    if (!(g > 0) || isinf(g)) return 0;
+    du = -*f / g;
+    un = *u + du;
+    if (fabs(du) <= qtol(Q->sup, un)) { *root = to_x(Q->sup, un); return 1; }
+    fn = qfun(Q, un);
+    if (isnan(fn) || fabs(fn) >= fabs(*f)) {
+      /* no progress: converged to rounding noise, or a bad step */
+      if (fabs(du) <= 1e3 * qtol(Q->sup, un)) { *root = to_x(Q->sup, *u); return 1; }
+      return 0;
+    }
+    *u = un; *f = fn;
+  }
+  return 0;
+}
+
+/*
+** A root found in u is as precise as u's spacing allows (x = exp(-700 + 1 ulp)
+** moves x by 1e-13 relative): Newton steps in x itself, kept only while
+** they reduce |log tail - target|, take x to its own last digits.
+*/
+static double polish (const qprob *Q, double x) {
+  double f = logtail(Q->d, Q->par, x, Q->lower) - Q->lq;
+  int it;
+  for (it = 0; it < 3 && f != 0 && isfinite(f); it++) {
+    double g = exp(logdens(Q->d, Q->par, x) - logtail(Q->d, Q->par, x, Q->lower));
+    double xn, fn;
+    if (!(g > 0) || isinf(g)) break;
+    xn = x - (Q->lower ? f / g : -f / g);
+    if (xn == x || !isfinite(xn)) break;
+    if (Q->sup != SUP_REAL && xn <= 0) break;
+    if (Q->sup == SUP_UNIT && xn >= 1) break;
+    fn = logtail(Q->d, Q->par, xn, Q->lower) - Q->lq;
+    if (!(fabs(fn) < fabs(f))) break;
+    x = xn; f = fn;
+  }
+  return x;
+}
+
 /* the quantile of the problem Q, starting from x0 (NaN: no start) */
 static int solve (const qprob *Q, double x0, double *x) {
   double u0 = isfinite(x0) ? to_u(Q->sup, x0) : NAN, f0, h, a, b, fa, fb;
@@ -521,15 +594,19 @@ static int solve (const qprob *Q, double x0, double *x) {
   f0 = qfun(Q, u0);
   if (isnan(f0)) return DIST_EFAIL;
   if (f0 == 0) { *x = to_x(Q->sup, u0); return DIST_OK; }
+  /* from GSL's start Newton converges in a step or two; when it does not,
+     bracket from where it got to and use Brent */
+  if (isfinite(x0) && newton(Q, &u0, &f0, x)) return DIST_OK;
+  if (u0 > ubound(Q->sup, 1) || u0 < ubound(Q->sup, 0)) {   /* Newton went far */
+    u0 = u0 > 0 ? ubound(Q->sup, 1) : ubound(Q->sup, 0);
+    f0 = qfun(Q, u0);
+    if (isnan(f0)) return DIST_EFAIL;
+  }
   a = b = u0; fa = fb = f0;
   for (k = 0; ; k++) {   /* step away from the start until the sign changes */
     double u = f0 < 0 ? u0 + h : u0 - h, fu;
-    /* the largest u with a finite x: asinh(DBL_MAX) or log(DBL_MAX); the
-       logistic never overflows, and x = 0 below is a true underflow */
-    double umax = Q->sup == SUP_REAL ? 710.475 : (Q->sup == SUP_POS ? 709.78 : 800);
-    double umin = Q->sup == SUP_REAL ? -710.475 : (Q->sup == SUP_POS ? -746 : -800);
-    if (u > umax) u = umax;
-    if (u < umin) u = umin;
+    if (u > ubound(Q->sup, 1)) u = ubound(Q->sup, 1);
+    if (u < ubound(Q->sup, 0)) u = ubound(Q->sup, 0);
     if (k == 200 || u == a || u == b) return DIST_ERANGE;
     fu = qfun(Q, u);
     if (isnan(fu)) return DIST_EFAIL;
@@ -575,7 +652,7 @@ int dist_q (int dist, const double *par, const double *p, double *out,
     Q.lower = tail;
     st = solve(&Q, guess(dist, par, q, tail), &x);
     if (st != DIST_OK) { *bad = i; return st; }
-    out[i] = x;
+    out[i] = polish(&Q, x);
   }
   return DIST_OK;
 }

@@ -245,3 +245,72 @@ T.test("help documents every distribution function", function()
   end
   T.ok(help ~= nil)
 end)
+
+-- A sweep of extreme parameters and arguments: every call returns a number
+-- that is not NaN, or raises the one clear error for quantiles beyond the
+-- doubles; every quantile that is representable inverts its distribution
+-- function: log p(q) within 1e-10 (relative) of the target, or the target
+-- between log p at q -+ 4 ulps (x ~ 1e5 with sd = 1e-3: one ulp moves log p
+-- by 1e-8).
+T.test("sweep of extreme arguments: no NaN, no unclear error, quantiles invert", function()
+  local pars = {
+    norm = { { 0, 1 }, { 1e5, 1e-3 }, { -3, 1e4 } },
+    t = { { 1e-3 }, { 0.1 }, { 1 }, { 30 }, { 1e6 } },
+    chisq = { { 1e-3 }, { 0.1 }, { 5 }, { 1e4 } },
+    f = { { 0.1, 0.1 }, { 1e-2, 1e3 }, { 1e3, 1e-2 }, { 5, 1e5 }, { 1e4, 1e4 } },
+    beta = { { 1e-3, 1e-3 }, { 0.1, 100 }, { 100, 0.1 }, { 1e4, 1e4 }, { 1, 1 }, { 1e-5, 2 } },
+    gamma = { { 1e-4, 1 }, { 0.1, 1e-3 }, { 1e4, 1 }, { 5, 1e5 }, { 1e-2, 1e3 } },
+    binom = { { 0, 0.3 }, { 1, 0 }, { 1, 1 }, { 1e6, 1e-6 }, { 1e4, 0.5 }, { 50, 0.999 } },
+    pois = { { 0 }, { 1e-8 }, { 1e4 }, { 1e6 } },
+  }
+  local xs = { -1e300, -1e10, -50, -1, -1e-300, 0, 1e-300, 1e-10, 0.5, 1 - 1e-12, 1, 2, 50, 1e4,
+               1e10, 1e300, math.huge, -math.huge }
+  local lps = { -1e-300, -1e-20, -1e-5, -0.69, -0.7, -5, -50, -700, -800, -1e4, -1e6 }
+  local ps = { 1e-300, 1e-100, 1e-20, 1e-6, 0.3, 0.5, 0.7, 1 - 1e-10 }
+  local bad, ncall, nrange = {}, 0, 0
+  for _, d in ipairs(names) do
+    for _, par in ipairs(pars[d]) do
+      local a, b = par[1], par[2]
+      for _, lower in ipairs({ true, false }) do
+        for _, lg in ipairs({ false, true }) do
+          local o = { lower = lower, log = lg }
+          local v = stats["p" .. d](mat.vec(xs), a, b, o)
+          local dv = stats["d" .. d](mat.vec(xs), a, b, { log = lg })
+          ncall = ncall + 2
+          for i = 1, #xs do
+            if v[i] ~= v[i] then bad[#bad + 1] = ("p%s(%g) NaN"):format(d, xs[i]) end
+            if dv[i] ~= dv[i] then bad[#bad + 1] = ("d%s(%g) NaN"):format(d, xs[i]) end
+          end
+          if stats["q" .. d] then
+            for _, p in ipairs(lg and lps or ps) do
+              ncall = ncall + 1
+              local ok, q = pcall(stats["q" .. d], p, a, b, o)
+              if not ok then
+                if q:find("lies beyond the range of double precision", 1, true) then nrange = nrange + 1
+                else bad[#bad + 1] = q end
+              elseif q ~= q then bad[#bad + 1] = ("q%s(%g) NaN"):format(d, p)
+              elseif math.abs(q) > 1e-300 and math.abs(q) < math.huge and math.abs(1 - q) > 1e-15 then
+                local lo = { lower = lower, log = true }
+                local back = stats["p" .. d](q, a, b, lo)
+                local want = lg and p or math.log(p)
+                -- or: the target lies between the tails 4 ulps either side of q
+                local e = 4 * 2.2e-16 * math.abs(q)
+                local b1, b2 = stats["p" .. d](q - e, a, b, lo), stats["p" .. d](q + e, a, b, lo)
+                local within = (want - b1) * (want - b2) <= 0
+                if not within and math.abs(back - want) > 1e-10 * math.max(1, math.abs(want)) then
+                  bad[#bad + 1] = ("q%s(%g; %s) = %.17g does not invert: %.17g"):format(
+                    d, p, table.concat(par, ","), q, back)
+                end
+              end
+            end
+          end
+        end
+      end
+    end
+  end
+  T.ok(#bad == 0, table.concat(bad, "\n"))
+  T.ok(ncall > 500 and nrange > 0 and nrange < 100, ncall .. " calls, " .. nrange .. " beyond the doubles")
+  -- quantiles that underflow come back as 0 or the smallest doubles, not errors
+  T.ok(stats.qgamma(0.7, 1e-4) < 1e-300)
+  T.ok(stats.qchisq(0.5, 0.001, { lower = false }) < 1e-300)
+end)
