@@ -201,9 +201,10 @@ local function concat(...)
 end
 
 -- Runs the fit from several starts; returns the best (coef, vcov, info).
-local function best_of(model, starts, maxit)
+local function best_of(model, starts, maxit, first_converged)
   local best
   for _, s in ipairs(starts) do
+    if first_converged and best and best[3].converged then break end
     local ok, coef, vcov, info = pcall(fitc, model, s, maxit)
     if ok and info.loglik == info.loglik and info.loglik > -math.huge then
       if not best or info.loglik > best[3].loglik + 1e-9 then best = { coef, vcov, info } end
@@ -436,7 +437,6 @@ function M.fit(opts)
   if opts.x ~= nil then
     if opts.ph_x ~= nil or opts.aft_x ~= nil then err("give 'x' or 'ph_x'/'aft_x', not both") end
     if model == "ph" then xs.ph = tomat(opts.x, "x") else xs.aft = tomat(opts.x, "x") end
-    names[model] = opts.names and named_cols(tomat(opts.x, "x"), opts.names, "x") or nil
   end
   if opts.ph_x ~= nil then xs.ph = tomat(opts.ph_x, "ph_x") end
   if opts.aft_x ~= nil then xs.aft = tomat(opts.aft_x, "aft_x") end
@@ -447,7 +447,18 @@ function M.fit(opts)
       else err("'%s' has %d rows but 'time' has %d", b == "ph" and (opts.x and "x" or "ph_x")
         or b == "aft" and (opts.x and "x" or "aft_x") or "shape_x", m:rows(), n) end
     end
-    names[b] = names[b] or named_cols(xs[b], nil, "x")
+    if not names[b] then
+      -- names = {"a", "b"} labels x (and any block with that many columns);
+      -- names = {ph = {...}, aft = {...}, shape = {...}} labels each block
+      local nm = opts.names
+      if type(nm) == "table" and nm[1] == nil then nm = nm[b] end
+      if nm ~= nil and type(nm) ~= "table" then err("'names' must be an array of strings") end
+      if nm and #nm ~= xs[b]:cols() then
+        if type(opts.names[1]) == "string" and not opts.x then nm = nil
+        else err("'names' has %d entries but the %s block has %d columns", #nm, b, xs[b]:cols()) end
+      end
+      names[b] = named_cols(xs[b], nm, "x")
+    end
   end
   if xs.ph and xs.aft and fam.scales ~= "both" then
     err("dist '%s' takes one linear predictor for the scale: give x (or ph_x or aft_x), not both", dist)
@@ -541,6 +552,7 @@ function M.fit(opts)
     nev = nev + d[i]; sumt = sumt + ti
   end
   if nev == 0 then err("no events: every time is censored") end
+  nev = math.tointeger(nev) or nev
 
   -- the model for C
   local cm = { family = dist, time = t, logt = logt, status = d,
@@ -587,14 +599,15 @@ function M.fit(opts)
   local maxit = opts.maxit
   local best
   if dist == "lognormal" then
-    best = best_of(cm, { starts_for(0, mlog, -math.log(slog)), starts_for(0, -lrate, 0) }, maxit)
+    best = best_of(cm, { starts_for(0, mlog, -math.log(slog)), starts_for(0, -lrate, 0) }, maxit, true)
   elseif dist == "gompertz" then
     best = best_of(cm, { starts_for(lrate, 0, 0), starts_for(lrate, 0, -0.5 * rate),
                           starts_for(lrate, 0, 0.5 * rate) }, maxit)
   elseif fam.scales ~= "both" then
     local ph0 = has[1] and (lrate - fixedslot[2]) or 0
     local aft0 = -lrate
-    best = best_of(cm, { starts_for(ph0, aft0, 0), starts_for(ph0, mlog, -math.log(slog)) }, maxit)
+    -- one start usually converges; the second is a fallback
+    best = best_of(cm, { starts_for(ph0, aft0, 0), starts_for(ph0, mlog, -math.log(slog)) }, maxit, true)
   else
     -- Starts from a Weibull fit (kappa = 1) of the block that has the
     -- covariates: for small u the APGW and Burr hazards are lambda (phi t)^gamma,
