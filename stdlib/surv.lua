@@ -483,25 +483,6 @@ local function optcol(fn, df, v, what)
   return v
 end
 
--- as R's coxph: weighted column means, 0 for a column of zeros and ones
-local function r_means(x, w, keep)
-  local n, p = x:rows(), x:cols()
-  local means = {}
-  for j = 1, p do
-    local sw, s, binary = 0, 0, true
-    for i = 1, n do
-      if keep == nil or keep[i] then
-        local v = x:get(i, j)
-        local wi = w and w[i] or 1
-        sw = sw + wi; s = s + wi * v
-        if v ~= 0 and v ~= 1 then binary = false end
-      end
-    end
-    means[j] = binary and 0 or s / sw
-  end
-  return means
-end
-
 local cox_allowed = set("time", "status", "x", "start", "ties", "strata", "weights", "robust",
   "cluster", "na", "names", "formula", "data", "maxiter", "eps", "zph")
 
@@ -598,18 +579,8 @@ function M.cox(spec)
     efron = ties == "efron" and 1 or 0, maxiter = maxiter, eps = eps,
     robust = robust and 1 or 0, zph = spec.zph == false and 0 or 1 })
   check_dropped(fn, na, r.n_dropped)
-  -- rows used, for R's means
-  local keep = {}
-  local tm = is_mat(time) and time or mat.vec(time)
-  local st0 = is_mat(start) and start or (start and mat.vec(start))
-  for i = 1, n do
-    local ok = tm[i] == tm[i] and status[i] == status[i] and
-      (st0 == nil or st0[i] == st0[i]) and (weights == nil or weights[i] == weights[i]) and
-      (scodes == nil or scodes[i] == scodes[i]) and (ccodes == nil or ccodes[i] == ccodes[i])
-    for j = 1, p do if ok and x:get(i, j) ~= x:get(i, j) then ok = false end end
-    keep[i] = ok
-  end
-  local means = r_means(x, weights, keep)
+  local means = {}
+  for j = 1, p do means[j] = r.means[j] end
   local fit = setmetatable({}, COX)
   fit.names, fit.ties, fit.p = names, ties, p
   fit.coef = r.coef

@@ -37,13 +37,14 @@ static double fw_below (const double *tree, size_t r) {  /* ranks < r */
 void cox_concordance (const cox_data *d, const size_t *rank, size_t K,
                       double *count, double *num, double *den, double *tree) {
   size_t n = d->n, i = 0, q = 0;
-  double *at = tree + K + 1;
+  double *at = tree + K + 1, *byrank = at + K + 1;
   memset(count, 0, 5 * sizeof(double));
+  memset(byrank, 0, (K + 1) * sizeof(double));
   memset(num, 0, n * sizeof(double));
   memset(den, 0, n * sizeof(double));
   while (i < n) {
     int s = STRATUM(d, i);
-    size_t a = i, b, e, j, k;
+    size_t a = i, b, e, j;
     double tot = 0;
     for (b = i; b < n && STRATUM(d, b) == s; b++) ;
     /* pass 1: the stratum's rows [a, b), times decreasing */
@@ -60,18 +61,22 @@ void cox_concordance (const cox_data *d, const size_t *rank, size_t K,
           fw_add(tree, K, rank[o], -W(d, o)); at[rank[o]] -= W(d, o); tot -= W(d, o);
         }
       }
-      for (j = i; j < e; j++) {
-        double lo, eq, hi, wj;
-        if (d->status[j] == 0) continue;
-        wj = W(d, j);
-        lo = fw_below(tree, rank[j]); eq = at[rank[j]]; hi = tot - lo - eq;
-        count[0] += wj * lo; count[1] += wj * hi; count[2] += wj * eq;
-        num[j] += lo + eq / 2; den[j] += lo + eq + hi;
-        for (k = j + 1; k < e; k++)
-          if (d->status[k] != 0) {
-            double wk = W(d, k) * wj;
-            if (rank[k] == rank[j]) count[4] += wk; else count[3] += wk;
-          }
+      {
+        /* pairs of deaths at t: tied in y (and in x too when the ranks
+           agree); byrank[] holds the weight seen so far at each rank */
+        double wseen = 0;
+        for (j = i; j < e; j++) {
+          double lo, eq, hi, wj;
+          if (d->status[j] == 0) continue;
+          wj = W(d, j);
+          lo = fw_below(tree, rank[j]); eq = at[rank[j]]; hi = tot - lo - eq;
+          count[0] += wj * lo; count[1] += wj * hi; count[2] += wj * eq;
+          num[j] += lo + eq / 2; den[j] += lo + eq + hi;
+          count[4] += wj * byrank[rank[j]];
+          count[3] += wj * (wseen - byrank[rank[j]]);
+          byrank[rank[j]] += wj; wseen += wj;
+        }
+        for (j = i; j < e; j++) byrank[rank[j]] = 0;
       }
       for (j = i; j < e; j++)
         if (d->status[j] != 0) {

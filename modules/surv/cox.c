@@ -108,46 +108,57 @@ int cox_pass (const cox_data *d, const double *beta, double *loglik,
         }
       }
       if (nd > 0) {
-        double meanw = dw / nd, haz = 0, hd = 0;
+        /*
+        ** The sums over k expand into scalars times S1, D1, S2, D2, so a
+        ** time with d deaths costs O(d + p^2), not O(d p^2):
+        **   h0 = sum wk/den, h1 = sum wk f/den (the hazard and its f part),
+        **   q0, q1, q2 = sum wk {1, f, f^2}/den^2 (for sum wk a_k a_k'),
+        **   r0, r1 = sum wk (1-f) {1, f}/den^2, e0, e1 = sum {1, f}/den.
+        */
+        double meanw = dw / nd, h0 = 0, h1 = 0, q0 = 0, q1 = 0, q2 = 0,
+               r0 = 0, r1 = 0, e0 = 0, e1 = 0, hd = 0, ca;
         int efron = d->efron && nd > 1;
         size_t kd = efron ? (size_t)nd : 1;
         double g = p2 ? ex->g[i] : 0;
-        if (full) {
-          memset(sa, 0, 3 * p * sizeof(double));
-        }
         for (k = 0; k < kd; k++) {
           double f = efron ? (double)k / nd : 0;
           double den = S0 - f * D0;
           double wk = efron ? meanw : dw;   /* Breslow: all d at once */
           if (!(den > 0) || !isfinite(den)) return -1;
           lk -= wk * log(den);
-          haz += wk / den;
+          h0 += wk / den; h1 += wk * f / den;
+          q0 += wk / (den * den); q1 += wk * f / (den * den);
+          q2 += wk * f * f / (den * den);
+          r0 += wk * (1 - f) / (den * den); r1 += wk * (1 - f) * f / (den * den);
+          e0 += 1 / den; e1 += f / den;
           hd += wk * (1 - f) / den;
-          if (full) {
-            for (j = 0; j < p; j++) a[j] = (S1[j] - f * D1[j]) / den;
-            for (j = 0; j < p; j++) {
-              u[j] -= wk * a[j];
-              sa[j] += wk / den * a[j];
-              sad[j] += wk * (1 - f) / den * a[j];
-              sabar[j] += a[j] * (efron ? 1.0 / nd : 1.0);
-              for (l = j; l < p; l++) {
-                double v = wk * ((S2[j + l * p] - f * D2[j + l * p]) / den - a[j] * a[l]);
-                imat[j + l * p] += v;
-                if (p2) {
-                  /* blocks (beta, beta), (beta, theta), (theta, theta) */
-                  ex->i2[j + l * p2] += v;
-                  ex->i2[j + (l + p) * p2] += g * v;
-                  if (l != j) ex->i2[l + (j + p) * p2] += g * v;
-                  ex->i2[(j + p) + (l + p) * p2] += g * g * v;
-                }
+        }
+        ca = efron ? 1.0 / nd : 1.0;
+        if (full) {
+          for (j = 0; j < p; j++) {
+            u[j] -= S1[j] * h0 - D1[j] * h1;
+            sa[j] = S1[j] * q0 - D1[j] * q1;
+            sad[j] = S1[j] * r0 - D1[j] * r1;
+            sabar[j] = ca * (S1[j] * e0 - D1[j] * e1);
+            for (l = j; l < p; l++) {
+              double v = S2[j + l * p] * h0 - D2[j + l * p] * h1
+                - (S1[j] * S1[l] * q0 - (S1[j] * D1[l] + D1[j] * S1[l]) * q1
+                   + D1[j] * D1[l] * q2);
+              imat[j + l * p] += v;
+              if (p2) {
+                /* blocks (beta, beta), (beta, theta), (theta, theta) */
+                ex->i2[j + l * p2] += v;
+                ex->i2[j + (l + p) * p2] += g * v;
+                if (l != j) ex->i2[l + (j + p) * p2] += g * v;
+                ex->i2[(j + p) + (l + p) * p2] += g * g * v;
               }
-              if (p2) ex->u2[p + j] -= g * wk * a[j];
             }
+            if (p2) ex->u2[p + j] -= g * (S1[j] * h0 - D1[j] * h1);
           }
         }
         if (ex) {
           if (ex->pos) ex->pos[m] = i;
-          if (ex->haz) ex->haz[m] = haz;
+          if (ex->haz) ex->haz[m] = h0;
           if (ex->hd) ex->hd[m] = hd;
           if (ex->A) memcpy(ex->A + m * p, sa, p * sizeof(double));
           if (ex->Ad) memcpy(ex->Ad + m * p, sad, p * sizeof(double));

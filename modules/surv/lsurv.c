@@ -401,7 +401,7 @@ static int s_cox (lua_State *L) {
   size_t n, p, i, j, k = 0, dropped = 0, *ord, *ord2, *bounds, *sord, nev = 0;
   int ns, ncl, efron, maxiter, robust, dozph, status, iter = 0, rank = 0;
   double eps, *xs, *ts, *ss, *t0s = NULL, *ws = NULL, *beta, *var, *u, *work;
-  double loglik[2], sctest, *mean, dlk;
+  double loglik[2], sctest, *mean, *rmean, dlk;
   int *strs = NULL, *cls = NULL, *scode = NULL, *ccode = NULL;
   cox_data d;
   int res;
@@ -475,7 +475,7 @@ static int s_cox (lua_State *L) {
       if (wt) ws = orr_work(L, k + 1);
       strs = (int *)orr_workbytes(L, (k + 1) * sizeof(int));
       if (ccode) cls = (int *)orr_workbytes(L, (k + 1) * sizeof(int));
-      mean = orr_work(L, p);
+      mean = orr_work(L, 2 * p); rmean = mean + p;
       {
         double *tstop = ss + k, sw2 = 0;
         for (i = 0; i < k; i++) {
@@ -486,14 +486,30 @@ static int s_cox (lua_State *L) {
           if (ws) ws[i] = wt->x[r];
           strs[i] = sk[ord2[i]];
           if (cls) cls[i] = ccode[r];
-          for (j = 0; j < p; j++) xs[i * p + j] = OMAT(X, r, j);
         }
-        /* centre at the weighted means (the fit is invariant to it) */
+        {
+          /* x by columns (sequential reads); pos[r] = pass position of row r */
+          size_t *pos = (size_t *)orr_workbytes(L, (n + 1) * sizeof(size_t));
+          for (i = 0; i < k; i++) pos[map[ord2[i]]] = i;
+          for (j = 0; j < p; j++) {
+            const double *col = X->x + j * X->r;
+            for (i = 0; i < n; i++)
+              if (keep[i]) xs[pos[i] * p + j] = col[i];
+          }
+        }
+        /* centre at the weighted means (the fit is invariant to it);
+           rmean: R's coxph means, 0 for a column of zeros and ones */
         for (i = 0; i < k; i++) sw2 += ws ? ws[i] : 1.0;
         for (j = 0; j < p; j++) {
           double m = 0;
-          for (i = 0; i < k; i++) m += (ws ? ws[i] : 1.0) * xs[i * p + j];
+          int binary = 1;
+          for (i = 0; i < k; i++) {
+            double v = xs[i * p + j];
+            m += (ws ? ws[i] : 1.0) * v;
+            if (v != 0 && v != 1) binary = 0;
+          }
           mean[j] = m / sw2;
+          rmean[j] = binary ? 0 : mean[j];
           for (i = 0; i < k; i++) xs[i * p + j] -= mean[j];
         }
         /* start order: stratum, then decreasing start */
@@ -522,6 +538,7 @@ static int s_cox (lua_State *L) {
   setvec(L, res, "loglik", loglik, 2);
   setvec(L, res, "u", u, p);
   setvec(L, res, "center", mean, p);
+  setvec(L, res, "means", rmean, p);
   setnum(L, res, "score", sctest);
   setnum(L, res, "iter", iter);
   setnum(L, res, "dlk", dlk);
@@ -539,6 +556,40 @@ static int s_cox (lua_State *L) {
     ex.pos = (size_t *)orr_workbytes(L, m * sizeof(size_t));
     ex.haz = orr_work(L, 2 * m); ex.hd = ex.haz + m;
     ex.A = orr_work(L, 3 * m * p); ex.Ad = ex.A + m * p; ex.abar = ex.Ad + m * p;
+    /* cox.zph: g = 1 - KM(t-) of the pooled data, for the pass below */
+    if (dozph) {
+      double *g = orr_work(L, k + 1);
+      size_t *o = (size_t *)orr_workbytes(L, (k + 1) * sizeof(size_t));
+      double *negt = orr_work(L, k + 1);
+      /* as cox.zph: the unweighted Kaplan-Meier of the pooled data, with
+         (start, stop] risk sets, taken just before each stop time */
+      for (i = 0; i < k; i++) negt[i] = d.stop[i];
+      surv_order(negt, k, o, orr_workbytes(L, surv_order_work(k)));
+      {
+        size_t *o0 = NULL, a = 0, b0 = 0;
+        double s = 1;
+        if (t0s) {
+          double *st0 = orr_work(L, k + 1);
+          o0 = (size_t *)orr_workbytes(L, (k + 1) * sizeof(size_t));
+          memcpy(st0, t0s, k * sizeof(double));
+          surv_order(st0, k, o0, orr_workbytes(L, surv_order_work(k)));
+        }
+        while (a < k) {
+          double tt = d.stop[o[a]], dd = 0, atrisk;
+          size_t e;
+          /* at risk: stop >= tt (rows a..k-1) less those with start >= tt */
+          if (o0) while (b0 < k && t0s[o0[b0]] < tt) b0++;
+          atrisk = (double)(k - a) - (o0 ? (double)(k - b0) : 0);
+          for (e = a; e < k && d.stop[o[e]] == tt; e++) {
+            if (d.status[o[e]] != 0) dd += 1;
+            g[o[e]] = 1 - s;      /* 1 - S(t-) */
+          }
+          if (dd > 0 && atrisk > 0) s *= (atrisk - dd) / atrisk;
+          a = e;
+        }
+      }
+      ex.g = g; ex.u2 = orr_work(L, 2 * p); ex.i2 = orr_work(L, 4 * p * p);
+    }
     cox_pass(&d, beta, &lk, u, work + cox_pass_work(k, p), &ex, work);
     for (i = 0; i < k; i++) {
       double e = 0;
@@ -587,7 +638,7 @@ static int s_cox (lua_State *L) {
         if (i == 0 || fabs(eta[o[i]] - eta[o[i - 1]]) > 1e-10 * (fabs(eta[o[i]]) + 1e-300)) K++;
         rk[o[i]] = (size_t)K;
       }
-      cox_concordance(&d, rk, (size_t)K, cnt, num, den, orr_work(L, 2 * ((size_t)K + 1)));
+      cox_concordance(&d, rk, (size_t)K, cnt, num, den, orr_work(L, 3 * ((size_t)K + 1)));
       ptot = cnt[0] + cnt[1] + cnt[2];
       c = (cnt[0] + cnt[2] / 2) / ptot;
       if (cls) {   /* clustered: the influences add up within a cluster */
@@ -636,50 +687,18 @@ static int s_cox (lua_State *L) {
         }
       setmat(L, res, "robust_var", rv, p, p);
     }
-    /* cox.zph: the score test of x * g(t), g = 1 - KM(t-) of the pooled data */
+    /* cox.zph: the score test of x * g(t) (u2, i2 from the pass above) */
     if (dozph) {
-      double *g = orr_work(L, k + 1), *u2 = orr_work(L, 2 * p), *i2 = orr_work(L, 4 * p * p);
       double *chi = orr_work(L, p + 1), *ab = orr_work(L, 4 * p * p + 8 * p);
       size_t *idx = (size_t *)orr_workbytes(L, 2 * p * sizeof(size_t));
-      size_t *o = (size_t *)orr_workbytes(L, (k + 1) * sizeof(size_t));
-      double *negt = orr_work(L, k + 1);
-      /* as cox.zph: the unweighted Kaplan-Meier of the pooled data, with
-         (start, stop] risk sets, taken just before each stop time */
-      for (i = 0; i < k; i++) negt[i] = d.stop[i];
-      surv_order(negt, k, o, orr_workbytes(L, surv_order_work(k)));
-      {
-        size_t *o0 = NULL, a = 0, b0 = 0;
-        double s = 1;
-        if (t0s) {
-          double *st0 = orr_work(L, k + 1);
-          o0 = (size_t *)orr_workbytes(L, (k + 1) * sizeof(size_t));
-          memcpy(st0, t0s, k * sizeof(double));
-          surv_order(st0, k, o0, orr_workbytes(L, surv_order_work(k)));
-        }
-        while (a < k) {
-          double tt = d.stop[o[a]], dd = 0, atrisk;
-          size_t e;
-          /* at risk: stop >= tt (rows a..k-1) less those with start >= tt */
-          if (o0) while (b0 < k && t0s[o0[b0]] < tt) b0++;
-          atrisk = (double)(k - a) - (o0 ? (double)(k - b0) : 0);
-          for (e = a; e < k && d.stop[o[e]] == tt; e++) {
-            if (d.status[o[e]] != 0) dd += 1;
-            g[o[e]] = 1 - s;      /* 1 - S(t-) */
-          }
-          if (dd > 0 && atrisk > 0) s *= (atrisk - dd) / atrisk;
-          a = e;
-        }
-      }
-      ex.g = g; ex.u2 = u2; ex.i2 = i2;
-      cox_pass(&d, beta, &lk, u, work + cox_pass_work(k, p), &ex, work);
       for (j = 0; j < p; j++) {
         size_t l;
         for (l = 0; l < p; l++) idx[l] = l;
         idx[p] = p + j;
-        chi[j] = blocktest(u2, i2, 2 * p, idx, (int)p + 1, ab, ab + 4 * p * p);
+        chi[j] = blocktest(ex.u2, ex.i2, 2 * p, idx, (int)p + 1, ab, ab + 4 * p * p);
       }
       for (j = 0; j < 2 * p; j++) idx[j] = j;
-      chi[p] = blocktest(u2, i2, 2 * p, idx, 2 * (int)p, ab, ab + 4 * p * p);
+      chi[p] = blocktest(ex.u2, ex.i2, 2 * p, idx, 2 * (int)p, ab, ab + 4 * p * p);
       setvec(L, res, "zph_chisq", chi, p + 1);
     }
   }

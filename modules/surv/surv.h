@@ -166,7 +166,7 @@ void cox_score_resid (const cox_data *d, const cox_extra *ex,
 ** sum over its comparable partners of 1 (concordant) or 1/2 (tied) and
 ** den = the weighted number of its partners: the infinitesimal jackknife
 ** of C = (conc + tied.x/2)/(conc + disc + tied.x) follows from them.
-** tree: 2(K+1) doubles of work.
+** tree: 3(K+1) doubles of work.
 */
 void cox_concordance (const cox_data *d, const size_t *rank, size_t K,
                       double *count, double *num, double *den, double *tree);
