@@ -400,10 +400,13 @@ static const orr_doc optim_docs[] = {
    "(gsl_root_fsolver_brent); f(lower) and f(upper) must have opposite signs; "
    "converged when the bracket is narrower than tol + 4 eps |x|"},
   {"grad", "optim.grad(f, x) -> n x 1 gradient of f at x by central "
-   "differences, steps eps^(1/3) max(|x_i|, 1) (relative accuracy ~1e-10 "
-   "for smooth f of order 1)"},
-  {"hessian", "optim.hessian(f, x) -> n x n symmetric Hessian of f at x by "
-   "central differences, steps eps^(1/4) max(|x_i|, 1) (2n^2 + 1 evaluations)"},
+   "differences: steps h = eps^(1/3) max(|x_i|, 1) and 2h combined by "
+   "Richardson extrapolation (five-point stencil, 4n evaluations); relative "
+   "accuracy ~1e-10 for smooth f of order 1"},
+  {"hessian", "optim.hessian(f, x) -> n x n Hessian of f at x, exactly "
+   "symmetric, by central second differences at steps h = 2 eps^(1/4) "
+   "max(|x_i|, 1) and h/2 combined by Richardson extrapolation "
+   "(4n^2 + 1 evaluations)"},
   {NULL, NULL}
 };
 

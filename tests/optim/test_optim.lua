@@ -95,6 +95,29 @@ T.test("a likelihood: the logit NLL of am ~ hp + wt against R's optim and glm", 
   end
 end)
 
+-- a censored Weibull likelihood on survival::lung (make_weibull.R)
+T.test("a likelihood: censored Weibull on lung against survreg and R's optim", function()
+  local w = T.csv("optim/lung_weibull.csv")
+  local wr = T.ref("optim/weibull.txt")
+  local m = w.time:rows()
+  local function wnll(p)
+    local lam, k, s = math.exp(p[1]), math.exp(p[2]), 0
+    for i = 1, m do
+      local lt = math.log(w.time[i] / lam)
+      s = s + w.dead[i] * (p[2] - p[1] + (k - 1) * lt) - math.exp(k * lt)
+    end
+    return -s
+  end
+  for _, method in ipairs{ "bfgs", "nm", "bfgs2" } do
+    local r = optim.minimize{ f = wnll, x0 = wr.start, method = method }
+    T.ok(r.converged, method .. ": " .. r.reason)
+    -- survreg's MLE to 1e-6 relative; R's optim's minimum to 1e-12
+    T.near(r.x, wr.survreg_par, 1e-6, method .. " vs survreg")
+    T.near(r.x, method == "nm" and wr.nm_par or wr.bfgs_par, 1e-6, method .. " vs R optim")
+    T.near(r.value, wr.survreg_nll, 1e-12, method .. " minimum")
+  end
+end)
+
 T.test("grad and hessian of known functions to 1e-6", function()
   -- at a point of the likelihood: the analytic gradient, and X'WX
   local b = { 1, -0.02, 0.5 }
