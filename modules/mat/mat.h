@@ -83,8 +83,17 @@ int mat_issym (const double *A, size_t n, double tol, size_t *bi, size_t *bj);
 double mat_norm1 (const double *A, size_t r, size_t c);
 
 /*
+** Reciprocal condition number (1-norm) of A from its factors F: LU with
+** ipiv (dgetrf), or the upper Cholesky factor (dpotrf) when ipiv is NULL;
+** anorm = ||A||_1. Hager-Higham estimate, as LAPACK's dgecon/dpocon: an
+** upper bound of the true value, 0 when a solve overflows. work 2n doubles.
+*/
+int mat_rcond (const double *F, size_t n, const int *ipiv, double anorm,
+               double *work, double *rcond);
+/*
 ** Solves A X = B for an n x n A. B (n x nrhs) is overwritten by X. W gets
-** n*n doubles (the factors), ipiv n ints, work 4n doubles, iwork n ints.
+** n*n doubles (the factors), ipiv n ints, work 4n doubles, iwork n ints
+** (unused now; kept for callers).
 ** A Cholesky solve (dpotrf) is tried first when A is exactly symmetric with a
 ** positive diagonal, LU (dgetrf) otherwise or when Cholesky fails. *rcond is
 ** the reciprocal condition number (1-norm); MAT_SINGULAR when it is below

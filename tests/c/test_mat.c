@@ -6,6 +6,8 @@
 #include <float.h>
 #include <string.h>
 
+#include <lapacke.h>
+
 #include "ctest.h"
 #include "mat.h"
 
@@ -141,6 +143,45 @@ static void solve_inv_chol (void) {
 }
 
 
+/* mat_rcond against LAPACK's dgecon/dpocon: the same estimator, so the
+   same value to rounding on ordinary matrices */
+static void rcond (void) {
+  enum { N = 12 };
+  double H[N * N], F[N * N], work[4 * N], rc, lrc, anorm;
+  int ipiv[N], iwork[N];
+  size_t i, j, n;
+  for (n = 2; n <= N; n += 5) {
+    for (j = 0; j < n; j++)  /* Hilbert: SPD, rcond ~ 10^(-1.5 n) */
+      for (i = 0; i < n; i++) H[i + j * n] = 1.0 / (double)(i + j + 1);
+    anorm = mat_norm1(H, n, n);
+    memcpy(F, H, n * n * sizeof(double));
+    CHECK(LAPACKE_dgetrf(LAPACK_COL_MAJOR, (int)n, (int)n, F, (int)n, ipiv) == 0);
+    CHECK(mat_rcond(F, n, ipiv, anorm, work, &rc) == MAT_OK);
+    CHECK(LAPACKE_dgecon_work(LAPACK_COL_MAJOR, '1', (int)n, F, (int)n, anorm,
+                              &lrc, work, iwork) == 0);
+    CHECK_NEAR(rc, lrc, 1e-6);
+    memcpy(F, H, n * n * sizeof(double));
+    CHECK(LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'U', (int)n, F, (int)n) == 0);
+    CHECK(mat_rcond(F, n, NULL, anorm, work, &rc) == MAT_OK);
+    CHECK(LAPACKE_dpocon_work(LAPACK_COL_MAJOR, 'U', (int)n, F, (int)n, anorm,
+                              &lrc, work, iwork) == 0);
+    CHECK_NEAR(rc, lrc, 1e-6);
+  }
+  {  /* a general matrix: the estimate is within a small factor of the truth */
+    double G[] = {3, 1, -2, 4,  0, 2, 5, 1,  -1, 7, 2, 0,  6, -3, 1, 2};
+    memcpy(F, G, sizeof G);
+    anorm = mat_norm1(G, 4, 4);
+    CHECK(LAPACKE_dgetrf(LAPACK_COL_MAJOR, 4, 4, F, 4, ipiv) == 0);
+    CHECK(mat_rcond(F, 4, ipiv, anorm, work, &rc) == MAT_OK);
+    CHECK(LAPACKE_dgecon_work(LAPACK_COL_MAJOR, '1', 4, F, 4, anorm, &lrc,
+                              work, iwork) == 0);
+    CHECK_NEAR(rc, lrc, 1e-12);
+    CHECK(rc > 0.01 && rc < 1);
+  }
+  CHECK(mat_rcond(F, 0, ipiv, 1.0, work, &rc) == MAT_OK && rc == HUGE_VAL);
+}
+
+
 static void qr (void) {
   /* 4 x 3, column 2 = 2 * column 1: R's qr gives rank 2, pivot 1 3 2 */
   double X[] = {1, 2, 3, 4,  2, 4, 6, 8,  1, 0, 1, 0};
@@ -209,6 +250,7 @@ int main (void) {
   elementwise();
   reductions();
   solve_inv_chol();
+  rcond();
   qr();
   svd_eig_pinv();
   return CTEST_DONE();
