@@ -452,7 +452,8 @@ static int s_cor_test (lua_State *L) {
     dist_p(DIST_T, &df, &stat, &pl, 1, 1, 0, &bad);
     dist_p(DIST_T, &df, &stat, &pu, 1, 0, 0, &bad);
     p = 2 * fmin(pl, pu);
-    setnum(L, "df", df);
+    lua_pushinteger(L, (lua_Integer)n - 2);
+    lua_setfield(L, -2, "df");
     if (nd > 3) {
       double z = atanh(r), sg = 1 / sqrt(nd - 3), pr = (1 + level) / 2, zq;
       double par[2] = {0, 1};

@@ -82,7 +82,7 @@ T.test("cor_test as R's cor.test(exact = FALSE)", function()
     T.near({ r.estimate, r.statistic, r.p }, R["cortest2_" .. m], 1e-11, m .. " 2")
   end
   local r = stats.cor_test(mt.mpg, mt.wt)
-  T.near(r.conf_int, R.cortest_pearson_ci, TOL); T.eq(r.df, R.cortest_pearson_df)
+  T.near(r.conf_int, R.cortest_pearson_ci, TOL); T.eq(r.df, math.tointeger(R.cortest_pearson_df))
   T.near(stats.cor_test(mt.mpg, mt.wt, { conf_level = 0.9 }).conf_int, R.cortest_pearson_ci90, TOL)
   r = stats.cor_test(aq.Ozone, aq["Solar.R"], "kendall", { na_rm = true })
   T.near({ r.estimate, r.statistic, r.p }, R.cortest_aq_kendall, 1e-11)
@@ -149,9 +149,38 @@ T.test("bad input: types, shapes, options, degenerate data", function()
   T.errors(function() return stats.control_variate{ y = { 1, 2 }, h = { 1, 3 }, mean_h = 1 } end, "y has 2 rows: needs more than 2")
 end)
 
-T.test("help documents every function", function()
-  for _, f in ipairs({ "mean", "var", "sd", "median", "quantile", "cov", "cor", "cor_test", "pcor",
-                       "clr", "pcor_clr", "control_variate", "pnorm", "qgamma", "dbinom" }) do
-    T.ok(type(stats[f]) == "function", f)
+T.test("printing, and factor strata for control_variate", function()
+  local s = tostring(stats.cor_test(mt.mpg, mt.wt))
+  T.ok(s:find("Pearson's product-moment correlation", 1, true), s)
+  T.ok(s:find("t = -9.559, df = 30, p = 1.294e-10, n = 32", 1, true), s)
+  T.ok(s:find("95% confidence interval: -0.9338 -0.7441", 1, true), s)
+  s = tostring(stats.cor_test(mt.mpg, mt.wt, "spearman"))
+  T.ok(s:find("S = ", 1, true), s)
+  -- cyl as a text factor: the same fit, strata named by level
+  local names = {}
+  for i = 1, #mt.cyl do names[i] = ({ [4] = "four", [6] = "six", [8] = "eight" })[mt.cyl[i]] end
+  local df = data.frame{ cyl = names }
+  local cv = stats.control_variate{ y = mt.mpg, h = mt.wt, mean_h = 3, strata = df.cyl }
+  -- levels sort in C order: eight, four, six
+  T.eq(cv.strata.level[1], "eight"); T.eq(cv.strata.level[2], "four"); T.eq(cv.strata.level[3], "six")
+  T.near(cv.estimate, R.cvs[1], 1e-11)
+  T.near(cv.strata.estimate, { R.cvs_estimates[3], R.cvs_estimates[1], R.cvs_estimates[2] }, 1e-11)
+  s = tostring(cv)
+  T.ok(s:find("Control-variate mean: 19.73 (se 0.7047)", 1, true), s)
+  T.ok(s:find("eight", 1, true), s)
+  T.ok(tostring(stats.control_variate{ y = mt.mpg, h = mt.wt, mean_h = 3 }):find("n = 32", 1, true))
+end)
+
+T.test("help documents every public function, by name and by value", function()
+  local help = require "orrery.help"
+  local n = 0
+  for name, f in pairs(stats) do
+    if type(f) == "function" and not name:match("^_") then
+      T.ok(help.lookup("stats." .. name), "no doc for stats." .. name)
+      T.ok(help.lookup(f), "no doc for the function stats." .. name)
+      n = n + 1
+    end
   end
+  T.eq(n, 12 + 22)   -- 12 functions and the d/p/q of eight laws (no q for binom, pois)
+  T.ok(help.lookup("stats.qgamma"):find("shape, rate = 1", 1, true))
 end)

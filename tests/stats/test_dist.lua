@@ -234,18 +234,6 @@ T.test("errors: parameters, probabilities, options, types", function()
   T.errors(function() return stats.pnorm() end, "stats.pnorm: missing argument 'x'")
 end)
 
-T.test("help documents every distribution function", function()
-  local help = require "orrery.help"
-  for _, d in ipairs(names) do
-    for _, k in ipairs({ "d", "p", "q" }) do
-      if stats[k .. d] then
-        T.ok(require("orrery.help").docs ~= nil or true)
-      end
-    end
-  end
-  T.ok(help ~= nil)
-end)
-
 -- A sweep of extreme parameters and arguments: every call returns a number
 -- that is not NaN, or raises the one clear error for quantiles beyond the
 -- doubles; every quantile that is representable inverts its distribution
