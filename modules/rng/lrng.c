@@ -172,6 +172,7 @@ static void probability (lua_State *L, double p, const char *fn) {
 }
 
 
+/* for methods: 'last' counts self, the message does not */
 static void nomore (lua_State *L, int last, const char *fn) {
   if (lua_gettop(L) > last)
     orr_error(L, fn, "too many arguments (%d given, at most %d)",
@@ -211,7 +212,9 @@ static lua_Integer checkseed (lua_State *L, int idx, const char *fn) {
 
 static int r_new (lua_State *L) {
   lua_Integer seed = checkseed(L, 1, "rng.new");
-  nomore(L, 1, "rng.new");
+  if (lua_gettop(L) > 1)
+    orr_error(L, "rng.new", "too many arguments (%d given, expected a seed)",
+              lua_gettop(L));
   orng_push(L, seed);
   return 1;
 }

@@ -40,6 +40,20 @@ local function check_moments(x, mu, var, what)
     "%s: variance %.6g, expected %.6g (SE %.3g)", what, v, var, se_v))
 end
 
+-- the empirical CDF of x at each point t against cdf(t), within Z binomial
+-- standard errors: checks the shape of a distribution, not only its moments
+local function check_cdf(x, points, cdf, what)
+  local n = #x
+  for _, t in ipairs(points) do
+    local c = 0
+    for i = 1, n do if x[i] <= t then c = c + 1 end end
+    local p = cdf(t)
+    local se = math.sqrt(p * (1 - p) / n)
+    T.ok(math.abs(c / n - p) <= Z * se + 1e-12, string.format(
+      "%s: P(X <= %g) = %.5f, expected %.5f (SE %.2g)", what, t, c / n, p, se))
+  end
+end
+
 -- column j of X as a Lua array (only get: independent of the rest of mat)
 local function col(X, j)
   local t = {}
@@ -129,6 +143,30 @@ T.test("normal, uniform, laplace: moments", function()
   local x, far = r:normal(N), 0
   for i = 1, N do if math.abs(x[i]) > 3.5 then far = far + 1 end end
   T.ok(far > 20 and far < 100, "normal tail count " .. far)
+end)
+
+T.test("distribution shapes: empirical CDFs at several points", function()
+  local r = rng.new(707)
+  -- standard normal CDF values (R: pnorm)
+  local Phi = { [-3] = 0.0013498980316300946, [-1.96] = 0.024997895148220428,
+    [-1] = 0.15865525393145705, [0] = 0.5, [0.5] = 0.69146246127401301,
+    [2] = 0.97724986805182079, [3.5] = 0.99976737092096446 }
+  local pts = { -3, -1.96, -1, 0, 0.5, 2, 3.5 }
+  check_cdf(r:normal(N), pts, function(t) return Phi[t] end, "normal")
+  check_cdf(r:normal(N, 10, 2), { 4, 6.08, 8, 10, 11, 14, 17 },
+    function(t) return Phi[(t - 10) / 2] end, "normal(10, 2)")
+  check_cdf(r:exponential(N, 2), { 0.05, 0.3, 1, 2.5 },
+    function(t) return 1 - math.exp(-2 * t) end, "exponential(2)")
+  check_cdf(r:weibull(N, 1.5, 3), { 0.5, 2, 3, 6 },
+    function(t) return 1 - math.exp(-(t / 3)^1.5) end, "weibull(1.5, 3)")
+  check_cdf(r:laplace(N, 1, 2), { -3, 0, 1, 2, 6 }, function(t)
+    return t < 1 and 0.5 * math.exp((t - 1) / 2) or 1 - 0.5 * math.exp(-(t - 1) / 2) end,
+    "laplace(1, 2)")
+  -- gamma(shape 1, rate 3) is exponential(3): checks the rate once more
+  check_cdf(r:gamma(N, 1, 3), { 0.1, 0.3, 1 },
+    function(t) return 1 - math.exp(-3 * t) end, "gamma(1, rate 3)")
+  -- beta(1, 1) is uniform; beta(2, 1) has CDF t^2
+  check_cdf(r:beta(N, 2, 1), { 0.1, 0.5, 0.9 }, function(t) return t * t end, "beta(2, 1)")
 end)
 
 T.test("discrete families: bernoulli, binomial, poisson", function()
@@ -246,6 +284,8 @@ T.test("errors name the method and the problem", function()
   T.errors(function() return rng.new() end, "rng.new: seed must be an integer, got no value")
   T.errors(function() return rng.new(1.5) end, "rng.new: seed must be an integer, got a fraction")
   T.errors(function() return rng.new("x") end, "seed must be an integer")
+  T.errors(function() return rng.new(1, 2) end, "rng.new: too many arguments (2 given, expected a seed)")
+  T.errors(function() return r:uniform(5, 0, 1, 2) end, "rng:uniform: too many arguments (4 given, at most 3)")
   T.errors(function() return r:normal(2.5) end, "rng:normal: 'n' must be a non-negative integer, got 2.5")
   T.errors(function() return r:normal(-1) end, "'n' must be a non-negative integer, got -1")
   T.errors(function() return r:normal() end, "'n' must be a non-negative integer, got no value")
