@@ -10,6 +10,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "ctest.h"
+#include "ointr.h"
 #include "optim.h"
 
 
@@ -116,6 +117,19 @@ int main (void) {
     CHECK(optim_nm(&p, x, 1e-10, 100, &r) == OPTIM_ABORTED);
     p.abort = 0; p.nf = 0;
     CHECK(optim_bfgs2(&p, x, 1e-10, 100, &r) == OPTIM_ABORTED);
+  }
+  {
+    /* the interrupt flag stops every method */
+    optim_problem p = {2, rosen, NULL, NULL, 0, 0, 0};
+    optim_result r;
+    double x[2] = {-1.2, 1.0};
+    orr_interrupted = 1;
+    CHECK(optim_bfgs(&p, x, 1e-8, 100, &r) == OPTIM_INTERRUPTED);
+    orr_interrupted = 1;
+    CHECK(optim_nm(&p, x, 1e-8, 100, &r) == OPTIM_INTERRUPTED);
+    orr_interrupted = 1;
+    CHECK(optim_bfgs2(&p, x, 1e-8, 100, &r) == OPTIM_INTERRUPTED);
+    orr_interrupted = 0;
   }
   {
     /* Brent: cos(x) = x at 0.739085133215160641655312 (the Dottie number) */

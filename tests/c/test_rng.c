@@ -196,6 +196,13 @@ static void test_default_seed (void) {
   CHECK(lua_pcall(L, 0, 0, 0) != LUA_OK &&
         strstr(lua_tostring(L, -1), "rng.default: expected an rng stream, got number"));
   lua_settop(L, 0);
+  /* Ctrl-C: the kernel stops, the method raises */
+  orrery_interrupt();
+  CHECK(luaL_dostring(L, "return rng.new(1):normal(10)") != LUA_OK &&
+        strstr(lua_tostring(L, -1), "rng:normal: interrupted"));
+  lua_settop(L, 0);
+  CHECK(luaL_dostring(L, "return rng.new(1):normal(10)") == LUA_OK);  /* flag cleared */
+  lua_settop(L, 0);
   lua_pushcfunction(L, call_field);
   (void)luaL_dostring(L, "return {rng = 'x'}");
   CHECK(lua_pcall(L, 1, 0, 0) != LUA_OK &&
