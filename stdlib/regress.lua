@@ -208,9 +208,25 @@ end
 local Fit = { __name = "regress.fit" }
 local methods = {}
 
+-- The QR of the (weighted) design, for leverage and sandwich covariances.
+-- A well-conditioned lm is solved by the normal equations and keeps no QR,
+-- and a glm's last weights are known only at the end: both get it here,
+-- once, from the kept rows (weighted by the prior weights, or by the
+-- working weights of the last IRLS step, as R's hatvalues).
+local function getqr(fit)
+  local q = rawget(fit, "_qr")
+  if q then return q end
+  local w = fit.model == "glm" and fit._wwork or fit.weights
+  local x = rawget(fit, "_x")
+  local raw = C._ols(fit._y, x, { intercept = rawget(fit, "_c_intercept"), weights = w, qr = true },
+    "regress." .. (fit.call or "ols"))
+  rawset(fit, "_qr", raw.qr)
+  return raw.qr
+end
+
 Fit.__index = function(fit, k)
   if k == "leverage" then
-    local h = C._leverage(rawget(fit, "_qr"))
+    local h = C._leverage(getqr(fit))
     rawset(fit, "leverage", h)
     return h
   end
@@ -250,14 +266,14 @@ local function robust(fn, fit, raw, se, cl_given)
   if cl_given then
     local G = raw.G
     if G < 2 then fail(fn, "cluster has %d distinct value; at least 2 are needed", G) end
-    local V = C._sandwich(raw.qr, e, "CL", raw.cl, G)
+    local V = C._sandwich(getqr(fit), e, "CL", raw.cl, G)
     fit.se_type = fmt("cluster (%d clusters)", G)
     fit.clusters = G
     -- vcovCL's default type: HC1 for lm, HC0 for glm
     if fit.model == "glm" then return V * (G / (G - 1)) end
     return V * ((G / (G - 1)) * ((n - 1) / (n - k)))
   end
-  local V = C._sandwich(raw.qr, e, se)
+  local V = C._sandwich(getqr(fit), e, se)
   if se == "HC1" then V = V * (n / (n - k)) end
   fit.se_type = se
   return V
@@ -590,6 +606,7 @@ local function ols(t, fn, call)
   local se = t.se or "classical"
   if not SE_TYPES[se] then fail(fn, "se must be \"classical\", \"HC0\", \"HC1\", \"HC2\" or \"HC3\", got '%s'", tostring(se)) end
   local y, x, copts, meta = modeldata(fn, t, { "weights", "cluster" })
+  copts.qr = (se ~= "classical" or copts.cluster ~= nil) or nil  -- the sandwich needs Q
   local raw = C._ols(y, x, copts, fn)
   local fit = setmetatable({}, Fit)
   fit.model, fit.call, fit.formula = "lm", call or "ols", meta.formula
@@ -602,6 +619,7 @@ local function ols(t, fn, call)
   if raw.n_dropped > 0 and x then fit._x = C._rows(x, raw.keep) end
   fit.coef = raw.coef
   fit.rank, fit.aliased, fit.n = raw.rank, raw.aliased, raw.n
+  fit.solver = raw.solver
   fit.n_dropped = raw.n_dropped + (meta.n_dropped_frame or 0)
   fit.df_residual = raw.n - raw.rank
   fit.fitted, fit._resid, fit._ew, fit._y = raw.fitted, raw.residuals, raw.wresid, raw.y
@@ -679,6 +697,7 @@ local function glm(t)
   fit._keep = raw.keep
   fit._offset = raw.offset
   fit.coef, fit.rank, fit.aliased, fit.n = raw.coef, raw.rank, raw.aliased, raw.n
+  fit.solver = raw.solver
   fit.n_dropped = raw.n_dropped + (meta.n_dropped_frame or 0)
   fit.fitted, fit.eta, fit._y = raw.fitted, raw.eta, raw.y
   fit._wres, fit._wwork = raw.wwork and raw.wres, raw.wwork

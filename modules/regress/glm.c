@@ -21,7 +21,7 @@
 
 
 size_t glm_lwork (size_t n, size_t p) {
-  return 6 * n + 4 * p + rq_lwork(n, p);
+  return 6 * n + 4 * p + rq_lwork(n, p) + p * p + 6 * p + 8;
 }
 
 
@@ -276,7 +276,9 @@ int glm_irls (const glm_model *m, const double *etastart, int maxit,
   double *z = work, *sw = z + n, *eff = sw + n, *res = eff + n;
   double *start = res + n, *coefold = start + p, *cw = coefold + p;
   double *colnorm = cw + p, *lw = colnorm + p + 2 * n;
-  size_t llw = lwork - (size_t)(lw - work);
+  size_t llw = lwork - (size_t)(lw - work) - (p * p + 6 * p + 8);
+  double *G = lw + llw, *nw = G + p * p;
+  int *niw = (int *)(nw + 4 * p);
   double tol = epsilon / 1000 < 1e-7 ? epsilon / 1000 : 1e-7;
   double dev = 0, devold;
   int iter, have_old = 0;
@@ -306,16 +308,35 @@ int glm_irls (const glm_model *m, const double *etastart, int maxit,
     for (j = 0; j < p; j++)
       for (i = 0; i < n; i++) f->A[i + j * n] = m->X[i + j * n] * sw[i];
     for (i = 0; i < n; i++) z[i] *= sw[i];
-    st = rq_qr(f->A, n, p, tol, f->tau, f->pivot, &rank, colnorm, lw, llw);
-    if (st == RQ_NEEDPIVOT) {
-      for (j = 0; j < p; j++)
-        for (i = 0; i < n; i++) f->A[i + j * n] = m->X[i + j * n] * sw[i];
-      st = rq_qr_pivot(f->A, n, p, tol, f->tau, f->pivot, &rank, colnorm, lw);
+    /* the normal equations when they are safely conditioned (see ols.h),
+       else the QR with limited pivoting, as glm.fit's Cdqrls */
+    st = RQ_NEEDPIVOT;
+    if (p > 0) {
+      cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, (int)p, (int)n, 1.0,
+                  f->A, (int)n, 0.0, G, (int)p);
+      cblas_dgemv(CblasColMajor, CblasTrans, (int)n, (int)p, 1.0, f->A,
+                  (int)n, z, 1, 0.0, eff, 1);
+      if (rq_normal(G, p, eff, 1e-3, cw, f->V, nw, niw) == 0) {
+        rank = p;
+        for (j = 0; j < p; j++) f->pivot[j] = (int)j;
+        f->qr_valid = 0;
+        st = RQ_OK;
+      }
     }
-    if (st == RQ_INTERRUPT) return GLM_INTERRUPT;
-    if (st != RQ_OK) return GLM_LAPACK;
-    if (rq_solve(f->A, n, rank, f->tau, z, cw, eff, res, lw, llw))
-      return GLM_LAPACK;
+    if (st != RQ_OK) {
+      st = rq_qr(f->A, n, p, tol, f->tau, f->pivot, &rank, colnorm, lw, llw);
+      if (st == RQ_NEEDPIVOT) {
+        for (j = 0; j < p; j++)
+          for (i = 0; i < n; i++) f->A[i + j * n] = m->X[i + j * n] * sw[i];
+        st = rq_qr_pivot(f->A, n, p, tol, f->tau, f->pivot, &rank, colnorm, lw);
+      }
+      if (st == RQ_INTERRUPT) return GLM_INTERRUPT;
+      if (st != RQ_OK) return GLM_LAPACK;
+      if (rq_solve(f->A, n, rank, f->tau, z, cw, eff, res, lw, llw))
+        return GLM_LAPACK;
+      if (rq_unscaled(f->A, n, rank, f->V)) return GLM_LAPACK;
+      f->qr_valid = 1;
+    }
     for (j = 0; j < rank; j++)
       if (!isfinite(cw[j])) return GLM_NONFINITE;
     for (j = 0; j < p; j++) start[j] = 0;

@@ -45,6 +45,10 @@ typedef struct glm_fit {
   double *A;            /* n x p: compact QR of the last WLS (sqrt(wwork) X) */
   double *tau;          /* p */
   int *pivot;           /* p */
+  double *V;            /* p x p: (X'WX)^-1 of the last WLS, rank x rank in
+                           pivoted order */
+  int qr_valid;         /* the last WLS used the QR (A holds it); else the
+                           normal equations (A holds sqrt(W) X) */
   size_t rank;
   double deviance;
   int iterations, converged, boundary;

@@ -205,12 +205,6 @@ static void setint (lua_State *L, const char *k, lua_Integer v) {
 }
 
 
-/* pushes an n x 1 mat copied from v */
-static omat *pushvec (lua_State *L, const double *v, size_t n) {
-  omat *m = omat_new(L, n, 1);
-  if (n) memcpy(m->x, v, n * sizeof(double));
-  return m;
-}
 
 
 /*
@@ -338,44 +332,66 @@ static void qrfail (lua_State *L, const char *fn, int st) {
 static int r_ols (lua_State *L) {
   const char *fn = luaL_optstring(L, 4, "regress.ols");
   regdata d;
-  size_t n, p, i, j, rank = 0, neff = 0, lw;
-  double *sw, *yw, *cw, *eff, *res, *colnorm, *work, *V, sumw = 0, slogw = 0;
-  double rss = 0, mss = 0, fw = 0;
-  int *pivot, st, iA, itau, center;
-  double *A;
-  omat *tau, *coef, *resid, *fitted, *wres;
+  size_t n, p, i, j, k, rank = 0, neff = 0, lw;
+  double *sw, *yw, *cw, *eff, *res, *colnorm, *work, *V, *G, sumw = 0;
+  double slogw = 0, rss = 0, mss = 0, fw = 0;
+  int *pivot, st, iA = 0, itau = 0, center, forceqr, normal = 0;
+  double *A = NULL;
+  omat *tau = NULL, *coef, *resid, *fitted, *wres;
   lua_settop(L, 4);
   lua_remove(L, 4);
   readdata(L, &d, fn);
   center = orr_optboolean(L, 3, "center", d.intercept, fn);
-  n = d.n; p = d.p;
+  forceqr = orr_optboolean(L, 3, "qr", 0, fn);
+  n = d.n; p = d.p; k = d.k;
   for (i = 0; i < n; i++) if (wk(&d, i) > 0) neff++;
   if (neff < p || neff == 0)
     orr_error(L, fn, "fewer usable rows (%d) than coefficients (%d)",
               (int)neff, (int)p);
-  A = bigbuf(L, n * p); iA = lua_gettop(L);
-  tau = omat_new(L, p, 1); itau = lua_gettop(L);
-  pivot = (int *)orr_workbytes(L, (p + 1) * sizeof(int));
+  pivot = (int *)orr_workbytes(L, (p + 1) * 2 * sizeof(int));
   lw = rq_lwork(n, p);
-  sw = bigbuf(L, 5 * n + 3 * p + lw + p * p);
-  yw = sw + n; eff = yw + n; res = eff + n; colnorm = res + 2 * n;
-  cw = colnorm + p; V = cw + p; work = V + p * p;
+  sw = bigbuf(L, 4 * n + 3 * p + lw + 2 * p * p + 4 * p);
+  yw = sw + n; eff = yw + n; res = eff + n; colnorm = res + n;
+  cw = colnorm + p; V = cw + p; G = V + p * p; work = G + p * p;
   for (i = 0; i < n; i++) {
     double w = wk(&d, i);
     sw[i] = sqrt(w);
     yw[i] = yk(&d, i) * sw[i];
   }
-  filldesign(&d, A, d.w ? sw : NULL);
-  st = rq_qr(A, n, p, 1e-7, tau->x, pivot, &rank, colnorm, work, lw);
-  if (st == RQ_NEEDPIVOT) {
-    filldesign(&d, A, d.w ? sw : NULL);
-    st = rq_qr_pivot(A, n, p, 1e-7, tau->x, pivot, &rank, colnorm, work);
+  if (!forceqr) {
+    /* X'X by dsyrk: straight from the caller's x when no row is dropped or
+       weighted, else from the weighted design */
+    int direct = !d.w && n == d.n0 && k > 0;
+    if (direct) rq_crossprod(d.x->x, n, k, d.intercept, yw, G, cw);
+    else {
+      A = bigbuf(L, n * p); iA = lua_gettop(L);
+      filldesign(&d, A, d.w ? sw : NULL);
+      rq_crossprod(A, n, p, 0, yw, G, cw);
+    }
+    if (rq_normal(G, p, cw, 1e-3, eff, V, work, pivot + p + 1) == 0) {
+      normal = 1;
+      rank = p;
+      for (j = 0; j < p; j++) { pivot[j] = (int)j; cw[j] = eff[j]; }
+      /* weighted residuals yw - (sqrt(w) X) b */
+      if (direct) rq_resid(d.x->x, n, k, d.intercept, cw, yw, res);
+      else rq_resid(A, n, p, 0, cw, yw, res);
+    }
   }
-  if (st != RQ_OK) qrfail(L, fn, st);
-  if (rq_solve(A, n, rank, tau->x, yw, cw, eff, res, work, lw))
-    qrfail(L, fn, RQ_LAPACK);
-  if (rq_unscaled(A, n, rank, V))
-    orr_error(L, fn, "the design is singular");
+  if (!normal) {
+    if (A == NULL) { A = bigbuf(L, n * p); iA = lua_gettop(L); }
+    tau = omat_new(L, p, 1); itau = lua_gettop(L);
+    filldesign(&d, A, d.w ? sw : NULL);
+    st = rq_qr(A, n, p, 1e-7, tau->x, pivot, &rank, colnorm, work, lw);
+    if (st == RQ_NEEDPIVOT) {
+      filldesign(&d, A, d.w ? sw : NULL);
+      st = rq_qr_pivot(A, n, p, 1e-7, tau->x, pivot, &rank, colnorm, work);
+    }
+    if (st != RQ_OK) qrfail(L, fn, st);
+    if (rq_solve(A, n, rank, tau->x, yw, cw, eff, res, work, lw))
+      qrfail(L, fn, RQ_LAPACK);
+    if (rq_unscaled(A, n, rank, V))
+      orr_error(L, fn, "the design is singular");
+  }
   lua_createtable(L, 0, 24);
   coef = omat_new(L, p, 1);
   for (j = 0; j < p; j++) coef->x[j] = NAN;
@@ -383,12 +399,12 @@ static int r_ols (lua_State *L) {
   lua_setfield(L, -2, "coef");
   resid = omat_new(L, n, 1);
   fitted = omat_new(L, n, 1);
-  wres = omat_new(L, n, 1);
+  wres = d.w ? omat_new(L, n, 1) : resid;
   for (i = 0; i < n; i++) {
     double w = wk(&d, i);
     wres->x[i] = res[i];
     if (w > 0) {
-      resid->x[i] = res[i] / sw[i];
+      resid->x[i] = d.w ? res[i] / sw[i] : res[i];
       fitted->x[i] = yk(&d, i) - resid->x[i];
     }
     else {  /* not in the fit: predicted from its x */
@@ -405,27 +421,30 @@ static int r_ols (lua_State *L) {
   for (i = 0; i < n; i++) {
     double w = wk(&d, i);
     rss += res[i] * res[i];
-    if (w > 0) { sumw += w; slogw += log(w); fw += w * fitted->x[i]; }
+    if (w > 0) { sumw += w; if (d.w) slogw += log(w); fw += w * fitted->x[i]; }
   }
   fw /= sumw;
   for (i = 0; i < n; i++) {
     double w = wk(&d, i), f = fitted->x[i];
     if (w > 0) mss += center ? w * (f - fw) * (f - fw) : w * f * f;
   }
-  lua_setfield(L, -4, "wresid");
+  if (d.w) lua_setfield(L, -4, "wresid");
+  else { lua_pushvalue(L, -2); lua_setfield(L, -4, "wresid"); }
   lua_setfield(L, -3, "fitted");
   lua_setfield(L, -2, "residuals");
   pushexpanded(L, V, rank, pivot, p);
   lua_setfield(L, -2, "unscaled");
-  pushvec(L, eff, rank);
-  lua_setfield(L, -2, "effects");
   setnum(L, "rss", rss);
   setnum(L, "mss", mss);
   setnum(L, "sum_logw", slogw);
   setint(L, "n", (lua_Integer)neff);
+  lua_pushstring(L, normal ? "normal" : "qr");
+  lua_setfield(L, -2, "solver");
   setcommon(L, &d, pivot, rank);
-  pushqr(L, iA, itau, pivot, p, rank);
-  lua_setfield(L, -2, "qr");
+  if (!normal) {
+    pushqr(L, iA, itau, pivot, p, rank);
+    lua_setfield(L, -2, "qr");
+  }
   return 1;
 }
 
@@ -638,27 +657,27 @@ static int r_glm (lua_State *L) {
   m.n = n; m.p = p; m.X = D; m.y = yv; m.w = wv; m.off = d.off ? ov : NULL;
   m.family = fam; m.link = link; m.theta = 1;
   f.coef = coef->x; f.eta = eta->x; f.mu = mu->x; f.wwork = ww->x;
-  f.wres = wr->x; f.A = A; f.tau = tau->x;
+  f.wres = wr->x; f.A = A; f.tau = tau->x; f.V = V; f.qr_valid = 0;
   f.theta = f.se_theta = f.twologlik = NAN;
   st = fam == GF_NEGBIN ? glm_nb(&m, maxit, eps, &f, work, lw)
                         : glm_irls(&m, NULL, maxit, eps, &f, work, lw);
   if (st != GLM_OK) glmfail(L, fn, st);
-  if (rq_unscaled(A, n, f.rank, V))
-    orr_error(L, fn, "the weighted design is singular");
+
   /* null deviance: the weighted mean, or the intercept-only fit with offset */
   for (i = 0; i < n; i++) { sumw += wv[i]; swy += wv[i] * yv[i]; }
   if (hasint && d.off && p > 1) {
     glm_model m0 = m;
     glm_fit f0;
     size_t lw0 = glm_lwork(n, 1);
-    double *w0 = orr_work(L, 7 * n + 8 + lw0);
+    double *w0 = orr_work(L, 7 * n + 16 + lw0);
     double *one = w0 + lw0, *es = one + n;
     for (i = 0; i < n; i++) { one[i] = 1; es[i] = glm_linkfun(link, mu->x[i]); }
     m0.p = 1; m0.X = one;
     if (fam == GF_NEGBIN) m0.theta = f.theta;
     f0.coef = es + n; f0.eta = f0.coef + 1; f0.mu = f0.eta + n;
     f0.wwork = f0.mu + n; f0.wres = f0.wwork + n; f0.A = f0.wres + n;
-    f0.tau = f0.A + n; f0.pivot = (int *)orr_workbytes(L, 2 * sizeof(int));
+    f0.tau = f0.A + n; f0.V = f0.tau + 1;
+    f0.pivot = (int *)orr_workbytes(L, 2 * sizeof(int));
     st = glm_irls(&m0, es, maxit, eps, &f0, w0, lw0);
     if (st != GLM_OK) glmfail(L, fn, st);
     nulldev = f0.deviance;
@@ -707,9 +726,13 @@ static int r_glm (lua_State *L) {
     lua_pushboolean(L, sep); lua_setfield(L, -2, "extreme_fitted");
   }
   (void)j;
+  lua_pushstring(L, f.qr_valid ? "qr" : "normal");
+  lua_setfield(L, -2, "solver");
   setcommon(L, &d, f.pivot, f.rank);
-  pushqr(L, iA, itau, f.pivot, p, f.rank);
-  lua_setfield(L, -2, "qr");
+  if (f.qr_valid) {
+    pushqr(L, iA, itau, f.pivot, p, f.rank);
+    lua_setfield(L, -2, "qr");
+  }
   return 1;
 }
 

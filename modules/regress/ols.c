@@ -230,3 +230,77 @@ int rq_qform (const double *A, size_t n, size_t rank, const double *tau,
   }
   return RQ_OK;
 }
+
+
+int rq_normal (double *G, size_t p, const double *c, double rcmin,
+               double *coef, double *V, double *work, int *iwork) {
+  double *sc = work, *w3 = work + p, rcond = 0;
+  size_t i, j;
+  if (p == 0) return 1;
+  for (j = 0; j < p; j++) {
+    if (!(G[j + j * p] > 0) || !isfinite(G[j + j * p])) return 1;
+    sc[j] = 1 / sqrt(G[j + j * p]);
+  }
+  for (j = 0; j < p; j++)
+    for (i = 0; i <= j; i++) G[i + j * p] *= sc[i] * sc[j];
+  if (LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, 'U', (lapack_int)p, G,
+                          (lapack_int)p) != 0)
+    return 1;
+  if (LAPACKE_dtrcon_work(LAPACK_COL_MAJOR, '1', 'U', 'N', (lapack_int)p, G,
+                          (lapack_int)p, &rcond, w3, (lapack_int *)iwork) != 0
+      || !(rcond >= rcmin))
+    return 1;
+  for (j = 0; j < p; j++) coef[j] = c[j] * sc[j];
+  cblas_dtrsv(CblasColMajor, CblasUpper, CblasTrans, CblasNonUnit, (int)p, G,
+              (int)p, coef, 1);
+  cblas_dtrsv(CblasColMajor, CblasUpper, CblasNoTrans, CblasNonUnit, (int)p,
+              G, (int)p, coef, 1);
+  for (j = 0; j < p; j++) coef[j] *= sc[j];
+  for (j = 0; j < p; j++)
+    for (i = 0; i < p; i++) V[i + j * p] = i <= j ? G[i + j * p] : 0.0;
+  if (LAPACKE_dpotri_work(LAPACK_COL_MAJOR, 'U', (lapack_int)p, V,
+                          (lapack_int)p) != 0)
+    return 1;
+  for (j = 0; j < p; j++)
+    for (i = 0; i <= j; i++) {
+      V[i + j * p] *= sc[i] * sc[j];
+      V[j + i * p] = V[i + j * p];
+    }
+  return 0;
+}
+
+
+void rq_crossprod (const double *X, size_t n, size_t k, int intercept,
+                   const double *y, double *G, double *c) {
+  size_t p = k + (intercept != 0), c0 = (size_t)(intercept != 0), i, j;
+  memset(G, 0, p * p * sizeof(double));
+  if (k > 0) {
+    cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, (int)k, (int)n, 1.0, X,
+                (int)n, 0.0, G + c0 + c0 * p, (int)p);
+    cblas_dgemv(CblasColMajor, CblasTrans, (int)n, (int)k, 1.0, X, (int)n, y,
+                1, 0.0, c + c0, 1);
+  }
+  if (c0) {
+    double sy = 0;
+    G[0] = (double)n;
+    for (j = 0; j < k; j++) {
+      const double *xc = X + j * n;
+      double s = 0;
+      for (i = 0; i < n; i++) s += xc[i];
+      G[(j + 1) * p] = s;
+    }
+    for (i = 0; i < n; i++) sy += y[i];
+    c[0] = sy;
+  }
+}
+
+
+void rq_resid (const double *X, size_t n, size_t k, int intercept,
+               const double *b, const double *y, double *r) {
+  size_t c0 = (size_t)(intercept != 0), i;
+  memcpy(r, y, n * sizeof(double));
+  if (k > 0)
+    cblas_dgemv(CblasColMajor, CblasNoTrans, (int)n, (int)k, -1.0, X, (int)n,
+                b + c0, 1, 1.0, r, 1);
+  if (c0) for (i = 0; i < n; i++) r[i] -= b[0];
+}

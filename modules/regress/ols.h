@@ -66,4 +66,29 @@ int rq_rinv (const double *A, size_t n, size_t rank, double *Ri);
 int rq_qform (const double *A, size_t n, size_t rank, const double *tau,
               double *Q, double *h, double *work, size_t lwork);
 
+/*
+** The normal-equations path, used only when it cannot disagree with the QR:
+** G (p x p, upper triangle) = X'X and c = X'y are scaled to a unit
+** diagonal and factored by Cholesky; the answer is accepted only if the
+** estimated reciprocal condition number of the scaled factor is at least
+** rcmin (so the error, about cond(X)^2 * eps, stays far below what a test
+** against R can see, and no column can be near the aliasing threshold).
+** On success coef (p) and V = (X'X)^-1 (p x p, full); returns 1 when the
+** caller must use the QR instead.  G is overwritten; work 4p, iwork p.
+*/
+int rq_normal (double *G, size_t p, const double *c, double rcmin,
+               double *coef, double *V, double *work, int *iwork);
+
+/*
+** For the normal equations without forming the design [1 X] (X n x k,
+** the leading column of ones only when intercept): G (p x p, upper
+** triangle, p = k + intercept) = [1 X]'[1 X] by dsyrk and c = [1 X]'y.
+*/
+void rq_crossprod (const double *X, size_t n, size_t k, int intercept,
+                   const double *y, double *G, double *c);
+
+/* r = y - [1 X] b */
+void rq_resid (const double *X, size_t n, size_t k, int intercept,
+               const double *b, const double *y, double *r);
+
 #endif

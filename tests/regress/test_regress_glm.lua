@@ -132,3 +132,16 @@ T.test("separation and non-convergence are reported", function()
   T.ok(g.reason:find("did not converge", 1, true))
   T.ok(tostring(g):find("algorithm did not converge", 1, true))
 end)
+
+T.test("aliased column in a glm: IRLS through the pivoting QR, NaN as R's NA", function()
+  local d = T.csv("regress/birthwt.csv")
+  local al = d.age + d.lwt
+  local f = regress.glm{ y = d.low, x = d.age:hcat(d.lwt):hcat(al):hcat(d.smoke), family = "binomial" }
+  T.eq(f.solver, "qr"); T.eq(f.aliased[1], 4); T.eq(f.rank, 4)
+  T.near(f.coef, R["bwal.coef"], TOL)
+  T.near({ f.se[1], f.se[2], f.se[3], f.se[5] }, R["bwal.se"], TOL)
+  T.near({ f.deviance, f.aic }, R["bwal.dev"], TOL)
+  T.ok(tostring(f):find("(1 not defined because of singularities)", 1, true))
+  -- the well-conditioned fits above went through the normal equations
+  T.eq(regress.glm{ y = d.low, x = d.age:hcat(d.lwt), family = "binomial" }.solver, "normal")
+end)

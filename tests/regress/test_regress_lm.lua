@@ -178,3 +178,22 @@ T.test("large n: the blocked path and the pivoting path agree", function()
   T.near({ f2.se[1], f2.se[2], f2.se[3] }, f1.se, 1e-12)
   T.eq(f2.aliased[1], 4)
 end)
+
+T.test("the normal-equations and QR paths agree; each is used where it should be", function()
+  -- well conditioned: the normal equations; a sandwich asks for the QR
+  local f = regress.ols{ y = mt.mpg, x = X }
+  local q = regress.ols{ y = mt.mpg, x = X, se = "HC0" }
+  T.eq(f.solver, "normal"); T.eq(q.solver, "qr")
+  T.near(f.coef, q.coef, 1e-11, "coef by both paths")
+  T.near(f.unscaled, q.unscaled, 1e-10, "(X'X)^-1 by both paths")
+  T.near(f.fitted, q.fitted, 1e-12)
+  -- ill conditioned (x and x + tiny noise): the QR, as R
+  local x2 = mt.wt + mt.qsec * 1e-7
+  local g = regress.ols{ y = mt.mpg, x = mt.wt:hcat(x2) }
+  T.eq(g.solver, "qr")
+  -- weights and dropped rows go through the copied design, still checked
+  local d = T.csv("regress/mtcars_na.csv")
+  local h = regress.ols{ y = d.mpg, x = cols(d, { "wt", "hp", "qsec" }) }
+  T.eq(h.solver, "normal")
+  T.near(h.coef, R["mtna.coef"], TOL)
+end)

@@ -168,3 +168,9 @@ wb$tension <- factor(wb$tension, levels = sort(unique(wb$tension), method = "rad
 fw <- glm(breaks ~ wool * tension + offset(log(expo)), poisson, wb)
 put("wb.coef", coef(fw)); put("wb.se", sqrt(diag(vcov(fw))))
 put("wb.dev", c(deviance(fw), fw$null.deviance)); put("wb.aic", AIC(fw))
+
+## glm with an aliased column (age + lwt): IRLS through the pivoting QR
+bwa <- bwd; bwa$al <- bwa$age + bwa$lwt
+fa <- glm(low ~ age + lwt + al + smoke, binomial, bwa)
+put("bwal.coef", coef(fa)); put("bwal.se", sqrt(diag(vcov(fa)))[!is.na(coef(fa))])
+put("bwal.dev", c(deviance(fa), AIC(fa)))
