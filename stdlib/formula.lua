@@ -1290,40 +1290,49 @@ function M.model_frame (f, df, opts)
     end
     res.offset = colmat(o, n)
   end
-  -- strata: one code per combination of the strata() variables that occurs,
-  -- ordered by the first variable, then the next (as survival's strata())
+  -- strata: as survival's strata(), one level per combination that occurs,
+  -- ordered by the first variable, then the next; a single variable keeps
+  -- its level names, several give "g=a, k=6". Several strata() terms are
+  -- combined the same way with short labels ("a, 6"), as coxph does.
   if #B.strata > 0 then
-    local parts = {}
-    for _, v in ipairs(B.strata) do
-      for _, p in ipairs(vals[v].parts) do parts[#parts + 1] = p end
-    end
-    local keys, combos = {}, {}
-    local rowkey = {}
-    for i, r in ipairs(rows) do
-      local k = {}
-      for j, p in ipairs(parts) do k[j] = p.val.codes[r] end
-      local key = concat(k, ",")
-      rowkey[i] = key
-      if not keys[key] then keys[key] = k; combos[#combos + 1] = key end
-    end
-    table.sort(combos, function (a, b)
-      local ka, kb = keys[a], keys[b]
-      for j = 1, #ka do if ka[j] ~= kb[j] then return ka[j] < kb[j] end end
-      return false
-    end)
-    local index, labels = {}, {}
-    for c, key in ipairs(combos) do
-      index[key] = c
-      local lab = {}
-      for j, p in ipairs(parts) do
-        local l = p.val.levels[keys[key][j]]
-        lab[j] = #parts == 1 and p.label .. "=" .. l or p.label .. "=" .. l
+    local function combine (parts, short)
+      local keys, combos, rowkey = {}, {}, {}
+      for i = 1, n do
+        local k = {}
+        for j, p in ipairs(parts) do k[j] = p.codes[i] end
+        local key = concat(k, ",")
+        rowkey[i] = key
+        if not keys[key] then keys[key] = k; combos[#combos + 1] = key end
       end
-      labels[c] = concat(lab, ", ")
+      table.sort(combos, function (a, b)
+        local ka, kb = keys[a], keys[b]
+        for j = 1, #ka do if ka[j] ~= kb[j] then return ka[j] < kb[j] end end
+        return false
+      end)
+      local index, labels = {}, {}
+      for c, key in ipairs(combos) do
+        index[key] = c
+        local lab = {}
+        for j, p in ipairs(parts) do
+          local l = p.levels[keys[key][j]]
+          lab[j] = (short or #parts == 1) and l or p.label .. "=" .. l
+        end
+        labels[c] = concat(lab, ", ")
+      end
+      local codes = {}
+      for i = 1, n do codes[i] = index[rowkey[i]] end
+      return {codes = codes, levels = labels}
     end
-    local s = {}
-    for i = 1, n do s[i] = index[rowkey[i]] end
-    res.strata, res.strata_levels = colmat(s, n), labels
+    local terms = {}
+    for t, v in ipairs(B.strata) do
+      local parts = {}
+      for j, p in ipairs(vals[v].parts) do
+        parts[j] = {label = p.label, levels = p.val.levels, codes = subset_num(p.val.codes, rows)}
+      end
+      terms[t] = combine(parts, false)
+    end
+    local st = #terms == 1 and terms[1] or combine(terms, true)
+    res.strata, res.strata_levels = colmat(st.codes, n), st.levels
   end
   -- extra columns (weights, clusters, ...): factors give their level codes
   if #extra > 0 then
@@ -1437,7 +1446,7 @@ help.doc(M.model_frame, "formula.model_frame", [[
 formula.model_frame(f, df [, {na = "omit"|"fail", extra = {"w", ...}, intercept = true,
                               drop_unused = true}])
   -> {y, x, names, intercept, offset, z, znames, surv = {time, status, start},
-      strata, strata_levels, extra = {w = ...}, n, n_dropped, keep, ylevels, info}
+      strata, strata_levels, extra = {w = ...}, n, n_dropped, keep, yname, ylevels, info}
   x is R's model.matrix (treatment contrasts, first level in C order the reference,
   R's column order and names). Rows with a missing value (NaN, a missing factor
   level) in any variable used, or in an extra column, are dropped and counted
@@ -1447,7 +1456,10 @@ formula.model_frame(f, df [, {na = "omit"|"fail", extra = {"w", ...}, intercept 
   (as model.matrix). intercept = false leaves out the intercept column but codes
   factors as if it were there (as coxph); "- 1" in the formula gives R's no-intercept
   coding. '.' means every column not in the response, strata() or offset().
-  A factor response gives y = level codes and ylevels. mf.info is for formula.design.]])
+  A factor response gives y = level codes and ylevels; cbind(a, b) gives an n x 2 y;
+  Surv() fills surv instead of y. strata is a column of codes 1..K with
+  strata_levels named as survival's strata(). extra columns that are factors give
+  their level codes. mf.info is for formula.design.]])
 
 help.doc(M.design, "formula.design", [[
 formula.design(mf, newdata) -> {x, names, z, znames, offset, n}
