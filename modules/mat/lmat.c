@@ -157,7 +157,6 @@ void omat_checkfinite (lua_State *L, const omat *m, const char *fn,
 }
 
 
-
 /* ---------------------------------------------------------------------- */
 /* argument helpers                                                        */
 /* ---------------------------------------------------------------------- */
@@ -169,15 +168,18 @@ static const char *gstr (lua_State *L, double v, int digits) {
   return lua_pushstring(L, buf);
 }
 
-static size_t checkdim (lua_State *L, int arg, const char *fn) {
+
+/* a row or column count ('what') at arg: an integer in 0..INT_MAX */
+static size_t checkdim (lua_State *L, int arg, const char *fn,
+                        const char *what) {
   int isint;
   lua_Integer d = lua_tointegerx(L, arg, &isint);
   if (!isint)
-    orr_error(L, fn, "dimension %d must be an integer, got %s", arg,
-              lua_type(L, arg) == LUA_TNUMBER ? "a fraction"
+    orr_error(L, fn, "%s must be an integer, got %s", what,
+              lua_type(L, arg) == LUA_TNUMBER ? lua_tostring(L, arg)
                                               : luaL_typename(L, arg));
-  if (d < 0) orr_error(L, fn, "dimension %d is negative", (int)d);
-  if (d > INT_MAX) orr_error(L, fn, "dimension %d is too large", (int)arg);
+  if (d < 0) orr_error(L, fn, "%s must be >= 0, got %I", what, d);
+  if (d > INT_MAX) orr_error(L, fn, "%s is too large (%I)", what, d);
   return (size_t)d;
 }
 
@@ -275,7 +277,8 @@ static omat *copyof (lua_State *L, const omat *a) {
 /* ---------------------------------------------------------------------- */
 
 static int m_new (lua_State *L) {
-  size_t r = checkdim(L, 1, "mat.new"), c = checkdim(L, 2, "mat.new"), i;
+  size_t r = checkdim(L, 1, "mat.new", "rows");
+  size_t c = checkdim(L, 2, "mat.new", "columns"), i;
   double v = 0.0;
   omat *m;
   if (!lua_isnoneornil(L, 3)) {
@@ -291,13 +294,15 @@ static int m_new (lua_State *L) {
 
 
 static int m_zeros (lua_State *L) {
-  omat_new(L, checkdim(L, 1, "mat.zeros"), checkdim(L, 2, "mat.zeros"));
+  size_t r = checkdim(L, 1, "mat.zeros", "rows");
+  omat_new(L, r, checkdim(L, 2, "mat.zeros", "columns"));
   return 1;
 }
 
 
 static int m_ones (lua_State *L) {
-  size_t r = checkdim(L, 1, "mat.ones"), c = checkdim(L, 2, "mat.ones"), i;
+  size_t r = checkdim(L, 1, "mat.ones", "rows");
+  size_t c = checkdim(L, 2, "mat.ones", "columns"), i;
   omat *m = omat_new(L, r, c);
   for (i = 0; i < r * c; i++) m->x[i] = 1.0;
   return 1;
@@ -305,7 +310,7 @@ static int m_ones (lua_State *L) {
 
 
 static int m_eye (lua_State *L) {
-  size_t n = checkdim(L, 1, "mat.eye"), i;
+  size_t n = checkdim(L, 1, "mat.eye", "n"), i;
   omat *m = omat_new(L, n, n);
   for (i = 0; i < n; i++) OMAT(m, i, i) = 1.0;
   return 1;
@@ -592,7 +597,8 @@ static int m_vcat (lua_State *L) {
 
 static int m_reshape (lua_State *L) {
   omat *a = checkself(L, "mat:reshape"), *m;
-  size_t r = checkdim(L, 2, "mat:reshape"), c = checkdim(L, 3, "mat:reshape");
+  size_t r = checkdim(L, 2, "mat:reshape", "rows");
+  size_t c = checkdim(L, 3, "mat:reshape", "columns");
   if (r * c != a->r * a->c)
     orr_error(L, "mat:reshape", "cannot make a %d x %d matrix (%d elements) into %d x %d",
               (int)a->r, (int)a->c, (int)(a->r * a->c), (int)r, (int)c);

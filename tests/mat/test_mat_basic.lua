@@ -47,7 +47,7 @@ T.test("errors name the function and the problem", function()
   T.errors(function() return mat.from{{1, 2}, {3}} end, "row 2 has 1 elements, expected 2")
   T.errors(function() return mat.from{{1, "a"}} end, "is string, not a number")
   T.errors(function() return A:get(3, 1) end, "row index 3 out of range")
-  T.errors(function() return mat.new(-1, 2) end, "negative")
+  T.errors(function() return mat.new(-1, 2) end, "mat.new: rows must be >= 0, got -1")
 end)
 
 T.test("tostring aligns and truncates", function()
