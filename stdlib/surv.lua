@@ -194,6 +194,8 @@ local function from_formula(fn, spec, allowed)
   for k, v in pairs(spec) do
     if k ~= "formula" and k ~= "data" then
       if not allowed[k] then fail(fn, "unknown option '%s'", k) end
+      -- options that take a column may name it
+      if (k == "group" or k == "strata") and type(v) == "string" then v = column(fn, df, v) end
       opts[k] = v
     end
   end
@@ -309,7 +311,10 @@ function M.km(time, status, opts)
     local g, strata
     time, status, g, strata, opts = from_formula(fn, spec, km_allowed)
     if strata then fail(fn, "strata() is for surv.logrank; use a grouping variable") end
-    opts.group = g
+    if g ~= nil then
+      if opts.group ~= nil then fail(fn, "give the group either in the formula or as group =") end
+      opts.group = g
+    end
     local _, terms = parse_surv_formula(fn, spec.formula)
     group_name = terms[1] and (terms[1]:match("^factor%s*%(%s*([%w_%.]+)") or terms[1])
   end
@@ -418,7 +423,10 @@ function M.logrank(time, status, group, opts)
     local strata
     time, status, group, strata, opts = from_formula(fn, spec, lr_allowed)
     if group == nil then fail(fn, "the formula needs a grouping variable") end
-    opts.strata = opts.strata or strata
+    if strata ~= nil then
+      if opts.strata ~= nil then fail(fn, "give strata either in the formula or as strata =") end
+      opts.strata = strata
+    end
     local _, terms = parse_surv_formula(fn, spec.formula)
     for _, t in ipairs(terms) do
       if not t:match("^strata") then group_name = t:match("^factor%s*%(%s*([%w_%.]+)") or t end

@@ -188,6 +188,14 @@ T.test("formula: predict on a frame", function()
   T.near(lp, R["pred_lung.lp"], 1e-9)
 end)
 
+T.test("surv.lm with dist = dispatches to the parametric surv.fit", function()
+  if surv.fit == nil then return end   -- orrery.survreg not built in
+  local df = frame("lung.csv")
+  local f = surv.lm("Surv(time, status) ~ age + sex", df, { dist = "weibull" })
+  T.ok(f.params ~= nil and f.concordance == nil)
+  T.ok(getmetatable(f) ~= getmetatable(surv.lm("Surv(time, status) ~ age + sex", df)))
+end)
+
 T.test("formula errors", function()
   local df = frame("lung.csv")
   T.errors(function() surv.cox{ formula = "Surv(time, status) ~ age" } end, "surv.cox: formula needs data =")

@@ -143,6 +143,13 @@ T.test("formula interface of km and logrank", function()
   T.near(t.chisq, R["lr_ov_rx_strata.chisq"], TOL)
   local a = surv.na{ formula = "Surv(time, status) ~ 1", data = df }
   T.near(a.cumhaz, R["na_lung.cumhaz"], TOL)
+  -- options naming a column
+  local g2 = surv.km{ formula = "Surv(time, status) ~ 1", data = df, group = "sex" }
+  check_km(g2[2], "km_lung_sex2")
+  t = surv.logrank{ formula = "Surv(futime, fustat) ~ rx", data = ov2, strata = "ecog.ps" }
+  T.near(t.chisq, R["lr_ov_rx_strata.chisq"], TOL)
+  T.errors(function() surv.km{ formula = "Surv(time, status) ~ sex", data = df, group = "sex" } end,
+    "surv.km: give the group either in the formula or as group =")
   T.errors(function() surv.km{ formula = "time ~ sex", data = df } end, "surv.km: the left side of")
   T.errors(function() surv.km{ formula = "Surv(time, status) ~ sex", data = df, colour = 1 } end,
     "surv.km: unknown option 'colour'")
