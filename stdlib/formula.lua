@@ -654,7 +654,7 @@ local function getcolumn (E, name)
     local codes = col.codes
     local v = {}
     if is_mat(codes) then
-      for i = 1, n do v[i] = codes:get(i, 1) end
+      if n > 0 then v = codes:totable() end
     else
       for i = 1, n do v[i] = codes[i] or 0 / 0 end
     end
@@ -1204,6 +1204,7 @@ function M.model_frame (f, df, opts)
     if not bad[i] then rows[#rows + 1] = i end
   end
   local n = #rows
+  if N == 0 then error(fmt("%s: the data have no rows", fn), 0) end
   if n == 0 then
     error(fmt("%s: no complete rows: each of the %d rows has a missing value", fn, N), 0)
   end

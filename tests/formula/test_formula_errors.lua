@@ -134,6 +134,11 @@ T.test("missing values: na = \"fail\" and Inf", function()
   local d = data.frame({y = {NaN, NaN}, x = {1, 2}}, {names = {"y", "x"}})
   T.errors(function() formula.model_frame("y ~ x", d) end,
     "formula.model_frame: no complete rows: each of the 2 rows has a missing value")
+  local empty = data.frame({y = mat.zeros(0, 1), x = mat.zeros(0, 1)}, {names = {"y", "x"}})
+  T.errors(function() formula.model_frame("y ~ x", empty) end, "formula.model_frame: the data have no rows")
+  local two = data.frame({y = {1, 2}, x = {1, 2}}, {names = {"y", "x"}})
+  local d0 = formula.design(formula.model_frame("y ~ x", two), empty)
+  T.eq(d0.x:rows(), 0); T.eq(d0.x:cols(), 2)
 end)
 
 T.test("unused levels: dropped by default (as lm), kept on request (as model.matrix)", function()
