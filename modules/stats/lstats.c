@@ -52,9 +52,41 @@ static const char *const d_opts[] = {"log", NULL};
 static const char *const pq_opts[] = {"lower", "log", NULL};
 
 
+/* raises the error for status st of element i */
+static void dpq_error (lua_State *L, const char *fn, int kind, int st,
+                       int give_log, double v, size_t i) {
+  char nb[32];
+  switch (st) {
+    case DIST_EPROB:
+      if (give_log)
+        orr_error(L, fn, "log p must be <= 0 (got %s at element %d)", num(nb, v), (int)i + 1);
+      orr_error(L, fn, "p must be in [0, 1] (got %s at element %d)", num(nb, v), (int)i + 1);
+      break;
+    case DIST_ERANGE:
+      orr_error(L, fn, "the quantile at %sp = %s (element %d) lies beyond the range of double precision",
+                give_log ? "log " : "", num(nb, v), (int)i + 1);
+      break;
+    default:
+      orr_error(L, fn, "cannot compute an accurate value at %s = %s (element %d)",
+                kind == 'q' ? (give_log ? "log p" : "p") : "x", num(nb, v), (int)i + 1);
+  }
+}
+
+static int dpq_run (int kind, int dist, const double *par, const double *x,
+                    double *out, size_t n, int lower, int give_log, size_t *bad) {
+  switch (kind) {
+    case 'd': return dist_d(dist, par, x, out, n, give_log, bad);
+    case 'p': return dist_p(dist, par, x, out, n, lower, give_log, bad);
+    default: return dist_q(dist, par, x, out, n, lower, give_log, bad);
+  }
+}
+
 /*
 ** stats.<k><dist>(x, par... [, opts]); upvalues: the distribution and the
-** kind ('d', 'p' or 'q'). A number gives a number, anything else a mat.
+** kind ('d', 'p' or 'q'). x and each parameter are a number or a vector/mat;
+** vectors have one length (a number goes with every element, as R recycles
+** a length-1 argument). All numbers give a number, anything else a mat
+** shaped as the first non-number argument.
 */
 static int s_dpq (lua_State *L) {
   int dist = (int)lua_tointeger(L, lua_upvalueindex(1));
@@ -62,65 +94,83 @@ static int s_dpq (lua_State *L) {
   const distinfo *D = &dists[dist];
   int top = lua_gettop(L), optidx = 0, i, lower, give_log, st = DIST_OK;
   double par[2] = {0, 0}, scalar;
-  const double *x;
+  const double *pv[2] = {NULL, NULL}, *x;
+  const omat *shape = NULL;
   double *out;
-  size_t n, bad = 0;
+  size_t n = 1, k, bad = 0;
   const char *msg;
   char fn[24], nb[32];
   snprintf(fn, sizeof fn, "stats.%c%s", kind, D->name);
   while (top > 1 && lua_isnil(L, top)) top--;   /* f(x, a, nil) is f(x, a) */
   lua_settop(L, top);
-  if (top >= 2 && lua_type(L, top) == LUA_TTABLE) { optidx = top; top--; }
+  /* the options: a table without an array part (an array is a vector) */
+  if (top >= 2 && lua_type(L, top) == LUA_TTABLE && lua_rawlen(L, top) == 0) {
+    optidx = top; top--;
+  }
   while (top > 1 && lua_isnil(L, top)) top--;   /* f(x, a, nil, opts) too */
   if (top < 1) orr_error(L, fn, "missing argument 'x'");
   if (top - 1 > D->npar)
     orr_error(L, fn, "too many arguments (expected x and %d parameter%s)",
               D->npar, D->npar > 1 ? "s" : "");
-  for (i = 0; i < D->npar; i++) {   /* a nil parameter takes its default */
-    if (i + 2 <= top && !lua_isnil(L, i + 2)) {
-      if (lua_type(L, i + 2) != LUA_TNUMBER)
-        orr_error(L, fn, "'%s' must be a number, got %s", D->pname[i],
-                  luaL_typename(L, i + 2));
-      par[i] = lua_tonumber(L, i + 2);
-    }
-    else if (i >= D->npar - D->ndef) par[i] = D->def[i];
-    else orr_error(L, fn, "missing argument '%s'", D->pname[i]);
-  }
-  if ((msg = dist_checkpar(dist, par, &i)) != NULL)
-    orr_error(L, fn, "%s (got %s)", msg, num(nb, par[i]));
   if (optidx) orr_checkopts(L, optidx, fn, kind == 'd' ? d_opts : pq_opts);
   lower = orr_optboolean(L, optidx, "lower", 1, fn);
   give_log = orr_optboolean(L, optidx, "log", 0, fn);
-  if (lua_type(L, 1) == LUA_TNUMBER) {
-    scalar = lua_tonumber(L, 1);
-    x = &scalar; n = 1; out = &scalar;
+  /* x, then the parameters: numbers or vectors of one common length */
+  for (i = -1; i < D->npar; i++) {
+    int idx = i + 2;
+    const char *what = i < 0 ? (kind == 'q' ? "p" : "x") : D->pname[i];
+    if (i >= 0 && (idx > top || lua_isnil(L, idx))) {  /* a nil parameter takes its default */
+      if (i >= D->npar - D->ndef) { par[i] = D->def[i]; continue; }
+      orr_error(L, fn, "missing argument '%s'", D->pname[i]);
+    }
+    if (lua_type(L, idx) == LUA_TNUMBER) {
+      if (i < 0) scalar = lua_tonumber(L, idx);
+      else par[i] = lua_tonumber(L, idx);
+    }
+    else if (lua_type(L, idx) == LUA_TTABLE || omat_test(L, idx)) {
+      omat *m = omat_arg(L, idx, fn, what);
+      size_t len = m->r * m->c;
+      if (shape == NULL) { shape = m; n = len; }
+      else if (len != n)
+        orr_error(L, fn, "'%s' has %d elements but '%s' has %d (lengths must agree, or be a number)",
+                  what, (int)len, i < 0 ? "x" : "an earlier argument", (int)n);
+      if (i < 0) scalar = 0; else pv[i] = m->x;
+    }
+    else
+      orr_error(L, fn, "'%s' must be a number or a vector, got %s", what,
+                luaL_typename(L, idx));
   }
-  else {
-    omat *a = omat_arg(L, 1, fn, kind == 'q' ? "p" : "x"), *m;
-    m = omat_new(L, a->r, a->c);
-    x = a->x; n = a->r * a->c; out = m->x;
+  if (pv[0] == NULL && pv[1] == NULL &&
+      (msg = dist_checkpar(dist, par, &i)) != NULL)
+    orr_error(L, fn, "%s (got %s)", msg, num(nb, par[i]));
+  if (shape == NULL) {   /* all numbers: a number */
+    x = &scalar; out = &scalar;
+    st = dpq_run(kind, dist, par, x, out, 1, lower, give_log, &bad);
+    if (st != DIST_OK) dpq_error(L, fn, kind, st, give_log, x[0], 0);
+    lua_pushnumber(L, scalar);
+    return 1;
   }
-  switch (kind) {
-    case 'd': st = dist_d(dist, par, x, out, n, give_log, &bad); break;
-    case 'p': st = dist_p(dist, par, x, out, n, lower, give_log, &bad); break;
-    default: st = dist_q(dist, par, x, out, n, lower, give_log, &bad); break;
+  if (lua_type(L, 1) == LUA_TNUMBER) {   /* a number x goes with every element */
+    double *w = orr_work(L, n);
+    for (k = 0; k < n; k++) w[k] = scalar;
+    x = w;
   }
-  switch (st) {
-    case DIST_OK: break;
-    case DIST_EPROB:
-      if (give_log)
-        orr_error(L, fn, "log p must be <= 0 (got %s at element %d)", num(nb, x[bad]), (int)bad + 1);
-      orr_error(L, fn, "p must be in [0, 1] (got %s at element %d)", num(nb, x[bad]), (int)bad + 1);
-      break;
-    case DIST_ERANGE:
-      orr_error(L, fn, "the quantile at %sp = %s (element %d) lies beyond the range of double precision",
-                give_log ? "log " : "", num(nb, x[bad]), (int)bad + 1);
-      break;
-    default:
-      orr_error(L, fn, "cannot compute an accurate value at %s = %s (element %d)",
-                kind == 'q' ? (give_log ? "log p" : "p") : "x", num(nb, x[bad]), (int)bad + 1);
+  else x = omat_test(L, 1)->x;
+  out = omat_new(L, shape->r, shape->c)->x;
+  if (pv[0] == NULL && pv[1] == NULL) {   /* one call for the whole vector */
+    st = dpq_run(kind, dist, par, x, out, n, lower, give_log, &bad);
+    if (st != DIST_OK) dpq_error(L, fn, kind, st, give_log, x[bad], bad);
+    return 1;
   }
-  if (n == 1 && out == &scalar) lua_pushnumber(L, scalar);
+  for (k = 0; k < n; k++) {   /* parameters per element */
+    double pk[2];
+    pk[0] = pv[0] ? pv[0][k] : par[0];
+    pk[1] = pv[1] ? pv[1][k] : par[1];
+    if ((msg = dist_checkpar(dist, pk, &i)) != NULL)
+      orr_error(L, fn, "%s (got %s at element %d)", msg, num(nb, pk[i]), (int)k + 1);
+    st = dpq_run(kind, dist, pk, x + k, out + k, 1, lower, give_log, &bad);
+    if (st != DIST_OK) dpq_error(L, fn, kind, st, give_log, x[k], k);
+  }
   return 1;
 }
 
@@ -712,16 +762,21 @@ static const char *const dist_doc[DIST_COUNT] = {
 int luaopen_orrery_stats (lua_State *L) {
   int d, k;
   gsl_set_error_handler_off();   /* statuses are checked: never abort */
+  /* results are matrices: make sure their metatable exists (a table argument
+     converted before mat is loaded would otherwise be a bare userdata) */
+  lua_getglobal(L, "require");
+  lua_pushliteral(L, "orrery.mat");
+  lua_call(L, 1, 0);
   orr_newlib(L, "stats", stats_funcs, stats_docs);
   orr_pushdocs(L);
   for (d = 0; d < DIST_COUNT; d++)
     for (k = 0; k < 3; k++) {
       static const char kinds[3] = {'d', 'p', 'q'};
-      char name[16], doc[256];
+      char name[16], doc[320];
       if (kinds[k] == 'q' && (d == DIST_BINOM || d == DIST_POIS)) continue;
       snprintf(name, sizeof name, "%c%s", kinds[k], dists[d].name);
-      snprintf(doc, sizeof doc, "stats.%s%s -> %s, vectorised over x (a number gives a number,\n"
-               "a mat or array a mat)%s", name, dist_doc[d],
+      snprintf(doc, sizeof doc, "stats.%s%s -> %s, vectorised: x and the parameters are numbers or\n"
+               "vectors of one length (all numbers give a number, else a mat)%s", name, dist_doc[d],
                kinds[k] == 'd' ? "the density (probability for discrete laws)"
                : kinds[k] == 'p' ? "the distribution function P(X <= x)" : "the quantile function",
                kinds[k] == 'd' ? "; {log = true} gives the log density"

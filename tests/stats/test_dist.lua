@@ -106,6 +106,26 @@ T.test("shapes: number -> number, array -> mat, mat -> mat of the same shape", f
   T.ok(v[2] ~= v[2])
 end)
 
+T.test("vector parameters: one common length, numbers recycled", function()
+  -- element by element equal to scalar calls (bit for bit: the same kernel)
+  local x, mu, sd = { -1, 0.5, 2, 7 }, { 0, 1, 2, 3 }, { 1, 0.5, 2, 4 }
+  local v = stats.pnorm(x, mu, sd, { lower = false, log = true })
+  for i = 1, 4 do T.eq(v[i], stats.pnorm(x[i], mu[i], sd[i], { lower = false, log = true })) end
+  v = stats.qgamma(0.3, { 0.5, 1, 10 }, mat.vec{ 1, 2, 3 })   -- a number p with vector shape and rate
+  T.eq(v:rows(), 3)
+  for i = 1, 3 do T.eq(v[i], stats.qgamma(0.3, ({ 0.5, 1, 10 })[i], i)) end
+  v = stats.dbinom({ 0, 1, 2 }, 2, { 0.1, 0.5, 0.9 })
+  T.near(v, { 0.81, 0.5, 0.81 }, 1e-14)
+  -- the shape follows the first non-number argument
+  local A = stats.dnorm(0, mat.from{ { 0, 1 }, { 2, 3 } })
+  T.eq(A:rows(), 2); T.eq(A:cols(), 2)
+  T.errors(function() return stats.pnorm({ 1, 2, 3 }, { 0, 1 }) end,
+    "stats.pnorm: 'mean' has 2 elements but 'x' has 3")
+  T.errors(function() return stats.pnorm({ 1, 2 }, 0, { 1, -1 }) end,
+    "stats.pnorm: sd must be positive and finite (got -1 at element 2)")
+  T.errors(function() return stats.qt({ 0.5, 2 }, { 1, 2 }) end, "stats.qt: p must be in [0, 1] (got 2 at element 2)")
+end)
+
 local ex = T.ref("stats/dist_extreme.txt")
 
 T.test("extreme arguments: finite, accurate log tails", function()
@@ -227,8 +247,8 @@ T.test("errors: parameters, probabilities, options, types", function()
   T.errors(function() return stats.pnorm(0, { log = "yes" }) end, "option 'log' must be a boolean")
   T.errors(function() return stats.pt(1) end, "stats.pt: missing argument 'df'")
   T.errors(function() return stats.pt(1, 2, 3) end, "stats.pt: too many arguments")
-  T.errors(function() return stats.pt(1, "2") end, "stats.pt: 'df' must be a number, got string")
-  T.errors(function() return stats.pnorm("a") end, "stats.pnorm: 'x' must be a matrix or an array of numbers, got string")
+  T.errors(function() return stats.pt(1, "2") end, "stats.pt: 'df' must be a number or a vector, got string")
+  T.errors(function() return stats.pnorm("a") end, "stats.pnorm: 'x' must be a number or a vector, got string")
   T.errors(function() return stats.pnorm({ 1, "a" }) end, "'x' element 2 is string")
   T.errors(function() return stats.qt(1e-300, 0.1) end, "stats.qt: the quantile at p = 1e-300 (element 1) lies beyond the range of double precision")
   T.errors(function() return stats.pnorm() end, "stats.pnorm: missing argument 'x'")
