@@ -96,6 +96,7 @@ static int s_dpq (lua_State *L) {
   double par[2] = {0, 0}, scalar;
   const double *pv[2] = {NULL, NULL}, *x;
   const omat *shape = NULL;
+  const char *shape_name = "x";
   double *out;
   size_t n = 1, k, bad = 0;
   const char *msg;
@@ -130,10 +131,10 @@ static int s_dpq (lua_State *L) {
     else if (lua_type(L, idx) == LUA_TTABLE || omat_test(L, idx)) {
       omat *m = omat_arg(L, idx, fn, what);
       size_t len = m->r * m->c;
-      if (shape == NULL) { shape = m; n = len; }
+      if (shape == NULL) { shape = m; n = len; shape_name = what; }
       else if (len != n)
         orr_error(L, fn, "'%s' has %d elements but '%s' has %d (lengths must agree, or be a number)",
-                  what, (int)len, i < 0 ? "x" : "an earlier argument", (int)n);
+                  what, (int)len, shape_name, (int)n);
       if (i < 0) scalar = 0; else pv[i] = m->x;
     }
     else
