@@ -681,16 +681,7 @@ local MATH = {
     if u == huge then return u end
     return math.log(u) * x / (u - 1)
   end,
-  expm1 = function (x)
-    if math.abs(x) < 1e-5 then return x + x * x / 2 + x * x * x / 6 end
-    return math.exp(x) - 1
-  end,
-  sinh = function (x) return (math.exp(x) - math.exp(-x)) / 2 end,
   cosh = function (x) return (math.exp(x) + math.exp(-x)) / 2 end,
-  tanh = function (x)
-    if x > 20 then return 1 elseif x < -20 then return -1 end
-    local e = math.exp(2 * x); return (e - 1) / (e + 1)
-  end,
   sign = function (x) if x > 0 then return 1 elseif x < 0 then return -1 end return x end,
   trunc = function (x)
     if x ~= x or x == huge or x == -huge then return x end
@@ -703,6 +694,22 @@ local function math_log (x) if x < 0 then return 0 / 0 end return math.log(x) en
 MATH.sqrt, MATH.log = math_sqrt, math_log
 MATH.log2 = function (x) if x < 0 then return 0 / 0 end return math.log(x, 2) end
 MATH.log10 = function (x) if x < 0 then return 0 / 0 end return math.log(x, 10) end
+-- expm1 by Kahan's correction: (u - 1) x / log(u) with u = exp(x) cancels the
+-- rounding of u; sinh and tanh through it keep their precision near 0
+local function expm1 (x)
+  local u = math.exp(x)
+  if u == 1 then return x end
+  local um1 = u - 1
+  if um1 == -1 or u == huge then return um1 end
+  return um1 * x / math.log(u)
+end
+MATH.expm1 = expm1
+MATH.sinh = function (x) return (expm1(x) - expm1(-x)) / 2 end
+MATH.tanh = function (x)
+  if x > 20 then return 1 elseif x < -20 then return -1 end
+  local e = expm1(2 * x)
+  return e / (e + 2)
+end
 local log1p = MATH.log1p
 MATH.log1p = function (x) if x < -1 then return 0 / 0 end return log1p(x) end
 MATH.asin = function (x) if x < -1 or x > 1 then return 0 / 0 end return math.asin(x) end

@@ -312,3 +312,14 @@ T.test("help is registered", function()
     T.ok(help.lookup(name), name)
   end
 end)
+
+T.test("element-wise functions keep their precision (values from R)", function()
+  local d = data.frame({y = {1, 2, 3}, x = {1e-10, 1e-4, 0.5}}, {names = {"y", "x"}})
+  local mf = formula.model_frame("y ~ log1p(x) + expm1(x) + sinh(x) + tanh(x) + log(x, 10) + log2(x) - 1", d)
+  -- R: sprintf("%.17g", c(log1p(x), expm1(x), sinh(x), tanh(x), log10(x), log2(x)))
+  T.near(mf.x, {
+    {9.9999999995000007e-11, 1.00000000005e-10, 1e-10, 1e-10, -10, -33.219280948873624},
+    {9.9995000333308339e-05, 0.00010000500016667084, 0.00010000000016666667, 9.9999999666666682e-05, -4, -13.287712379549449},
+    {0.40546510810816438, 0.64872127070012819, 0.52109530549374738, 0.46211715726000974, -0.3010299956639812, -1},
+  }, 1e-15)
+end)
