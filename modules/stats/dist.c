@@ -21,7 +21,11 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sf_gamma.h>
 
+#include "ointr.h"
 #include "dist.h"
+
+/* long vectors poll the interrupt flag once per block of elements */
+#define POLL(i)  ((i) % 1024 == 1023 && ORR_INTERRUPTED())
 
 #define LOG_SQRT_2PI  0.918938533204672741780329736406
 #define TINY_TAIL     1e-290   /* below this a tail is recomputed in log space */
@@ -362,9 +366,9 @@ static double logdens (int d, const double *par, double x) {
 int dist_d (int dist, const double *par, const double *x, double *out,
             size_t n, int give_log, size_t *bad) {
   size_t i;
-  (void)bad;
   for (i = 0; i < n; i++) {
     double v;
+    if (POLL(i)) { *bad = i; return DIST_EINTR; }
     if (isnan(x[i])) { out[i] = x[i]; continue; }
     v = logdens(dist, par, x[i]);
     out[i] = give_log ? v : exp(v);
@@ -378,6 +382,7 @@ int dist_p (int dist, const double *par, const double *x, double *out,
   size_t i;
   for (i = 0; i < n; i++) {
     double v;
+    if (POLL(i)) { *bad = i; return DIST_EINTR; }
     if (isnan(x[i])) { out[i] = x[i]; continue; }
     if (give_log) v = logtail(dist, par, x[i], lower);
     else {
@@ -631,6 +636,7 @@ int dist_q (int dist, const double *par, const double *p, double *out,
   for (i = 0; i < n; i++) {
     double v = p[i], q, x;
     int tail = lower, st, at_zero, at_one;
+    if (POLL(i)) { *bad = i; return DIST_EINTR; }
     if (isnan(v)) { out[i] = v; continue; }
     if (log_p ? v > 0 : (v < 0 || v > 1)) { *bad = i; return DIST_EPROB; }
     at_zero = log_p ? v == -INFINITY : v == 0;

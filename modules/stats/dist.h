@@ -23,6 +23,7 @@ enum { DIST_NORM, DIST_T, DIST_CHISQ, DIST_F, DIST_BETA, DIST_GAMMA,
 #define DIST_EPROB    1   /* a probability outside [0, 1] (log p > 0) */
 #define DIST_EFAIL    2   /* no accurate value could be computed */
 #define DIST_ERANGE   3   /* the quantile lies beyond the doubles */
+#define DIST_EINTR    4   /* interrupted (ORR_INTERRUPTED, polled per block) */
 
 /* Number of parameters of a distribution. */
 int dist_npar (int dist);

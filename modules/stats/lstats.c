@@ -57,6 +57,10 @@ static void dpq_error (lua_State *L, const char *fn, int kind, int st,
                        int give_log, double v, size_t i) {
   char nb[32];
   switch (st) {
+    case DIST_EINTR:
+      orr_checkinterrupt(L, fn);   /* raises "fn: interrupted" and clears the flag */
+      orr_error(L, fn, "interrupted");
+      break;
     case DIST_EPROB:
       if (give_log)
         orr_error(L, fn, "log p must be <= 0 (got %s at element %d)", num(nb, v), (int)i + 1);
@@ -276,7 +280,13 @@ static int s_median (lua_State *L) {
   double *x = vecdata(L, 1, na, 1, "stats.median", "x", &n);
   if (n == 0) orr_error(L, "stats.median", "no values");
   desc_sort(x, n);
-  lua_pushnumber(L, n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2);
+  if (n % 2) lua_pushnumber(L, x[n / 2]);
+  else {
+    double a = x[n / 2 - 1], b = x[n / 2], m = (a + b) / 2;
+    if (isinf(m) && isfinite(a) && isfinite(b)) m = a / 2 + b / 2;   /* overflow */
+    if (isnan(m)) orr_error(L, "stats.median", "the median lies between -Inf and Inf: undefined");
+    lua_pushnumber(L, m);
+  }
   return 1;
 }
 
@@ -301,8 +311,12 @@ static int s_quantile (lua_State *L) {
     if (!(p[i] >= 0 && p[i] <= 1))
       orr_error(L, fn, "p must be in [0, 1] (got %s at element %d)", num(nb, p[i]), (int)i + 1);
   desc_sort(x, n);
-  if (scalar) lua_pushnumber(L, desc_quantile7(x, n, pv));
-  else for (i = 0; i < np; i++) out->x[i] = desc_quantile7(x, n, p[i]);
+  for (i = 0; i < np; i++) {
+    double q = desc_quantile7(x, n, p[i]);
+    if (isnan(q))   /* between -Inf and Inf (R gives NaN) */
+      orr_error(L, fn, "the quantile at p = %s lies between -Inf and Inf: undefined", num(nb, p[i]));
+    if (scalar) lua_pushnumber(L, q); else out->x[i] = q;
+  }
   return 1;
 }
 

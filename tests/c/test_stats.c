@@ -5,6 +5,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "ctest.h"
+#include "ointr.h"
 #include "dist.h"
 #include "desc.h"
 
@@ -93,6 +94,19 @@ int main (void) {
     CHECK(desc_kendall(y, z, 5, &tau) == DESC_OK);
     /* sorted y = 1 2 3 3 3 vs 1..5: S = 7 concordant, n0 = 10, ties in y = 3 */
     CHECK_NEAR(tau, 7 / sqrt(7.0 * 10.0), 1e-15);
+  }
+  /* a long vector polls the interrupt flag and stops with DIST_EINTR */
+  {
+    static double big[5000], res[5000];
+    size_t k;
+    for (k = 0; k < 5000; k++) big[k] = (k + 0.5) / 5000;
+    par[0] = 0; par[1] = 1;
+    orr_interrupted = 1;
+    CHECK(dist_q(DIST_NORM, par, big, res, 5000, 1, 0, &bad) == DIST_EINTR);
+    CHECK(bad == 1023);
+    orr_interrupted = 0;
+    CHECK(dist_q(DIST_NORM, par, big, res, 5000, 1, 0, &bad) == DIST_OK);
+    CHECK_NEAR(res[2500], 0.5 / 5000 * sqrt(2 * M_PI), 1e-6);  /* phi(0)^-1 dp */
   }
   return CTEST_DONE();
 }

@@ -117,6 +117,13 @@ T.test("bad input: types, shapes, options, degenerate data", function()
   T.errors(function() return stats.mean({ 1, 2 }, { na_rm = 1 }) end, "option 'na_rm' must be a boolean")
   T.errors(function() return stats.mean({ 1, 2 }, 3) end, "stats.mean: expected an options table as argument 2, got number")
   T.errors(function() return stats.quantile({ 1, 2 }) end, "stats.quantile: missing argument 'p'")
+  -- infinite values are allowed in order statistics, but not between -Inf and Inf
+  T.eq(stats.quantile({ 1, math.huge }, 1), math.huge)
+  T.eq(stats.median({ -math.huge, 1, 2 }), 1)
+  T.eq(stats.median({ 1e308, 1.5e308 }), 1.25e308)
+  T.errors(function() return stats.quantile({ -math.huge, math.huge }, 0.5) end,
+    "stats.quantile: the quantile at p = 0.5 lies between -Inf and Inf")
+  T.errors(function() return stats.median({ -math.huge, math.huge }) end, "stats.median: the median lies between -Inf and Inf")
   T.errors(function() return stats.quantile({ 1, 2 }, 1.5) end, "stats.quantile: p must be in [0, 1] (got 1.5")
   T.errors(function() return stats.quantile({ 1, 2 }, { 0.5, 0 / 0 }) end, "stats.quantile: p must be in [0, 1]")
   T.errors(function() return stats.quantile({ 1, 2 }, mat.ones(2, 2)) end, "stats.quantile: 'p' must be a vector")
