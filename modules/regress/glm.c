@@ -174,7 +174,7 @@ double glm_deviance (const glm_model *m, const double *mu) {
 
 /* log of the binomial probability of k successes in t trials */
 static double ldbinom (double k, double t, double p) {
-  double r = gsl_sf_lnchoose((unsigned)t, (unsigned)k);
+  double r = (k == 0 || k == t) ? 0.0 : gsl_sf_lnchoose((unsigned)t, (unsigned)k);
   if (k > 0) r += k * log(p);
   if (t - k > 0) r += (t - k) * log1p(-p);
   return r;
@@ -246,12 +246,14 @@ double glm_nb_loglik (const glm_model *m, const double *mu, double th) {
 /* eta = X b + offset, mu = linkinv(eta), returns the deviance */
 static double update (const glm_model *m, const double *b, double *eta,
                       double *mu) {
-  size_t i;
-  if (m->p > 0)
-    cblas_dgemv(CblasColMajor, CblasNoTrans, (int)m->n, (int)m->p, 1.0, m->X,
-                (int)m->n, b, 1, 0.0, eta, 1);
+  size_t i, c0 = (size_t)(m->intercept != 0), k = m->p - c0;
+  double b0 = c0 ? b[0] : 0.0;
+  if (k > 0)
+    cblas_dgemv(CblasColMajor, CblasNoTrans, (int)m->n, (int)k, 1.0, m->X,
+                (int)m->n, b + c0, 1, 0.0, eta, 1);
   else memset(eta, 0, m->n * sizeof(double));
   for (i = 0; i < m->n; i++) {
+    eta[i] += b0;
     if (m->off) eta[i] += m->off[i];
     mu[i] = glm_linkinv(m->link, eta[i]);
   }
@@ -266,6 +268,18 @@ static double mustart (const glm_model *m, size_t i) {
     case GF_POISSON: return y + 0.1;
     case GF_NEGBIN: return y + (y == 0) / 6.0;
     default: return y;
+  }
+}
+
+
+/* A = sqrt(W) [1 X] */
+static void wdesign (const glm_model *m, const double *sw, double *A) {
+  size_t n = m->n, c0 = (size_t)(m->intercept != 0), i, j;
+  if (c0) memcpy(A, sw, n * sizeof(double));
+  for (j = c0; j < m->p; j++) {
+    const double *x = m->X + (j - c0) * n;
+    double *a = A + j * n;
+    for (i = 0; i < n; i++) a[i] = x[i] * sw[i];
   }
 }
 
@@ -305,8 +319,7 @@ int glm_irls (const glm_model *m, const double *etastart, int maxit,
       else z[i] = sw[i] = 0;  /* a zero row leaves R unchanged */
     }
     if (ngood == 0) return GLM_NOGOOD;
-    for (j = 0; j < p; j++)
-      for (i = 0; i < n; i++) f->A[i + j * n] = m->X[i + j * n] * sw[i];
+    wdesign(m, sw, f->A);
     for (i = 0; i < n; i++) z[i] *= sw[i];
     /* the normal equations when they are safely conditioned (see ols.h),
        else the QR with limited pivoting, as glm.fit's Cdqrls */
@@ -326,8 +339,7 @@ int glm_irls (const glm_model *m, const double *etastart, int maxit,
     if (st != RQ_OK) {
       st = rq_qr(f->A, n, p, tol, f->tau, f->pivot, &rank, colnorm, lw, llw);
       if (st == RQ_NEEDPIVOT) {
-        for (j = 0; j < p; j++)
-          for (i = 0; i < n; i++) f->A[i + j * n] = m->X[i + j * n] * sw[i];
+        wdesign(m, sw, f->A);
         st = rq_qr_pivot(f->A, n, p, tol, f->tau, f->pivot, &rank, colnorm, lw);
       }
       if (st == RQ_INTERRUPT) return GLM_INTERRUPT;

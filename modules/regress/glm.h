@@ -28,7 +28,8 @@ enum { GL_IDENTITY, GL_LOG, GL_LOGIT, GL_PROBIT, GL_CLOGLOG, GL_INVERSE,
 
 typedef struct glm_model {
   size_t n, p;
-  const double *X;      /* n x p design (column-major) */
+  int intercept;        /* the design is [1 X]: a column of ones first */
+  const double *X;      /* n x (p - intercept), column-major */
   const double *y;      /* response (binomial: proportion of successes) */
   const double *w;      /* prior weights (binomial: numbers of trials) */
   const double *off;    /* offset, or NULL */

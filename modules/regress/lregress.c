@@ -649,12 +649,19 @@ static int r_glm (lua_State *L) {
   ww = omat_new(L, n, 1);
   wr = omat_new(L, n, 1);
   lw = glm_lwork(n, p);
-  D = bigbuf(L, n * p + 3 * n + p * p + lw);
-  yv = D + n * p; wv = yv + n; ov = wv + n; V = ov + n; work = V + p * p;
+  D = bigbuf(L, n * d.k + 3 * n + p * p + lw);
+  yv = D + n * d.k; wv = yv + n; ov = wv + n; V = ov + n; work = V + p * p;
   f.pivot = (int *)orr_workbytes(L, (p + 1) * sizeof(int));
-  filldesign(&d, D, NULL);
+  if (d.k > 0 && n == d.n0) m.X = d.x->x;  /* the caller's x as it is */
+  else {
+    regdata d2 = d;
+    d2.intercept = 0;
+    filldesign(&d2, D, NULL);
+    m.X = D;
+  }
   for (i = 0; i < n; i++) { yv[i] = yk(&d, i); wv[i] = wk(&d, i); ov[i] = ok(&d, i); }
-  m.n = n; m.p = p; m.X = D; m.y = yv; m.w = wv; m.off = d.off ? ov : NULL;
+  m.intercept = d.intercept;
+  m.n = n; m.p = p; m.y = yv; m.w = wv; m.off = d.off ? ov : NULL;
   m.family = fam; m.link = link; m.theta = 1;
   f.coef = coef->x; f.eta = eta->x; f.mu = mu->x; f.wwork = ww->x;
   f.wres = wr->x; f.A = A; f.tau = tau->x; f.V = V; f.qr_valid = 0;
@@ -672,7 +679,7 @@ static int r_glm (lua_State *L) {
     double *w0 = orr_work(L, 7 * n + 16 + lw0);
     double *one = w0 + lw0, *es = one + n;
     for (i = 0; i < n; i++) { one[i] = 1; es[i] = glm_linkfun(link, mu->x[i]); }
-    m0.p = 1; m0.X = one;
+    m0.p = 1; m0.X = one; m0.intercept = 0;
     if (fam == GF_NEGBIN) m0.theta = f.theta;
     f0.coef = es + n; f0.eta = f0.coef + 1; f0.mu = f0.eta + n;
     f0.wwork = f0.mu + n; f0.wres = f0.wwork + n; f0.A = f0.wres + n;

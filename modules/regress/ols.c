@@ -35,7 +35,7 @@ size_t rq_lwork (size_t n, size_t p) {
   if (LAPACKE_dorgqr_work(LAPACK_COL_MAJOR, m, k, k, &a, m, &tau, &q, -1) == 0
       && (size_t)q > lw)
     lw = (size_t)q;
-  if (lw < p + 64) lw = p + 64;
+  if (lw < n + p + 64) lw = n + p + 64;  /* rq_qr_pivot: n + p */
   return lw;
 }
 
