@@ -750,6 +750,10 @@ surv.fit{ time =, status =, dist = [, x=, model=, ph_x=, aft_x=, shape_x=, fixed
   model: "aft" (default; coefficients on the log-time scale as survreg) or "ph"
   (log hazard ratios). ph_x and aft_x together for burr/apgw; shape_x models log gamma.
   fixed = {kappa =, gamma =, lambda =, phi =}; kappa = 1 also fixes the unidentified scale.
+  With data = a frame: formula = "Surv(time, status) ~ age" (the x block), and
+  ph = "~ sex", aft = "~ age", shape = "~ age" as one-sided formulas.
+  names = {"age", "sex"} (or {ph = {...}, aft = {...}}) labels matrix columns.
+  na = "omit" (default: rows with NaN dropped and counted) or "fail"; maxit (200).
   Result: .coef .names .se .vcov .blocks .params .loglik .aic .bic .converged .boundary
   .cure_fraction, and :survival(t, X) :hazard(t, X) :cumhazard(t, X) :quantile(p, X)
   :cure(X) with X rows of covariates or {ph =, aft =, shape =}.]])

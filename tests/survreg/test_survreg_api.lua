@@ -144,6 +144,13 @@ T.test("simulated APGW data: known parameters recovered within 4 SE", function()
   end
 end)
 
+T.test("non-convergence is reported in the result and the printout", function()
+  local f = surv.fit(with { dist = "lognormal", x = age_sex, maxit = 1 })
+  T.eq(f.converged, false)
+  T.eq(f.reason, "the iteration limit was reached")
+  T.ok(tostring(f):find("Not converged: the iteration limit was reached", 1, true))
+end)
+
 T.test("errors name the function and the problem", function()
   local t, d = { 1, 2, 3, 4 }, { 1, 0, 1, 1 }
   T.errors(function() return surv.fit { time = { 1, -2, 3, 4 }, status = d, dist = "weibull" } end,
