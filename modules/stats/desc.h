@@ -34,8 +34,10 @@ void desc_rank (const double *x, size_t n, double *r, double *work);
 ** t(t-1) to s[0], t(t-1)(2t+5) to s[1], t(t-1)(t-2) to s[2].
 */
 void desc_ties (const double *sorted, size_t n, double s[3]);
-/* Kendall's tau-b of x and y (O(n^2)); NaN when a variable is constant. */
-int desc_kendall (const double *x, const double *y, size_t n, double *tau);
+/* Kendall's tau-b of x and y in O(n log n) (Knight's algorithm); NaN when a
+   variable is constant. 'work' holds 4n doubles. */
+int desc_kendall (const double *x, const double *y, size_t n, double *tau,
+                  double *work);
 
 /* S (p x p) = sample covariance of the columns of X (n x p, n >= 2).
    'work' holds n*p doubles. */

@@ -403,12 +403,15 @@ static void cormat (lua_State *L, const char *fn, corargs *a, double *S) {
   desc_covmat(a->X, n, p, S, w);
   checkconst(L, S, p, fn, a->pair);
   if (a->method != COR_KENDALL) { desc_cov2cor(S, p); return; }
+  w = orr_work(L, 4 * n);
   for (j = 0; j < p; j++) {
     S[j + j * p] = 1;
     for (i = j + 1; i < p; i++) {
       double tau;
-      if (desc_kendall(a->X + i * n, a->X + j * n, n, &tau) != DESC_OK)
+      if (desc_kendall(a->X + i * n, a->X + j * n, n, &tau, w) != DESC_OK) {
+        orr_checkinterrupt(L, fn);
         orr_error(L, fn, "interrupted");
+      }
       S[i + j * p] = S[j + i * p] = tau;
     }
   }
