@@ -18,12 +18,14 @@
 #include <math.h>
 #include <string.h>
 
+#include <cblas.h>
+
 #include "ointr.h"
 #include "surv.h"
 
 
 size_t cox_pass_work (size_t n, size_t p) {
-  return 2 * n + 3 * p * p + 6 * p + 8;
+  return 2 * n + n * p + 3 * p * p + 6 * p + 8;
 }
 
 
@@ -39,13 +41,47 @@ static void addrow (const double *x, size_t p, double s, double *S1,
 }
 
 
+/*
+** Adds the rows i..e-1 (only the deaths when deaths_only) with weights r to
+** S1 and the upper triangle of S2.  A block of many rows goes through BLAS
+** dsyrk on the rows scaled by sqrt(r) (buf: (e-i) x p); a few rows through
+** rank-one updates, cheaper than a BLAS call.
+*/
+static void addblock (const cox_data *d, size_t i, size_t e, const double *r,
+                      int deaths_only, double *S1, double *S2, double *buf) {
+  size_t p = d->p, k, j, nb = 0;
+  for (k = i; k < e; k++)
+    if (!deaths_only || d->status[k] != 0) nb++;
+  if (nb < 8) {
+    for (k = i; k < e; k++)
+      if (!deaths_only || d->status[k] != 0) addrow(d->x + k * p, p, r[k], S1, S2);
+    return;
+  }
+  nb = 0;
+  for (k = i; k < e; k++) {
+    const double *xk = d->x + k * p;
+    double sr;
+    if (deaths_only && d->status[k] == 0) continue;
+    sr = sqrt(r[k]);
+    for (j = 0; j < p; j++) {
+      S1[j] += r[k] * xk[j];
+      buf[nb * p + j] = sr * xk[j];
+    }
+    nb++;
+  }
+  /* buf is p x nb column-major: S2 += buf buf' */
+  cblas_dsyrk(CblasColMajor, CblasUpper, CblasNoTrans, (int)p, (int)nb, 1.0,
+              buf, (int)p, 1.0, S2, (int)p);
+}
+
+
 int cox_pass (const cox_data *d, const double *beta, double *loglik,
               double *u, double *imat, cox_extra *ex, double *work) {
   size_t n = d->n, p = d->p, i, j, l, k, m = 0, q = 0;
   double *eta = work, *r = eta + n;
   double *S1 = r + n, *S2 = S1 + p, *D1 = S2 + p * p, *D2 = D1 + p * p;
   double *a = D2 + p * p, *xs = a + p, *sa = xs + p, *sad = sa + p,
-         *sabar = sad + p;
+         *sabar = sad + p, *blk = sabar + p;
   double lk = 0;
   int full = (u != NULL);
   size_t p2 = ex && ex->g ? 2 * p : 0;
@@ -83,13 +119,11 @@ int cox_pass (const cox_data *d, const double *beta, double *loglik,
       }
       for (e = i; e < b && d->stop[e] == t; e++) {
         S0 += r[e];
-        if (full) addrow(d->x + e * p, p, r[e], S1, S2);
         if (d->status[e] != 0) {
           double we = d->w ? d->w[e] : 1.0;
           D0 += r[e]; dw += we; nd += 1;
           lk += we * eta[e];
           if (full) {
-            addrow(d->x + e * p, p, r[e], D1, D2);
             for (j = 0; j < p; j++) u[j] += we * d->x[e * p + j];
             if (p2) {
               double g = ex->g[e];
@@ -97,6 +131,12 @@ int cox_pass (const cox_data *d, const double *beta, double *loglik,
             }
           }
         }
+      }
+      if (full) {
+        /* S (all rows of the block) and D (its deaths; needed only for
+           Efron's correction of tied deaths) */
+        addblock(d, i, e, r, 0, S1, S2, blk);
+        if (d->efron && nd > 1) addblock(d, i, e, r, 1, D1, D2, blk);
       }
       /* rows with start >= t leave the risk set (they joined earlier) */
       if (d->start) {
