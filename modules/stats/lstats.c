@@ -259,7 +259,12 @@ static int s_mean (lua_State *L) {
 static double variance (lua_State *L, const char *fn) {
   size_t n;
   int na = getna(L, 2, fn);
-  double *x = vecdata(L, 1, na, 0, fn, "x", &n);
+  double *x;
+  omat *m = omat_arg(L, 1, fn, "x");
+  if (m->r > 1 && m->c > 1 && strcmp(fn, "stats.var") == 0)   /* R's var(X) is cov(X) */
+    orr_error(L, fn, "'x' is a %d x %d matrix: use stats.cov for the covariance "
+              "matrix of its columns", (int)m->r, (int)m->c);
+  x = vecdata(L, 1, na, 0, fn, "x", &n);
   if (n < 2) orr_error(L, fn, "needs at least 2 values, got %d", (int)n);
   return desc_var(x, n);
 }
