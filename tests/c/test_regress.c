@@ -1,0 +1,154 @@
+/*
+** Kernel tests for modules/regress: the QR with limited pivoting (both
+** paths), the normal equations, sandwich pieces, IRLS families and the
+** theta of the negative binomial, ridge; against hand values and against
+** each other.
+*/
+#include <math.h>
+#include <string.h>
+
+#include "ctest.h"
+#include "ols.h"
+#include "sandwich.h"
+#include "glm.h"
+#include "ridge.h"
+
+#define N 8
+
+/* x_i = i, y = 1 + 2 x + small wiggle: known least-squares answer */
+static void data (double *X, double *y, int collinear) {
+  int i;
+  for (i = 0; i < N; i++) {
+    double x = i + 1;
+    X[i] = 1; X[i + N] = x; X[i + 2 * N] = collinear ? 2 * x + 1 : x * x;
+    y[i] = 1 + 2 * x + (i % 2 ? 0.25 : -0.25);
+  }
+}
+
+int main (void) {
+  double X[3 * N], A[3 * N], y[N], tau[3], cn[3], coef[3], eff[N], res[N];
+  static double work[1 << 16];
+  double V[9], V2[9], G[9], c[3], b2[3];
+  int piv[3], iw[8];
+  size_t rank, lw = rq_lwork(N, 3), i, j;
+  CHECK(lw <= (1 << 16));
+
+  /* full rank: the blocked path, then the pivoting path gives the same */
+  data(X, y, 0);
+  memcpy(A, X, sizeof X);
+  CHECK(rq_qr(A, N, 3, 1e-7, tau, piv, &rank, cn, work, lw) == RQ_OK);
+  CHECK(rank == 3 && piv[0] == 0 && piv[2] == 2);
+  CHECK(rq_solve(A, N, 3, tau, y, coef, eff, res, work, lw) == RQ_OK);
+  CHECK(rq_unscaled(A, N, 3, V) == RQ_OK);
+  memcpy(A, X, sizeof X);
+  CHECK(rq_qr_pivot(A, N, 3, 1e-7, tau, piv, &rank, cn, work) == RQ_OK);
+  CHECK(rank == 3);
+  CHECK(rq_solve(A, N, 3, tau, y, b2, eff, res, work, lw) == RQ_OK);
+  for (j = 0; j < 3; j++) CHECK_NEAR(b2[j], coef[j], 1e-12);
+  /* residuals are orthogonal to every column */
+  for (j = 0; j < 3; j++) {
+    double s = 0;
+    for (i = 0; i < N; i++) s += X[i + j * N] * res[i];
+    CHECK(fabs(s) < 1e-10);
+  }
+  /* the normal equations agree with the QR */
+  memset(G, 0, sizeof G);
+  rq_crossprod(X + N, N, 2, 1, y, G, c);
+  CHECK(rq_normal(G, 3, c, 1e-8, b2, V2, work, iw) == 0);
+  for (j = 0; j < 3; j++) CHECK(fabs(b2[j] - coef[j]) <= 1e-10 * (1 + fabs(coef[j])));
+  for (j = 0; j < 9; j++) CHECK_NEAR(V2[j], V[j], 1e-9);
+  /* ... but refuse an ill-conditioned design */
+  rq_crossprod(X + N, N, 2, 1, y, G, c);
+  CHECK(rq_normal(G, 3, c, 0.5, b2, V2, work, iw) == 1);
+
+  /* collinear third column: the blocked path hands over, the pivoting
+     path aliases the later column and fits the line exactly as without it */
+  data(X, y, 1);
+  memcpy(A, X, sizeof X);
+  CHECK(rq_qr(A, N, 3, 1e-7, tau, piv, &rank, cn, work, lw) == RQ_NEEDPIVOT);
+  memcpy(A, X, sizeof X);
+  CHECK(rq_qr_pivot(A, N, 3, 1e-7, tau, piv, &rank, cn, work) == RQ_OK);
+  CHECK(rank == 2 && piv[2] == 2);
+  CHECK(rq_solve(A, N, 2, tau, y, coef, eff, res, work, lw) == RQ_OK);
+  CHECK_NEAR(coef[0], 1.0 + 0.25 * 0, 0.2);   /* the wiggle moves it a little */
+  CHECK_NEAR(coef[1], 2.0, 0.05);
+  /* leverage sums to the rank */
+  {
+    double Q[3 * N], h[N], s = 0;
+    CHECK(rq_qform(A, N, 2, tau, Q, h, work, lw) == RQ_OK);
+    for (i = 0; i < N; i++) s += h[i];
+    CHECK_NEAR(s, 2.0, 1e-12);
+    /* HC0 meat with e = 1: Q'Q = I */
+    {
+      double om[N], M[4], buf[3 * N];
+      for (i = 0; i < N; i++) om[i] = 1;
+      sw_meat_hc(Q, N, 2, om, M, buf, 3);
+      CHECK_NEAR(M[0], 1, 1e-12); CHECK_NEAR(M[3], 1, 1e-12);
+      CHECK(fabs(M[1]) < 1e-12);
+    }
+  }
+
+  /* links invert, and mu.eta is the derivative */
+  {
+    int links[] = {GL_LOG, GL_LOGIT, GL_PROBIT, GL_CLOGLOG, GL_INVERSE, GL_IDENTITY};
+    double eta = 0.3, hh = 1e-6;
+    for (j = 0; j < 6; j++) {
+      double mu = glm_linkinv(links[j], eta);
+      double d = (glm_linkinv(links[j], eta + hh) - glm_linkinv(links[j], eta - hh)) / (2 * hh);
+      CHECK_NEAR(glm_linkfun(links[j], mu), eta, 1e-12);
+      CHECK_NEAR(glm_mueta(links[j], eta), d, 1e-7);
+    }
+  }
+
+  /* Poisson IRLS on counts equal to their mean: beta = (log mean, 0) */
+  {
+    double yc[N] = {3, 5, 4, 4, 3, 5, 4, 4}, w[N], xs[N];
+    double cf[2], et[N], mu[N], ww[N], wr[N], AA[2 * N], ta[2], VV[4];
+    static double gw[1 << 16];
+    int pv[2];
+    glm_model m;
+    glm_fit f;
+    for (i = 0; i < N; i++) { w[i] = 1; xs[i] = (i % 2) ? 1 : -1; }
+    /* x = -1 has mean count 3.5, x = +1 mean 4.5 */
+    m.n = N; m.p = 2; m.intercept = 1; m.X = xs; m.y = yc; m.w = w;
+    m.off = NULL; m.family = GF_POISSON; m.link = GL_LOG; m.theta = 1;
+    f.coef = cf; f.eta = et; f.mu = mu; f.wwork = ww; f.wres = wr; f.A = AA;
+    f.tau = ta; f.pivot = pv; f.V = VV;
+    CHECK(glm_lwork(N, 2) <= (1 << 16));
+    CHECK(glm_irls(&m, NULL, 25, 1e-8, &f, gw, glm_lwork(N, 2)) == GLM_OK);
+    CHECK(f.converged);
+    CHECK_NEAR(cf[0], 0.5 * (log(3.5) + log(4.5)), 1e-8);
+    CHECK_NEAR(cf[1], 0.5 * (log(4.5) - log(3.5)), 1e-7);
+    /* theta.ml: overdispersed counts give a finite positive theta */
+    {
+      double yo[N] = {0, 9, 1, 12, 0, 7, 2, 1}, mo[N], se;
+      int it, warn;
+      for (i = 0; i < N; i++) mo[i] = 4;
+      m.y = yo;
+      CHECK(glm_theta_ml(&m, mo, 25, &se, &it, &warn) > 0);
+      CHECK(warn == 0 && se > 0);
+    }
+  }
+
+  /* ridge: lambda = 0 is least squares; edf = k then */
+  {
+    double Xr[2 * N], yr[N], cf[3], fit[N], sc[2];
+    static double rw[1 << 16];
+    ridge_in in;
+    ridge_out out;
+    data(X, y, 0);
+    memcpy(Xr, X + N, 2 * N * sizeof(double));
+    memcpy(yr, y, sizeof y);
+    in.n = N; in.k = 2; in.X = Xr; in.y = yr; in.intercept = 1; in.scale = 0;
+    in.lambda = 0;
+    out.coef = cf; out.fitted = fit; out.scales = sc;
+    CHECK(ridge_lwork(N, 2) <= (1 << 16));
+    CHECK(ridge_fit(&in, &out, rw, ridge_lwork(N, 2)) == RIDGE_OK);
+    memcpy(A, X, sizeof X);
+    CHECK(rq_qr(A, N, 3, 1e-7, tau, piv, &rank, cn, work, lw) == RQ_OK);
+    CHECK(rq_solve(A, N, 3, tau, y, coef, eff, res, work, lw) == RQ_OK);
+    for (j = 0; j < 3; j++) CHECK(fabs(cf[j] - coef[j]) <= 1e-10 * (1 + fabs(coef[j])));
+    CHECK_NEAR(out.edf, 2.0, 1e-12);
+  }
+  return CTEST_DONE();
+}
