@@ -39,6 +39,8 @@ local ALLOWED = {
 }
 
 local function err(fmt, ...) error(FN .. ": " .. string.format(fmt, ...), 0) end
+-- errors of the fit's methods name the method ("surv.fit:survival: ...")
+local function merr(fnname, fmt, ...) error(fnname .. ": " .. string.format(fmt, ...), 0) end
 
 local function ismat(v) local mt = getmetatable(v); return mt and mt.__name == "mat" end
 
@@ -240,13 +242,13 @@ local function slot_matrix(self, X, fnname)
     -- baseline
   elseif type(X) == "table" and not ismat(X) and (X.ph or X.aft or X.shape) then
     for k, v in pairs(X) do
-      if not SLOT[k] then err("%s: unknown block '%s' in X", fnname, tostring(k)) end
+      if not SLOT[k] then merr(fnname, "unknown block '%s' in X", tostring(k)) end
       given[k] = v
     end
   else
     if #with_cov ~= 1 then
-      if #with_cov == 0 then err("%s: the model has no covariates, X must be nil", fnname) end
-      err("%s: the model has covariates in several blocks: give X as {ph =, aft =, shape =}", fnname)
+      if #with_cov == 0 then merr(fnname, "the model has no covariates, X must be nil") end
+      merr(fnname, "the model has covariates in several blocks: give X as {ph =, aft =, shape =}")
     end
     given[with_cov[1]] = X
   end
@@ -254,20 +256,20 @@ local function slot_matrix(self, X, fnname)
   local mats = {}
   for b, v in pairs(given) do
     local bl = blocks[b]
-    if not bl or bl.p == 0 then err("%s: the %s block has no covariates", fnname, b) end
+    if not bl or bl.p == 0 then merr(fnname, "the %s block has no covariates", b) end
     local m = tomat(v, "X")
     if m:cols() ~= bl.p and m:cols() == 1 and m:rows() == bl.p then m = m:t() end
     if m:cols() ~= bl.p then
-      err("%s: X for the %s block needs %d columns, got %d", fnname, b, bl.p, m:cols())
+      merr(fnname, "X for the %s block needs %d columns, got %d", b, bl.p, m:cols())
     end
     for i = 1, m:rows() do for j = 1, m:cols() do
       local v2 = m:get(i, j)
       if v2 ~= v2 or v2 == math.huge or v2 == -math.huge then
-        err("%s: X has a missing or infinite value in row %d", fnname, i)
+        merr(fnname, "X has a missing or infinite value in row %d", i)
       end
     end end
     if rows ~= 1 and m:rows() ~= 1 and m:rows() ~= rows then
-      err("%s: the blocks of X have different numbers of rows", fnname)
+      merr(fnname, "the blocks of X have different numbers of rows")
     end
     if m:rows() > rows then rows = m:rows() end
     mats[b] = m
@@ -309,15 +311,15 @@ end
 
 local function evaluator(what, fnname)
   return function(self, t, X)
-    if getmetatable(self) ~= Fit then err("%s: call it as fit:%s(...)", fnname, what) end
-    if t == nil then err("%s: 't' is required", fnname) end
+    if getmetatable(self) ~= Fit then merr(fnname, "call it as fit:%s(...)", what) end
+    if t == nil then merr(fnname, "'t' is required") end
     local tv = tovec(t, "t")
     for i = 1, #tv do
       local v = tv[i]
       if what == "quantile" then
-        if not (v >= 0 and v <= 1) then err("%s: p must be in [0, 1], got %s", fnname, tostring(v)) end
+        if not (v >= 0 and v <= 1) then merr(fnname, "p must be in [0, 1], got %s", tostring(v)) end
       elseif not (v >= 0) then
-        err("%s: t must be >= 0, got %s", fnname, tostring(v))
+        merr(fnname, "t must be >= 0, got %s", tostring(v))
       end
     end
     local E, rows = slot_matrix(self, X, fnname)
