@@ -115,40 +115,96 @@ static int word (const char *p, const char *w) {
   return 1;
 }
 
+#if (defined(__x86_64__) || defined(__i386__)) && LDBL_MANT_DIG == 64
+/*
+** Significands of up to 19 digits: the x87 extended format holds w and
+** 10^0..10^27 exactly, so w * 10^e (or w / 10^e) is one correctly rounded
+** operation to 64 bits, L. Rounding L to 53 bits can differ from rounding
+** the exact value only when L sits exactly on a halfway point between two
+** doubles (its low 11 bits are 10000000000): then we let strtod decide.
+** Results are far from the subnormal range (|e| <= 27, w >= 1).
+*/
+#define HAVE_X87 1
+static const long double lpow10[] = {
+  1e0L, 1e1L, 1e2L, 1e3L, 1e4L, 1e5L, 1e6L, 1e7L, 1e8L, 1e9L, 1e10L, 1e11L,
+  1e12L, 1e13L, 1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L, 1e20L, 1e21L,
+  1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L
+};
+
+static int x87path (uint64_t w, long e10, double *out) {
+  long double l = e10 < 0 ? (long double)w / lpow10[-e10]
+                          : (long double)w * lpow10[e10];
+  uint64_t mant;
+  memcpy(&mant, &l, sizeof mant);  /* the 64-bit significand comes first */
+  if ((mant & 0x7FF) == 0x400) return 0;
+  *out = (double)l;
+  return 1;
+}
+#endif
+
+/*
+** Decimal digits at p into *w (which wraps past 19 digits: the caller counts
+** them). Eight at a time where they fit before 'end': checked and combined
+** within one 64-bit word -- pairs of digits, then pairs of pairs, then the
+** two halves -- with no carry crossing a lane (each lane stays below its
+** width: 99 < 2^8, 9999 < 2^16).
+*/
+static const char *digits (const char *p, const char *end, uint64_t *w) {
+  uint64_t x = *w;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  while (end - p >= 8) {
+    uint64_t v;
+    memcpy(&v, p, 8);  /* byte 0, the first digit, is the lowest */
+    if ((v & 0xF0F0F0F0F0F0F0F0ULL) != 0x3030303030303030ULL ||
+        ((v + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) != 0x3030303030303030ULL)
+      break;  /* not eight digits ('0'..'9' keep high nibble 3 after + 6) */
+    v -= 0x3030303030303030ULL;
+    v = ((v * 10) + (v >> 8)) & 0x00FF00FF00FF00FFULL;     /* 10 d0 + d1, ... */
+    v = ((v * 100) + (v >> 16)) & 0x0000FFFF0000FFFFULL;   /* 4-digit lanes */
+    x = x * 100000000u + (v & 0xFFFFFFFFu) * 10000u + (v >> 32);
+    p += 8;
+  }
+#else
+  (void)end;
+#endif
+  while (ISDIGIT(*p)) { x = x * 10 + (uint64_t)(*p - '0'); p++; }
+  *w = x;
+  return p;
+}
+
 /*
 ** Scans a number at p (spaces and tabs around it, except the separator
 ** 'sep'); returns the position after it, or NULL if p holds none. The
 ** caller checks that a delimiter follows.
 */
-static const char *scan_number (const char *p, int sep, double *out) {
-  const char *s0;
+static const char *scan_number (const char *p, const char *end, int sep,
+                                double *out) {
+  const char *s0, *q, *ds, *ie, *f = NULL;
   uint64_t w = 0;
-  int nd = 0, dropped = 0, any = 0, neg = 0;
-  long e10 = 0;
+  int neg = 0;
+  long nd, e10 = 0;
   double v;
   while ((*p == ' ' || *p == '\t') && *p != sep) p++;
   s0 = p;
   if (*p == '-') { neg = 1; p++; }
   else if (*p == '+') p++;
-  for (; ISDIGIT(*p); p++) {
-    any = 1;
-    if (nd < 19) {
-      if (w || *p != '0') { w = w * 10 + (uint64_t)(*p - '0'); nd++; }
-    }
-    else { e10++; if (*p != '0') dropped = 1; }
-  }
+  q = p;
+  while (*p == '0') p++;             /* leading zeros are not significant */
+  ds = p;
+  p = digits(p, end, &w);
+  ie = p;
+  nd = (long)(ie - ds);              /* w overflows past 19: nd says so */
   if (*p == '.') {
-    for (p++; ISDIGIT(*p); p++) {
-      any = 1;
-      if (nd < 19) {
-        if (w || *p != '0') { w = w * 10 + (uint64_t)(*p - '0'); nd++; }
-        e10--;
-      }
-      else if (*p != '0') dropped = 1;
-    }
+    const char *fd;
+    f = ++p;
+    if (nd == 0) while (*p == '0') p++;
+    fd = p;
+    p = digits(p, end, &w);
+    nd += (long)(p - fd);
+    e10 = -(long)(p - f);
   }
-  if (!any) {  /* inf, infinity or nan, right after the sign */
-    p = s0 + (*s0 == '-' || *s0 == '+');
+  if (ie == q && (f == NULL || p == f)) {  /* no digits: inf, infinity, nan */
+    p = q;
     if (word(p, "infinity")) { p += 8; v = HUGE_VAL; }
     else if (word(p, "inf")) { p += 3; v = HUGE_VAL; }
     else if (word(p, "nan")) { p += 3; v = NAN; }
@@ -158,33 +214,33 @@ static const char *scan_number (const char *p, int sep, double *out) {
     return p;
   }
   if (*p == 'e' || *p == 'E') {
-    const char *q = p + 1;
+    const char *r = p + 1;
     int eneg = 0;
     long ev = 0;
-    if (*q == '-') { eneg = 1; q++; }
-    else if (*q == '+') q++;
-    if (!ISDIGIT(*q)) return NULL;
-    for (; ISDIGIT(*q); q++)
-      if (ev < 100000) ev = ev * 10 + (*q - '0');
+    if (*r == '-') { eneg = 1; r++; }
+    else if (*r == '+') r++;
+    if (!ISDIGIT(*r)) return NULL;
+    for (; ISDIGIT(*r); r++)
+      if (ev < 100000) ev = ev * 10 + (*r - '0');
     e10 += eneg ? -ev : ev;
-    p = q;
+    p = r;
   }
+  if (nd == 0) v = 0.0;
 #if FLT_EVAL_METHOD == 0
-  if (w == 0) v = 0.0;
-  else if (!dropped && w <= TWO53 && e10 >= -22 && e10 <= 22)
+  else if (nd <= 19 && w <= TWO53 && e10 >= -22 && e10 <= 22)
     /* both operands exact: one correctly rounded operation (Clinger) */
     v = e10 < 0 ? (double)w / pow10tab[-e10] : (double)w * pow10tab[e10];
-  else if (!dropped && w <= TWO53 && e10 > 22 && e10 <= 22 + 15 &&
+  else if (nd <= 19 && w <= TWO53 && e10 > 22 && e10 <= 22 + 15 &&
            w <= TWO53 / (uint64_t)pow10tab[e10 - 22])
     v = (double)(w * (uint64_t)pow10tab[e10 - 22]) * 1e22;
+#endif
+#ifdef HAVE_X87
+  else if (nd <= 19 && e10 >= -27 && e10 <= 27 && x87path(w, e10, &v)) ;
+#endif
   else {
-    v = strtod(s0, NULL);  /* reads exactly the digits validated above */
+    v = strtod(s0, NULL);  /* reads exactly the characters validated above */
     neg = 0;
   }
-#else
-  v = w == 0 ? 0.0 : strtod(s0, NULL);
-  if (w != 0) neg = 0;
-#endif
   *out = neg ? -v : v;
   while ((*p == ' ' || *p == '\t') && *p != sep) p++;
   return p;
@@ -192,7 +248,7 @@ static const char *scan_number (const char *p, int sep, double *out) {
 
 
 int csv_number (const char *s, size_t n, double *x) {
-  const char *e = scan_number(s, 0, x);
+  const char *e = scan_number(s, s + n, 0, x);
   return e != NULL && e == s + n;
 }
 
@@ -597,7 +653,7 @@ int csv_parse (csv_t *P, const char *buf, size_t len, const csv_opts *o) {
       if (j == k) return ragged(P, &C, p, j, rowline);
       c = &P->cols[j];
       if (!c->text && *p != '"' &&
-          (q = scan_number(p, C.sep, &v)) != NULL && atdelim(P, &C, q)) {
+          (q = scan_number(p, C.end, C.sep, &v)) != NULL && atdelim(P, &C, q)) {
         /* the fast path: an unquoted number (unless it is a marker) */
         f.s = p; f.len = (size_t)(q - p); f.quoted = 0;
         c->x[row] = (P->numna && is_na(o, &f)) ? NAN : v;
