@@ -14,6 +14,7 @@
 ** tree, and takes for row j the deaths in (start_j, stop_j] (stop_j
 ** excluded when j itself died then).
 */
+#include <math.h>
 #include <string.h>
 
 #include "surv.h"
@@ -127,4 +128,30 @@ void cox_concordance (const cox_data *d, const size_t *rank, size_t K,
       }
     }
   }
+}
+
+
+double conc_se (size_t n, const double *count, const double *num,
+                const double *den, const double *w, const int *cluster,
+                size_t ncl, int robust, double *work) {
+  double ptot = count[0] + count[1] + count[2];
+  double c = (count[0] + count[2] / 2) / ptot, v = 0;
+  size_t i;
+  if (cluster) {   /* the influences add up within a cluster */
+    memset(work, 0, ncl * sizeof(double));
+    for (i = 0; i < n; i++)
+      work[cluster[i]] += (w ? w[i] : 1.0) * (num[i] - c * den[i]) / ptot;
+    for (i = 0; i < ncl; i++) v += work[i] * work[i];
+  }
+  else if (robust)   /* each row its own cluster (sampling weights) */
+    for (i = 0; i < n; i++) {
+      double ui = (w ? w[i] : 1.0) * (num[i] - c * den[i]) / ptot;
+      v += ui * ui;
+    }
+  else               /* case weights are replications */
+    for (i = 0; i < n; i++) {
+      double ui = (num[i] - c * den[i]) / ptot;
+      v += (w ? w[i] : 1.0) * ui * ui;
+    }
+  return sqrt(v);
 }

@@ -434,3 +434,117 @@ void cox_score_resid (const cox_data *d, const cox_extra *ex,
     lo = hi;
   }
 }
+
+
+size_t cox_baseline (const cox_data *d, const cox_extra *ex, double *time,
+                     double *cumhaz, double *strata) {
+  size_t n = d->n, nu = 0, a = 0, ev = 0;
+  while (a < n) {
+    int sa = d->strata ? d->strata[a] : 0;
+    size_t b = a, first = nu, e0 = ev, r, q;
+    double cum = 0;
+    while (b < n && (d->strata ? d->strata[b] : 0) == sa) b++;
+    while (ev < ex->m && ex->pos[ev] < b) ev++;
+    /* rows [a, b) and event times [e0, ev) run in decreasing time */
+    for (r = b; r > a; r--) {
+      double tt = d->stop[r - 1];
+      if (nu > first && time[nu - 1] == tt) continue;
+      time[nu] = tt; strata[nu] = sa; nu++;
+    }
+    for (r = first, q = ev; r < nu; r++) {   /* event times upwards */
+      while (q > e0 && d->stop[ex->pos[q - 1]] <= time[r]) cum += ex->haz[--q];
+      cumhaz[r] = cum;
+    }
+    a = b;
+  }
+  return nu;
+}
+
+
+size_t cox_zph_work (size_t n) {
+  return 2 * (n + 1) * sizeof(size_t) + (n + 1) * sizeof(double) +
+         surv_order_work(n);
+}
+
+
+void cox_zph_transform (const cox_data *d, double *g, void *work) {
+  size_t n = d->n, *o = (size_t *)work, *o0 = o + n + 1, a = 0, b0 = 0, i;
+  double *key = (double *)(o0 + n + 1), s = 1;
+  void *sw = key + n + 1;
+  for (i = 0; i < n; i++) key[i] = d->stop[i];
+  surv_order(key, n, o, sw);
+  if (d->start) {
+    for (i = 0; i < n; i++) key[i] = d->start[i];
+    surv_order(key, n, o0, sw);
+  }
+  while (a < n) {
+    double tt = d->stop[o[a]], dd = 0, atrisk;
+    size_t e;
+    /* at risk: stop >= tt (rows a..n-1) less those with start >= tt */
+    if (d->start) while (b0 < n && d->start[o0[b0]] < tt) b0++;
+    atrisk = (double)(n - a) - (d->start ? (double)(n - b0) : 0);
+    for (e = a; e < n && d->stop[o[e]] == tt; e++) {
+      if (d->status[o[e]] != 0) dd += 1;
+      g[o[e]] = 1 - s;      /* 1 - S(t-) */
+    }
+    if (dd > 0 && atrisk > 0) s *= (atrisk - dd) / atrisk;
+    a = e;
+  }
+}
+
+
+/* u_W' (V_WW)^- u_W over the indices idx[0..k-1] of u and V (P x P) */
+static double blocktest (const double *u, const double *V, size_t P,
+                         const size_t *idx, int k, double *a, double *b) {
+  int i, j;
+  double q = 0, *y = b + k;
+  for (j = 0; j < k; j++) {
+    b[j] = u[idx[j]];
+    for (i = 0; i < k; i++) a[i + j * k] = V[idx[i] + idx[j] * P];
+  }
+  cox_chol(a, k, 1e-12);
+  memcpy(y, b, (size_t)k * sizeof(double));
+  cox_chol_solve(a, k, y);
+  for (j = 0; j < k; j++) q += y[j] * b[j];
+  return q;
+}
+
+
+void cox_zph_test (const double *u2, const double *i2, size_t p, double *chi,
+                   double *work) {
+  size_t *idx = (size_t *)work, j, l;
+  double *a = (double *)(idx + 2 * p), *b = a + 4 * p * p;
+  for (j = 0; j < p; j++) {
+    for (l = 0; l < p; l++) idx[l] = l;
+    idx[p] = p + j;
+    chi[j] = blocktest(u2, i2, 2 * p, idx, (int)p + 1, a, b);
+  }
+  for (j = 0; j < 2 * p; j++) idx[j] = j;
+  chi[p] = blocktest(u2, i2, 2 * p, idx, 2 * (int)p, a, b);
+}
+
+
+void cox_robust_var (const cox_data *d, const cox_extra *ex, const double *eta,
+                     const double *var, const int *cluster, size_t ncl,
+                     double *rv, double *work) {
+  size_t n = d->n, p = d->p, G = cluster ? ncl : n, i, j, l, g;
+  double *res = work, *risk = res + n * p, *db = risk + n,
+         *rw = db + G * p;
+  for (i = 0; i < n; i++) risk[i] = exp(eta[i]);
+  cox_score_resid(d, ex, risk, res, rw);
+  /* weighted dfbeta = w_i r_i' V, summed within clusters */
+  memset(db, 0, G * p * sizeof(double));
+  for (i = 0; i < n; i++) {
+    double wi = d->w ? d->w[i] : 1.0;
+    g = cluster ? (size_t)cluster[i] : i;
+    for (j = 0; j < p; j++) {
+      double e = 0;
+      for (l = 0; l < p; l++) e += res[i * p + l] * var[l + j * p];
+      db[g * p + j] += wi * e;
+    }
+  }
+  memset(rv, 0, p * p * sizeof(double));
+  for (g = 0; g < G; g++)
+    for (j = 0; j < p; j++)
+      for (l = 0; l < p; l++) rv[j + l * p] += db[g * p + j] * db[g * p + l];
+}

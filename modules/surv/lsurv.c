@@ -371,25 +371,6 @@ static double specnum (lua_State *L, const char *k, double def) {
   return v;
 }
 
-/* the chi-square test of the block W (indices idx[0..k-1]) of u, I */
-static double blocktest (const double *u, const double *I, size_t P,
-                         const size_t *idx, int k, double *a, double *b) {
-  int i, j;
-  double q = 0;
-  for (j = 0; j < k; j++) {
-    b[j] = u[idx[j]];
-    for (i = 0; i < k; i++) a[i + j * k] = I[idx[i] + idx[j] * P];
-  }
-  cox_chol(a, k, 1e-12);
-  {
-    double *y = b + k;
-    memcpy(y, b, (size_t)k * sizeof(double));
-    cox_chol_solve(a, k, y);
-    for (j = 0; j < k; j++) q += y[j] * b[j];
-  }
-  return q;
-}
-
 /*
 ** _cox(fn, spec) with spec = {time, status, x [, start, weights, strata,
 ** nstrata, cluster, ncluster], efron, maxiter, eps, robust, zph} (checked
@@ -556,38 +537,9 @@ static int s_cox (lua_State *L) {
     ex.pos = (size_t *)orr_workbytes(L, m * sizeof(size_t));
     ex.haz = orr_work(L, 2 * m); ex.hd = ex.haz + m;
     ex.A = orr_work(L, 3 * m * p); ex.Ad = ex.A + m * p; ex.abar = ex.Ad + m * p;
-    /* cox.zph: g = 1 - KM(t-) of the pooled data, for the pass below */
-    if (dozph) {
+    if (dozph) {   /* cox.zph's g(t), so the pass also gives the test's u2, i2 */
       double *g = orr_work(L, k + 1);
-      size_t *o = (size_t *)orr_workbytes(L, (k + 1) * sizeof(size_t));
-      double *negt = orr_work(L, k + 1);
-      /* as cox.zph: the unweighted Kaplan-Meier of the pooled data, with
-         (start, stop] risk sets, taken just before each stop time */
-      for (i = 0; i < k; i++) negt[i] = d.stop[i];
-      surv_order(negt, k, o, orr_workbytes(L, surv_order_work(k)));
-      {
-        size_t *o0 = NULL, a = 0, b0 = 0;
-        double s = 1;
-        if (t0s) {
-          double *st0 = orr_work(L, k + 1);
-          o0 = (size_t *)orr_workbytes(L, (k + 1) * sizeof(size_t));
-          memcpy(st0, t0s, k * sizeof(double));
-          surv_order(st0, k, o0, orr_workbytes(L, surv_order_work(k)));
-        }
-        while (a < k) {
-          double tt = d.stop[o[a]], dd = 0, atrisk;
-          size_t e;
-          /* at risk: stop >= tt (rows a..k-1) less those with start >= tt */
-          if (o0) while (b0 < k && t0s[o0[b0]] < tt) b0++;
-          atrisk = (double)(k - a) - (o0 ? (double)(k - b0) : 0);
-          for (e = a; e < k && d.stop[o[e]] == tt; e++) {
-            if (d.status[o[e]] != 0) dd += 1;
-            g[o[e]] = 1 - s;      /* 1 - S(t-) */
-          }
-          if (dd > 0 && atrisk > 0) s *= (atrisk - dd) / atrisk;
-          a = e;
-        }
-      }
+      cox_zph_transform(&d, g, orr_workbytes(L, cox_zph_work(k)));
       ex.g = g; ex.u2 = orr_work(L, 2 * p); ex.i2 = orr_work(L, 4 * p * p);
     }
     cox_pass(&d, beta, &lk, u, work + cox_pass_work(k, p), &ex, work);
@@ -596,42 +548,17 @@ static int s_cox (lua_State *L) {
       for (j = 0; j < p; j++) e += xs[i * p + j] * beta[j];
       eta[i] = e;
     }
-    /* the cumulative baseline hazard (at x = the centre) at every distinct
-       stop time, stratum by stratum in increasing time, as survfit.coxph */
     {
-      double *bt = orr_work(L, 3 * k + 1), *bh = bt + k, *bs = bh + k;
-      size_t nu = 0, a = 0, ev = 0;
-      while (a < k) {
-        int sa = d.strata ? d.strata[a] : 0;
-        size_t b = a, first = nu, e0 = ev, r;
-        double cum = 0;
-        while (b < k && (d.strata ? d.strata[b] : 0) == sa) b++;
-        while (ev < ex.m && ex.pos[ev] < b) ev++;
-        /* rows [a, b) and event times [e0, ev) run in decreasing time */
-        for (r = b; r > a; r--) {
-          double tt = d.stop[r - 1];
-          if (nu > first && bt[nu - 1] == tt) continue;
-          bt[nu] = tt; bs[nu] = sa; nu++;
-        }
-        {
-          size_t q = ev;   /* walk the event times upwards with the rows */
-          for (r = first; r < nu; r++) {
-            while (q > e0 && d.stop[ex.pos[q - 1]] <= bt[r]) cum += ex.haz[--q];
-            bh[r] = cum;
-          }
-        }
-        a = b;
-      }
+      double *bt = orr_work(L, 3 * k + 1);
+      size_t nu = cox_baseline(&d, &ex, bt, bt + k, bt + 2 * k);
       setvec(L, res, "bh_time", bt, nu);
-      setvec(L, res, "bh_cumhaz", bh, nu);
-      setvec(L, res, "bh_strata", bs, nu);
+      setvec(L, res, "bh_cumhaz", bt + k, nu);
+      setvec(L, res, "bh_strata", bt + 2 * k, nu);
     }
-    /* concordance of eta */
-    {
+    {  /* concordance of eta: rank the scores, count the pairs */
       size_t *rk = (size_t *)orr_workbytes(L, (k + 1) * sizeof(size_t));
       size_t *o = (size_t *)orr_workbytes(L, (k + 1) * sizeof(size_t));
       double *num = orr_work(L, 2 * k + 1), *den = num + k, cnt[5], K = 0;
-      double c, ptot, v = 0;
       surv_order(eta, k, o, orr_workbytes(L, surv_order_work(k)));
       for (i = 0; i < k; i++) {
         /* scores equal to 1e-10 relative count as ties, as rounding would */
@@ -639,66 +566,22 @@ static int s_cox (lua_State *L) {
         rk[o[i]] = (size_t)K;
       }
       cox_concordance(&d, rk, (size_t)K, cnt, num, den, orr_work(L, 3 * ((size_t)K + 1)));
-      ptot = cnt[0] + cnt[1] + cnt[2];
-      c = (cnt[0] + cnt[2] / 2) / ptot;
-      if (cls) {   /* clustered: the influences add up within a cluster */
-        double *gs = zwork(L, (size_t)ncl + 1);
-        for (i = 0; i < k; i++)
-          gs[cls[i]] += (ws ? ws[i] : 1.0) * (num[i] - c * den[i]) / ptot;
-        for (i = 0; i < (size_t)ncl; i++) v += gs[i] * gs[i];
-      }
-      else if (robust)   /* each row its own cluster (sampling weights) */
-        for (i = 0; i < k; i++) {
-          double ui = (ws ? ws[i] : 1.0) * (num[i] - c * den[i]) / ptot;
-          v += ui * ui;
-        }
-      else
-        for (i = 0; i < k; i++) {
-          double ui = (num[i] - c * den[i]) / ptot;
-          v += (ws ? ws[i] : 1.0) * ui * ui;
-        }
       setvec(L, res, "conc_counts", cnt, 5);
-      setnum(L, res, "concordance", c);
-      setnum(L, res, "concordance_se", sqrt(v));
+      setnum(L, res, "concordance", (cnt[0] + cnt[2] / 2) / (cnt[0] + cnt[1] + cnt[2]));
+      setnum(L, res, "concordance_se", conc_se(k, cnt, num, den, ws, cls, (size_t)ncl,
+                                               robust, orr_work(L, (size_t)ncl + 1)));
     }
-    /* robust (sandwich) variance from weighted dfbeta residuals */
     if (robust) {
-      double *sres = orr_work(L, k * p + 1), *rw = orr_work(L, 2 * (ex.m + 1) * (p + 1));
-      double *risk = orr_work(L, k + 1), *db, *rv;
-      size_t G = cls ? (size_t)ncl : k, g;
-      for (i = 0; i < k; i++) risk[i] = exp(eta[i]);
-      cox_score_resid(&d, &ex, risk, sres, rw);
-      db = zwork(L, G * p + 1);
-      for (i = 0; i < k; i++) {
-        double wi = ws ? ws[i] : 1.0;
-        g = cls ? (size_t)cls[i] : i;
-        for (j = 0; j < p; j++) {
-          double e = 0;
-          size_t l;
-          for (l = 0; l < p; l++) e += sres[i * p + l] * var[l + j * p];
-          db[g * p + j] += wi * e;
-        }
-      }
-      rv = zwork(L, p * p);
-      for (g = 0; g < G; g++)
-        for (j = 0; j < p; j++) {
-          size_t l;
-          for (l = 0; l < p; l++) rv[j + l * p] += db[g * p + j] * db[g * p + l];
-        }
+      size_t G = cls ? (size_t)ncl : k;
+      double *rv = orr_work(L, p * p);
+      cox_robust_var(&d, &ex, eta, var, cls, (size_t)ncl, rv,
+                     orr_work(L, k * p + k + G * p + 2 * (ex.m + 1) * (p + 1)));
       setmat(L, res, "robust_var", rv, p, p);
     }
-    /* cox.zph: the score test of x * g(t) (u2, i2 from the pass above) */
     if (dozph) {
-      double *chi = orr_work(L, p + 1), *ab = orr_work(L, 4 * p * p + 8 * p);
-      size_t *idx = (size_t *)orr_workbytes(L, 2 * p * sizeof(size_t));
-      for (j = 0; j < p; j++) {
-        size_t l;
-        for (l = 0; l < p; l++) idx[l] = l;
-        idx[p] = p + j;
-        chi[j] = blocktest(ex.u2, ex.i2, 2 * p, idx, (int)p + 1, ab, ab + 4 * p * p);
-      }
-      for (j = 0; j < 2 * p; j++) idx[j] = j;
-      chi[p] = blocktest(ex.u2, ex.i2, 2 * p, idx, 2 * (int)p, ab, ab + 4 * p * p);
+      double *chi = orr_work(L, p + 1);
+      cox_zph_test(ex.u2, ex.i2, p, chi,
+                   orr_work(L, 4 * p * p + 4 * p + 2 * p * sizeof(size_t) / sizeof(double) + 2));
       setvec(L, res, "zph_chisq", chi, p + 1);
     }
   }

@@ -156,6 +156,38 @@ int cox_fit (const cox_data *d, double *beta, int maxiter, double eps,
 void cox_score_resid (const cox_data *d, const cox_extra *ex,
                       const double *risk, double *resid, double *work);
 
+/*
+** The cumulative baseline hazard (at x = the centre of d->x) at every
+** distinct stop time, stratum by stratum in increasing time, as
+** survfit.coxph, from a pass's ex->pos, ex->haz.  Returns the count written
+** to time, cumhaz and strata (room for n each).
+*/
+size_t cox_baseline (const cox_data *d, const cox_extra *ex, double *time,
+                     double *cumhaz, double *strata);
+/*
+** cox.zph's "km" time transform: g[row] = 1 - S(t-) at the row's stop time,
+** S the unweighted Kaplan-Meier estimate of the pooled data ((start, stop]
+** risk sets).  work: cox_zph_work(n) bytes.
+*/
+size_t cox_zph_work (size_t n);
+void cox_zph_transform (const cox_data *d, double *g, void *work);
+/*
+** The cox.zph chi-squares from the score u2 and information i2 of the
+** model with (x, g(t) x) at (beta, 0): chi[j] for covariate j (df 1) and
+** chi[p] the global test (df p).  work: 4p^2 + 4p doubles + 2p size_t.
+*/
+void cox_zph_test (const double *u2, const double *i2, size_t p, double *chi,
+                   double *work);
+/*
+** The robust (sandwich) variance as coxph: the weighted dfbeta residuals
+** w_i r_i' var summed within clusters (cluster NULL: each row alone),
+** rv = D'D (p x p).  ex: a pass at the estimate with pos, haz, hd, A, Ad,
+** abar.  work: n p + n + G p + 2 (m + 1)(p + 1) doubles, G = ncl or n.
+*/
+void cox_robust_var (const cox_data *d, const cox_extra *ex, const double *eta,
+                     const double *var, const int *cluster, size_t ncl,
+                     double *rv, double *work);
+
 /* ---- conc.c */
 /*
 ** Concordance as R's survival::concordance for a Cox model (a higher score
@@ -170,5 +202,16 @@ void cox_score_resid (const cox_data *d, const cox_extra *ex,
 */
 void cox_concordance (const cox_data *d, const size_t *rank, size_t K,
                       double *count, double *num, double *den, double *tree);
+
+/*
+** The standard error of the concordance by the infinitesimal jackknife, as
+** survival::concordance: influence (num - C den)/npairs per row, squared
+** and weighted by w (replication weights), or squared after multiplying by
+** w and adding within clusters (robust: each row its own cluster).
+** work: ncl doubles.
+*/
+double conc_se (size_t n, const double *count, const double *num,
+                const double *den, const double *w, const int *cluster,
+                size_t ncl, int robust, double *work);
 
 #endif
