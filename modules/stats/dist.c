@@ -467,7 +467,7 @@ static double qfun (const qprob *Q, double u) {
 }
 
 /* tolerance on u: two steps of u's own spacing; where that leaves x short
-   of its last digits (large |u|), the final Newton steps in x (polish) finish */
+   of its last digits (large |u|), the final Newton steps in x finish */
 static double qtol (int sup, double u) {
   return sup == SUP_REAL ? 2 * DBL_EPSILON * fabs(u) + 1e-300
                          : 2 * DBL_EPSILON * fmax(1, fabs(u));
@@ -530,83 +530,57 @@ static double ubound (int sup, int upper) {
   return upper ? 800 : -800;
 }
 
-/* dx/du of to_x */
-static double dxdu (int sup, double u) {
-  switch (sup) {
-    case SUP_REAL: return cosh(u);
-    case SUP_POS: return exp(u);
-    default: return 1 / ((1 + exp(-u)) * (1 + exp(u)));
-  }
-}
-
 /*
-** Newton's method on qfun from u (with f = qfun(u)): the slope is
-** density / tail * dx/du, positive in both tails. Returns 1 with *root when
-** the step falls below the tolerance; 0 when Newton misbehaves (no
-** progress, NaN, a zero slope), leaving the best point in *u and *f.
+** Newton's method in x on log tail(x) = lq, each step one log tail and one
+** log density (the slope is density / tail). From GSL's start it converges
+** in a step or two; after Brent it takes x to its last digits (a root found
+** in u = log x cannot resolve them far out: exp(-700 + 1 ulp) moves x by
+** 1e-13). Returns 1 with *x when the step falls below 4 ulps or stalls
+** within 1000; 0 when Newton misbehaves (NaN, leaving the support, no
+** progress), *x unchanged.
 */
-static int newton (const qprob *Q, double *u, double *f, double *root) {
+static int newton (const qprob *Q, double *x) {
+  double xc = *x, lt = logtail(Q->d, Q->par, xc, Q->lower), f = lt - Q->lq;
   int it;
   for (it = 0; it < 10; it++) {
-    double x = to_x(Q->sup, *u), g, du, un, fn;
-    if (*f == 0) { *root = x; return 1; }
-    g = exp(logdens(Q->d, Q->par, x) - logtail(Q->d, Q->par, x, Q->lower))
-        * dxdu(Q->sup, *u);
+    double g, dx, xn, ltn, fn;
+    if (f == 0) { *x = xc; return 1; }
+    if (isnan(f)) return 0;
+    g = exp(logdens(Q->d, Q->par, xc) - lt);
     if (!(g > 0) || isinf(g)) return 0;
-    du = -*f / g;
-    un = *u + du;
-    if (fabs(du) <= qtol(Q->sup, un)) { *root = to_x(Q->sup, un); return 1; }
-    fn = qfun(Q, un);
-    if (isnan(fn) || fabs(fn) >= fabs(*f)) {
-      /* no progress: converged to rounding noise, or a bad step */
-      if (fabs(du) <= 1e3 * qtol(Q->sup, un)) { *root = to_x(Q->sup, *u); return 1; }
+    dx = Q->lower ? -f / g : f / g;
+    xn = xc + dx;
+    if (!isfinite(xn) || (Q->sup != SUP_REAL && xn <= 0) ||
+        (Q->sup == SUP_UNIT && xn >= 1))
+      return 0;
+    if (fabs(dx) <= 4 * DBL_EPSILON * fabs(xn)) { *x = xn; return 1; }
+    ltn = logtail(Q->d, Q->par, xn, Q->lower);
+    fn = ltn - Q->lq;
+    if (isnan(fn)) return 0;
+    if (fabs(fn) >= fabs(f)) {   /* rounding noise near the root, or a bad step */
+      if (fabs(dx) <= 1e3 * DBL_EPSILON * fabs(xc)) { *x = xc; return 1; }
       return 0;
     }
-    *u = un; *f = fn;
+    xc = xn; f = fn; lt = ltn;
   }
   return 0;
 }
 
-/*
-** A root found in u is as precise as u's spacing allows (x = exp(-700 + 1 ulp)
-** moves x by 1e-13 relative): Newton steps in x itself, kept only while
-** they reduce |log tail - target|, take x to its own last digits.
-*/
-static double polish (const qprob *Q, double x) {
-  double f = logtail(Q->d, Q->par, x, Q->lower) - Q->lq;
-  int it;
-  for (it = 0; it < 3 && f != 0 && isfinite(f); it++) {
-    double g = exp(logdens(Q->d, Q->par, x) - logtail(Q->d, Q->par, x, Q->lower));
-    double xn, fn;
-    if (!(g > 0) || isinf(g)) break;
-    xn = x - (Q->lower ? f / g : -f / g);
-    if (xn == x || !isfinite(xn)) break;
-    if (Q->sup != SUP_REAL && xn <= 0) break;
-    if (Q->sup == SUP_UNIT && xn >= 1) break;
-    fn = logtail(Q->d, Q->par, xn, Q->lower) - Q->lq;
-    if (!(fabs(fn) < fabs(f))) break;
-    x = xn; f = fn;
-  }
-  return x;
-}
 
 /* the quantile of the problem Q, starting from x0 (NaN: no start) */
 static int solve (const qprob *Q, double x0, double *x) {
-  double u0 = isfinite(x0) ? to_u(Q->sup, x0) : NAN, f0, h, a, b, fa, fb;
+  double u0, f0, h, a, b, fa, fb;
   int k;
+  *x = x0;   /* from GSL's start Newton usually suffices */
+  if (isfinite(x0) && (Q->sup == SUP_REAL || x0 > 0) &&
+      (Q->sup != SUP_UNIT || x0 < 1) && newton(Q, x))
+    return DIST_OK;
+  u0 = isfinite(x0) ? to_u(Q->sup, x0) : NAN;   /* else bracket and Brent */
   if (!isfinite(u0)) { u0 = 0; h = 1; }
   else h = 1e-6 * (1 + fabs(u0));
   f0 = qfun(Q, u0);
   if (isnan(f0)) return DIST_EFAIL;
   if (f0 == 0) { *x = to_x(Q->sup, u0); return DIST_OK; }
-  /* from GSL's start Newton converges in a step or two; when it does not,
-     bracket from where it got to and use Brent */
-  if (isfinite(x0) && newton(Q, &u0, &f0, x)) return DIST_OK;
-  if (u0 > ubound(Q->sup, 1) || u0 < ubound(Q->sup, 0)) {   /* Newton went far */
-    u0 = u0 > 0 ? ubound(Q->sup, 1) : ubound(Q->sup, 0);
-    f0 = qfun(Q, u0);
-    if (isnan(f0)) return DIST_EFAIL;
-  }
   a = b = u0; fa = fb = f0;
   for (k = 0; ; k++) {   /* step away from the start until the sign changes */
     double u = f0 < 0 ? u0 + h : u0 - h, fu;
@@ -624,6 +598,7 @@ static int solve (const qprob *Q, double x0, double *x) {
   k = brent(Q, a, b, fa, fb, &u0);
   if (k != DIST_OK) return k;
   *x = to_x(Q->sup, u0);
+  if (*x > 0 || Q->sup == SUP_REAL) newton(Q, x);   /* the last digits */
   return DIST_OK;
 }
 
@@ -658,7 +633,7 @@ int dist_q (int dist, const double *par, const double *p, double *out,
     Q.lower = tail;
     st = solve(&Q, guess(dist, par, q, tail), &x);
     if (st != DIST_OK) { *bad = i; return st; }
-    out[i] = polish(&Q, x);
+    out[i] = x;
   }
   return DIST_OK;
 }
