@@ -285,6 +285,11 @@ size_t mat_qr_lwork (size_t n, size_t p) {
 }
 
 
+size_t mat_qr_panel (size_t n, size_t p) {
+  return n * (p < QR_NB ? p : QR_NB) + 1;
+}
+
+
 /*
 ** The pivoting rule decides column j from the norm of its part orthogonal to
 ** the kept columns before it, which is |R_jj| of a plain Householder QR of

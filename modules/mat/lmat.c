@@ -994,7 +994,7 @@ static int m_qr (lua_State *L) {
   lwork = mat_qr_lwork(n, p);
   W = omat_new(L, n, p);                                   /* 2 */
   tau = orr_work(L, k + 1);                                /* 3 */
-  S = orr_work(L, n * p + 1);                              /* 4 */
+  S = orr_work(L, mat_qr_panel(n, p));                     /* 4 */
   norms = orr_work(L, p + 1);                              /* 5 */
   work = orr_work(L, lwork);                               /* 6 */
   pivot = (int *)orr_workbytes(L, (p + 1) * sizeof(int));  /* 7 */

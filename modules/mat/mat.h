@@ -121,8 +121,9 @@ int mat_chol (double *A, size_t n, size_t *minor);
 */
 int mat_logdet_lu (double *A, size_t n, int *ipiv, double *logabs, int *sign);
 
-/* Workspace (doubles) for mat_qr. */
+/* Workspace (doubles) for mat_qr: work, and S (the panel copy). */
 size_t mat_qr_lwork (size_t n, size_t p);
+size_t mat_qr_panel (size_t n, size_t p);
 /*
 ** Householder QR with R's limited column pivoting (the rule of LINPACK's
 ** dqrdc2, R's default qr): a column whose part orthogonal to the columns
@@ -131,7 +132,8 @@ size_t mat_qr_lwork (size_t n, size_t p);
 ** yet decided; a pass that meets a negligible column restarts after it.
 **   X (n x p) is not changed; W (n x p) gets the compact factors of X[, pivot]
 **   as dgeqrf stores them, tau min(n,p) doubles, pivot p ints (1-based),
-**   *rank the number of columns kept (<= min(n,p)), S n*p doubles and
+**   *rank the number of columns kept (<= min(n,p)), S mat_qr_panel(n, p)
+**   doubles (a copy of the current panel) and
 **   norms p doubles of scratch, work lwork doubles (mat_qr_lwork).
 */
 int mat_qr (const double *X, size_t n, size_t p, double tol, double *W,

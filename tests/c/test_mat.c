@@ -189,6 +189,7 @@ static void qr (void) {
   int pivot[3];
   size_t rank, lw = mat_qr_lwork(4, 3), i, j, k;
   CHECK(lw <= 8192);
+  CHECK(mat_qr_panel(4, 3) <= 12 + 1);
   CHECK(mat_qr(X, 4, 3, 1e-7, W, tau, pivot, &rank, S, norms, work, lw) == MAT_OK);
   CHECK(rank == 2);
   CHECK(pivot[0] == 1 && pivot[1] == 3 && pivot[2] == 2);
