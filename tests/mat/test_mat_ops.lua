@@ -141,3 +141,9 @@ T.test("every function and method is documented", function()
   end
   T.ok(help ~= nil)
 end)
+
+T.test("tostring shows NaN, Inf and negatives aligned", function()
+  local s = tostring(mat.from{ { 0 / 0, -1.5 }, { math.huge, -math.huge } })
+  T.eq(s, "     [,1] [,2]\n[1,]  NaN -1.5\n[2,]  Inf -Inf")
+  T.eq(tostring(mat.zeros(0, 3)), "<0 x 3 matrix>")
+end)
