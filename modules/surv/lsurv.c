@@ -561,8 +561,8 @@ static int s_cox (lua_State *L) {
       double *num = orr_work(L, 2 * k + 1), *den = num + k, cnt[5], K = 0;
       surv_order(eta, k, o, orr_workbytes(L, surv_order_work(k)));
       for (i = 0; i < k; i++) {
-        /* scores equal to 1e-10 relative count as ties, as rounding would */
-        if (i == 0 || fabs(eta[o[i]] - eta[o[i - 1]]) > 1e-10 * (fabs(eta[o[i]]) + 1e-300)) K++;
+        /* equal scores (rows with equal covariates) share a rank */
+        if (i == 0 || eta[o[i]] != eta[o[i - 1]]) K++;
         rk[o[i]] = (size_t)K;
       }
       cox_concordance(&d, rk, (size_t)K, cnt, num, den, orr_work(L, 3 * ((size_t)K + 1)));

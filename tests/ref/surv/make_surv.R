@@ -24,6 +24,11 @@ vet <- survival::veteran
 write.csv(data.frame(trt = vet$trt, celltype = as.integer(vet$celltype), time = vet$time,
                      status = vet$status, karno = vet$karno, diagtime = vet$diagtime,
                      age = vet$age, prior = vet$prior), "veteran.csv", row.names = FALSE)
+colon <- survival::colon
+write.csv(data.frame(id = colon$id, rx = as.integer(colon$rx), sex = colon$sex, age = colon$age,
+                     extent = colon$extent, node4 = colon$node4, nodes = colon$nodes,
+                     time = colon$time, status = colon$status, etype = colon$etype),
+          "colon.csv", row.names = FALSE, na = "NA")
 heart <- survival::heart
 write.csv(data.frame(start = heart$start, stop = heart$stop, event = heart$event,
                      age = heart$age, year = heart$year, surgery = heart$surgery,
@@ -118,6 +123,13 @@ for (ties in c("efron", "breslow")) {
 # through formulas: factor terms, strata(), cluster as a column
 cox_out("cox_lung_fac_efron", coxph(Surv(time, status) ~ age + factor(ph.ecog) + strata(sex), data = lung))
 cox_out("cox_heart_f_efron", coxph(Surv(start, stop, event) ~ age + surgery, data = heart, cluster = id))
+# colon: many tied days, two event types per patient (strata), cluster(id)
+cox_out("cox_colon_efron", coxph(Surv(time, status) ~ factor(rx) + extent + node4 + nodes + strata(etype),
+                                 data = data.frame(colon, rx = as.integer(colon$rx)), cluster = id))
+cox_out("cox_colon_breslow", coxph(Surv(time, status) ~ factor(rx) + extent + node4 + nodes + strata(etype),
+                                   data = data.frame(colon, rx = as.integer(colon$rx)), cluster = id,
+                                   ties = "breslow"))
+lr_out("lr_colon_rx", survdiff(Surv(time, status) ~ rx + strata(etype), data = colon))
 # prediction at the first three lung rows (complete cases), centred as predict.coxph
 fit <- coxph(Surv(time, status) ~ age + sex + ph.ecog, data = lung)
 nd <- lungc[1:3, ]
