@@ -1,9 +1,11 @@
 -- Gompertz, Burr XII and APGW fits against an independent R maximisation of
 -- the METHODS.md likelihood with optim() from many starts and a profile over
--- kappa (tests/ref/survreg/make_flex.R). Tolerances: log-likelihood 1e-6
--- relative (and ours may not be lower than R's by more than 1e-7, since both
--- claim the global maximum); parameters 2e-4 relative + 2e-4 absolute (R's
--- optim stops with numerical gradients, ~1e-5 of the parameter scale).
+-- kappa (tests/ref/survreg/make_flex.R). Tolerances (the task asks 1e-6 and
+-- ~1e-4; the fits agree to ~1e-15 and ~4e-7): log-likelihood 1e-9 relative,
+-- and ours may not be lower than R's by more than 1e-7 since both claim the
+-- maximum; parameters 1e-5 relative + 1e-5 absolute (R's optim stops with
+-- numerical gradients). Where the supremum is a boundary, R's optim stops
+-- on a ridge: there we ask for at least R's value and a boundary flag.
 local T = require "orrery.testing"
 local R = T.ref("survreg/flex.txt")
 local lung = T.csv("survreg/lung.csv")
@@ -21,9 +23,9 @@ end
 local function check(tag, args)
   local f = surv.fit(args)
   T.ok(f.converged, tag .. " converged: " .. tostring(f.reason))
-  T.near(f.loglik, R[tag .. ".loglik"], 1e-6, tag .. " loglik")
+  T.near(f.loglik, R[tag .. ".loglik"], 1e-9, tag .. " loglik")
   T.ok(f.loglik >= R[tag .. ".loglik"] - 1e-7, tag .. " not below R's maximum")
-  T.near(f.coef, R[tag .. ".par"], 2e-4, tag .. " parameters", 2e-4)
+  T.near(f.coef, R[tag .. ".par"], 1e-5, tag .. " parameters", 1e-5)
   return f
 end
 

@@ -1,10 +1,11 @@
 -- surv.fit against R's survreg (tests/ref/survreg/make_survreg.R) on lung and
 -- ovarian: log-likelihood, coefficients, standard errors and predicted
 -- quantiles. survreg's AFT coefficients are our aft block; its log(scale) is
--- -log(gamma). Tolerances: 1e-6 relative for loglik, coefficients and
--- quantiles (the task's bar; the fits agree to ~1e-9), 1e-5 for standard
--- errors (our Hessian is analytic for Weibull, central differences of the
--- analytic gradient for the others).
+-- -log(gamma). Tolerances (the task's bar is 1e-6; the fits agree to 1e-10
+-- in loglik and 1e-8 in coefficients and quantiles, R's tolerance having been
+-- tightened in the script): relative 1e-9 for loglik, 1e-7 for coefficients
+-- and quantiles, 1e-6 for standard errors (our Hessian is analytic for
+-- Weibull, central differences of the analytic gradient for the others).
 local T = require "orrery.testing"
 local R = T.ref("survreg/survreg.txt")
 local lung = T.csv("survreg/lung.csv")
@@ -29,16 +30,16 @@ local function check(tag, d, tname, sname, xnames, dist)
   local x = #xnames > 0 and cols(d, xnames) or nil
   local f = surv.fit{ time = d[tname], status = d[sname], dist = dist, x = x }
   T.ok(f.converged, tag .. " converged")
-  T.near(f.loglik, R[tag .. ".loglik"], 1e-6, tag .. " loglik")
+  T.near(f.loglik, R[tag .. ".loglik"], 1e-9, tag .. " loglik")
   local b = f.blocks.aft
   local coef, se = {}, {}
   for i = b[1], b[2] do coef[#coef + 1] = f.coef[i]; se[#se + 1] = f.se[i] end
-  T.near(coef, R[tag .. ".coef"], 1e-6, tag .. " coef")
-  T.near(se, R[tag .. ".se"], 1e-5, tag .. " se")
+  T.near(coef, R[tag .. ".coef"], 1e-7, tag .. " coef")
+  T.near(se, R[tag .. ".se"], 1e-6, tag .. " se")
   if dist ~= "exponential" then
     local s = f.blocks.shape[1]
-    T.near(-f.coef[s], R[tag .. ".logscale"], 1e-6, tag .. " log(scale)")
-    T.near(f.se[s], R[tag .. ".se_logscale"], 1e-5, tag .. " se log(scale)")
+    T.near(-f.coef[s], R[tag .. ".logscale"], 1e-7, tag .. " log(scale)")
+    T.near(f.se[s], R[tag .. ".se_logscale"], 1e-6, tag .. " se log(scale)")
   end
   local n = R[tag .. ".n"]
   T.eq(f.n, n[1], tag .. " n"); T.eq(f.n_dropped, n[2], tag .. " n_dropped")
@@ -46,7 +47,7 @@ local function check(tag, d, tname, sname, xnames, dist)
     local want = R[tag .. ".q" .. i]
     if want[1] == want[1] then
       local X = #xnames > 0 and row(d, xnames, i) or nil
-      T.near(f:quantile({ 0.1, 0.5, 0.9 }, X), want, 1e-6, tag .. " quantiles row " .. i)
+      T.near(f:quantile({ 0.1, 0.5, 0.9 }, X), want, 1e-7, tag .. " quantiles row " .. i)
     end
   end
   return f
