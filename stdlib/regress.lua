@@ -1,8 +1,33 @@
 -- regress: linear models, GLMs, ridge, anova and DEUP epistemic uncertainty.
 -- The C half (modules/regress) does the numerics: the QR with R's limited
--- pivoting, IRLS, sandwich covariances, ridge by SVD.  This half reads the
--- option tables (matrices or formula + frame), builds the fit objects and
--- prints them as R's summary() does.
+-- pivoting (or the normal equations when they provably agree), IRLS,
+-- sandwich covariances, ridge by SVD.  This half reads the option tables
+-- (matrices or formula + frame), builds the fit objects and prints them as
+-- R's summary() does.
+--
+-- For the other regression modules (iv, ivl, anchor, sketch, ipcw), merged
+-- in at the end of this file:
+--   M._fit_meta      the fit class: setmetatable(fit, M._fit_meta) gives
+--                    fit:predict, :confint, :residuals, :summary, tostring.
+--                    Fields it reads:
+--                      names (array; "(Intercept)" first when there is one),
+--                      coef, se, t, p (mats, p x 1; NaN coef = aliased),
+--                      vcov (p x p mat), test ("t" or "z"), df_residual,
+--                      sigma, n, n_dropped, rank, aliased (array),
+--                      model ("lm" gives the lm printout; "glm", "ridge"
+--                      their own), call (the name after "regress." in the
+--                      Call line), formula (string or nil), se_type,
+--                      r2, adj_r2, fstat = {value, df1, df2, p} (optional),
+--                      _ew (residuals shown in the summary; optional),
+--                      weights (optional), _resid (for :residuals()),
+--                      _x (design rows used, without the intercept column
+--                      when _c_intercept is true), _c_intercept, _y, _terms
+--                      (formula.model_frame's info, for newdata frames).
+--                    fit.leverage is computed on first use from _y, _x,
+--                    _c_intercept and weights (or set fit._qr yourself).
+--   M._coef_table(fit)  the R-style coefficient table with stars; needs
+--                    names, coef, se, t, p and test.
+--   M._methods       the method table behind M._fit_meta.
 local M = ...
 local mat = require "orrery.mat"
 local help = require "orrery.help"

@@ -107,7 +107,7 @@ static void readdata (lua_State *L, regdata *d, const char *fn) {
   {
     /* column by column (contiguous), marking rows with a missing value;
        the first non-finite value found in a column is then diagnosed */
-    unsigned char *drop = (unsigned char *)d->keep;  /* reused below */
+    unsigned char *drop = (unsigned char *)orr_workbytes(L, d->n0 + 1);
     const omat *vs[5];
     const char *names[5] = {"y", "x", "weights", "cluster", "offset"};
     size_t nv, v;
@@ -134,7 +134,7 @@ static void readdata (lua_State *L, regdata *d, const char *fn) {
         if (d->w->x[i] < 0)
           orr_error(L, fn, "'weights' must be non-negative (row %d is %f)",
                     (int)i + 1, d->w->x[i]);
-    /* the kept rows, written from the back so the flags are read first */
+    /* the kept rows */
     n = 0;
     for (i = 0; i < d->n0; i++) n += !drop[i];
     if (nafail && n < d->n0) {  /* name the first missing value, row by row */
@@ -147,9 +147,9 @@ static void readdata (lua_State *L, regdata *d, const char *fn) {
           checkvalue(L, d, vs[v]->x[i + j * d->n0], names[v], i, 1, &dr);
       }
     }
-    j = n;
-    for (i = d->n0; i-- > 0;)
-      if (!drop[i]) d->keep[--j] = i;
+    for (i = 0, j = 0; i < d->n0; i++)
+      if (!drop[i]) d->keep[j++] = i;
+    lua_pop(L, 1);  /* the flags */
   }
   d->n = n;
   d->g = (int *)orr_workbytes(L, (n + 1) * sizeof(int));  /* 8 */

@@ -197,3 +197,13 @@ T.test("the normal-equations and QR paths agree; each is used where it should be
   T.eq(h.solver, "normal")
   T.near(h.coef, R["mtna.coef"], TOL)
 end)
+
+T.test("many leading missing rows: the kept rows are exactly the complete ones", function()
+  local y, y2, x2 = {}, {}, {}
+  for i = 1, 32 do y[i] = i <= 20 and 0 / 0 or mt.mpg[i] end
+  for i = 21, 32 do y2[#y2 + 1] = mt.mpg[i]; x2[#x2 + 1] = mt.wt[i] end
+  local f = regress.ols{ y = y, x = mt.wt }
+  local g = regress.ols{ y = y2, x = x2 }
+  T.eq(f.n, 12); T.eq(f.n_dropped, 20)
+  T.near(f.coef, g.coef, 1e-12); T.near(f.se, g.se, 1e-12)
+end)
