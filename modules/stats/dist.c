@@ -8,12 +8,15 @@
 ** Abramowitz & Stegun 26.2.14 for the normal Mills ratio), so that e.g.
 ** log P(Z < -40) = -804.608... is finite and accurate.
 **
-** Quantiles: GSL's inverse gives a starting point (when it has one); the
-** answer is then found by Brent's method on the log of the smaller tail,
-** after bracketing outwards from the start, so that GSL's occasional failures
-** at extreme arguments (NaN, slow or inaccurate inverses) cannot leak out.
-** The root is sought in a transformed variable u (sinh, exp or logistic of
-** u gives x) so that brackets grow geometrically and tolerances are relative.
+** Quantiles solve log tail(x) = log p on the smaller tail (1 - p is exact
+** for p >= 1/2; -expm1 for log p). GSL's inverse gives a starting point (when
+** it has one) and Newton's method in x finishes it; when Newton misbehaves,
+** or GSL has no start (NaN, underflowed p), the root is bracketed outwards
+** and found by Brent's method in a transformed variable u (sinh, exp or
+** logistic of u gives x, so brackets grow geometrically), then polished by
+** Newton in x. GSL's occasional failures at extreme arguments (NaN, slow or
+** inaccurate inverses) cannot leak out; a quantile beyond the doubles is
+** DIST_ERANGE, one that underflows is 0 (or the smallest doubles).
 */
 #include <float.h>
 #include <math.h>

@@ -755,10 +755,11 @@ static const luaL_Reg stats_funcs[] = {
 };
 
 static const orr_doc stats_docs[] = {
-  {"mean", "stats.mean(x [, {na_rm = true}]) -> the mean of all elements (NaN is an error unless na_rm)"},
-  {"var", "stats.var(x [, {na_rm = true}]) -> the sample variance (divisor n - 1)"},
+  {"mean", "stats.mean(x [, {na_rm = true}]) -> the mean of all elements (NaN is an error unless na_rm;\n"
+           "Inf is an error in mean, var, sd, cov, cor, pcor)"},
+  {"var", "stats.var(x [, {na_rm = true}]) -> the sample variance of a vector (divisor n - 1); use cov for a matrix"},
   {"sd", "stats.sd(x [, {na_rm = true}]) -> the sample standard deviation"},
-  {"median", "stats.median(x [, {na_rm = true}]) -> the median"},
+  {"median", "stats.median(x [, {na_rm = true}]) -> the median (Inf allowed)"},
   {"quantile", "stats.quantile(x, p [, {na_rm = true}]) -> R's type-7 quantile(s); p a number or a vector"},
   {"cov", "stats.cov(X [, {na_rm = true}]) -> the covariance matrix of the columns; stats.cov(x, y) -> a number.\n"
           "na_rm drops rows with any NaN (R's use = \"complete.obs\")"},
