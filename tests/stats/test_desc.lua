@@ -106,6 +106,12 @@ T.test("control_variate matches lm(y ~ I(h - mean_h)) and its stratified combina
   T.near(cv.strata.level, { 4, 6, 8 }, 0); T.near(cv.strata.n, { 11, 7, 14 }, 0)
   cv = stats.control_variate{ y = mt.mpg, h = mt.wt, mean_h = { 2.3, 3.1, 4.0 }, strata = mt.cyl }
   T.near({ cv.estimate, cv.se }, R.cvs_mus, 1e-11)
+  -- two controls, a row of known means per stratum
+  cv = stats.control_variate{ y = mt.mpg, h = mt.wt:hcat(mt.hp),
+    mean_h = { { 2.3, 85 }, { 3.1, 120 }, { 4.0, 210 } }, strata = mt.cyl }
+  T.near({ cv.estimate, cv.se, cv.r2 }, R.cvs2, 1e-11)
+  T.eq(cv.beta:rows(), 2); T.eq(cv.beta:cols(), 3)
+  T.near(cv.beta:t(), R.cvs2_betas, 1e-10)   -- rows of the transpose: one stratum each
 end)
 
 T.test("bad input: types, shapes, options, degenerate data", function()
@@ -156,6 +162,10 @@ T.test("bad input: types, shapes, options, degenerate data", function()
   T.errors(function() return stats.control_variate{ y = aq.Ozone, h = aq.Temp, mean_h = 70 } end, "'y' has a missing value")
   T.errors(function() return stats.control_variate{ y = y, h = h, mean_h = 3, strata = mt.cyl:vcat(mt.cyl) } end, "'strata' has 64 elements")
   T.errors(function() return stats.control_variate{ y = { 1, 2 }, h = { 1, 3 }, mean_h = 1 } end, "y has 2 rows: needs more than 2")
+  T.errors(function() return stats.control_variate{ y = { 1, 2, 3, 4, 5 }, h = { 1, 3, 2, 5, 4 }, mean_h = 1,
+    strata = { 1, 1, 1, 2, 2 } } end, "a stratum has 2 rows: needs more than 2")
+  T.errors(function() return stats.control_variate{ y = y, h = h:hcat(mt.hp), mean_h = { { 1, 2 }, { 3, 4 } },
+    strata = mt.cyl } end, "'mean_h' must have 2 values (one per column of h) or one row per stratum, got 2 x 2")
 end)
 
 T.test("printing, and factor strata for control_variate", function()

@@ -103,4 +103,19 @@ for (k in sort(unique(mtcars$cyl))) {
 }
 put("cvs_mus", c(est, sqrt(v)))
 
+# two controls, stratum-specific means (rows: cyl 4, 6, 8; columns: wt, hp)
+M <- rbind(c(2.3, 85), c(3.1, 120), c(4.0, 210))
+est <- 0; v <- 0; rss <- 0; tss <- 0; i <- 0; betas <- c()
+for (k in sort(unique(mtcars$cyl))) {
+  i <- i + 1
+  d <- mtcars[mtcars$cyl == k, ]
+  f <- lm(mpg ~ I(wt - M[i, 1]) + I(hp - M[i, 2]), data = d)
+  w <- nrow(d) / n
+  est <- est + w * coef(f)[1]; v <- v + w^2 * summary(f)$coefficients[1, 2]^2
+  rss <- rss + sum(resid(f)^2); tss <- tss + sum((d$mpg - mean(d$mpg))^2)
+  betas <- c(betas, coef(f)[-1])
+}
+put("cvs2", c(est, sqrt(v), 1 - rss / tss))
+put("cvs2_betas", betas)   # column per stratum: (wt, hp) for 4, then 6, then 8
+
 writeLines(lines, file.path(out, "desc.txt"))
