@@ -109,6 +109,19 @@ T.test("rng.default and _reseed", function()
   T.ok(tostring(rng.new(1)):find("xoshiro256++", 1, true))
 end)
 
+T.test("orrery --seed N seeds rng.default; no seed means 42", function()
+  local prog = arg and arg[-1]
+  if not (prog and io and io.popen) then return end
+  local function run(flags)
+    local p = io.popen(prog .. " " .. flags .. " -e 'io.write(string.format(\"%.17g\", rng.default:normal(1)[1]))'")
+    local out = p:read("a"); p:close()
+    return tonumber(out)
+  end
+  T.eq(run("--seed 5"), rng.new(5):normal(1)[1], "--seed 5")
+  T.eq(run("--seed -12"), rng.new(-12):normal(1)[1], "--seed -12")
+  T.eq(run(""), rng.new(42):normal(1)[1], "no --seed")
+end)
+
 T.test("shapes", function()
   local r = rng.new(1)
   local x = r:normal(5)
