@@ -323,3 +323,15 @@ T.test("element-wise functions keep their precision (values from R)", function()
     {0.40546510810816438, 0.64872127070012819, 0.52109530549374738, 0.46211715726000974, -0.3010299956639812, -1},
   }, 1e-15)
 end)
+
+T.test("a parsed formula can be reused; design rebuilds z", function()
+  local f = formula.parse("y ~ x + relevel(g, 'c') | t + g")
+  local mf = formula.model_frame(f, df())
+  T.eq(table.concat(mf.names, " "), "(Intercept) x relevel(g, \"c\")a relevel(g, \"c\")b")
+  local d = formula.design(mf, df():subset(mf.keep))
+  T.near(d.x, mf.x, 0); T.near(d.z, mf.z, 0)
+  T.eq(table.concat(d.znames, " "), "(Intercept) t gb gc")
+  -- the same object on another frame
+  local mf2 = formula.model_frame(f, df():subset{true, true, true, true, true, true, true, false})
+  T.eq(mf2.n, 5)
+end)
