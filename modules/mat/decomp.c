@@ -72,14 +72,37 @@ static double copynorm1 (const double *A, double *W, size_t n) {
 }
 
 
-/* x = A^-1 x (trans = 0) or A^-T x from the factors F: LU with ipiv, or the
-   upper Cholesky factor when ipiv is NULL (then A^-T = A^-1) */
-static int factsolve (const double *F, size_t n, const int *ipiv, int trans,
-                      double *x) {
-  if (ipiv == NULL)
-    return LAPACKE_dpotrs_work(COL, 'U', (int)n, 1, F, (int)n, x, (int)n);
-  return LAPACKE_dgetrs_work(COL, trans ? 'T' : 'N', (int)n, 1, F, (int)n,
-                             ipiv, x, (int)n);
+/* 'U' or 'L' when the n x n A is upper or lower triangular (a diagonal
+   matrix is 'U'), else 0; a dense matrix fails at its first off-diagonal */
+static char triangular (const double *A, size_t n) {
+  size_t i, j;
+  int upper = 1, lower = 1;
+  for (j = 0; j < n && upper; j++)
+    for (i = j + 1; i < n; i++)
+      if (A[i + j * n] != 0) { upper = 0; break; }
+  if (upper) return 'U';
+  for (j = 1; j < n && lower; j++)
+    for (i = 0; i < j; i++)
+      if (A[i + j * n] != 0) { lower = 0; break; }
+  return lower ? 'L' : 0;
+}
+
+
+/* x = A^-1 x (trans = 0) or A^-T x from the factors F of A, of this kind:
+   'G' LU with ipiv, 'C' upper Cholesky (A^-T = A^-1), 'U'/'L' F = A
+   triangular */
+static int factsolve (const double *F, size_t n, const int *ipiv, char kind,
+                      int trans, double *x) {
+  switch (kind) {
+    case 'C':
+      return LAPACKE_dpotrs_work(COL, 'U', (int)n, 1, F, (int)n, x, (int)n);
+    case 'U': case 'L':
+      return LAPACKE_dtrtrs_work(COL, kind, trans ? 'T' : 'N', 'N', (int)n, 1,
+                                 F, (int)n, x, (int)n);
+    default:
+      return LAPACKE_dgetrs_work(COL, trans ? 'T' : 'N', (int)n, 1, F,
+                                 (int)n, ipiv, x, (int)n);
+  }
 }
 
 
@@ -108,8 +131,8 @@ static size_t iamax (const double *x, size_t n) {
 ** the same verdict. The estimate is a lower bound of ||A^-1||_1, so rcond is
 ** an upper bound of the true one, as LAPACK's.
 */
-int mat_rcond (const double *F, size_t n, const int *ipiv, double anorm,
-               double *work, double *rcond) {
+static int rcond_kind (const double *F, size_t n, const int *ipiv,
+                       char kind, double anorm, double *work, double *rcond) {
   double *x = work, *sgn = work + n, est, estold;
   size_t i, j, jlast;
   int info, iter, same;
@@ -118,16 +141,16 @@ int mat_rcond (const double *F, size_t n, const int *ipiv, double anorm,
   *rcond = 0.0;
   if (!(anorm > 0)) return MAT_OK;
   for (i = 0; i < n; i++) x[i] = 1.0 / (double)n;
-  if ((info = factsolve(F, n, ipiv, 0, x)) != 0) return info;
+  if ((info = factsolve(F, n, ipiv, kind, 0, x)) != 0) return info;
   est = asum(x, n);
   if (n > 1 && isfinite(est)) {
     for (i = 0; i < n; i++) x[i] = sgn[i] = x[i] >= 0 ? 1.0 : -1.0;
-    if ((info = factsolve(F, n, ipiv, 1, x)) != 0) return info;
+    if ((info = factsolve(F, n, ipiv, kind, 1, x)) != 0) return info;
     j = iamax(x, n);
     for (iter = 2; ; iter++) {  /* x = A^-1 e_j: the best column so far */
       memset(x, 0, n * sizeof(double));
       x[j] = 1.0;
-      if ((info = factsolve(F, n, ipiv, 0, x)) != 0) return info;
+      if ((info = factsolve(F, n, ipiv, kind, 0, x)) != 0) return info;
       estold = est;
       est = asum(x, n);
       if (!isfinite(est)) break;
@@ -135,7 +158,7 @@ int mat_rcond (const double *F, size_t n, const int *ipiv, double anorm,
         same = (x[i] >= 0 ? 1.0 : -1.0) == sgn[i];
       if (same || est <= estold) { est = fmax(est, estold); break; }
       for (i = 0; i < n; i++) x[i] = sgn[i] = x[i] >= 0 ? 1.0 : -1.0;
-      if ((info = factsolve(F, n, ipiv, 1, x)) != 0) return info;
+      if ((info = factsolve(F, n, ipiv, kind, 1, x)) != 0) return info;
       jlast = j;
       j = iamax(x, n);
       if (fabs(x[jlast]) == fabs(x[j]) || iter >= 5) break;
@@ -143,7 +166,7 @@ int mat_rcond (const double *F, size_t n, const int *ipiv, double anorm,
     if (isfinite(est)) {  /* a vector that defeats the known bad cases */
       for (i = 0; i < n; i++)
         x[i] = (i % 2 ? -1.0 : 1.0) * (1.0 + (double)i / (double)(n - 1));
-      if ((info = factsolve(F, n, ipiv, 0, x)) != 0) return info;
+      if ((info = factsolve(F, n, ipiv, kind, 0, x)) != 0) return info;
       est = fmax(est, 2.0 * asum(x, n) / (3.0 * (double)n));
     }
   }
@@ -152,14 +175,41 @@ int mat_rcond (const double *F, size_t n, const int *ipiv, double anorm,
 }
 
 
+int mat_rcond (const double *F, size_t n, const int *ipiv, double anorm,
+               double *work, double *rcond) {
+  return rcond_kind(F, n, ipiv, ipiv ? 'G' : 'C', anorm, work, rcond);
+}
+
+
+/* a triangular A needs no factorisation: a zero on the diagonal is exact
+   singularity, otherwise the estimate decides, as for the factored cases */
+static int tri_check (const double *A, size_t n, char kind, double *work,
+                      double *rcond) {
+  size_t i;
+  int info;
+  for (i = 0; i < n; i++)
+    if (A[i + i * n] == 0) { *rcond = 0.0; return MAT_SINGULAR; }
+  info = rcond_kind(A, n, NULL, kind, mat_norm1(A, n, n), work, rcond);
+  if (info != 0) return info;
+  return *rcond >= DBL_EPSILON ? MAT_OK : MAT_SINGULAR;
+}
+
+
 int mat_solve (const double *A, size_t n, double *B, size_t nrhs, double *W,
                int *ipiv, double *work, int *iwork, double *rcond, int *chol) {
   double anorm;
   int info;
+  char tri;
   (void)iwork;
   *chol = 0;
   *rcond = HUGE_VAL;
   if (n == 0) return MAT_OK;
+  if ((tri = triangular(A, n)) != 0) {  /* R of a QR, a Cholesky factor */
+    if ((info = tri_check(A, n, tri, work, rcond)) != MAT_OK) return info;
+    if (nrhs == 0) return MAT_OK;
+    return LAPACKE_dtrtrs_work(COL, tri, 'N', 'N', (int)n, (int)nrhs, A,
+                               (int)n, B, (int)n);
+  }
   anorm = copynorm1(A, W, n);
   if (maybe_spd(A, n)) {
     info = LAPACKE_dpotrf_work(COL, 'U', (int)n, W, (int)n);
@@ -199,9 +249,17 @@ int mat_inv (const double *A, size_t n, double *Ainv, int *ipiv,
              double *work, size_t lwork, int *iwork, double *rcond) {
   double anorm;
   int info;
+  char tri;
   *rcond = HUGE_VAL;
   if (n == 0) return MAT_OK;
   (void)iwork;
+  if ((tri = triangular(A, n)) != 0) {
+    if ((info = tri_check(A, n, tri, work, rcond)) != MAT_OK) return info;
+    memcpy(Ainv, A, n * n * sizeof(double));
+    info = LAPACKE_dtrtri_work(COL, tri, 'N', (int)n, Ainv, (int)n);
+    if (info < 0) return info;
+    return info > 0 ? MAT_SINGULAR : MAT_OK;
+  }
   anorm = copynorm1(A, Ainv, n);
   if (maybe_spd(A, n)) {
     info = LAPACKE_dpotrf_work(COL, 'U', (int)n, Ainv, (int)n);

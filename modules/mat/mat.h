@@ -94,8 +94,9 @@ int mat_rcond (const double *F, size_t n, const int *ipiv, double anorm,
 ** Solves A X = B for an n x n A. B (n x nrhs) is overwritten by X. W gets
 ** n*n doubles (the factors), ipiv n ints, work 4n doubles, iwork n ints
 ** (unused now; kept for callers).
-** A Cholesky solve (dpotrf) is tried first when A is exactly symmetric with a
-** positive diagonal, LU (dgetrf) otherwise or when Cholesky fails. *rcond is
+** A triangular A is solved as it is (dtrtrs, no copy); a Cholesky solve
+** (dpotrf) is tried first when A is exactly symmetric with a positive
+** diagonal; LU (dgetrf) otherwise or when Cholesky fails. *rcond is
 ** the reciprocal condition number (1-norm); MAT_SINGULAR when it is below
 ** machine epsilon, as R's solve(). *chol tells which path was taken.
 */
@@ -104,8 +105,9 @@ int mat_solve (const double *A, size_t n, double *B, size_t nrhs, double *W,
 /* Workspace (doubles) that mat_inv needs besides its arguments. */
 size_t mat_inv_lwork (size_t n);
 /*
-** Ainv = A^-1 for an n x n A: Cholesky (dpotri, exactly symmetric result)
-** when A is symmetric positive definite, LU (dgetri) otherwise. ipiv n ints,
+** Ainv = A^-1 for an n x n A: dtrtri when A is triangular (the inverse is
+** too), Cholesky (dpotri, exactly symmetric result) when A is symmetric
+** positive definite, LU (dgetri) otherwise. ipiv n ints,
 ** work lwork >= max(4n, mat_inv_lwork(n)) doubles, iwork n ints.
 */
 int mat_inv (const double *A, size_t n, double *Ainv, int *ipiv,

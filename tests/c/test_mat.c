@@ -117,6 +117,15 @@ static void solve_inv_chol (void) {
   CHECK_NEAR(b[0], 1, 1e-15); CHECK_NEAR(b[1], 1, 1e-15);
   CHECK(rcond > 0.1 && rcond <= 1);
   CHECK(mat_solve(Sing, 2, b, 1, W, ipiv, work, iwork, &rcond, &chol) == MAT_SINGULAR);
+  {  /* upper triangular U = [2 1; 0 4]: solved as it is, x = (1/4, 1/2) */
+    double U[] = {2, 0, 1, 4}, Z[] = {1, 0, 0, 0};
+    b[0] = 1; b[1] = 2;
+    CHECK(mat_solve(U, 2, b, 1, W, ipiv, work, iwork, &rcond, &chol) == MAT_OK);
+    CHECK_NEAR(b[0], 0.25, 1e-15); CHECK_NEAR(b[1], 0.5, 1e-15);
+    CHECK(mat_inv(U, 2, Ai, ipiv, work, 64, iwork, &rcond) == MAT_OK);
+    CHECK(Ai[1] == 0); CHECK_NEAR(Ai[2], -0.125, 1e-15);
+    CHECK(mat_solve(Z, 2, b, 1, W, ipiv, work, iwork, &rcond, &chol) == MAT_SINGULAR);
+  }
   CHECK(mat_inv_lwork(2) >= 1);
   CHECK(mat_inv(S, 2, Ai, ipiv, work, 64, iwork, &rcond) == MAT_OK);
   CHECK_NEAR(Ai[0], 3.0 / 8, 1e-15); CHECK_NEAR(Ai[1], -2.0 / 8, 1e-15);

@@ -250,3 +250,25 @@ T.test("larger pseudo-random matrices rebuild to 1e-12", function()
   close(B * B:inv(), mat.eye(40), 1e-11, "inv")
   close(M:pinv(), M:inv(), 1e-10, "pinv = inv for full rank", M:inv())
 end)
+
+T.test("triangular systems are solved as they are (dtrtrs, dtrtri)", function()
+  local U = mat.from{ { 2, 1, -1 }, { 0, 3, 2 }, { 0, 0, 4 } }
+  local b = mat.vec{ 1, 2, 3 }
+  local x = U:solve(b)
+  close(U * x, b, 1e-15, "upper")
+  close(x, mat.vec{ 1 / 2 - (2 - 3 / 2) / 6 + 3 / 8, (2 - 3 / 2) / 3, 3 / 4 }, 1e-15, "upper by hand")
+  local L = U:t()
+  close(L * L:solve(b), b, 1e-15, "lower")
+  close(U:inv() * U, mat.eye(3), 1e-15, "upper inverse")
+  local Ui = U:inv()
+  T.eq(Ui:get(2, 1), 0); T.eq(Ui:get(3, 1), 0); T.eq(Ui:get(3, 2), 0)
+  close(mat.diag{ 2, 4 }:solve{ 1, 1 }, mat.vec{ 0.5, 0.25 }, 0, "diagonal")
+  -- the R of a QR: OLS coefficients by back-substitution
+  local A = mat.from{ { 1, 1 }, { 1, 2 }, { 1, 3 }, { 1, 5 } }
+  local q = A:qr()
+  close(q.r:solve(q.q:crossprod{ 1, 3, 2, 6 }), mat.vec{ -1 / 7, 8 / 7 }, 1e-14, "OLS")
+  T.errors(function() return mat.from{ { 1, 2 }, { 0, 0 } }:solve{ 1, 1 } end, "mat:solve: matrix is singular")
+  T.errors(function() return mat.from{ { 1, 0 }, { 5, 0 } }:inv() end, "mat:inv: matrix is singular")
+  T.errors(function() return mat.from{ { 1, 1 }, { 0, 1e-300 } }:solve{ 1, 1 } end,
+           "mat:solve: matrix is singular (reciprocal condition number")
+end)
