@@ -333,6 +333,7 @@ function M.km(time, status, opts)
   if opts.group == nil then
     local k = M._km(fn, time, st, z, ctype)
     check_dropped(fn, na, k.n_dropped)
+    if k.n == 0 then fail(fn, "no complete rows") end
     return finish(k)
   end
   local codes, levels = group_codes(fn, "group", opts.group, n)

@@ -7,6 +7,8 @@
 #include "surv.h"
 
 
+#define ORD(i) (ord ? ord[i] : (i))
+
 size_t km_table (const double *time, const double *status, const double *w,
                  const size_t *ord, size_t n, double *t, double *nrisk,
                  double *nevent, double *ncens, double *surv, double *gw,
@@ -16,10 +18,10 @@ size_t km_table (const double *time, const double *status, const double *w,
   for (i = 0; i < n; i++) atrisk += w ? w[i] : 1.0;
   i = 0;
   while (i < n) {
-    double tt = time[ord[i]], d = 0, c = 0, left = atrisk;
-    for (; i < n && time[ord[i]] == tt; i++) {
-      double wi = w ? w[ord[i]] : 1.0;
-      if (status[ord[i]] != 0) d += wi; else c += wi;
+    double tt = time[ORD(i)], d = 0, c = 0, left = atrisk;
+    for (; i < n && time[ORD(i)] == tt; i++) {
+      double wi = w ? w[ORD(i)] : 1.0;
+      if (status[ORD(i)] != 0) d += wi; else c += wi;
       atrisk -= wi;
     }
     if (d > 0) {

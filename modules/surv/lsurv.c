@@ -102,8 +102,10 @@ static int s_km (lua_State *L) {
   double z = luaL_checknumber(L, 4);
   int type = (int)luaL_checkinteger(L, 5);
   double level = luaL_optnumber(L, 7, 0);
-  double *t, *s, *tt, *ss, *w;
-  size_t *ord;
+  double *t, *s, *col[11];
+  int res, c;
+  static const char *const names[11] = {"time", "n_risk", "n_event", "n_censor",
+    "surv", "std_err", "cumhaz", "se_cumhaz", "se", "lower", "upper"};
   n = tm->r * tm->c;
   st = vecarg(L, 3, fn, "status", n);
   g = optvec(L, 6, fn, "group", n);
@@ -116,37 +118,28 @@ static int s_km (lua_State *L) {
     if (g && g->x[i] != level) continue;
     t[k] = ti; s[k] = si; k++;
   }
-  ord = (size_t *)orr_workbytes(L, (k + 1) * sizeof(size_t));
-  surv_order(t, k, ord, orr_workbytes(L, surv_order_work(k)));
-  w = orr_work(L, 12 * (k + 1));
-  tt = w;
-  m = km_table(t, s, NULL, ord, k, tt, w + k, w + 2 * k, w + 3 * k, w + 4 * k,
-               w + 5 * k, w + 6 * k, w + 7 * k);
-  ss = w + 4 * k;
-  {
-    double *se = w + 8 * k, *lo = w + 9 * k, *hi = w + 10 * k,
-           *gw = w + 5 * k, *sel = w + 11 * k;
-    for (i = 0; i < m; i++) {
-      sel[i] = sqrt(gw[i]);
-      se[i] = isfinite(sel[i]) ? ss[i] * sel[i] : NAN;
-      km_ci(ss[i], sel[i], z, type, &lo[i], &hi[i]);
-      w[7 * k + i] = sqrt(w[7 * k + i]);  /* se of the cumulative hazard */
-    }
-    lua_createtable(L, 0, 16);
-    setvec(L, -2, "time", tt, m);
-    setvec(L, -2, "n_risk", w + k, m);
-    setvec(L, -2, "n_event", w + 2 * k, m);
-    setvec(L, -2, "n_censor", w + 3 * k, m);
-    setvec(L, -2, "surv", ss, m);
-    setvec(L, -2, "se", se, m);
-    setvec(L, -2, "std_err", sel, m);
-    setvec(L, -2, "lower", lo, m);
-    setvec(L, -2, "upper", hi, m);
-    setvec(L, -2, "cumhaz", w + 6 * k, m);
-    setvec(L, -2, "se_cumhaz", w + 7 * k, m);
-    setnum(L, -2, "n", (double)k);
-    setnum(L, -2, "n_dropped", (double)dropped);
+  /* into time order (status carried along); m distinct times */
+  surv_sort2(t, s, k, orr_workbytes(L, surv_order_work(k)));
+  for (i = 0, m = 0; i < k; i++)
+    if (i == 0 || t[i] != t[i - 1]) m++;
+  lua_createtable(L, 0, 16);
+  res = lua_gettop(L);
+  for (c = 0; c < 11; c++) {   /* the result columns, filled in place */
+    col[c] = omat_new(L, m, 1)->x;
+    lua_setfield(L, res, names[c]);
   }
+  km_table(t, s, NULL, NULL, k, col[0], col[1], col[2], col[3], col[4],
+           col[5], col[6], col[7]);
+  for (i = 0; i < m; i++) {
+    double sl = sqrt(col[5][i]);   /* Greenwood sum -> se of log S */
+    col[5][i] = sl;
+    col[8][i] = isfinite(sl) ? col[4][i] * sl : NAN;
+    km_ci(col[4][i], sl, z, type, &col[9][i], &col[10][i]);
+    col[7][i] = sqrt(col[7][i]);   /* se of the cumulative hazard */
+  }
+  setnum(L, res, "n", (double)k);
+  setnum(L, res, "n_dropped", (double)dropped);
+  lua_settop(L, res);
   return 1;
 }
 

@@ -65,3 +65,40 @@ void surv_strata_order (const int *code, int ncode, const size_t *in,
   for (c = ncode; c > 0; c--) start[c] = start[c - 1];
   start[0] = 0;
 }
+
+
+/* the inverse of key() */
+static double unkey (uint64_t u) {
+  double x;
+  u = (u >> 63) ? (u ^ ((uint64_t)1 << 63)) : ~u;
+  memcpy(&x, &u, sizeof x);
+  return x;
+}
+
+
+void surv_sort2 (double *x, double *y, size_t n, void *work) {
+  uint64_t *k = (uint64_t *)work, *k2 = k + n;
+  double *y2 = (double *)(k2 + n), *yy = y;
+  size_t cnt[NB];
+  size_t i;
+  int pass;
+  for (i = 0; i < n; i++) k[i] = key(x[i]);
+  for (pass = 0; pass < PASSES; pass++) {
+    int sh = pass * BITS;
+    size_t sum = 0, b;
+    uint64_t *tk;
+    double *ty;
+    memset(cnt, 0, sizeof cnt);
+    for (i = 0; i < n; i++) cnt[(k[i] >> sh) & (NB - 1)]++;
+    if (n == 0 || cnt[(k[0] >> sh) & (NB - 1)] == n) continue;  /* constant digit */
+    for (b = 0; b < NB; b++) { size_t c = cnt[b]; cnt[b] = sum; sum += c; }
+    for (i = 0; i < n; i++) {
+      size_t d = cnt[(k[i] >> sh) & (NB - 1)]++;
+      k2[d] = k[i]; y2[d] = yy[i];
+    }
+    tk = k; k = k2; k2 = tk;
+    ty = yy; yy = y2; y2 = ty;
+  }
+  for (i = 0; i < n; i++) x[i] = unkey(k[i]);
+  if (yy != y) memcpy(y, yy, n * sizeof(double));
+}

@@ -19,6 +19,11 @@ size_t surv_order_work (size_t n);
 void surv_order (const double *x, size_t n, size_t *ord, void *work);
 
 /*
+** Sorts x ascending in place, carrying y along (stable), by the same radix
+** sort: no index gather afterwards.  work: surv_order_work(n) bytes.
+*/
+void surv_sort2 (double *x, double *y, size_t n, void *work);
+/*
 ** Stable counting sort of the permutation in[] by code[in[i]] in 0..ncode-1:
 ** out lists the rows of code 0 first, each code keeping the order of in.
 ** start[0..ncode] receives the boundaries (code c is out[start[c]..start[c+1]-1]).
@@ -29,7 +34,8 @@ void surv_strata_order (const int *code, int ncode, const size_t *in,
 /* ---- km.c */
 /*
 ** The Kaplan-Meier table from (time, status, weight) given in ascending time
-** order (ord from surv_order; w may be NULL for unit weights).  Writes, for
+** order (ord from surv_order, or NULL when the arrays are sorted already;
+** w may be NULL for unit weights).  Writes, for
 ** each distinct time (m <= n of them, returned): t, n_risk, n_event,
 ** n_censor, the estimate surv, the Greenwood sum gw = sum d/(n(n-d))
 ** (the variance of log S; +Inf once S reaches 0) and the Nelson-Aalen

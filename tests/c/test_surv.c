@@ -18,6 +18,15 @@ static void test_order (void) {
   CHECK(ord[0] == 5);
   CHECK(ord[n - 1] == 7);
   CHECK(ord[6] == 0 && ord[7] == 6);   /* stable among equal keys */
+  {
+    double y[9], xs[9];
+    for (i = 0; i < n; i++) { y[i] = (double)i; xs[i] = x[i]; }
+    surv_sort2(xs, y, n, w);
+    for (i = 0; i < n; i++) {
+      CHECK(xs[i] == x[ord[i]] || (xs[i] == 0 && x[ord[i]] == 0));
+      CHECK(y[i] == (double)ord[i]);
+    }
+  }
   free(w);
 }
 
