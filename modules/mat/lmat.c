@@ -1,5 +1,9 @@
 /*
-** mat: dense column-major matrices for Lua.
+** mat: dense column-major matrices for Lua (the binding).
+** A matrix is one full userdata (omat.h); every operation returns a new one
+** except A:set. The numerics live in the kernels (mat.c, decomp.c); this
+** file checks arguments, allocates results and work arrays as userdata (so
+** an error frees them) and turns kernel statuses into "mat:fn: problem".
 */
 #include <float.h>
 #include <limits.h>
