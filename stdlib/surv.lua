@@ -617,11 +617,23 @@ function M.cox(spec)
   if not fit.converged then fit.reason = "ran out of iterations (" .. maxiter .. ") and did not converge" end
   -- tests (the Wald test uses the reported variance: robust when asked)
   local df = r.rank
+  -- collinear columns: the later one is aliased (coefficient NaN), as coxph's NA
+  local aliased, keepj = {}, {}
+  for j = 1, p do
+    aliased[j] = r.rank < p and r.var:get(j, j) == 0
+    if aliased[j] then fit.coef:set(j, 1, 0 / 0); z[j] = 0 / 0; pv[j] = 0 / 0; fit.z:set(j, 1, 0 / 0)
+      fit.pvalue:set(j, 1, 0 / 0)
+    else keepj[#keepj + 1] = j end
+  end
+  fit.aliased = aliased
   local wald = 0
   do
-    local b = fit.coef
-    local ok, sol = pcall(function() return fit.vcov:solve(b) end)
-    if ok then for j = 1, p do wald = wald + b[j] * sol[j] end else wald = 0 / 0 end
+    local b = mat.vec((function() local t = {} for i, j in ipairs(keepj) do t[i] = fit.coef[j] end return t end)())
+    local V = fit.vcov:cols_of(keepj)
+    local Vs = mat.zeros(#keepj, #keepj)
+    for a, j in ipairs(keepj) do for c = 1, #keepj do Vs:set(a, c, V:get(j, c)) end end
+    local ok, sol = pcall(function() return Vs:solve(b) end)
+    if ok then for i = 1, #keepj do wald = wald + b[i] * sol[i] end else wald = 0 / 0 end
   end
   fit.tests = { lr = test(2 * (r.loglik[2] - r.loglik[1]), df), wald = test(wald, df),
     score = test(r.score, df) }
@@ -665,7 +677,9 @@ function M.cox(spec)
   end
   -- the centre the kernel used: baseline hazards rescale from it to R's means
   local shift = 0
-  for j = 1, p do shift = shift + (means[j] - r.center[j]) * fit.coef[j] end
+  for j = 1, p do
+    if not aliased[j] then shift = shift + (means[j] - r.center[j]) * fit.coef[j] end
+  end
   fit._bh_time, fit._bh_strata = r.bh_time, r.bh_strata
   fit._bh_cumhaz = r.bh_cumhaz * math.exp(shift)
   fit._zph = r.zph_chisq
@@ -723,7 +737,9 @@ function COX:predict(X, type_)
   local lp = {}
   for i = 1, n do
     local e = 0
-    for j = 1, self.p do e = e + (X:get(i, j) - self.means[j]) * self.coef[j] end
+    for j = 1, self.p do
+      if not self.aliased[j] then e = e + (X:get(i, j) - self.means[j]) * self.coef[j] end
+    end
     lp[i] = e
   end
   if type_ == "lp" then return mat.vec(lp) end

@@ -226,3 +226,12 @@ T.test("colon: many tied days, strata(etype), cluster(id), both tie methods", fu
   T.near(t.observed, { o[1] + o[4], o[2] + o[5], o[3] + o[6] }, 1e-12)
   T.near(t.expected, { e[1] + e[4], e[2] + e[5], e[3] + e[6] }, 1e-10)
 end)
+
+T.test("a collinear column is aliased (NaN), as coxph's NA", function()
+  local f = surv.cox{ time = lung.time, status = lung.status, x = lung.age:hcat(lung.age * 2):hcat(lung.sex),
+    zph = false }
+  check(f, "cox_lung_alias")
+  T.eq(f.rank, 2); T.eq(f.aliased[2], true)
+  T.eq(f.tests.lr.df, 2)
+  T.ok(f:predict({ { 70, 140, 1 } })[1] == f:predict({ { 70, 140, 1 } })[1])   -- not NaN
+end)

@@ -119,6 +119,8 @@ T.test("bad input raises clear errors", function()
   T.errors(function() surv.logrank({ 1, 2 }, { 1, 1 }, { 1, 1 }) end, "at least 2 are needed")
   T.errors(function() surv.logrank({ 1, 2 }, { 1, 1 }, { 1, 2 }, { rho = -1 }) end, "rho must be")
   T.errors(function() surv.na({ 1, 2 }, { 1, "a" }) end, "surv.na: 'status' element 2 is string")
+  T.errors(function() surv.km({ 0 / 0 }, { 1 }) end, "surv.km: no complete rows")
+  T.errors(function() surv.km({ 1, 2 }, { true, 1 }) end, "surv.km: 'status' element 2 is number, expected a boolean")
 end)
 
 T.test("printouts", function()

@@ -130,6 +130,8 @@ cox_out("cox_colon_breslow", coxph(Surv(time, status) ~ factor(rx) + extent + no
                                    data = data.frame(colon, rx = as.integer(colon$rx)), cluster = id,
                                    ties = "breslow"))
 lr_out("lr_colon_rx", survdiff(Surv(time, status) ~ rx + strata(etype), data = colon))
+# a collinear column: aliased (NA), as lm
+cox_out("cox_lung_alias", coxph(Surv(time, status) ~ age + I(2 * age) + sex, data = lung), zph = FALSE)
 # prediction at the first three lung rows (complete cases), centred as predict.coxph
 fit <- coxph(Surv(time, status) ~ age + sex + ph.ecog, data = lung)
 nd <- lungc[1:3, ]
