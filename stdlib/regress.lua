@@ -473,7 +473,7 @@ local function coef_table(fit)
   for i, j in ipairs(rows) do est[i], se[i], tv[i] = fit.coef[j], fit.se[j], fit.t[j] end
   local fe, fs = fixedcol(est, 5), fixedcol(se, 5)
   local ft = {}
-  for i, v in ipairs(tv) do ft[i] = fmt("%.3f", v) end
+  for i, v in ipairs(tv) do ft[i] = v ~= v and "NaN" or fmt("%.3f", v) end
   local lab = tstat_label(fit)
   local hdr = { "", "Estimate", "Std. Error", lab .. " value", "Pr(>|" .. lab .. "|)", "" }
   local cols = { {}, {}, {}, {}, {}, {} }
@@ -552,9 +552,10 @@ local function lm_string(fit)
   if fit.fstat then
     out[#out + 1] = fmt("Multiple R-squared:  %s,\tAdjusted R-squared:  %s",
       signif(fit.r2, 4), signif(fit.adj_r2, 4))
+    local fp = fit.fstat.p
     out[#out + 1] = fmt("F-statistic: %s on %d and %d DF,  p-value: %s",
       signif(fit.fstat.value, 4), fit.fstat.df1, fit.fstat.df2,
-      fit.fstat.p < 2.2e-16 and "< 2.2e-16" or signif(fit.fstat.p, 4))
+      fp ~= fp and "NA" or fp < 2.2e-16 and "< 2.2e-16" or signif(fp, 4))
   end
   return concat(out, "\n")
 end
@@ -631,6 +632,7 @@ local function ols(t, fn, call)
   local se = t.se or "classical"
   if not SE_TYPES[se] then fail(fn, "se must be \"classical\", \"HC0\", \"HC1\", \"HC2\" or \"HC3\", got '%s'", tostring(se)) end
   local y, x, copts, meta = modeldata(fn, t, { "weights", "cluster" })
+  if #meta.names == 0 then fail(fn, "the model has no columns (no x and intercept = false)") end
   copts.qr = (se ~= "classical" or copts.cluster ~= nil) or nil  -- the sandwich needs Q
   local raw = C._ols(y, x, copts, fn)
   local fit = setmetatable({}, Fit)
@@ -660,7 +662,7 @@ local function ols(t, fn, call)
   fit.adj_r2 = 1 - (1 - fit.r2) * ((n - dfint) / df)
   if r > dfint then
     local df1 = r - dfint
-    local F = (raw.mss / df1) / (raw.rss / df)
+    local F = df > 0 and (raw.mss / df1) / (raw.rss / df) or 0 / 0
     fit.fstat = { value = F, df1 = df1, df2 = df, p = C._pdist("f", F, df1, df) }
     fit.fstat[1], fit.fstat[2], fit.fstat[3], fit.fstat[4] = F, df1, df, fit.fstat.p
   end
@@ -709,6 +711,7 @@ local function glm(t)
   local se = t.se or "classical"
   if not SE_TYPES[se] then fail(fn, "se must be \"classical\", \"HC0\", \"HC1\", \"HC2\" or \"HC3\", got '%s'", tostring(se)) end
   local y, x, copts, meta = modeldata(fn, t, { "weights", "offset", "cluster" })
+  if #meta.names == 0 then fail(fn, "the model has no columns (no x and intercept = false)") end
   copts.family, copts.link = family, link
   copts.maxit, copts.epsilon = t.maxit, t.epsilon
   local raw = C._glm(y, x, copts, fn)

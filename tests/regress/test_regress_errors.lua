@@ -83,3 +83,15 @@ T.test("predict, confint, residuals and anova check their input", function()
   T.errors(function() f:epistemic{ features = "cubic" } end, "features must be")
   T.errors(function() f:epistemic{ k = 3 } end, "regress.epistemic: unknown option 'k'")
 end)
+
+T.test("degenerate models: no columns is an error; n == p prints NaN, not garbage", function()
+  T.errors(function() regress.ols{ y = { 1, 2, 3 }, intercept = false } end, "regress.ols: the model has no columns")
+  T.errors(function() regress.glm{ y = { 1, 2, 3 }, intercept = false, family = "poisson" } end, "regress.glm: the model has no columns")
+  local f = regress.ols{ y = { 1, 2 }, x = { 1, 3 } }
+  T.eq(f.df_residual, 0)
+  T.ok(f.sigma ~= f.sigma)
+  local s = tostring(f)
+  T.ok(not s:find("nan", 1, true), s)
+  local i = regress.ols{ y = { 1, 2, 3, 5 } }   -- intercept only: mean and its se
+  T.near(i.coef[1], 2.75, 1e-15); T.eq(i.fstat, nil)
+end)
