@@ -49,7 +49,7 @@ void csv_free (csv_t *P) {
   if (P->cols) {
     for (j = 0; j < P->ncol; j++) {
       csv_col *c = &P->cols[j];
-      release(P, c->x, P->cap * sizeof(double));
+      release(P, c->x, c->xcap * sizeof(double));
       release(P, c->lev, c->levcap * sizeof(csv_level));
       release(P, c->slot, c->nslot * sizeof(uint32_t));
     }
@@ -57,12 +57,12 @@ void csv_free (csv_t *P) {
   }
   release(P, P->names, P->namecap * sizeof(csv_span));
   release(P, P->arena, P->acap);
-  release(P, P->rowoff, P->cap * sizeof(size_t));
+  release(P, P->rowoff, P->rowcap * sizeof(size_t));
   release(P, P->scratch, P->scap);
   P->cols = NULL; P->names = NULL; P->arena = NULL; P->rowoff = NULL;
   P->scratch = NULL;
   P->ncol = P->nrow = P->cap = P->acap = P->alen = P->scap = P->slen = 0;
-  P->namecap = 0;
+  P->namecap = P->rowcap = 0;
 }
 
 
@@ -257,8 +257,10 @@ int csv_fmtnum (char *buf, size_t sz, double v) {
   int prec, len = 0;
   if (isinf(v)) return snprintf(buf, sz, v > 0 ? "Inf" : "-Inf");
   for (prec = 15; prec <= 17; prec++) {
+    double back;
     len = snprintf(buf, sz, "%.*g", prec, v);
-    if (strtod(buf, NULL) == v) break;
+    if (len > 0 && (size_t)len < sz && csv_number(buf, (size_t)len, &back) && back == v)
+      break;
   }
   return len;
 }
@@ -531,20 +533,28 @@ static size_t count_byte (const char *s, size_t n, int c) {
   return k;
 }
 
-/* columns and row storage for at most 'cap' rows */
-static int allocate (csv_t *P, size_t cap) {
-  size_t j, k = P->ncol;
-  P->cols = (csv_col *)grow(P, NULL, 0, k, sizeof(csv_col));
-  if (P->cols == NULL) return 0;
-  memset(P->cols, 0, k * sizeof(csv_col));
-  P->rowoff = (size_t *)grow(P, NULL, 0, cap, sizeof(size_t));
-  if (P->rowoff == NULL) return 0;
-  P->cap = cap;
-  for (j = 0; j < k; j++) {
-    P->cols[j].x = (double *)grow(P, NULL, 0, cap, sizeof(double));
-    if (P->cols[j].x == NULL) return 0;
+/* room for 'cap' rows in every column; 0 when out of memory (each array
+   keeps its own size, so csv_free is right whatever failed) */
+static int growrows (csv_t *P, size_t cap) {
+  size_t j;
+  size_t *ro = (size_t *)grow(P, P->rowoff, P->rowcap, cap, sizeof(size_t));
+  if (ro == NULL) return 0;
+  P->rowoff = ro; P->rowcap = cap;
+  for (j = 0; j < P->ncol; j++) {
+    csv_col *c = &P->cols[j];
+    double *x = (double *)grow(P, c->x, c->xcap, cap, sizeof(double));
+    if (x == NULL) return 0;
+    c->x = x; c->xcap = cap;
   }
+  P->cap = cap;
   return 1;
+}
+
+static int allocate (csv_t *P, size_t cap) {
+  P->cols = (csv_col *)grow(P, NULL, 0, P->ncol, sizeof(csv_col));
+  if (P->cols == NULL) return 0;
+  memset(P->cols, 0, P->ncol * sizeof(csv_col));
+  return growrows(P, cap);
 }
 
 /* ragged record: counts the rest of its fields for the message */
@@ -625,11 +635,15 @@ int csv_parse (csv_t *P, const char *buf, size_t len, const csv_opts *o) {
     if (!o->header) { p = first; C.line = line0; }  /* the first record is data */
   }
   k = P->ncol;
-  /* rows <= line breaks + 1, and every record takes >= k - 1 bytes */
-  cap = count_byte(p, (size_t)(C.end - p), '\n') +
-        count_byte(p, (size_t)(C.end - p), '\r') + 1;
-  if (k > 1 && cap > (size_t)(C.end - p) / (k - 1) + 1)
-    cap = (size_t)(C.end - p) / (k - 1) + 1;
+  /* A first guess at the rows, exact for LF or CRLF files: the line
+     breaks, and no more than the bytes allow (a record takes >= k - 1). */
+  {
+    size_t nl = count_byte(p, (size_t)(C.end - p), '\n');
+    size_t cr = count_byte(p, (size_t)(C.end - p), '\r');
+    cap = (nl > cr ? nl : cr) + 1;
+    if (k > 1 && cap > (size_t)(C.end - p) / (k - 1) + 1)
+      cap = (size_t)(C.end - p) / (k - 1) + 1;
+  }
   if (!allocate(P, cap)) return nomem(P);
   for (row = 0; ; row++) {
     size_t rowline;
@@ -639,10 +653,8 @@ int csv_parse (csv_t *P, const char *buf, size_t len, const csv_opts *o) {
       snprintf(P->msg, sizeof P->msg, "interrupted");
       return CSV_EINTR;
     }
-    if (row == P->cap) {  /* cannot happen by the bound above; be safe */
-      snprintf(P->msg, sizeof P->msg, "line %zu: too many records", C.line);
-      return CSV_ERAGGED;
-    }
+    if (row == P->cap && !growrows(P, P->cap + P->cap / 2 + 16))
+      return nomem(P);  /* only a file mixing CR and LF line ends gets here */
     rowline = C.line;
     P->rowoff[row] = (size_t)(p - buf);
     for (j = 0; ; j++) {

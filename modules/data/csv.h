@@ -45,6 +45,7 @@ typedef struct csv_col {
   int text;                   /* 0 numeric, 1 text */
   size_t textrow;             /* first row found not numeric */
   double *x;                  /* nrow numbers, or level codes (NaN = missing) */
+  size_t xcap;                /* x allocated */
   /* text columns: levels, in first-seen order while parsing, sorted after */
   csv_level *lev;
   size_t nlev, levcap;
@@ -65,6 +66,7 @@ typedef struct csv_t {
   char *arena;                /* names and level strings */
   size_t alen, acap;
   size_t *rowoff;             /* byte offset of each record in the buffer */
+  size_t rowcap;              /* rowoff allocated */
   char *scratch;              /* a quoted field with doubled quotes, unescaped */
   size_t slen, scap;
   unsigned char cls[256];     /* character classes of the current parse */

@@ -8,6 +8,7 @@
 
 #include "ctest.h"
 #include "csv.h"
+#include "ointr.h"
 
 /* an allocator that counts bytes held and can fail after 'budget' calls */
 typedef struct acct { long held, calls, budget; } acct;
@@ -252,7 +253,56 @@ static void test_nomem (void) {
   CHECK(oom > 5 && ok > 0 && other == 0);
 }
 
+/* line ends mixed so that the first guess at the row count is short */
+static void test_growth (void) {
+  csv_t P;
+  acct a = {0, 0, -1};
+  CHECK(parse(&P, &a, "a\n1\r2\r3\r4\n5\n6\r7\r8\r9\r10\r11\n", 1, ',') == CSV_OK);
+  CHECK(P.nrow == 11 && P.cols[0].x[10] == 11 && P.cols[0].x[4] == 5);
+  csv_free(&P);
+  CHECK(a.held == 0);
+}
+
+/* the interrupt flag stops a parse with a status, freeing nothing early */
+static void test_interrupt (void) {
+  csv_t P;
+  acct a = {0, 0, -1};
+  orr_interrupted = 1;
+  CHECK(parse(&P, &a, "a\n1\n2\n", 1, ',') == CSV_EINTR);
+  CHECK(strcmp(P.msg, "interrupted") == 0);
+  orr_interrupted = 0;
+  csv_free(&P);
+  CHECK(a.held == 0);
+}
+
+/* csv_fmtnum: the shortest of %.15g..%.17g, and always exact */
+static void test_fmtnum (void) {
+  char buf[40];
+  unsigned long s = 99;
+  int k, bad = 0;
+  CHECK(csv_fmtnum(buf, sizeof buf, 0.1) == 3 && strcmp(buf, "0.1") == 0);
+  CHECK(csv_fmtnum(buf, sizeof buf, 1.0 / 3) == 18);
+  csv_fmtnum(buf, sizeof buf, -HUGE_VAL);
+  CHECK(strcmp(buf, "-Inf") == 0);
+  csv_fmtnum(buf, sizeof buf, -0.0);
+  CHECK(strcmp(buf, "-0") == 0);
+  for (k = 0; k < 100000; k++) {
+    uint64_t bits;
+    double v;
+    s = s * 6364136223846793005UL + 1442695040888963407UL;
+    bits = (uint64_t)s;
+    memcpy(&v, &bits, sizeof v);
+    if (!isfinite(v)) continue;
+    csv_fmtnum(buf, sizeof buf, v);
+    if (strtod(buf, NULL) != v) bad++;
+  }
+  CHECK(bad == 0);
+}
+
 int main (void) {
+  test_growth();
+  test_interrupt();
+  test_fmtnum();
   test_numbers();
   test_shapes();
   test_errors();
