@@ -306,6 +306,7 @@ end
 
 --- Accessors shared by every fit.
 function methods.confint(fit, level)
+  if fit.se == nil then fail("regress.confint", "this fit has no standard errors (%s)", tostring(fit.model)) end
   level = level or 0.95
   if type(level) ~= "number" or not (level > 0 and level < 1) then
     fail("regress.confint", "level must be a number in (0, 1)")

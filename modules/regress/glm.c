@@ -329,7 +329,7 @@ int glm_irls (const glm_model *m, const double *etastart, int maxit,
                   f->A, (int)n, 0.0, G, (int)p);
       cblas_dgemv(CblasColMajor, CblasTrans, (int)n, (int)p, 1.0, f->A,
                   (int)n, z, 1, 0.0, eff, 1);
-      if (rq_normal(G, p, eff, 1e-3, cw, f->V, nw, niw) == 0) {
+      if (rq_normal(G, p, eff, RQ_RCOND_NORMAL, cw, f->V, nw, niw) == 0) {
         rank = p;
         for (j = 0; j < p; j++) f->pivot[j] = (int)j;
         f->qr_valid = 0;

@@ -368,7 +368,7 @@ static int r_ols (lua_State *L) {
       filldesign(&d, A, d.w ? sw : NULL);
       rq_crossprod(A, n, p, 0, yw, G, cw);
     }
-    if (rq_normal(G, p, cw, 1e-3, eff, V, work, pivot + p + 1) == 0) {
+    if (rq_normal(G, p, cw, RQ_RCOND_NORMAL, eff, V, work, pivot + p + 1) == 0) {
       normal = 1;
       rank = p;
       for (j = 0; j < p; j++) { pivot[j] = (int)j; cw[j] = eff[j]; }

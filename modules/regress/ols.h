@@ -76,6 +76,15 @@ int rq_qform (const double *A, size_t n, size_t rank, const double *tau,
 ** On success coef (p) and V = (X'X)^-1 (p x p, full); returns 1 when the
 ** caller must use the QR instead.  G is overwritten; work 4p, iwork p.
 */
+/*
+** The threshold used by regress: rcond(U) >= 1e-2 keeps cond(X_scaled)
+** below ~100 (times a small factor of p), so the normal equations lose at
+** most ~1e4 * eps relative to the QR: well inside the 1e-8 at which the
+** results are checked against R, even for coefficients a few orders of
+** magnitude smaller than the others.
+*/
+#define RQ_RCOND_NORMAL 1e-2
+
 int rq_normal (double *G, size_t p, const double *c, double rcmin,
                double *coef, double *V, double *work, int *iwork);
 

@@ -82,6 +82,7 @@ T.test("predict, confint, residuals and anova check their input", function()
   T.errors(function() f:epistemic{ folds = 1 } end, "regress.epistemic: folds must be an integer in 2..6")
   T.errors(function() f:epistemic{ features = "cubic" } end, "features must be")
   T.errors(function() f:epistemic{ k = 3 } end, "regress.epistemic: unknown option 'k'")
+  T.errors(function() regress.ridge{ y = y, x = x, lambda = 1 }:confint() end, "regress.confint: this fit has no standard errors (ridge)")
 end)
 
 T.test("degenerate models: no columns is an error; n == p prints NaN, not garbage", function()
