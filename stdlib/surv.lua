@@ -231,11 +231,6 @@ local function zvalue(fn, level)
   return M._qnorm(1 - (1 - level) / 2), level
 end
 
-local function km_one(fn, time, status, z, ctype, g, lev)
-  local r = M._km(fn, time, status, z, ctype, g, lev)
-  return r
-end
-
 function KM:median()
   local q = M._quantile
   return q(self.time, self.surv, 0.5), q(self.time, self.lower, 0.5), q(self.time, self.upper, 0.5)
@@ -271,17 +266,15 @@ local function km_row(k)
 end
 
 local function km_header(k)
-  local lv = string.format("%g", k.level * 100)
-  return { "n", "events", "median", "0." .. lv .. "LCL", "0." .. lv .. "UCL" }
+  local lv = string.format("%g", k.level)
+  return { "n", "events", "median", lv .. "LCL", lv .. "UCL" }
 end
 
 function KM.__tostring(k)
   local head = "Kaplan-Meier estimate"
   if k.n_dropped > 0 then head = head .. string.format(" (%d observation%s deleted due to missingness)",
     k.n_dropped, k.n_dropped == 1 and "" or "s") end
-  local h = km_header(k)
-  h[4] = h[4]:gsub("^0%.", "0."); h[5] = h[5]:gsub("^0%.", "0.")
-  return head .. "\n" .. layout(h, { "[1,]" }, { km_row(k) })
+  return head .. "\n" .. layout(km_header(k), { "[1,]" }, { km_row(k) })
 end
 
 local KMG = {}
