@@ -630,6 +630,7 @@ function M.cox(spec)
   end
   fit.tests = { lr = test(2 * (r.loglik[2] - r.loglik[1]), df), wald = test(wald, df),
     score = test(r.score, df) }
+  if r.robust_score then fit.tests.robust_score = test(r.robust_score, df) end
   fit.concordance = r.concordance
   fit.concordance_se = r.concordance_se
   fit.concordance_counts = { concordant = r.conc_counts[1], discordant = r.conc_counts[2],
@@ -684,7 +685,7 @@ doc(M.cox, "surv.cox", [[surv.cox{ time =, status =, x = [, start=, ties="efron"
   robust=false, cluster=, na="omit", names=, maxiter=20, eps=1e-9] }  or  {formula = "Surv(t, s) ~ a + strata(g)", data = df, ...}
 Cox proportional hazards model as R's coxph (Newton-Raphson with step-halving; Efron ties by default;
 (start, stop] data, strata, case weights; robust/cluster sandwich variance).
-.coef .se .vcov .z .pvalue .loglik = {null, fitted} .tests = {lr, wald, score} each {stat, df, p}
+.coef .se .vcov .z .pvalue .loglik = {null, fitted} .tests = {lr, wald, score [, robust_score]} each {stat, df, p}
 .concordance .concordance_se .means .n .nevent .n_dropped .converged .iterations .warning
 :baseline() :predict(X, "lp"|"risk"|"survival") :zph()]])
 

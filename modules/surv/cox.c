@@ -530,16 +530,18 @@ void cox_robust_var (const cox_data *d, const cox_extra *ex, const double *eta,
   size_t n = d->n, p = d->p, G = cluster ? ncl : n, i, j, l, g;
   double *res = work, *risk = res + n * p, *db = risk + n,
          *rw = db + G * p;
-  for (i = 0; i < n; i++) risk[i] = exp(eta[i]);
+  for (i = 0; i < n; i++) risk[i] = eta ? exp(eta[i]) : 1.0;
   cox_score_resid(d, ex, risk, res, rw);
-  /* weighted dfbeta = w_i r_i' V, summed within clusters */
+  /* weighted dfbeta = w_i r_i' V, summed within clusters (V = NULL: the
+     weighted score residuals themselves) */
   memset(db, 0, G * p * sizeof(double));
   for (i = 0; i < n; i++) {
     double wi = d->w ? d->w[i] : 1.0;
     g = cluster ? (size_t)cluster[i] : i;
     for (j = 0; j < p; j++) {
       double e = 0;
-      for (l = 0; l < p; l++) e += res[i * p + l] * var[l + j * p];
+      if (var == NULL) e = res[i * p + j];
+      else for (l = 0; l < p; l++) e += res[i * p + l] * var[l + j * p];
       db[g * p + j] += wi * e;
     }
   }

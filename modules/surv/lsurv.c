@@ -570,6 +570,21 @@ static int s_cox (lua_State *L) {
       cox_robust_var(&d, &ex, eta, var, cls, (size_t)ncl, rv,
                      orr_work(L, k * p + k + G * p + 2 * (ex.m + 1) * (p + 1)));
       setmat(L, res, "robust_var", rv, p, p);
+      {
+        /* the robust score test at beta = 0: u0' (D0'D0)^- u0, D0 the
+           weighted score residuals at 0 summed within clusters */
+        cox_extra ex0 = ex;
+        double *b0 = zwork(L, p), *u0 = orr_work(L, p), *y = orr_work(L, p), lk0, q = 0;
+        ex0.g = NULL; ex0.u2 = ex0.i2 = NULL;
+        cox_pass(&d, b0, &lk0, u0, work + cox_pass_work(k, p), &ex0, work);
+        cox_robust_var(&d, &ex0, NULL, NULL, cls, (size_t)ncl, rv,
+                       orr_work(L, k * p + k + G * p + 2 * (ex0.m + 1) * (p + 1)));
+        cox_chol(rv, (int)p, 1.8189894035458617e-12);
+        memcpy(y, u0, p * sizeof(double));
+        cox_chol_solve(rv, (int)p, y);
+        for (j = 0; j < p; j++) q += y[j] * u0[j];
+        setnum(L, res, "robust_score", q);
+      }
     }
     if (dozph) {
       double *chi = orr_work(L, p + 1);

@@ -188,7 +188,8 @@ void cox_zph_test (const double *u2, const double *i2, size_t p, double *chi,
 ** The robust (sandwich) variance as coxph: the weighted dfbeta residuals
 ** w_i r_i' var summed within clusters (cluster NULL: each row alone),
 ** rv = D'D (p x p).  ex: a pass at the estimate with pos, haz, hd, A, Ad,
-** abar.  work: n p + n + G p + 2 (m + 1)(p + 1) doubles, G = ncl or n.
+** abar.  With eta = NULL (all 0) and var = NULL it gives the middle of the
+** robust score test at beta = 0 (the score residuals' cross-products).  work: n p + n + G p + 2 (m + 1)(p + 1) doubles, G = ncl or n.
 */
 void cox_robust_var (const cox_data *d, const cox_extra *ex, const double *eta,
                      const double *var, const int *cluster, size_t ncl,

@@ -46,6 +46,10 @@ local function check(f, pre, opts)
     T.near(f.tests[t].p, R[pre .. "." .. t][3], 1e-6, pre .. " " .. t .. " p")
   end
   T.near(f.tests.wald.stat, R[pre .. ".wald"][1], 0, pre .. " wald", 0.006)
+  if R[pre .. ".robscore"] then
+    T.near(f.tests.robust_score.stat, R[pre .. ".robscore"][1], TOL, pre .. " robust score")
+    T.near(f.tests.robust_score.p, R[pre .. ".robscore"][3], 1e-6, pre .. " robust score p")
+  end
   T.near(f.means, R[pre .. ".means"], 1e-12, pre .. " means")
   T.eq(f.iterations, R[pre .. ".iter"], pre .. " iterations")
   T.ok(f.converged)
