@@ -3,6 +3,8 @@
 # survreg on the same data, made deterministically by both sides (golden-ratio
 # sequences, no RNG), timed in the same run; prints both times and the ratio.
 # usage: sh bench/survreg.sh   (ORRERY=path/to/orrery to pick a build)
+# Both run with one BLAS thread: orrery is timed with os.clock (CPU time, which
+# would count every BLAS thread), R with system.time's elapsed time.
 ORRERY=${ORRERY:-./orrery}
 N=${N:-100000}
 P=10
@@ -56,8 +58,8 @@ for (r in 1:reps) {
 cat(sprintf("R %.6f %.10f\n", best, fit\$loglik[2]))
 RS
 
-o=$("$ORRERY" "$tmp/bench.lua")
-r=$(Rscript "$tmp/bench.R")
+o=$(OPENBLAS_NUM_THREADS=1 "$ORRERY" "$tmp/bench.lua")
+r=$(OPENBLAS_NUM_THREADS=1 Rscript "$tmp/bench.R")
 echo "$o"
 echo "$r"
 echo "$o $r" | awk '{ printf "survreg weibull n=%d p=10: orrery %.4f s, R survreg %.4f s, speed-up %.2fx (loglik %s vs %s)\n", '"$N"', $2, $5, $5 / $2, $3, $6 }'

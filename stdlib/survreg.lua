@@ -400,6 +400,29 @@ end
 -- surv.fit
 -- ---------------------------------------------------------------------------
 
+-- The first column of X that is (numerically) a combination of the columns
+-- before it, or nil: a Cholesky sweep of X'X, where column j's residual
+-- sum of squares, relative to its own, falls below 1e-10.
+local function collinear(X)
+  local A = X:crossprod()
+  local p = A:rows()
+  local Lm = {}
+  for j = 1, p do
+    Lm[j] = {}
+    local d = A:get(j, j)
+    for k = 1, j - 1 do
+      local v = A:get(j, k)
+      for m = 1, k - 1 do v = v - Lm[j][m] * Lm[k][m] end
+      v = Lm[k][k] > 0 and v / Lm[k][k] or 0
+      Lm[j][k] = v
+      d = d - v * v
+    end
+    if not (d > 1e-10 * A:get(j, j)) then return j end
+    Lm[j][j] = math.sqrt(d)
+  end
+  return nil
+end
+
 local FIXED_KEYS = { kappa = true, gamma = true, lambda = true, phi = true }
 
 function M.fit(opts)
@@ -566,6 +589,14 @@ function M.fit(opts)
     if has[slot] then
       cm[b] = M._design(xs[b], keep, true)
       local p = xs[b] and xs[b]:cols() or 0
+      if p > 0 then
+        -- a collinear column leaves the information singular: say which
+        local j = collinear(cm[b])
+        if j then
+          err("the %s block is rank deficient: column '%s' is collinear with the others",
+            b, j == 1 and "(Intercept)" or names[b][j - 1])
+        end
+      end
       design[b] = { first = first, last = first + p, p = p }
       if b == "shape" and dist == "gompertz" then
         coefnames[#coefnames + 1] = "gamma"
