@@ -45,6 +45,20 @@ T.test("APGW with kappa = 0 and lambda = 1 is the log-logistic fit", function()
   T.near(a0.loglik, b.loglik, 1e-9, "Burr loglik")
 end)
 
+T.test("fixed gamma = 1 makes Weibull exponential; boolean and 0/1 status agree with R's 1/2", function()
+  local e = surv.fit(with { dist = "exponential", x = age_sex })
+  local w = surv.fit(with { dist = "weibull", x = age_sex, fixed = { gamma = 1 } })
+  T.near(w.loglik, e.loglik, 1e-12)
+  T.near(w.coef, e.coef, 1e-8)
+  local b, z = {}, {}
+  for i = 1, #lung.status do b[i] = lung.status[i] == 2; z[i] = lung.status[i] - 1 end
+  local fb = surv.fit { time = lung.time, status = b, dist = "weibull", x = age_sex }
+  local fz = surv.fit { time = lung.time, status = z, dist = "weibull", x = age_sex }
+  local f2 = surv.fit(with { dist = "weibull", x = age_sex })
+  T.near(fb.loglik, f2.loglik, 1e-13); T.near(fz.loglik, f2.loglik, 1e-13)
+  T.eq(f2:quantile(0, { 60, 1 }), 0); T.eq(f2:quantile(1, { 60, 1 }), math.huge)
+end)
+
 T.test("names, blocks, params, information criteria", function()
   local f = surv.fit(with { dist = "apgw", ph_x = lung.sex, aft_x = lung.age, fixed = { kappa = 0.5 } })
   T.eq(table.concat(f.names, ","), "ph:(Intercept),ph:x,aft:(Intercept),aft:x,log(gamma)")
