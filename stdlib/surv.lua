@@ -682,7 +682,9 @@ function M.cox(spec)
   return fit
 end
 doc(M.cox, "surv.cox", [[surv.cox{ time =, status =, x = [, start=, ties="efron"|"breslow", strata=, weights=,
-  robust=false, cluster=, na="omit", names=, maxiter=20, eps=1e-9] }  or  {formula = "Surv(t, s) ~ a + strata(g)", data = df, ...}
+  robust=false, cluster=, na="omit", names=, maxiter=20, eps=1e-9, zph=true] }
+  or  {formula = "Surv(t, s) ~ a + strata(g)", data = df, weights = "col", cluster = "col", ...}
+(robust defaults to true with cluster = or non-integer weights, as coxph; zph = false skips cox.zph's pass)
 Cox proportional hazards model as R's coxph (Newton-Raphson with step-halving; Efron ties by default;
 (start, stop] data, strata, case weights; robust/cluster sandwich variance).
 .coef .se .vcov .z .pvalue .loglik = {null, fitted} .tests = {lr, wald, score [, robust_score]} each {stat, df, p}
