@@ -438,17 +438,7 @@ function M.logrank(time, status, group, opts)
   if opts.strata ~= nil then scodes, slevels = group_codes(fn, "strata", opts.strata, n) end
   local r = M._logrank(fn, time, st, codes, #levels, scodes, slevels and #slevels, rho)
   check_dropped(fn, na, r.n_dropped)
-  -- group sizes among the rows used
-  local ng = {}
-  for j = 1, #levels do ng[j] = 0 end
-  local tm = is_mat(time) and time or mat.vec(time)
-  for i = 1, n do
-    local c = codes[i]
-    if c == c and tm[i] == tm[i] and st[i] == st[i] and (scodes == nil or scodes[i] == scodes[i]) then
-      ng[c + 1] = ng[c + 1] + 1
-    end
-  end
-  r.levels, r.n_group, r.rho, r.group_name = levels, ng, rho, group_name
+  r.levels, r.rho, r.group_name = levels, rho, group_name
   return setmetatable(r, LR)
 end
 doc(M.logrank, "surv.logrank", [[surv.logrank(time, status, group [, {rho=0, strata=, na=}])

@@ -269,6 +269,11 @@ static int s_logrank (lua_State *L) {
   setnum(L, -2, "p", df > 0 ? gsl_cdf_chisq_Q(chisq, df) : NAN);
   setnum(L, -2, "n", (double)k);
   setnum(L, -2, "n_dropped", (double)dropped);
+  {
+    omat *ngm = omat_new(L, (size_t)ng, 1);   /* rows used per group */
+    for (i = 0; i < k; i++) ngm->x[gk[i]] += 1;
+    lua_setfield(L, -2, "n_group");
+  }
   return 1;
 }
 
