@@ -505,7 +505,12 @@ function M.cox(spec)
     for _, k in ipairs{ "weights", "cluster", "strata" } do
       if type(spec[k]) == "string" then extra[#extra + 1] = spec[k] end
     end
-    mf = formula.model_frame(spec.formula, spec.data, { na = na, intercept = false, extra = extra })
+    local ok, res = pcall(formula.model_frame, spec.formula, spec.data,
+      { na = na, intercept = false, extra = extra })
+    if not ok then   -- the formula's own message, under this function's name
+      fail(fn, "%s", (tostring(res):gsub("^formula%.model_frame: ", "")))
+    end
+    mf = res
     if mf.surv == nil then fail(fn, "the formula's left side must be Surv(time, status)") end
     time, status, start = mf.surv.time, mf.surv.status, mf.surv.start
     x, names = mf.x, mf.names

@@ -203,6 +203,9 @@ end)
 
 T.test("formula errors", function()
   local df = frame("lung.csv")
+  T.errors(function() surv.lm("Surv(time, status) ~ age + ph.ecog", df, { na = "fail" }) end,
+    "surv.cox: missing value in 'ph.ecog' at row 14")
+  T.errors(function() surv.lm("Surv(time, status) ~ nosuch", df) end, "surv.cox: ")
   T.errors(function() surv.cox{ formula = "Surv(time, status) ~ age" } end, "surv.cox: formula needs data =")
   T.errors(function() surv.cox{ formula = "time ~ age", data = df } end, "surv.cox: the formula's left side must be Surv")
   T.errors(function() surv.lm("Surv(time, status) ~ age", df, { ties = "exact" }) end, "surv.cox: ties must be")

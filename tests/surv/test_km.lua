@@ -102,6 +102,8 @@ T.test("missing values dropped and counted; na = fail", function()
     "surv.km: 1 row with missing values (na = \"fail\")")
   T.errors(function() surv.logrank({ 1, 2, 3, 0 / 0 }, { 1, 1, 1, 1 }, { 1, 2, 1, 2 }, { na = "fail" }) end,
     "surv.logrank: 1 row with missing values")
+  T.errors(function() surv.na({ 1, 0 / 0 }, { 1, 1 }, { na = "fail" }) end, "surv.na: 1 row with missing values")
+  T.errors(function() surv.km({ 1, 2 }, { 1, 1 }, { na = "drop" }) end, "surv.km: na must be")
   local t = surv.logrank({ 1, 2, 3, 4, 5 }, { 1, 1, 1, 1, 1 }, { 1, 2, 1, 2, 0 / 0 })
   T.eq(t.n_dropped, 1); T.eq(t.n, 4)
 end)
