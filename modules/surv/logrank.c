@@ -54,3 +54,41 @@ void logrank (const double *time, const double *status, const int *group,
     }
   }
 }
+
+
+int logrank_chisq (const double *u, const double *v, int k, double *a,
+                   double *chisq) {
+  int n = k - 1, i, j, l, df = 0;
+  double q = 0;
+  /* a = the leading (k-1) block; a zero pivot (a group with no one at risk
+     at any death) drops that row, as a generalised inverse would */
+  for (j = 0; j < n; j++)
+    for (i = 0; i < n; i++) a[i + j * n] = v[i + j * k];
+  {
+    double *y = a + n * n;
+    int *ok = (int *)(y + n);
+    for (j = 0; j < n; j++) {
+      double d = a[j + j * n];
+      for (l = 0; l < j; l++) if (ok[l]) d -= a[j + l * n] * a[j + l * n];
+      ok[j] = d > 1e-10 * (fabs(v[j + j * k]) + 1e-300);
+      if (!ok[j]) { y[j] = 0; continue; }
+      d = sqrt(d);
+      a[j + j * n] = d;
+      for (i = j + 1; i < n; i++) {
+        double e = a[i + j * n];
+        for (l = 0; l < j; l++) if (ok[l]) e -= a[i + l * n] * a[j + l * n];
+        a[i + j * n] = e / d;
+      }
+      df++;
+    }
+    for (j = 0; j < n; j++) {   /* forward solve L y = u */
+      double e = u[j];
+      if (!ok[j]) continue;
+      for (l = 0; l < j; l++) if (ok[l]) e -= a[j + l * n] * y[l];
+      y[j] = e / a[j + j * n];
+      q += y[j] * y[j];
+    }
+  }
+  *chisq = q;
+  return df;
+}

@@ -1,7 +1,7 @@
 /*
 ** surv: the binding of the survival kernels (Kaplan-Meier, Nelson-Aalen,
 ** log-rank, Cox).  Argument checks and userdata only; the numerics live in
-** km.c, logrank.c and cox.c.  The friendly layer (option tables, formulas,
+** sort.c, km.c, logrank.c, cox.c and conc.c.  The friendly layer (option tables, formulas,
 ** printing, groups) is stdlib/surv.lua, which calls the functions here whose
 ** names start with '_'.
 */
@@ -175,45 +175,6 @@ static int s_quantile (lua_State *L) {
 /* log-rank                                                                */
 /* ---------------------------------------------------------------------- */
 
-/* chi-square U'V^-U on the first k-1 groups, by Cholesky; returns df */
-static int quadform (const double *u, const double *v, int k, double *a,
-                     double *chisq) {
-  int n = k - 1, i, j, l, df = 0;
-  double q = 0;
-  /* a = the leading (k-1) block; a zero pivot (a group with no one at risk
-     at any death) drops that row, as a generalised inverse would */
-  for (j = 0; j < n; j++)
-    for (i = 0; i < n; i++) a[i + j * n] = v[i + j * k];
-  {
-    double *y = a + n * n;
-    int *ok = (int *)(y + n);
-    for (j = 0; j < n; j++) {
-      double d = a[j + j * n];
-      for (l = 0; l < j; l++) if (ok[l]) d -= a[j + l * n] * a[j + l * n];
-      ok[j] = d > 1e-10 * (fabs(v[j + j * k]) + 1e-300);
-      if (!ok[j]) { y[j] = 0; continue; }
-      d = sqrt(d);
-      a[j + j * n] = d;
-      for (i = j + 1; i < n; i++) {
-        double e = a[i + j * n];
-        for (l = 0; l < j; l++) if (ok[l]) e -= a[i + l * n] * a[j + l * n];
-        a[i + j * n] = e / d;
-      }
-      df++;
-    }
-    for (j = 0; j < n; j++) {   /* forward solve L y = u */
-      double e = u[j];
-      if (!ok[j]) continue;
-      for (l = 0; l < j; l++) if (ok[l]) e -= a[j + l * n] * y[l];
-      y[j] = e / a[j + j * n];
-      q += y[j] * y[j];
-    }
-  }
-  *chisq = q;
-  return df;
-}
-
-
 /*
 ** _logrank(fn, time, status, g, k [, strata, ns], rho) -> obs, exp, chisq,
 ** df, p, n, n_dropped, var
@@ -255,7 +216,7 @@ static int s_logrank (lua_State *L) {
   ex = obs + ng; var = ex + ng; u = var + (size_t)ng * ng;
   logrank(t, s, gk, ng, sk, ord2, k, rho, obs, ex, var, u + ng);
   for (j = 0; j < ng; j++) u[j] = obs[j] - ex[j];
-  df = quadform(u, var, ng, u + ng, &chisq);
+  df = logrank_chisq(u, var, ng, u + ng, &chisq);
   lua_createtable(L, 0, 10);
   setvec(L, -2, "observed", obs, (size_t)ng);
   setvec(L, -2, "expected", ex, (size_t)ng);

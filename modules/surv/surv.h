@@ -77,6 +77,15 @@ void logrank (const double *time, const double *status, const int *group,
 
 
 
+/*
+** The chi-square U'V^-U of the k-sample test on the first k-1 groups (u = O
+** - E, V k x k), by Cholesky; a group with no variance left (no one at risk
+** at any death) drops out, as a generalised inverse would.  Returns the
+** degrees of freedom.  a: (k-1)^2 + 2(k-1) doubles of work.
+*/
+int logrank_chisq (const double *u, const double *v, int k, double *a,
+                   double *chisq);
+
 /* ---- cox.c */
 /*
 ** One Cox model's data, in the order the passes walk it: rows sorted by
