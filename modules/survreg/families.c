@@ -51,6 +51,25 @@ void sr_expm1_ratio (double k, double A, double *E, double *Ek) {
 }
 
 
+/* d^2/dk^2 of expm1(kA)/k: (A^2 e^{kA} - 2 E_k)/k, or its series
+   A^3 sum (m+1)(m+2) x^m/(m+3)! for |x| = |kA| < 0.5 */
+static double expm1_ratio_kk (double k, double A, double Ek) {
+  double x = k * A;
+  if (fabs(x) < 0.5) {
+    double sum = 0, term = 1.0 / 6;  /* x^m / (m+3)! */
+    int m;
+    for (m = 0; m < 40; m++) {
+      double t = (m + 1) * (m + 2) * term;
+      sum += t;
+      term *= x / (m + 4);
+      if (fabs(t) < 1e-17 * fabs(sum)) break;
+    }
+    return A * A * A * sum;
+  }
+  return (A * A * exp(x) - 2 * Ek) / k;
+}
+
+
 /* ---------------------------------------------------------------------- */
 /* one observation                                                         */
 /* ---------------------------------------------------------------------- */
@@ -164,6 +183,54 @@ double sr_loglik1 (int fam, double t, double logt, double delta,
 }
 
 
+/*
+** APGW (and Burr XII / log-logistic at theta = 0): value, gradient and the
+** analytic Hessian. With l = d log h - H as a function of (e0, L, theta) and
+** L = gamma (e1 + log t), gamma = e^e2, the chain rule gives the e1, e2 rows.
+*/
+static double apgw2 (double logt, double d, const double *e, double *g,
+                     double *h) {
+  double gam = exp(e[2]), L = gam * (e[1] + logt);
+  double s = exp(e[3]), k = expm1(e[3]), lam = exp(e[0]);
+  double A = log1pexp(L - e[3]), w = logistic(L - e[3]), w1 = w * (1 - w);
+  double E, Ek, Ekk, EA, H, HL, Ht, HLL, HLt, Htt, l;
+  double lL, lt, lLL, lLt, ltt;
+  sr_expm1_ratio(k, A, &E, &Ek);
+  Ekk = expm1_ratio_kk(k, A, Ek);
+  EA = exp(k * A);
+  H = lam * s * E;
+  l = d * (e[0] + e[2] + L - logt + (k - 1) * A) - H;
+  HL = lam * s * EA * w;
+  Ht = lam * s * (E + s * Ek - EA * w);
+  HLL = lam * s * EA * w * (k * w + 1 - w);
+  HLt = lam * s * EA * w * (s * A + (1 - k) * w);
+  {
+    /* d/dtheta of Q = E + s E_k - E_A w, then H_tt = H_t + lam s Q_t */
+    double Et = s * Ek - EA * w;
+    double sEkt = s * Ek + s * (s * Ekk - w * A * EA);
+    double EAwt = EA * (s * A - k * w) * w - EA * w1;
+    Htt = Ht + lam * s * (Et + sEkt - EAwt);
+  }
+  lL = d * (1 + (k - 1) * w) - HL;
+  lt = d * (s * A - (k - 1) * w) - Ht;
+  lLL = d * (k - 1) * w1 - HLL;
+  lLt = d * (s * w - (k - 1) * w1) - HLt;
+  ltt = d * (s * A - 2 * s * w + (k - 1) * w1) - Htt;
+  g[0] = d - H; g[1] = gam * lL; g[2] = d + L * lL; g[3] = lt;
+  h[0] = -H;                              /* e0 e0 */
+  h[1] = -HL * gam;                       /* e0 e1 */
+  h[2] = -HL * L;                         /* e0 e2 */
+  h[3] = -Ht;                             /* e0 theta */
+  h[5] = lLL * gam * gam;                 /* e1 e1 */
+  h[6] = lLL * gam * L + lL * gam;        /* e1 e2 */
+  h[7] = lLt * gam;                       /* e1 theta */
+  h[10] = lLL * L * L + lL * L;           /* e2 e2 */
+  h[11] = lLt * L;                        /* e2 theta */
+  h[15] = ltt;                            /* theta theta */
+  return l;
+}
+
+
 double sr_loglik2 (int fam, double t, double logt, double delta,
                    const double e[SR_NSLOT], const int active[SR_NSLOT],
                    double g[SR_NSLOT], double h[SR_NSLOT * SR_NSLOT]) {
@@ -178,6 +245,13 @@ double sr_loglik2 (int fam, double t, double logt, double delta,
     h[5] = -gam * gam * H; h[6] = gam * (delta - H - H * L);
     h[10] = L * (delta - H - H * L);
     h[3] = h[7] = h[11] = h[15] = 0;
+  }
+  else if (fam == SR_APGW || fam == SR_BURR || fam == SR_LOGLOGISTIC) {
+    double e0[SR_NSLOT];
+    e0[0] = e[0]; e0[1] = e[1]; e0[2] = e[2];
+    e0[3] = fam == SR_APGW ? e[3] : 0;   /* Burr XII is kappa = 0 */
+    l = apgw2(logt, delta, e0, g, h);
+    if (fam != SR_APGW) g[3] = h[3] = h[7] = h[11] = h[15] = 0;
   }
   else {
     /* central differences of the analytic gradient: error ~ 1e-10 relative */

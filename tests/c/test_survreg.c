@@ -67,23 +67,34 @@ int main (void) {
         }
       }
 
-  /* 2. the Hessian of sr_loglik2 against differences of the gradient (Weibull analytic) */
+  /* 2. the Hessian of sr_loglik2 (analytic for Weibull, APGW, Burr,
+        log-logistic) against central differences of the analytic gradient */
   {
     int active[SR_NSLOT] = {1, 1, 1, 1};
-    for (fam = 0; fam < SR_NFAMILIES; fam++) {
-      double g[SR_NSLOT], h[SR_NSLOT * SR_NSLOT], t = 1.7;
-      const double *e = cases[0];
-      sr_loglik2(fam, t, log(t), 1, e, active, g, h);
+    for (fam = 0; fam < SR_NFAMILIES; fam++)
+    for (c = 0; c < sizeof cases / sizeof cases[0]; c++)
+    for (i = 0; i < sizeof times / sizeof times[0]; i++) {
+      double g[SR_NSLOT], h[SR_NSLOT * SR_NSLOT], t = times[i];
+      const double *e = cases[c];
+      double dd = (double)(i % 2);   /* events and censored times */
+      sr_loglik2(fam, t, log(t), dd, e, active, g, h);
       for (a = 0; a < SR_NSLOT; a++) {
         double ep[SR_NSLOT], em[SR_NSLOT], gp[SR_NSLOT], gm[SR_NSLOT], st = 1e-6;
         int b;
         for (b = 0; b < SR_NSLOT; b++) ep[b] = em[b] = e[b];
         ep[a] += st; em[a] -= st;
-        sr_loglik1(fam, t, log(t), 1, ep, gp);
-        sr_loglik1(fam, t, log(t), 1, em, gm);
-        for (b = 0; b < SR_NSLOT; b++)
-          CHECK(fabs(h[a * SR_NSLOT + b] - (gp[b] - gm[b]) / (2 * st)) <
-                1e-6 * (1 + fabs(h[a * SR_NSLOT + b])));
+        sr_loglik1(fam, t, log(t), dd, ep, gp);
+        sr_loglik1(fam, t, log(t), dd, em, gm);
+        for (b = 0; b < SR_NSLOT; b++) {
+          double fd = (gp[b] - gm[b]) / (2 * st);
+          if (fam != SR_APGW && (a == 3 || b == 3)) continue;  /* unused slot */
+          if (fabs(h[a * SR_NSLOT + b] - fd) < 1e-6 * (1 + fabs(fd))) ctest_passed++;
+          else {
+            ctest_failed++;
+            fprintf(stderr, "%s case %d t=%g d=%g hess[%d][%d] = %.12g, fd %.12g\n",
+                    names[fam], (int)c, t, dd, a, b, h[a * SR_NSLOT + b], fd);
+          }
+        }
       }
     }
   }
