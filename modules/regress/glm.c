@@ -20,8 +20,16 @@
 #define LOGIT_THRESH 30.0
 
 
+/* rows per block of the weighted cross-product: a buffer of ~1 MB */
+static size_t blockrows (size_t p) {
+  size_t b = p > 0 ? 131072 / p : 2048;
+  return b < 64 ? 64 : b > 4096 ? 4096 : b;
+}
+
+
 size_t glm_lwork (size_t n, size_t p) {
-  return 6 * n + 4 * p + rq_lwork(n, p) + p * p + 6 * p + 8;
+  return 6 * n + 4 * p + rq_lwork(n, p) + p * p + 6 * p + 8 +
+         blockrows(p) * p;
 }
 
 
@@ -284,15 +292,44 @@ static void wdesign (const glm_model *m, const double *sw, double *A) {
 }
 
 
+/*
+** G = (sqrt(W) [1 X])'(sqrt(W) [1 X]) (upper) and c = (sqrt(W) [1 X])' zw,
+** a block of rows at a time scaled into buf (B x p): one pass over X and
+** no n x p copy, where forming sqrt(W) X whole would write and reread it.
+*/
+static void wcross (const glm_model *m, const double *sw, const double *zw,
+                    double *G, double *c, double *buf, size_t B) {
+  size_t n = m->n, p = m->p, c0 = (size_t)(m->intercept != 0), i0, i, j;
+  memset(G, 0, p * p * sizeof(double));
+  memset(c, 0, p * sizeof(double));
+  for (i0 = 0; i0 < n; i0 += B) {
+    size_t mb = n - i0 < B ? n - i0 : B;
+    const double *s = sw + i0;
+    if (c0) memcpy(buf, s, mb * sizeof(double));
+    for (j = c0; j < p; j++) {
+      const double *x = m->X + (j - c0) * n + i0;
+      double *b = buf + j * mb;
+      for (i = 0; i < mb; i++) b[i] = x[i] * s[i];
+    }
+    cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, (int)p, (int)mb, 1.0,
+                buf, (int)mb, 1.0, G, (int)p);
+    cblas_dgemv(CblasColMajor, CblasTrans, (int)mb, (int)p, 1.0, buf,
+                (int)mb, zw + i0, 1, 1.0, c, 1);
+  }
+}
+
+
 int glm_irls (const glm_model *m, const double *etastart, int maxit,
               double epsilon, glm_fit *f, double *work, size_t lwork) {
   size_t n = m->n, p = m->p, i, j;
   double *z = work, *sw = z + n, *eff = sw + n, *res = eff + n;
   double *start = res + n, *coefold = start + p, *cw = coefold + p;
   double *colnorm = cw + p, *lw = colnorm + p + 2 * n;
-  size_t llw = lwork - (size_t)(lw - work) - (p * p + 6 * p + 8);
+  size_t B = blockrows(p);
+  size_t llw = lwork - (size_t)(lw - work) - (p * p + 6 * p + 8) - B * p;
   double *G = lw + llw, *nw = G + p * p;
   int *niw = (int *)(nw + 4 * p);
+  double *blk = nw + 6 * p + 8;
   double tol = epsilon / 1000 < 1e-7 ? epsilon / 1000 : 1e-7;
   double dev = 0, devold;
   int iter, have_old = 0;
@@ -319,16 +356,12 @@ int glm_irls (const glm_model *m, const double *etastart, int maxit,
       else z[i] = sw[i] = 0;  /* a zero row leaves R unchanged */
     }
     if (ngood == 0) return GLM_NOGOOD;
-    wdesign(m, sw, f->A);
     for (i = 0; i < n; i++) z[i] *= sw[i];
     /* the normal equations when they are safely conditioned (see ols.h),
        else the QR with limited pivoting, as glm.fit's Cdqrls */
     st = RQ_NEEDPIVOT;
     if (p > 0) {
-      cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, (int)p, (int)n, 1.0,
-                  f->A, (int)n, 0.0, G, (int)p);
-      cblas_dgemv(CblasColMajor, CblasTrans, (int)n, (int)p, 1.0, f->A,
-                  (int)n, z, 1, 0.0, eff, 1);
+      wcross(m, sw, z, G, eff, blk, B);
       if (rq_normal(G, p, eff, RQ_RCOND_NORMAL, cw, f->V, nw, niw) == 0) {
         rank = p;
         for (j = 0; j < p; j++) f->pivot[j] = (int)j;
@@ -337,6 +370,7 @@ int glm_irls (const glm_model *m, const double *etastart, int maxit,
       }
     }
     if (st != RQ_OK) {
+      wdesign(m, sw, f->A);
       st = rq_qr(f->A, n, p, tol, f->tau, f->pivot, &rank, colnorm, lw, llw);
       if (st == RQ_NEEDPIVOT) {
         wdesign(m, sw, f->A);

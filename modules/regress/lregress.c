@@ -363,11 +363,12 @@ static int r_ols (lua_State *L) {
     /* X'X by dsyrk: straight from the caller's x when no row is dropped or
        weighted, else from the weighted design */
     int direct = !d.w && n == d.n0 && k > 0;
-    if (direct) rq_crossprod(d.x->x, n, k, d.intercept, yw, G, cw);
+    /* sw, yw are adjacent: [1 y] when there are no weights */
+    if (direct) rq_crossprod(d.x->x, n, k, d.intercept, sw, G, cw, work);
     else {
       A = bigbuf(L, n * p); iA = lua_gettop(L);
       filldesign(&d, A, d.w ? sw : NULL);
-      rq_crossprod(A, n, p, 0, yw, G, cw);
+      rq_crossprod(A, n, p, 0, sw, G, cw, work);
     }
     if (rq_normal(G, p, cw, RQ_RCOND_NORMAL, eff, V, work, pivot + p + 1) == 0) {
       normal = 1;

@@ -271,24 +271,22 @@ int rq_normal (double *G, size_t p, const double *c, double rcmin,
 
 
 void rq_crossprod (const double *X, size_t n, size_t k, int intercept,
-                   const double *y, double *G, double *c) {
+                   const double *oy, double *G, double *c, double *work) {
   size_t p = k + (intercept != 0), c0 = (size_t)(intercept != 0), i, j;
+  const double *y = oy + n;
   memset(G, 0, p * p * sizeof(double));
   if (k > 0) {
     cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, (int)k, (int)n, 1.0, X,
                 (int)n, 0.0, G + c0 + c0 * p, (int)p);
-    cblas_dgemv(CblasColMajor, CblasTrans, (int)n, (int)k, 1.0, X, (int)n, y,
-                1, 0.0, c + c0, 1);
+    /* work = X' [1 y]: the column sums, then X'y */
+    cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, (int)k, 2, (int)n,
+                1.0, X, (int)n, oy, (int)n, 0.0, work, (int)k);
+    for (j = 0; j < k; j++) c[c0 + j] = work[k + j];
   }
   if (c0) {
     double sy = 0;
     G[0] = (double)n;
-    for (j = 0; j < k; j++) {
-      const double *xc = X + j * n;
-      double s = 0;
-      for (i = 0; i < n; i++) s += xc[i];
-      G[(j + 1) * p] = s;
-    }
+    for (j = 0; j < k; j++) G[(j + 1) * p] = work[j];
     for (i = 0; i < n; i++) sy += y[i];
     c[0] = sy;
   }

@@ -92,9 +92,11 @@ int rq_normal (double *G, size_t p, const double *c, double rcmin,
 ** For the normal equations without forming the design [1 X] (X n x k,
 ** the leading column of ones only when intercept): G (p x p, upper
 ** triangle, p = k + intercept) = [1 X]'[1 X] by dsyrk and c = [1 X]'y.
+** oy is n x 2, a column of ones and then y, so that the column sums and
+** X'y come from one dgemm, one pass over X.  work: 2k doubles.
 */
 void rq_crossprod (const double *X, size_t n, size_t k, int intercept,
-                   const double *y, double *G, double *c);
+                   const double *oy, double *G, double *c, double *work);
 
 /* r = y - [1 X] b */
 void rq_resid (const double *X, size_t n, size_t k, int intercept,

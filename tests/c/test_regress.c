@@ -29,6 +29,7 @@ int main (void) {
   double X[3 * N], A[3 * N], y[N], tau[3], cn[3], coef[3], eff[N], res[N];
   static double work[1 << 16];
   double V[9], V2[9], G[9], c[3], b2[3];
+  double oy[2 * N], cw2[8];
   int piv[3], iw[8];
   size_t rank, lw = rq_lwork(N, 3), i, j;
   CHECK(lw <= (1 << 16));
@@ -52,13 +53,13 @@ int main (void) {
     CHECK(fabs(s) < 1e-10);
   }
   /* the normal equations agree with the QR */
-  memset(G, 0, sizeof G);
-  rq_crossprod(X + N, N, 2, 1, y, G, c);
+  for (i = 0; i < N; i++) { oy[i] = 1; oy[i + N] = y[i]; }
+  rq_crossprod(X + N, N, 2, 1, oy, G, c, cw2);
   CHECK(rq_normal(G, 3, c, 1e-8, b2, V2, work, iw) == 0);
   for (j = 0; j < 3; j++) CHECK(fabs(b2[j] - coef[j]) <= 1e-10 * (1 + fabs(coef[j])));
   for (j = 0; j < 9; j++) CHECK_NEAR(V2[j], V[j], 1e-9);
   /* ... but refuse an ill-conditioned design */
-  rq_crossprod(X + N, N, 2, 1, y, G, c);
+  rq_crossprod(X + N, N, 2, 1, oy, G, c, cw2);
   CHECK(rq_normal(G, 3, c, 0.5, b2, V2, work, iw) == 1);
 
   /* collinear third column: the blocked path hands over, the pivoting
