@@ -330,23 +330,30 @@ static double specnum (lua_State *L, const char *k, double def) {
   return v;
 }
 
+/* A Cox model's input, read and put in pass order by cox_read. */
+typedef struct coxin {
+  cox_data d;
+  size_t dropped, nev;
+  double *mean, *rmean;   /* the centre of d.x; R's coxph means */
+  int *cluster, ncl;      /* cluster codes in pass order (or NULL) */
+  int robust, dozph, maxiter;
+  double eps;
+} coxin;
+
+
 /*
-** _cox(fn, spec) with spec = {time, status, x [, start, weights, strata,
-** nstrata, cluster, ncluster], efron, maxiter, eps, robust, zph} (checked
-** and coded by stdlib/surv.lua) -> a table of results.
+** Reads the spec table at 2 (checked and coded by stdlib/surv.lua): drops
+** rows with NaN anywhere (counted), checks the rest, sorts the rows by
+** stratum and decreasing stop time and centres x.  Every array lives in a
+** userdata left on the stack.
 */
-static int s_cox (lua_State *L) {
-  const char *fn = luaL_checkstring(L, 1);
+static void cox_read (lua_State *L, const char *fn, coxin *c) {
   omat *tm, *st, *X, *t0, *wt, *sg, *cl;
   size_t n, p, i, j, k = 0, dropped = 0, *ord, *ord2, *bounds, *sord, nev = 0;
-  int ns, ncl, efron, maxiter, robust, dozph, status, iter = 0, rank = 0;
-  double eps, *xs, *ts, *ss, *t0s = NULL, *ws = NULL, *beta, *var, *u, *work;
-  double loglik[2], sctest, *mean, *rmean, dlk;
+  int ns, ncl, efron;
+  double *xs, *ts, *ss, *t0s = NULL, *ws = NULL, *mean, *rmean;
   int *strs = NULL, *cls = NULL, *scode = NULL, *ccode = NULL;
   cox_data d;
-  int res;
-  luaL_checktype(L, 2, LUA_TTABLE);
-  lua_settop(L, 2);
   tm = omat_field(L, 2, "time", fn);
   if (tm == NULL) orr_error(L, fn, "'time' is missing");
   n = tm->r * tm->c;
@@ -365,10 +372,10 @@ static int s_cox (lua_State *L) {
   ns = specint(L, "nstrata", 1);
   ncl = specint(L, "ncluster", 0);
   efron = specint(L, "efron", 1);
-  maxiter = specint(L, "maxiter", 20);
-  robust = specint(L, "robust", 0) || cl != NULL;
-  dozph = specint(L, "zph", 1);
-  eps = specnum(L, "eps", 1e-9);
+  c->maxiter = specint(L, "maxiter", 20);
+  c->robust = specint(L, "robust", 0) || cl != NULL;
+  c->dozph = specint(L, "zph", 1);
+  c->eps = specnum(L, "eps", 1e-9);
   if (sg) scode = codes(L, sg, ns, fn, "strata");
   if (cl) ccode = codes(L, cl, ncl, fn, "cluster");
   checkinf(L, tm, fn, "time");
@@ -464,10 +471,36 @@ static int s_cox (lua_State *L) {
       }
     }
   }
+  c->d = d;
+  c->dropped = dropped; c->nev = nev;
+  c->mean = mean; c->rmean = rmean;
+  c->cluster = cls; c->ncl = ncl;
+}
+
+
+/*
+** _cox(fn, spec) with spec = {time, status, x [, start, weights, strata,
+** nstrata, cluster, ncluster], efron, maxiter, eps, robust, zph} (checked
+** and coded by stdlib/surv.lua) -> a table of results.
+*/
+static int s_cox (lua_State *L) {
+  const char *fn = luaL_checkstring(L, 1);
+  coxin c;
+  size_t k, p, i, j;
+  int status, iter = 0, rank = 0, res, robust, ncl;
+  double *beta, *var, *u, *work, loglik[2], sctest, dlk;
+  const double *ws, *xs;
+  const int *cls;
+  cox_data d;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_settop(L, 2);
+  cox_read(L, fn, &c);
+  d = c.d; k = d.n; p = d.p; ws = d.w; xs = d.x;
+  cls = c.cluster; ncl = c.ncl; robust = c.robust;
   beta = zwork(L, 2 * p + p * p);
   u = beta + p; var = u + p;
   work = orr_work(L, cox_pass_work(k, p) + 4 * p * p + 4 * p);
-  status = cox_fit(&d, beta, maxiter, eps, 1.8189894035458617e-12, loglik, u, var,
+  status = cox_fit(&d, beta, c.maxiter, c.eps, 1.8189894035458617e-12, loglik, u, var,
                    &sctest, &iter, &rank, &dlk, work);
   if (status == 2) orr_error(L, fn, "interrupted");
   if (status == 3) orr_error(L, fn, "the partial likelihood is not finite at the start");
@@ -477,16 +510,16 @@ static int s_cox (lua_State *L) {
   setmat(L, res, "var", var, p, p);
   setvec(L, res, "loglik", loglik, 2);
   setvec(L, res, "u", u, p);
-  setvec(L, res, "center", mean, p);
-  setvec(L, res, "means", rmean, p);
+  setvec(L, res, "center", c.mean, p);
+  setvec(L, res, "means", c.rmean, p);
   setnum(L, res, "score", sctest);
   setnum(L, res, "iter", iter);
   setnum(L, res, "dlk", dlk);
   setnum(L, res, "rank", rank);
   setnum(L, res, "converged", status == 0);
   setnum(L, res, "n", (double)k);
-  setnum(L, res, "nevent", (double)nev);
-  setnum(L, res, "n_dropped", (double)dropped);
+  setnum(L, res, "nevent", (double)c.nev);
+  setnum(L, res, "n_dropped", (double)c.dropped);
   {
     /* one more pass at the estimate, keeping the per-time quantities */
     size_t m = k + 1;
@@ -496,7 +529,7 @@ static int s_cox (lua_State *L) {
     ex.pos = (size_t *)orr_workbytes(L, m * sizeof(size_t));
     ex.haz = orr_work(L, 2 * m); ex.hd = ex.haz + m;
     ex.A = orr_work(L, 3 * m * p); ex.Ad = ex.A + m * p; ex.abar = ex.Ad + m * p;
-    if (dozph) {   /* cox.zph's g(t), so the pass also gives the test's u2, i2 */
+    if (c.dozph) {   /* cox.zph's g(t), so the pass also gives the test's u2, i2 */
       double *g = orr_work(L, k + 1);
       cox_zph_transform(&d, g, orr_workbytes(L, cox_zph_work(k)));
       ex.g = g; ex.u2 = orr_work(L, 2 * p); ex.i2 = orr_work(L, 4 * p * p);
@@ -552,7 +585,7 @@ static int s_cox (lua_State *L) {
         setnum(L, res, "robust_score", q);
       }
     }
-    if (dozph) {
+    if (c.dozph) {
       double *chi = orr_work(L, p + 1);
       cox_zph_test(ex.u2, ex.i2, p, chi,
                    orr_work(L, 4 * p * p + 4 * p + 2 * p * sizeof(size_t) / sizeof(double) + 2));
