@@ -66,13 +66,14 @@ static lua_State *state (void) {
         "    assert(type(df) == 'string' and df:find('^data%.read_csv: '), df)\n"
         "    return\n"
         "  end\n"
-        "  local n = df:nrow()\n"
-        "  for _, name in ipairs(df:names()) do\n"
+        "  -- the function forms: a column may be named like a method\n"
+        "  local n = data.nrow(df)\n"
+        "  for _, name in ipairs(data.names(df)) do\n"
         "    local c = df[name]\n"
         "    assert(#c == n)\n"
         "    if data.is_factor(c) and n > 0 then local _ = c[n] end\n"
         "  end\n"
-        "  local _ = tostring(df), tostring(df:describe()), df:head(3)\n"
+        "  local _ = tostring(df), tostring(data.describe(df)), data.head(df, 3)\n"
         "end\n") != LUA_OK)
       abort();
   }
