@@ -671,7 +671,7 @@ function M.cox(spec)
   end
   fit._bh_time, fit._bh_strata = r.bh_time, r.bh_strata
   fit._bh_cumhaz = r.bh_cumhaz * math.exp(shift)
-  fit._zph = r.zph_chisq
+  fit._zph, fit._zph_u2, fit._zph_i2 = r.zph_chisq, r.zph_u2, r.zph_i2
   fit.strata_levels = slevels
   fit._mf = mf
   return fit
@@ -764,20 +764,77 @@ function ZPH.__tostring(z)
   return layout({ "chisq", "df", "p" }, names, rows)
 end
 
-function COX:zph()
-  if self._zph == nil then error("surv.cox:zph: the fit was made with zph = false", 0) end
-  local chisq, df, p, names = {}, {}, {}, {}
-  for j = 1, self.p + 1 do
-    chisq[j] = self._zph[j]
-    df[j] = j <= self.p and 1 or self.p
-    p[j] = M._pchisq(chisq[j], df[j])
-    names[j] = j <= self.p and self.names[j] or "GLOBAL"
+-- The columns of a formula fit grouped by model term (as R's assign):
+-- model.matrix writes them term by term, each name "part1:part2..." with
+-- part i starting with the label of the term's i-th variable.
+local function term_groups(mf, names)
+  local groups, labels, j = {}, {}, 1
+  for _, t in ipairs(mf.info.terms) do
+    local parts = {}
+    for _, v in ipairs(t) do parts[#parts + 1] = mf.info.vars[v].label end
+    local g = {}
+    while j <= #names do
+      local cp = {}
+      for piece in (names[j] .. ":"):gmatch("([^:]*):") do cp[#cp + 1] = piece end
+      local ok = #cp == #parts
+      for i = 1, #parts do
+        if ok and cp[i]:sub(1, #parts[i]) ~= parts[i] then ok = false end
+      end
+      if not ok then break end
+      g[#g + 1] = j; j = j + 1
+    end
+    if #g > 0 then groups[#groups + 1] = g; labels[#labels + 1] = table.concat(parts, ":") end
   end
+  if j <= #names then return nil end
+  return groups, labels
+end
+
+-- u_W' (I_WW)^-1 u_W for W = the coefficients and the time terms of cols
+local function zph_block(u2, i2, p, cols)
+  local W = {}
+  for j = 1, p do W[#W + 1] = j end
+  for _, j in ipairs(cols) do W[#W + 1] = p + j end
+  local A, b = mat.zeros(#W, #W), mat.zeros(#W, 1)
+  for a, r in ipairs(W) do
+    b:set(a, 1, u2[r])
+    for c, q in ipairs(W) do A:set(a, c, i2:get(r, q)) end
+  end
+  local ok, y = pcall(function() return A:solve(b) end)
+  if not ok then return 0 / 0 end
+  local q = 0
+  for a = 1, #W do q = q + b[a] * y[a] end
+  return q
+end
+
+function COX:zph(opts)
+  local fn = "surv.cox:zph"
+  opts = checkopts(fn, opts, set("terms"))
+  if self._zph == nil then error(fn .. ": the fit was made with zph = false", 0) end
+  local chisq, df, p, names = {}, {}, {}, {}
+  local groups, labels
+  if opts.terms then
+    if self._mf == nil then fail(fn, "terms = true needs a fit made with formula =") end
+    groups, labels = term_groups(self._mf, self.names)
+    if groups == nil then fail(fn, "cannot map the columns to the formula's terms") end
+  end
+  if groups then
+    for t, g in ipairs(groups) do
+      chisq[t] = #g == 1 and self._zph[g[1]] or zph_block(self._zph_u2, self._zph_i2, self.p, g)
+      df[t] = #g
+      names[t] = labels[t]
+    end
+  else
+    for j = 1, self.p do chisq[j], df[j], names[j] = self._zph[j], 1, self.names[j] end
+  end
+  local k = #chisq + 1
+  chisq[k], df[k], names[k] = self._zph[self.p + 1], self.p, "GLOBAL"
+  for j = 1, k do p[j] = M._pchisq(chisq[j], df[j]) end
   return setmetatable({ chisq = mat.vec(chisq), df = df, p = mat.vec(p), names = names,
     transform = "km" }, ZPH)
 end
-doc(COX.zph, "surv.cox:zph", [[fit:zph() -> {chisq, df, p, names}: the proportional-hazards test of R's
-cox.zph (survival 3, transform "km", terms = FALSE): score tests of x * g(t), per covariate and GLOBAL]])
+doc(COX.zph, "surv.cox:zph", [[fit:zph([{terms = false}]) -> {chisq, df, p, names}: the proportional-hazards
+test of R's cox.zph (survival 3, transform "km"): score tests of x * g(t), per covariate (cox.zph's
+terms = FALSE) or, with terms = true for a formula fit, per model term (its default), and GLOBAL]])
 
 function COX.__tostring(f)
   local head = { "coef", "exp(coef)", "se(coef)" }

@@ -590,6 +590,8 @@ static int s_cox (lua_State *L) {
       cox_zph_test(ex.u2, ex.i2, p, chi,
                    orr_work(L, 4 * p * p + 4 * p + 2 * p * sizeof(size_t) / sizeof(double) + 2));
       setvec(L, res, "zph_chisq", chi, p + 1);
+      setvec(L, res, "zph_u2", ex.u2, 2 * p);   /* for tests of other blocks */
+      setmat(L, res, "zph_i2", ex.i2, 2 * p, 2 * p);
     }
   }
   lua_settop(L, res);

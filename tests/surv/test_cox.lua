@@ -160,6 +160,8 @@ T.test("bad input raises clear errors", function()
   T.errors(function() surv.cox{ time = t, status = s, x = { 1, 1 / 0, 2 } } end, "surv.cox: 'x' element 2 is infinite")
   T.errors(function() surv.cox{ status = s, x = x } end, "surv.cox: 'time' is missing")
   local f = surv.cox{ time = t, status = s, x = x }
+  T.errors(function() f:zph{ terms = true } end, "surv.cox:zph: terms = true needs a fit made with formula =")
+  T.errors(function() surv.cox{ time = t, status = s, x = x, zph = false }:zph() end, "made with zph = false")
   T.errors(function() f:predict({ { 1, 2 } }) end, "surv.cox:predict: X has 2 columns but the model has 1")
   T.errors(function() f:predict({ 1 }, "hazard") end, "surv.cox:predict: type must be")
 end)
@@ -173,6 +175,14 @@ T.test("formula: factor terms and strata(), as coxph", function()
   local f = surv.cox{ formula = "Surv(time, status) ~ age + factor(ph.ecog) + strata(sex)", data = df }
   T.eq(f.names[2], "factor(ph.ecog)1")
   check(f, "cox_lung_fac_efron")
+  -- cox.zph's default groups the factor's columns: one test per term
+  local z = f:zph{ terms = true }
+  T.near(z.chisq, R["cox_lung_fac_efron.zphT_chisq"], 1e-6)
+  T.near(z.df, R["cox_lung_fac_efron.zphT_df"], 0)
+  T.near(z.p, R["cox_lung_fac_efron.zphT_p"], 1e-6)
+  T.eq(z.names[2], "factor(ph.ecog)")
+  T.ok(tostring(z):find("GLOBAL", 1, true))
+  T.errors(function() f:zph{ term = true } end, "surv.cox:zph: unknown option 'term'")
   T.eq(f.n_dropped, 1)
   -- surv.lm is the same fit
   local g = surv.lm("Surv(time, status) ~ age + factor(ph.ecog) + strata(sex)", df)

@@ -121,7 +121,11 @@ for (ties in c("efron", "breslow")) {
                                                 data = heart, ties = ties, cluster = id))
 }
 # through formulas: factor terms, strata(), cluster as a column
-cox_out("cox_lung_fac_efron", coxph(Surv(time, status) ~ age + factor(ph.ecog) + strata(sex), data = lung))
+fit <- coxph(Surv(time, status) ~ age + factor(ph.ecog) + strata(sex), data = lung)
+cox_out("cox_lung_fac_efron", fit)
+z <- cox.zph(fit)   # the default: one test per term
+out("cox_lung_fac_efron.zphT_chisq", z$table[, 1]); out("cox_lung_fac_efron.zphT_df", z$table[, 2])
+out("cox_lung_fac_efron.zphT_p", z$table[, 3])
 cox_out("cox_heart_f_efron", coxph(Surv(start, stop, event) ~ age + surgery, data = heart, cluster = id))
 # colon: many tied days, two event types per patient (strata), cluster(id)
 cox_out("cox_colon_efron", coxph(Surv(time, status) ~ factor(rx) + extent + node4 + nodes + strata(etype),
