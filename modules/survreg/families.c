@@ -253,8 +253,28 @@ double sr_loglik2 (int fam, double t, double logt, double delta,
     l = apgw2(logt, delta, e0, g, h);
     if (fam != SR_APGW) g[3] = h[3] = h[7] = h[11] = h[15] = 0;
   }
+  else if (fam == SR_LOGNORMAL) {
+    /* z = gamma (log t + e1); l_zz = -1 (event) or -m (m - z), m = -l_z */
+    double gam = exp(e[2]), z = gam * (logt + e[1]), lz, lzz;
+    l = lognormal1(logt, delta, e, g);
+    lz = g[1] / gam;
+    lzz = delta > 0 ? -1 : lz * (-lz - z);
+    h[0] = h[1] = h[2] = h[3] = h[7] = h[11] = h[15] = 0;
+    h[5] = lzz * gam * gam;
+    h[6] = lzz * gam * z + lz * gam;
+    h[10] = lzz * z * z + lz * z;
+  }
+  else if (fam == SR_GOMPERTZ) {
+    double lam = exp(e[0]), E, Ek;
+    l = gompertz1(t, delta, e, g);
+    sr_expm1_ratio(e[2], t, &E, &Ek);
+    h[0] = -lam * E; h[1] = 0; h[2] = -lam * Ek; h[3] = 0;
+    h[5] = h[6] = h[7] = h[11] = h[15] = 0;
+    h[10] = -lam * expm1_ratio_kk(e[2], t, Ek);
+  }
   else {
-    /* central differences of the analytic gradient: error ~ 1e-10 relative */
+    /* fallback for a family without an analytic Hessian: central
+       differences of the analytic gradient, error ~ 1e-10 relative */
     double ep[SR_NSLOT], gp[SR_NSLOT], gm[SR_NSLOT];
     l = sr_loglik1(fam, t, logt, delta, e, g);
     for (a = 0; a < SR_NSLOT; a++) {

@@ -31,8 +31,9 @@ double sr_loglik1 (int fam, double t, double logt, double delta,
 
 /*
 ** As sr_loglik1 plus the 4 x 4 Hessian in the slots (row-major, symmetric),
-** analytic for Weibull/exponential, central differences of the analytic
-** gradient otherwise. 'active' flags the slots whose rows are wanted.
+** analytic for every family (central differences of the analytic gradient
+** remain as the fallback of a family without one). 'active' flags the slots
+** whose rows are wanted.
 */
 double sr_loglik2 (int fam, double t, double logt, double delta,
                    const double e[SR_NSLOT], const int active[SR_NSLOT],

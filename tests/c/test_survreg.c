@@ -67,8 +67,8 @@ int main (void) {
         }
       }
 
-  /* 2. the Hessian of sr_loglik2 (analytic for Weibull, APGW, Burr,
-        log-logistic) against central differences of the analytic gradient */
+  /* 2. the analytic Hessian of sr_loglik2 against central differences of
+        the analytic gradient */
   {
     int active[SR_NSLOT] = {1, 1, 1, 1};
     for (fam = 0; fam < SR_NFAMILIES; fam++)
