@@ -640,6 +640,8 @@ static int d_read_csv (lua_State *L) {
   len = b->P.nrow;
   b->P.nrow = 0;
   if ((st = csv_parse(&b->P, b->buf, len, &o)) != CSV_OK) raise_parse(L, b, st, fn);
+  b->P.alloc(b->P.ud, b->buf, b->bufcap, 0);  /* the text is parsed: drop it */
+  b->buf = NULL; b->bufcap = 0;
   return pushresult(L, b, o.header);
 }
 
