@@ -272,17 +272,26 @@ int rq_normal (double *G, size_t p, const double *c, double rcmin,
 
 void rq_crossprod (const double *X, size_t n, size_t k, int intercept,
                    const double *oy, double *G, double *c, double *work) {
-  size_t p = k + (intercept != 0), c0 = (size_t)(intercept != 0), i, j;
+  size_t p = k + (intercept != 0), c0 = (size_t)(intercept != 0), i, j, i0;
+  size_t B = k > 0 ? 65536 / k : n;  /* rows per block: ~512 KB of X */
   const double *y = oy + n;
   memset(G, 0, p * p * sizeof(double));
-  if (k > 0) {
-    cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, (int)k, (int)n, 1.0, X,
-                (int)n, 0.0, G + c0 + c0 * p, (int)p);
-    /* work = X' [1 y]: the column sums, then X'y */
-    cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, (int)k, 2, (int)n,
-                1.0, X, (int)n, oy, (int)n, 0.0, work, (int)k);
-    for (j = 0; j < k; j++) c[c0 + j] = work[k + j];
-  }
+  memset(c, 0, p * sizeof(double));
+  memset(work, 0, 2 * k * sizeof(double));
+  if (B < 256) B = 256;
+  /* by blocks of rows, so that X'y and the column sums read the block
+     from cache right after dsyrk brought it in: one pass over X */
+  if (k > 0)
+    for (i0 = 0; i0 < n; i0 += B) {
+      size_t mb = n - i0 < B ? n - i0 : B;
+      cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, (int)k, (int)mb, 1.0,
+                  X + i0, (int)n, 1.0, G + c0 + c0 * p, (int)p);
+      cblas_dgemv(CblasColMajor, CblasTrans, (int)mb, (int)k, 1.0, X + i0,
+                  (int)n, y + i0, 1, 1.0, c + c0, 1);
+      if (c0)
+        cblas_dgemv(CblasColMajor, CblasTrans, (int)mb, (int)k, 1.0, X + i0,
+                    (int)n, oy + i0, 1, 1.0, work, 1);
+    }
   if (c0) {
     double sy = 0;
     G[0] = (double)n;
