@@ -228,10 +228,13 @@ local function info(df, fn)
   return i
 end
 
+-- A frame is an empty proxy: its columns live in INFO[df].cols, so that
+-- every assignment df.x = v passes through __newindex (checked, in order).
 local function newframe(names, cols, n)
   local df = setmetatable({}, Frame)
-  for j, name in ipairs(names) do rawset(df, name, cols[j]) end
-  INFO[df] = { names = names, n = n }
+  local byname = {}
+  for j, name in ipairs(names) do byname[name] = cols[j] end
+  INFO[df] = { names = names, n = n, cols = byname }
   return df
 end
 
@@ -302,7 +305,7 @@ local function frame(spec, opts)
   if is_frame(spec) then
     local i = info(spec, fn)
     local cols = {}
-    for j, name in ipairs(i.names) do cols[j] = rawget(spec, name) end
+    for j, name in ipairs(i.names) do cols[j] = i.cols[name] end
     return newframe(copy(i.names), cols, i.n)
   end
   local order
@@ -373,10 +376,25 @@ local function frame(spec, opts)
   return newframe(names, cols, n or 0)
 end
 
-Frame.__index = function(df, k) return methods[k] end
+Frame.__index = function(df, k)
+  local c = INFO[df].cols[k]
+  if c ~= nil then return c end
+  return methods[k]
+end
 
+-- df.x = col adds or replaces a column (checked as df:add); df.x = nil drops it
 Frame.__newindex = function(df, k, v)
   if type(k) ~= "string" then error("data.frame: column names must be strings", 2) end
+  if v == nil then
+    local i = INFO[df]
+    if i.cols[k] ~= nil then
+      i.cols[k] = nil
+      for j = #i.names, 1, -1 do
+        if i.names[j] == k then table.remove(i.names, j) end
+      end
+    end
+    return
+  end
   methods.add(df, k, v)
 end
 
@@ -385,7 +403,7 @@ Frame.__pairs = function(df)
   return function()
     j = j + 1
     local name = names[j]
-    if name ~= nil then return name, rawget(df, name) end
+    if name ~= nil then return name, INFO[df].cols[name] end
   end, df, nil
 end
 
@@ -403,7 +421,7 @@ end
 --- df:col(name) -> the column (also when a method shares its name)
 function methods.col(df, name)
   info(df, "data.col")
-  local c = rawget(df, name)
+  local c = INFO[df].cols[name]
   if c == nil then error(fmt("data.col: no column named '%s'", tostring(name)), 2) end
   return c
 end
@@ -418,9 +436,9 @@ function methods.add(df, name, col)
   if #i.names > 0 and len ~= i.n then
     error(fmt("%s: column '%s' has %d rows, but the frame has %d", fn, name, len, i.n), 2)
   end
-  if rawget(df, name) == nil then i.names[#i.names + 1] = name end
+  if i.cols[name] == nil then i.names[#i.names + 1] = name end
   if #i.names == 1 then i.n = len end
-  rawset(df, name, c)
+  i.cols[name] = c
   return df
 end
 
@@ -431,7 +449,7 @@ local function column_names(df, which, fn)
   if type(which) ~= "table" then error(fn .. ": expected an array of column names", 3) end
   for j, name in ipairs(which) do
     if type(name) ~= "string" then error(fmt("%s: column %d is not a name", fn, j), 3) end
-    if rawget(df, name) == nil then error(fmt("%s: no column named '%s'", fn, name), 3) end
+    if i.cols[name] == nil then error(fmt("%s: no column named '%s'", fn, name), 3) end
   end
   return which
 end
@@ -440,15 +458,16 @@ end
 function methods.matrix(df, which)
   local fn = "data.matrix"
   local names = column_names(df, which, fn)
+  local i = INFO[df]
   local cols = {}
   for j, name in ipairs(names) do
-    local c = rawget(df, name)
+    local c = i.cols[name]
     if is_factor(c) then
       error(fmt("%s: column '%s' is a factor, not numeric", fn, name), 2)
     end
     cols[j] = c
   end
-  return C._cbind(cols, info(df, fn).n)
+  return C._cbind(cols, i.n)
 end
 
 -- A new frame of the rows at the 1-based positions in idx (a mat).
@@ -456,7 +475,7 @@ local function take(df, idx)
   local i = INFO[df]
   local cols = {}
   for j, name in ipairs(i.names) do
-    local c = rawget(df, name)
+    local c = i.cols[name]
     if is_factor(c) then cols[j] = new_factor(c.levels, C._take(c.codes, idx))
     else cols[j] = C._take(c, idx) end
   end
@@ -471,7 +490,7 @@ function methods.row(df, r)
   end
   if r < 1 or r > i.n then error(fmt("data.row: row %d out of range 1..%d", r, i.n), 2) end
   local row = {}
-  for _, name in ipairs(i.names) do row[name] = rawget(df, name)[r] end
+  for _, name in ipairs(i.names) do row[name] = i.cols[name][r] end
   return row
 end
 
@@ -570,7 +589,7 @@ Frame.__tostring = function(df)
   end
   local cells, widths = {}, {}
   for j, name in ipairs(names) do
-    local c = rawget(df, name)
+    local c = i.cols[name]
     local col
     if is_factor(c) then
       col = {}
@@ -656,7 +675,7 @@ function methods.describe(df)
   local i = info(df, "data.describe")
   local d = setmetatable({ nrow = i.n }, Description)
   for j, name in ipairs(i.names) do
-    local c = rawget(df, name)
+    local c = i.cols[name]
     local s
     if is_factor(c) then
       local counts, nmiss = c:counts()
@@ -692,7 +711,7 @@ local function write_csv(df, path, opts)
   if type(sep) ~= "string" then error(fn .. ": option 'sep' must be a string", 2) end
   if type(na) ~= "string" then error(fn .. ": option 'na' must be a string", 2) end
   local cols = {}
-  for j, name in ipairs(i.names) do cols[j] = rawget(df, name) end
+  for j, name in ipairs(i.names) do cols[j] = i.cols[name] end
   C._write_csv(path, i.names, cols, i.n, sep, na)
 end
 

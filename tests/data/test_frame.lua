@@ -138,6 +138,16 @@ T.test("add, assignment, matrix", function()
   T.errors(function() df:matrix() end, "data.matrix: column 'c' is a factor")
   T.errors(function() df:matrix{ "zz" } end, "data.matrix: no column named 'zz'")
   T.near(df:matrix("b"), { 4, 5, 6 }, 0)
+  -- assignment to an existing column is checked too; nil drops a column
+  T.errors(function() df.a = { 1, 2 } end, "data.add: column 'a' has 2 rows, but the frame has 3")
+  df.a = mat.vec{ 1, 1, 1 }
+  T.near(df.a, { 1, 1, 1 }, 0)
+  df.b = nil
+  T.eq(table.concat(df:names(), " "), "a c")
+  T.eq(df.b, nil)
+  df.zz = nil                             -- dropping a missing column is a no-op
+  T.eq(df:ncol(), 2)
+  T.errors(function() df[1] = { 1, 2, 3 } end, "data.frame: column names must be strings")
   local e = data.frame{}
   e:add("x", { 1, 2 })                   -- the first column sets the row count
   T.eq(e:nrow(), 2)
