@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_errno.h>
+
 #include "lua.h"
 #include "lauxlib.h"
 #include "lualib.h"
@@ -87,6 +89,8 @@ static int loadmodule (lua_State *L) {
 
 static void preload (lua_State *L) {
   const orr_module *m;
+  /* statuses are checked everywhere: GSL must never abort the process */
+  gsl_set_error_handler_off();
   luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
   for (m = orr_modules; m->name; m++) {
     lua_pushfstring(L, "orrery.%s", m->name);
@@ -180,13 +184,14 @@ void orrery_setseed (lua_State *L, lua_Integer seed) {
   lua_setfield(L, LUA_REGISTRYINDEX, ORR_SEED);
   /* an rng module already loaded reseeds its default stream */
   lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
-  if (lua_getfield(L, -1, "orrery.rng") == LUA_TTABLE &&
-      lua_getfield(L, -1, "_reseed") == LUA_TFUNCTION) {
-    lua_pushinteger(L, seed);
-    lua_call(L, 1, 0);
-    lua_pop(L, 2);
+  if (lua_getfield(L, -1, "orrery.rng") == LUA_TTABLE) {
+    if (lua_getfield(L, -1, "_reseed") == LUA_TFUNCTION) {
+      lua_pushinteger(L, seed);
+      lua_call(L, 1, 0);
+    }
+    else lua_pop(L, 1);
   }
-  else lua_pop(L, 3);
+  lua_pop(L, 2);
 }
 
 

@@ -72,9 +72,11 @@ try:
     send("\x03")
     out = read_until(b"\n> ")
     check("Ctrl-C interrupts a loop", "interrupted" in out, repr(out))
-    send("print(x > 0, f(1))\n")
+    # x may still be 0 if the signal won the race against the first
+    # iteration; what matters is that globals and functions survived
+    send("print(math.type(x), f(1))\n")
     out = read_until(b"\n> ")
-    check("state intact after Ctrl-C", "true\t2" in out, repr(out))
+    check("state intact after Ctrl-C", "integer\t2" in out, repr(out))
 
     send("error('oops')\n")
     out = read_until(b"\n> ")
