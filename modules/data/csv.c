@@ -256,6 +256,17 @@ int csv_number (const char *s, size_t n, double *x) {
 int csv_fmtnum (char *buf, size_t sz, double v) {
   int prec, len = 0;
   if (isinf(v)) return snprintf(buf, sz, v > 0 ? "Inf" : "-Inf");
+  if (v == floor(v) && fabs(v) < 1e15 && !(v == 0 && signbit(v)) && sz >= 20) {
+    /* integers (counts, codes, 0/1): digits by hand, no printf */
+    char tmp[24];
+    uint64_t u = (uint64_t)fabs(v);
+    int n = 0, i;
+    do { tmp[n++] = (char)('0' + u % 10); u /= 10; } while (u);
+    if (v < 0) buf[len++] = '-';
+    for (i = n - 1; i >= 0; i--) buf[len++] = tmp[i];
+    buf[len] = '\0';
+    return len;
+  }
   for (prec = 15; prec <= 17; prec++) {
     double back;
     len = snprintf(buf, sz, "%.*g", prec, v);

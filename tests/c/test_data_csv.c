@@ -286,6 +286,14 @@ static void test_fmtnum (void) {
   CHECK(strcmp(buf, "-Inf") == 0);
   csv_fmtnum(buf, sizeof buf, -0.0);
   CHECK(strcmp(buf, "-0") == 0);
+  csv_fmtnum(buf, sizeof buf, -1234567.0);
+  CHECK(strcmp(buf, "-1234567") == 0);
+  csv_fmtnum(buf, sizeof buf, 999999999999999.0);
+  CHECK(strcmp(buf, "999999999999999") == 0);
+  csv_fmtnum(buf, sizeof buf, 1e15);
+  CHECK(strcmp(buf, "1e+15") == 0);
+  csv_fmtnum(buf, sizeof buf, 0.0);
+  CHECK(strcmp(buf, "0") == 0);
   for (k = 0; k < 100000; k++) {
     uint64_t bits;
     double v;
@@ -293,6 +301,9 @@ static void test_fmtnum (void) {
     bits = (uint64_t)s;
     memcpy(&v, &bits, sizeof v);
     if (!isfinite(v)) continue;
+    csv_fmtnum(buf, sizeof buf, v);
+    if (strtod(buf, NULL) != v) bad++;
+    v = floor(v / 1e290);  /* integers of every size too */
     csv_fmtnum(buf, sizeof buf, v);
     if (strtod(buf, NULL) != v) bad++;
   }
