@@ -32,6 +32,13 @@ local function checkglm(tag, f, what, opts)
   T.near(f:residuals("pearson"), R[tag .. ".rpearson"], TOL, what .. " pearson", 1e-12)
   T.near(f:residuals("working"), R[tag .. ".rworking"], TOL, what .. " working", 1e-12)
   T.near(f.leverage, R[tag .. ".hat"], TOL, what .. " hat")
+  if opts.t then  -- sandwich::vcovHC on the same fit
+    for _, ty in ipairs{ "HC0", "HC3" } do
+      local o = { se = ty }
+      for k, v in pairs(opts.t) do o[k] = v end
+      T.near(regress.glm(o).se, R[tag .. "." .. ty], TOL, what .. " " .. ty)
+    end
+  end
 end
 
 T.test("birthwt logistic: glm(low ~ ., binomial)", function()
@@ -81,13 +88,13 @@ end)
 T.test("budworm: binomial proportions with weights = trials", function()
   local d = T.csv("regress/budworm.csv")
   local f = regress.glm{ y = d.prop, x = d.male:hcat(d.ldose), weights = d.n, family = "binomial" }
-  checkglm("bud", f, "budworm")
+  checkglm("bud", f, "budworm", { t = { y = d.prop, x = d.male:hcat(d.ldose), weights = d.n, family = "binomial" } })
 end)
 
 T.test("quine: negative binomial as MASS::glm.nb", function()
   local d = T.csv("regress/quine.csv")
   local f = regress.glm{ y = d.Days, x = design(d, "Days"), family = "negbin" }
-  checkglm("nb", f, "negbin", { noiter = true })
+  checkglm("nb", f, "negbin", { noiter = true, t = { y = d.Days, x = design(d, "Days"), family = "negbin" } })
   local th = R["nb.theta"]
   T.near({ f.theta, f.se_theta, f.twologlik }, th, TOL, "theta, SE, 2 loglik")
   local s = tostring(f)
@@ -100,24 +107,27 @@ end)
 
 T.test("poisson: InsectSprays, and Insurance with an offset", function()
   local d = T.csv("regress/insects.csv")
-  checkglm("ins", regress.glm{ y = d.count, x = design(d, "count"), family = "poisson" }, "InsectSprays")
+  checkglm("ins", regress.glm{ y = d.count, x = design(d, "count"), family = "poisson" }, "InsectSprays",
+    { t = { y = d.count, x = design(d, "count"), family = "poisson" } })
   local u = T.csv("regress/insurance.csv")
   local x
   for _, nm in ipairs(u.names) do
     if nm ~= "Claims" and nm ~= "lholders" then x = x and x:hcat(u[nm]) or u[nm] end
   end
   local f = regress.glm{ y = u.Claims, x = x, offset = u.lholders, family = "poisson" }
-  checkglm("insu", f, "Insurance with offset")
+  checkglm("insu", f, "Insurance with offset", { t = { y = u.Claims, x = x, offset = u.lholders, family = "poisson" } })
 end)
 
 T.test("Gamma: clotting (inverse link) and mtcars (log link); gaussian glm", function()
   local c = T.csv("regress/clotting.csv")
-  checkglm("gam", regress.glm{ y = c.lot1, x = c.lu, family = "Gamma" }, "Gamma inverse")
+  checkglm("gam", regress.glm{ y = c.lot1, x = c.lu, family = "Gamma" }, "Gamma inverse",
+    { t = { y = c.lot1, x = c.lu, family = "Gamma" } })
   local mt = T.csv("regress/mtcars.csv")
   local f = regress.glm{ y = mt.mpg, x = mt.wt:hcat(mt.hp), family = "gamma", link = "log" }
-  checkglm("gaml", f, "Gamma log")
+  checkglm("gaml", f, "Gamma log", { t = { y = mt.mpg, x = mt.wt:hcat(mt.hp), family = "gamma", link = "log" } })
   T.eq(f.test, "t")
-  checkglm("gau", regress.glm{ y = mt.mpg, x = mt.wt:hcat(mt.hp):hcat(mt.qsec) }, "gaussian")
+  checkglm("gau", regress.glm{ y = mt.mpg, x = mt.wt:hcat(mt.hp):hcat(mt.qsec) }, "gaussian",
+    { t = { y = mt.mpg, x = mt.wt:hcat(mt.hp):hcat(mt.qsec) } })
 end)
 
 T.test("separation and non-convergence are reported", function()
@@ -144,4 +154,19 @@ T.test("aliased column in a glm: IRLS through the pivoting QR, NaN as R's NA", f
   T.ok(tostring(f):find("(1 not defined because of singularities)", 1, true))
   -- the well-conditioned fits above went through the normal equations
   T.eq(regress.glm{ y = d.low, x = d.age:hcat(d.lwt), family = "binomial" }.solver, "normal")
+end)
+
+T.test("glm drops rows with missing values and counts them (matrices and formula)", function()
+  local d = T.csv("regress/mtcars_na.csv")
+  local f = regress.glm{ y = d.mpg, x = d.wt:hcat(d.hp):hcat(d.qsec), family = "gamma", link = "log" }
+  T.near(f.coef, R["gna.coef"], TOL); T.near(f.se, R["gna.se"], TOL)
+  local g = R["gna.dev"]
+  T.near({ f.deviance, f.null_deviance, f.aic }, { g[1], g[2], g[3] }, TOL)
+  T.eq(f.n, g[4]); T.eq(f.n_dropped, 3)
+  T.ok(tostring(f):find("(3 observations deleted due to missingness)", 1, true))
+  local df = data.read_csv("tests/ref/regress/mtcars_na.csv")
+  local h = regress.glm{ formula = "mpg ~ wt + hp + qsec", data = df, family = "gamma", link = "log" }
+  T.near(h.coef, R["gna.coef"], TOL); T.eq(h.n_dropped, 3)
+  T.errors(function() regress.glm{ y = d.mpg, x = d.wt, family = "gamma", na = "fail" } end,
+    "regress.glm: 'x' has a missing value (NaN) at row 3")
 end)

@@ -174,3 +174,8 @@ bwa <- bwd; bwa$al <- bwa$age + bwa$lwt
 fa <- glm(low ~ age + lwt + al + smoke, binomial, bwa)
 put("bwal.coef", coef(fa)); put("bwal.se", sqrt(diag(vcov(fa)))[!is.na(coef(fa))])
 put("bwal.dev", c(deviance(fa), AIC(fa)))
+
+## glm with missing values (dropped as na.omit)
+fgna <- glm(mpg ~ wt + hp + qsec, Gamma(link = "log"), mtna)
+put("gna.coef", coef(fgna)); put("gna.se", sqrt(diag(vcov(fgna))))
+put("gna.dev", c(deviance(fgna), fgna$null.deviance, AIC(fgna), nobs(fgna)))
