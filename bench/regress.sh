@@ -10,11 +10,14 @@
 # orrery's OLS includes everything API.md lists (coef, se, t, p, R2, F,
 # loglik, AIC/BIC, vcov, residuals, fitted; leverage is computed on first
 # use).  All sides run with one OpenBLAS thread; each side's best time over
-# ROUNDS alternating rounds of REPS runs counts.
+# ROUNDS alternating rounds counts (REPS runs a round for R and statsmodels,
+# OREPS for orrery and dgels).  On a loaded machine the ratios move by a
+# factor of up to 2 between runs: run it on a quiet one.
 cd "$(dirname "$0")/.." || exit 1
 N=${N:-1000000}
 P=${P:-20}
-REPS=${REPS:-2}
+REPS=${REPS:-2}      # runs per round for R and statsmodels (seconds each)
+OREPS=${OREPS:-5}    # runs per round for orrery and dgels (fractions of a second)
 ROUNDS=${ROUNDS:-2}
 ORRERY=${ORRERY:-./orrery}
 PY=/usr/bin/python3
@@ -30,10 +33,10 @@ min() { printf '%s\n' "$@" | awk 'NF { if (m == "" || $1 < m) m = $1 } END { pri
 o_ols=""; o_glm=""; d_ols=""; r_ols=""; r_glm=""; s_ols=""
 i=0
 while [ $i -lt "$ROUNDS" ]; do
-  out=$("$ORRERY" bench/regress_bench.lua "$N" "$P" "$REPS") || exit 1
+  out=$("$ORRERY" bench/regress_bench.lua "$N" "$P" "$OREPS") || exit 1
   o_ols="$o_ols $(echo "$out" | awk '$1 == "ols" { print $2 }')"
   o_glm="$o_glm $(echo "$out" | awk '$1 == "glm" { print $2 }')"
-  d_ols="$d_ols $(build/bench/regress_dgels "$N" "$P" "$REPS" | awk '{ print $2 }')"
+  d_ols="$d_ols $(build/bench/regress_dgels "$N" "$P" "$OREPS" | awk '{ print $2 }')"
   if command -v Rscript > /dev/null; then
     out=$(Rscript -e "
       set.seed(1); n <- $N; p <- $P
