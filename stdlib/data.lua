@@ -3,11 +3,13 @@
 -- work -- factor levels, row selection, column binding, summaries, parsing
 -- and writing CSV -- on the parts of these objects: mats and arrays.
 --
--- A frame is a table whose fields are its columns (df.x or df["x"]); its
--- column order and row count are kept aside, so a column may have any name.
--- Methods are found only when no column has their name: a column called
--- "names" hides df:names(), and data.names(df) (and data.nrow, data.col...)
--- always work, so library code should use those.
+-- A frame is an empty proxy table: df.x or df["x"] finds the column, and
+-- df.x = v adds, replaces (checked) or, with nil, drops one; pairs(df) goes
+-- through the columns in order. Methods are found only when no column has
+-- their name: a column called "names" hides df:names(), while data.names(df)
+-- (and data.nrow, data.col, ...) always work, so library code uses those.
+-- Factors and mats raise an error past their end, so iterate them with
+-- for i = 1, #f rather than ipairs (a missing value is nil anyway).
 local M = ...
 local help = require "orrery.help"
 
@@ -740,8 +742,11 @@ data.read_csv(path [, {sep = ",", header = true, na = {"", "NA"}}]) -> a frame
   every field is a number (or a missing-value marker) is numeric (NaN =
   missing); any other column is a factor with levels in C byte order.
   Missing-value markers match unquoted fields only: "NA" in quotes is text.
-  header = false names the columns V1..Vk. A row with a different number of
-  fields is an error naming its line.]])
+  header = false names the columns V1..Vk; empty names become Vj and repeats
+  are made unique (a, a.1, ...). A row with a different number of fields,
+  an unclosed quote or text after a closing quote is an error naming its
+  line. Numbers: decimal (no hex), inf, nan, spaces around them allowed;
+  exactly rounded. sep: one character, not a quote, letter, digit, . + -]])
 end
 
 M.frame = doc(frame, "data.frame", [[
