@@ -24,7 +24,7 @@ function M.ipcw(t)
   local keep, dropped = IV._complete(time, status, x)
   if dropped > 0 then
     if t.na == "fail" then error(string.format("%s: %d rows have missing values (na = \"fail\")", fn, dropped), 2) end
-    time, status, x = IV._take(time, keep), IV._take(status, keep), IV._take(x, keep)
+    time, status, x = time:rows_of(keep), status:rows_of(keep), x:rows_of(keep)
   end
   for i = 1, time:rows() do
     local v = time[i]

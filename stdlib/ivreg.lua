@@ -78,9 +78,9 @@ local function getdata(fn, t, zkey)
   local keep, dropped = C._complete(y, x, z, cl)
   if dropped > 0 then
     if na == "fail" then fail(fn, "%d rows have missing values (na = \"fail\")", dropped) end
-    y, x = C._take(y, keep), C._take(x, keep)
-    if z then z = C._take(z, keep) end
-    if cl then cl = C._take(cl, keep) end
+    y, x = y:rows_of(keep), x:rows_of(keep)
+    if z then z = z:rows_of(keep) end
+    if cl then cl = cl:rows_of(keep) end
   end
   d.names = t.names or colnames("x", x:cols())
   d.znames = z and colnames(zkey, z:cols())

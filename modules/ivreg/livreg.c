@@ -232,52 +232,39 @@ static int iv_first_stage_l (lua_State *L) {
 
 
 /*
-** _complete(m1, m2, ...) -> keep (n x 1 of 0/1), n_dropped: rows with NaN in
-** any argument (nil arguments are skipped) are dropped, as R's na.omit.
+** _complete(m1, m2, ...) -> rows (the 1-based indices of the rows with no NaN
+** in any argument; nil arguments are skipped), n_dropped: R's na.omit.
 */
 static int iv_complete (lua_State *L) {
   int k, top = lua_gettop(L);
-  size_t n = 0, i, j, dropped = 0;
-  omat *keep;
+  size_t n = 0, i, j, kept = 0;
+  unsigned char *bad;
+  omat *rows;
   for (k = 1; k <= top; k++) {
     omat *m = lua_isnil(L, k) ? NULL : omat_check(L, k, "regress", "data");
     if (m && n == 0) n = m->r;
     if (m && m->r != n)
       orr_error(L, "regress", "data have %d and %d rows", (int)n, (int)m->r);
   }
-  keep = omat_new(L, n, 1);
-  for (i = 0; i < n; i++) keep->x[i] = 1.0;
+  bad = (unsigned char *)orr_workbytes(L, n + 1);
+  memset(bad, 0, n + 1);
   for (k = 1; k <= top; k++) {
     omat *m = lua_isnil(L, k) ? NULL : omat_test(L, k);
     if (m == NULL) continue;
     for (j = 0; j < m->c; j++)
-      for (i = 0; i < n; i++)
-        if (isnan(OMAT(m, i, j))) keep->x[i] = 0.0;
+      for (i = 0; i < n; i++) bad[i] |= isnan(OMAT(m, i, j)) != 0;
   }
-  for (i = 0; i < n; i++) dropped += keep->x[i] == 0.0;
-  lua_pushinteger(L, (lua_Integer)dropped);
+  for (i = 0; i < n; i++) kept += !bad[i];
+  rows = omat_new(L, kept, 1);
+  for (i = 0, j = 0; i < n; i++)
+    if (!bad[i]) rows->x[j++] = (double)(i + 1);
+  lua_pushinteger(L, (lua_Integer)(n - kept));
   return 2;
 }
 
 
-/* _take(M, keep) -> the rows of M where keep is nonzero */
-static int iv_take (lua_State *L) {
-  omat *m = omat_check(L, 1, "regress", "data");
-  omat *keep = omat_check(L, 2, "regress", "keep");
-  size_t i, j, k, nk = 0;
-  omat *out;
-  if (keep->r * keep->c != m->r) orr_error(L, "regress", "keep does not match rows");
-  for (i = 0; i < m->r; i++) nk += keep->x[i] != 0.0;
-  out = omat_new(L, nk, m->c);
-  for (j = 0; j < m->c; j++)
-    for (i = 0, k = 0; i < m->r; i++)
-      if (keep->x[i] != 0.0) OMAT(out, k++, j) = OMAT(m, i, j);
-  return 1;
-}
-
-
 static const luaL_Reg ivreg_funcs[] = {
-  {"_complete", iv_complete}, {"_take", iv_take},
+  {"_complete", iv_complete},
   {"_tsls", iv_tsls_l}, {"_anchor", iv_anchor_l}, {"_cv_alpha", iv_cv_l},
   {"_vcov", iv_vcov}, {"_first_stage", iv_first_stage_l},
   {NULL, NULL}

@@ -19,6 +19,9 @@
 #include "mat.h"
 
 
+int luaopen_orrery_mat (lua_State *L);
+
+
 /* ---------------------------------------------------------------------- */
 /* the C API of omat.h                                                     */
 /* ---------------------------------------------------------------------- */
@@ -33,7 +36,15 @@ omat *omat_new (lua_State *L, size_t r, size_t c) {
   m->r = r; m->c = c;
   m->x = (double *)(m + 1);
   if (n) memset(m->x, 0, n * sizeof(double));
-  luaL_setmetatable(L, OMAT_TNAME);
+  if (luaL_getmetatable(L, OMAT_TNAME) == LUA_TNIL) {
+    /* a binding made a matrix before anything loaded mat: load it now, so
+       that no matrix ever lacks its metatable */
+    lua_pop(L, 1);
+    luaL_requiref(L, "orrery.mat", luaopen_orrery_mat, 0);
+    lua_pop(L, 1);
+    luaL_getmetatable(L, OMAT_TNAME);
+  }
+  lua_setmetatable(L, -2);
   return m;
 }
 
@@ -522,35 +533,65 @@ static int m_row (lua_State *L) {
 }
 
 
-/* A:cols_of(idx): idx an array of column numbers or a vector of them */
-static int m_cols_of (lua_State *L) {
-  omat *a = checkself(L, "mat:cols_of"), *m, *iv = NULL;
-  size_t k, j, n;
-  if (lua_type(L, 2) == LUA_TTABLE) n = (size_t)lua_rawlen(L, 2);
-  else if ((iv = omat_test(L, 2)) != NULL) {
+/*
+** The indices listed at arg (an array, or a vector of numbers, each in
+** 1..limit) as 0-based positions in a work buffer left on the stack.
+*/
+static size_t *getindices (lua_State *L, int arg, size_t limit, const char *fn,
+                           const char *what, size_t *n) {
+  omat *iv = NULL;
+  size_t k, *idx;
+  if (lua_type(L, arg) == LUA_TTABLE) *n = (size_t)lua_rawlen(L, arg);
+  else if ((iv = omat_test(L, arg)) != NULL) {
     if (iv->r != 1 && iv->c != 1 && iv->r * iv->c != 0)
-      orr_error(L, "mat:cols_of", "indices must be a vector, got a %d x %d matrix",
+      orr_error(L, fn, "indices must be a vector, got a %d x %d matrix",
                 (int)iv->r, (int)iv->c);
-    n = iv->r * iv->c;
+    *n = iv->r * iv->c;
   }
-  else
-    return orr_error(L, "mat:cols_of", "expected an array of column indices, got %s",
-                     luaL_typename(L, 2));
-  m = omat_new(L, a->r, n);
-  for (k = 0; k < n; k++) {
+  else {
+    orr_error(L, fn, "expected an array of %s indices, got %s", what,
+              luaL_typename(L, arg));
+    return NULL;
+  }
+  idx = (size_t *)orr_workbytes(L, (*n + 1) * sizeof(size_t));
+  for (k = 0; k < *n; k++) {
     if (iv) {
       double v = iv->x[k];
-      if (!(v >= 1 && v <= (double)a->c && v == floor(v)))
-        orr_error(L, "mat:cols_of", "column index %s (element %d) is not in 1..%d",
-                  gstr(L, v, 17), (int)k + 1, (int)a->c);
-      j = (size_t)v - 1;
+      if (!(v >= 1 && v <= (double)limit && v == floor(v)))
+        orr_error(L, fn, "%s index %s (element %d) is not in 1..%d", what,
+                  gstr(L, v, 17), (int)k + 1, (int)limit);
+      idx[k] = (size_t)v - 1;
     }
     else {
-      lua_rawgeti(L, 2, (lua_Integer)k + 1);
-      j = toindex(L, -1, a->c, "mat:cols_of", "column");
+      lua_rawgeti(L, arg, (lua_Integer)k + 1);
+      idx[k] = toindex(L, -1, limit, fn, what);
       lua_pop(L, 1);
     }
-    if (a->r) memcpy(m->x + k * a->r, a->x + j * a->r, a->r * sizeof(double));
+  }
+  return idx;
+}
+
+
+/* A:cols_of(idx): idx an array of column numbers or a vector of them */
+static int m_cols_of (lua_State *L) {
+  omat *a = checkself(L, "mat:cols_of"), *m;
+  size_t k, n, *idx = getindices(L, 2, a->c, "mat:cols_of", "column", &n);
+  m = omat_new(L, a->r, n);
+  for (k = 0; k < n; k++)
+    if (a->r) memcpy(m->x + k * a->r, a->x + idx[k] * a->r, a->r * sizeof(double));
+  return 1;
+}
+
+
+/* A:rows_of(idx): the rows listed, in that order (repeats allowed) */
+static int m_rows_of (lua_State *L) {
+  omat *a = checkself(L, "mat:rows_of"), *m;
+  size_t k, j, n, *idx = getindices(L, 2, a->r, "mat:rows_of", "row", &n);
+  m = omat_new(L, n, a->c);
+  for (j = 0; j < a->c; j++) {
+    const double *src = a->x + j * a->r;
+    double *dst = m->x + j * n;
+    for (k = 0; k < n; k++) dst[k] = src[idx[k]];
   }
   return 1;
 }
@@ -1181,6 +1222,7 @@ static const luaL_Reg mat_methods[] = {
   {"rows", m_rows}, {"cols", m_cols}, {"get", m_get}, {"set", m_set},
   {"copy", m_copy}, {"t", m_t}, {"totable", m_totable},
   {"col", m_col}, {"row", m_row}, {"cols_of", m_cols_of},
+  {"rows_of", m_rows_of},
   {"hcat", m_hcat}, {"vcat", m_vcat}, {"reshape", m_reshape}, {"diag", m_diag},
   {"hadamard", m_hadamard}, {"apply", m_apply},
   {"sum", m_sum}, {"mean", m_mean}, {"colsums", m_colsums},
@@ -1222,6 +1264,7 @@ static const orr_doc method_docs[] = {
   {"totable", "A:totable() -> an array of rows (a flat array for a column vector)"},
   {"col", "A:col(j) -> column j as a new r x 1 vector"},
   {"row", "A:row(i) -> row i as a new 1 x c matrix"},
+  {"rows_of", "A:rows_of{i1, i2, ...} -> a new matrix of those rows, in that order (indices may repeat; a vector of indices works too)"},
   {"cols_of", "A:cols_of{j1, j2, ...} -> a new matrix of those columns, in that order (indices may repeat; a vector of indices works too)"},
   {"hcat", "A:hcat(B, ...) -> [A B ...] side by side (row counts must match)"},
   {"vcat", "A:vcat(B, ...) -> A on top of B ... (column counts must match)"},

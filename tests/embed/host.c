@@ -12,6 +12,7 @@
 #include "lualib.h"
 
 #include "orrery.h"
+#include "omat.h"
 #include "ctest.h"
 
 
@@ -45,6 +46,15 @@ int main (void) {
   CHECK(lua_tonumber(L, -1) == 3);
   lua_pop(L, 1);
   CHECK(run(L, "assert(require('orrery.mat') == mat)") == NULL);
+  lua_close(L);
+
+  /* the C API: a matrix made before anything loaded mat still gets its metatable */
+  L = luaL_newstate();
+  luaL_openlibs(L);
+  orrery_openlibs(L);
+  omat_new(L, 2, 3);
+  lua_setglobal(L, "early");
+  CHECK(run(L, "assert(early:rows() == 2 and early:cols() == 3 and tostring(early):find('[2,]', 1, true))") == NULL);
   lua_close(L);
 
   /* memory cap: a large matrix fails, the host and the state live on */

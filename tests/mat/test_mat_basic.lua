@@ -56,3 +56,12 @@ T.test("tostring aligns and truncates", function()
   local big = tostring(mat.zeros(100, 30))
   T.ok(big:find("100 x 30 matrix", 1, true))
 end)
+
+T.test("rows_of takes rows in the order listed", function()
+  local A = mat.from{{1, 2}, {3, 4}, {5, 6}}
+  T.near(A:rows_of{3, 1, 3}, {{5, 6}, {1, 2}, {5, 6}}, 0)
+  T.near(A:rows_of(mat.vec{2}), {{3, 4}}, 0)
+  T.eq(A:rows_of{}:rows(), 0)
+  T.errors(function() return A:rows_of{4} end, "mat:rows_of: row index 4 out of range 1..3")
+  T.errors(function() return A:rows_of(mat.vec{0}) end, "mat:rows_of: row index 0 (element 1) is not in 1..3")
+end)
