@@ -1,9 +1,20 @@
--- A first experiment: a 3x3 system, its determinant, and the clock.
+-- A first look (make run): simulated regression, then the veteran lung cancer
+-- trial (survival::veteran, scripts/data/veteran.csv) through Kaplan-Meier,
+-- a log-rank test and a Cox model.
 local t0 = experiment.clock()
-local A = mat.from{{4, 1, 0}, {1, 3, 1}, {0, 1, 2}}
-print("A =")
-print(A)
-print("det(A) = " .. A:det())
-print("A * A' =")
-print(A * A:t())
-print(string.format("done in %.3f ms", (experiment.clock() - t0) * 1e3))
+local here = (arg and arg[0] or ""):match("^(.*)/[^/]*$") or "."
+
+local r = rng.new(1)
+local x = r:normal(500)
+local y = 1 + 2 * x + r:normal(500, 0, 0.5)
+print(regress.ols{ y = y, x = x })
+
+local vet = data.read_csv(here .. "/data/veteran.csv")
+local km = surv.km(vet.time, vet.status, { group = vet.trt })
+for _, level in ipairs(km.levels) do
+  local med, lo, hi = km[level]:median()
+  print(string.format("treatment %g: median survival %g days (95%% CI %g to %g)", level, med, lo, hi))
+end
+print(surv.logrank(vet.time, vet.status, vet.trt))
+print(surv.lm("Surv(time, status) ~ trt + karno + age", vet))
+print(string.format("\ndone in %.1f ms", (experiment.clock() - t0) * 1e3))
