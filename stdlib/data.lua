@@ -114,11 +114,23 @@ function fmethods.strings(f)
   return out
 end
 
--- R's as.character for a number: 15 significant digits, integers plainly.
+-- R's as.character for a number (as factor() names its levels): at most 15
+-- significant digits, fixed notation unless scientific is narrower.
 local function numstr(x)
+  if x ~= x then return "NaN" end
   if x == huge then return "Inf" elseif x == -huge then return "-Inf" end
-  if x == floor(x) and math.abs(x) < 1e15 then return fmt("%d", x) end
-  return (fmt("%.15g", x))
+  if x == 0 then return "0" end
+  local m, ex = sfmt("%.14e", x):match("^-?(%d%.?%d*)e([-+]%d+)$")
+  local e = tonumber(ex)
+  local digits = m:gsub("%.", ""):gsub("0+$", "")
+  local nsig = #digits > 0 and #digits or 1
+  local neg = x < 0 and 1 or 0
+  local rgt = nsig - 1 - e
+  if rgt < 0 then rgt = 0 end
+  local fixw = neg + (e >= 0 and e + 1 or 1) + (rgt > 0 and rgt + 1 or 0)
+  local sciw = neg + (nsig > 1 and nsig + 1 or 1) + ((e >= 100 or e <= -100) and 5 or 4)
+  if fixw <= sciw then return sfmt("%." .. rgt .. "f", x) end
+  return sfmt("%." .. (nsig - 1) .. "e", x)
 end
 
 local function check_levels(levels, fn)

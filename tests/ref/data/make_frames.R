@@ -20,6 +20,10 @@ tab <- table(iris$Species)
 out <- c(out, paste("Species_levels", paste(names(tab), collapse = " ")),
          paste("Species_counts", paste(as.integer(tab), collapse = " ")))
 write.csv(iris, "iris.csv", row.names = FALSE)
+# factor() of numbers: levels in numeric order, named by as.character
+x <- c(100000, 123456, 0.0001, 0.1, 1e20, 1/3, 2, -1.5, 1e15, 1e5 + 0.5,
+       1234567890123456, 0.00012345, 1e-300, 5e-324, 10, -100000)
+out <- c(out, paste("numeric_levels", paste(levels(factor(x)), collapse = " ")))
 writeLines(out, "summary.txt")
 # print layouts
 small <- data.frame(a = c(1, 2.5, 3, NA), b = factor(c("x", "y", NA, "x")),
