@@ -46,7 +46,7 @@ print('%.6f %.6f %.6f' % (sorted(t)[m], sorted(a)[m], sorted(s)[m]))")
   i=$((i + 1))
 done
 o=$(best "$oN"); oa=$(best "$oA")
-echo "rng normal 1e7: orrery $(ms "$o") ms (xoshiro256++ + gsl_ran_gaussian_ziggurat)"
+echo "rng normal 1e7: orrery $(ms "$o") ms (xoshiro256++ + 256-layer ziggurat, modules/rng/ziggurat.c)"
 if [ -n "$(echo $pN | tr -d ' ')" ]; then
   p=$(best "$pN"); pa=$(best "$pA"); ps=$(best "$pS")
   echo "rng normal 1e7: numpy  $(ms "$p") ms (default_rng().standard_normal)"

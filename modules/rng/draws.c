@@ -1,5 +1,6 @@
 /*
-** Vectorised draws on top of GSL's samplers (see draws.h).
+** Vectorised draws on top of GSL's samplers (see draws.h); normals come
+** from our own ziggurat (ziggurat.h), which is faster than GSL's.
 */
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
@@ -8,6 +9,8 @@
 
 #include "ointr.h"
 #include "draws.h"
+#include "xoshiro.h"
+#include "ziggurat.h"
 
 /* Loops poll the interrupt flag once per block: cheap, and a Ctrl-C stops
    a draw of 1e9 values within a millisecond or so. */
@@ -24,12 +27,25 @@
   } while (0)
 
 
+/*
+** A standard normal: our ziggurat (ziggurat.h) on a xoshiro256++ stream,
+** which is every stream of the rng module. Another GSL generator (only a
+** C caller can pass one) gets GSL's ziggurat, as its state is opaque.
+*/
+static double stdnormal (const gsl_rng *r) {
+  if (r->type == orng_xoshiro256pp)
+    return orng_zig_normal((orng_state *)r->state);
+  return gsl_ran_gaussian_ziggurat(r, 1.0);
+}
+
+
 int orng_fill (const gsl_rng *r, int dist, const double *p, double *x,
                size_t n) {
   switch (dist) {
-    case ORNG_NORMAL:
-      if (p[0] == 0.0 && p[1] == 1.0) FILL(gsl_ran_gaussian_ziggurat(r, 1.0));
-      else FILL(p[0] + gsl_ran_gaussian_ziggurat(r, p[1]));
+    case ORNG_NORMAL:  /* the bulk loop runs on the state itself */
+      if (r->type == orng_xoshiro256pp)
+        return orng_zig_fill((orng_state *)r->state, p[0], p[1], x, n, NULL);
+      FILL(p[0] + p[1] * gsl_ran_gaussian_ziggurat(r, 1.0));
       break;
     case ORNG_UNIFORM:  /* a (1 - u) + b u stays inside [a, b) */
       FILL(gsl_ran_flat(r, p[0], p[1]));
@@ -122,7 +138,7 @@ int orng_mvnormal (const gsl_rng *r, const double *mu, double *R, size_t d,
   if (gsl_linalg_cholesky_decomp1(&S.matrix) != GSL_SUCCESS) return -2;
   for (i = 0; i < n; i++) {  /* row by row: z_i uses consecutive draws */
     if ((i & (BLOCK - 1)) == 0 && ORR_INTERRUPTED()) return -1;
-    for (j = 0; j < d; j++) x[i + j * n] = gsl_ran_gaussian_ziggurat(r, 1.0);
+    for (j = 0; j < d; j++) x[i + j * n] = stdnormal(r);
   }
   if (n == 0) return 0;
   {

@@ -3,7 +3,8 @@
 **
 ** A stream wraps a gsl_rng driven by xoshiro256++ (xoshiro.h says why),
 ** with the state inside the userdata (orng.h). Draws come from GSL's
-** samplers (draws.c): gsl_ran_gaussian_ziggurat for normals, and so on.
+** samplers (draws.c), except normals: a 256-layer ziggurat of our own
+** (ziggurat.h) that reads xoshiro256++ outputs directly.
 */
 #include <float.h>
 #include <limits.h>
@@ -20,6 +21,7 @@
 #include "orng.h"
 #include "xoshiro.h"
 #include "draws.h"
+#include "ziggurat.h"
 
 
 /* the userdata: a gsl_rng whose state pointer aims at 'st' just after it */
@@ -539,9 +541,17 @@ static const orr_doc rng_docs[] = {
 };
 
 static const orr_doc method_docs[] = {
-  {"normal", "r:normal(n [, mean=0, sd=1]) -> n x 1 normal draws (GSL's "
-   "ziggurat, gsl_ran_gaussian_ziggurat: 7 + 1 bits choose the layer and sign, "
-   "24 bits the abscissa)"},
+  {"normal", "r:normal(n [, mean=0, sd=1]) -> n x 1 draws mean + sd * Z, Z "
+   "standard normal by a 256-layer ziggurat (Marsaglia & Tsang, J. Stat. "
+   "Softw. 5(8), 2000): one 64-bit xoshiro256++ output per draw on the fast "
+   "path (8 bits pick the layer, 1 bit the sign, 53 bits the abscissa); "
+   "about 1.2% of draws fall in a wedge, tested against exp(-x^2/2), or in "
+   "the tail beyond r = 3.6541528853610088, drawn exactly by Marsaglia's "
+   "(1964) method. Exact up to 53-bit uniforms. The layer table is computed "
+   "at load from the recurrence x[i+1] = f^-1(f(x[i]) + v/x[i]), r found by "
+   "bisection. Checked by tests/rng/test_rng_normal.lua: moments, "
+   "Kolmogorov-Smirnov and chi-square (100 bins) on 1e6 draws, tail "
+   "frequencies beyond 3, 4 and 5 on 1e7 draws, every branch exercised."},
   {"uniform", "r:uniform(n [, a=0, b=1]) -> n x 1 draws from U[a, b) with 53 random bits"},
   {"bernoulli", "r:bernoulli(n, p) -> n x 1 of 0/1, P(1) = p"},
   {"binomial", "r:binomial(n, size, p) -> n x 1 binomial counts"},
@@ -573,6 +583,9 @@ int luaopen_orrery_rng (lua_State *L) {
   lua_Integer seed = ORNG_DEFAULT_SEED;
   /* statuses are checked; GSL must never abort the host */
   gsl_set_error_handler_off();
+  /* the normal ziggurat's tables: built once per process (pthread_once),
+     here rather than inside the first draw */
+  (void)orng_zig_tables();
   /* results are matrices: make sure their metatable exists */
   lua_getglobal(L, "require");
   lua_pushliteral(L, "orrery.mat");
