@@ -51,7 +51,7 @@ void csv_free (csv_t *P) {
       csv_col *c = &P->cols[j];
       release(P, c->x, c->xcap * sizeof(double));
       release(P, c->lev, c->levcap * sizeof(csv_level));
-      release(P, c->slot, c->nslot * sizeof(uint32_t));
+      release(P, c->slot, c->nslot * sizeof(uint64_t));
     }
     release(P, P->cols, P->ncol * sizeof(csv_col));
   }
@@ -419,15 +419,15 @@ static uint64_t hashbytes (const char *s, size_t n) {
 
 static int rehash (csv_t *P, csv_col *c) {
   size_t n = c->nslot ? c->nslot * 2 : 16, i;
-  uint32_t *slot = (uint32_t *)grow(P, NULL, 0, n, sizeof(uint32_t));
+  uint64_t *slot = (uint64_t *)grow(P, NULL, 0, n, sizeof(uint64_t));
   if (slot == NULL) return 0;
-  memset(slot, 0, n * sizeof(uint32_t));
+  memset(slot, 0, n * sizeof(uint64_t));
   for (i = 0; i < c->nlev; i++) {
     size_t k = (size_t)c->lev[i].hash & (n - 1);
     while (slot[k]) k = (k + 1) & (n - 1);
-    slot[k] = (uint32_t)(i + 1);
+    slot[k] = (c->lev[i].hash & 0xFFFFFFFF00000000ULL) | (uint64_t)(i + 1);
   }
-  release(P, c->slot, c->nslot * sizeof(uint32_t));
+  release(P, c->slot, c->nslot * sizeof(uint64_t));
   c->slot = slot; c->nslot = n;
   return 1;
 }
@@ -438,7 +438,10 @@ static double intern (csv_t *P, csv_col *c, const char *s, size_t n) {
   size_t k;
   if (2 * (c->nlev + 1) > c->nslot && !rehash(P, c)) return 0;
   for (k = (size_t)h & (c->nslot - 1); c->slot[k]; k = (k + 1) & (c->nslot - 1)) {
-    size_t i = c->slot[k] - 1;
+    size_t i;
+    /* the high bits in the slot spare a visit to the level on a mismatch */
+    if ((c->slot[k] ^ h) & 0xFFFFFFFF00000000ULL) continue;
+    i = (size_t)(c->slot[k] & 0xFFFFFFFFu) - 1;
     if (c->lev[i].hash == h && c->lev[i].len == n &&
         memcmp(P->arena + c->lev[i].off, s, n) == 0)
       return (double)(i + 1);
@@ -457,7 +460,7 @@ static double intern (csv_t *P, csv_col *c, const char *s, size_t n) {
     c->lev[c->nlev].off = sp.off; c->lev[c->nlev].len = sp.len;
     c->lev[c->nlev].hash = h;
   }
-  c->slot[k] = (uint32_t)(c->nlev + 1);
+  c->slot[k] = (h & 0xFFFFFFFF00000000ULL) | (uint64_t)(c->nlev + 1);
   c->nlev++;
   return (double)c->nlev;
 }

@@ -49,7 +49,8 @@ typedef struct csv_col {
   /* text columns: levels, in first-seen order while parsing, sorted after */
   csv_level *lev;
   size_t nlev, levcap;
-  uint32_t *slot;             /* open-addressing table of level index + 1 */
+  uint64_t *slot;             /* open addressing: hash's high 32 bits, then
+                                 level index + 1 (0 = empty) */
   size_t nslot;
 } csv_col;
 
