@@ -31,6 +31,9 @@
 local M = ...
 local mat = require "orrery.mat"
 local help = require "orrery.help"
+local stats = require "orrery.stats"
+
+local UPPER = { lower = false }
 
 local fmt, concat = string.format, table.concat
 local abs, sqrt, log, huge = math.abs, math.sqrt, math.log, math.huge
@@ -134,7 +137,7 @@ local function modeldata(fn, t, extra_cols)
           if #v ~= n0 then fail(fn, "'%s' has %d elements but data has %d rows", k, #v, n0) end
           local idx = {}
           for i, kp in ipairs(mf.keep) do if kp then idx[#idx + 1] = i end end
-          v = C._rows(v, mat.vec(idx))
+          v = v:rows_of(mat.vec(idx))
         end
       end
       copts[k] = asvec(fn, v, k)
@@ -266,8 +269,9 @@ end
 
 -- p-value of a coefficient test
 local function pcoef(fit, t)
-  if fit.test == "z" then return C._pdist("norm2", t) end
-  return C._pdist("t2", t, fit.df_residual)
+  if fit.test == "z" then return 2 * stats.pnorm(math.abs(t), 0, 1, UPPER) end
+  if not (fit.df_residual > 0) then return 0 / 0 end  -- a saturated fit tests nothing
+  return 2 * stats.pt(math.abs(t), fit.df_residual, UPPER)
 end
 
 -- fills se, t, p from vcov
@@ -313,8 +317,9 @@ function methods.confint(fit, level)
   end
   local q
   local a = (1 - level) / 2
-  if fit.test == "z" or fit.df_residual == nil then q = C._qdist("norm", 1 - a)
-  else q = C._qdist("t", 1 - a, fit.df_residual) end
+  if fit.test == "z" or fit.df_residual == nil then q = stats.qnorm(1 - a)
+  elseif fit.df_residual > 0 then q = stats.qt(1 - a, fit.df_residual)
+  else q = 0 / 0 end
   local p = fit.coef:rows()
   local out = mat.zeros(p, 2)
   for j = 1, p do
@@ -421,7 +426,9 @@ function methods.predict(fit, X, opts)
   local extra = { se = se }
   local a = (1 - level) / 2
   local q
-  if fit.test == "z" then q = C._qdist("norm", 1 - a) else q = C._qdist("t", 1 - a, fit.df_residual) end
+  if fit.test == "z" then q = stats.qnorm(1 - a)
+  elseif fit.df_residual > 0 then q = stats.qt(1 - a, fit.df_residual)
+  else q = 0 / 0 end
   if not glm then
     if interval ~= "none" then
       local s2 = interval == "prediction" and fit.sigma ^ 2 or 0
@@ -519,7 +526,7 @@ local function resid_summary(title, r)
     for i = 1, #r do v[i] = signif(r[i], 4) end
     return title .. "\n" .. concat(v, " ")
   end
-  local q = { C._quantiles(r) }
+  local q = stats.quantile(r, { 0, 0.25, 0.5, 0.75, 1 }):totable()
   local hdr = { "Min", "1Q", "Median", "3Q", "Max" }
   local vals = fixedcol(q, 4)
   local w = {}
@@ -644,7 +651,7 @@ local function ols(t, fn, call)
   fit._terms = meta.terms
   fit._x = x
   fit._keep = raw.keep
-  if raw.n_dropped > 0 and x then fit._x = C._rows(x, raw.keep) end
+  if raw.n_dropped > 0 and x then fit._x = x:rows_of(raw.keep) end
   fit.coef = raw.coef
   fit.rank, fit.aliased, fit.n = raw.rank, raw.aliased, raw.n
   fit.solver = raw.solver
@@ -664,7 +671,7 @@ local function ols(t, fn, call)
   if r > dfint then
     local df1 = r - dfint
     local F = df > 0 and (raw.mss / df1) / (raw.rss / df) or 0 / 0
-    fit.fstat = { value = F, df1 = df1, df2 = df, p = C._pdist("f", F, df1, df) }
+    fit.fstat = { value = F, df1 = df1, df2 = df, p = (df > 0 and df1 > 0) and stats.pf(F, df1, df, UPPER) or 0 / 0 }
     fit.fstat[1], fit.fstat[2], fit.fstat[3], fit.fstat[4] = F, df1, df, fit.fstat.p
   end
   -- logLik.lm: with weights, 0.5 * sum(log w) - N/2 (log(2 pi) + 1 - log N + log RSS)
@@ -722,7 +729,7 @@ local function glm(t)
   fit.names, fit.intercept, fit._c_intercept = meta.names, meta.intercept, copts.intercept
   fit._terms = meta.terms
   fit._x = x
-  if raw.n_dropped > 0 and x then fit._x = C._rows(x, raw.keep) end
+  if raw.n_dropped > 0 and x then fit._x = x:rows_of(raw.keep) end
   fit._keep = raw.keep
   fit._offset = raw.offset
   fit.coef, fit.rank, fit.aliased, fit.n = raw.coef, raw.rank, raw.aliased, raw.n
@@ -916,7 +923,8 @@ local function anova(...)
       a.ss[i] = a.rss[i - 1] - a.rss[i]
       a.F[i] = (a.ss[i] / a.df[i]) / scale
       if a.df[i] < 0 then a.F[i] = -a.F[i] end
-      a.p[i] = a.df[i] ~= 0 and C._pdist("f", abs(a.F[i]), abs(a.df[i]), a.res_df[big]) or 0 / 0
+      a.p[i] = (a.df[i] ~= 0 and a.res_df[big] > 0)
+        and stats.pf(abs(a.F[i]), abs(a.df[i]), a.res_df[big], UPPER) or 0 / 0
     end
   else
     a.test, a.title = "Chisq", "Analysis of Deviance Table"
@@ -927,10 +935,10 @@ local function anova(...)
       a.df[i] = a.res_df[i - 1] - a.res_df[i]
       if nb then  -- anova.negbin: likelihood ratio with theta re-estimated
         a.ss[i] = fits[i].twologlik - fits[i - 1].twologlik
-        a.p[i] = C._pdist("chisq", abs(a.ss[i]), abs(a.df[i]))
+        a.p[i] = a.df[i] ~= 0 and stats.pchisq(abs(a.ss[i]), abs(a.df[i]), UPPER) or 0 / 0
       else
         a.ss[i] = a.rss[i - 1] - a.rss[i]
-        a.p[i] = a.df[i] ~= 0 and C._pdist("chisq", abs(a.ss[i]) / scale, abs(a.df[i])) or 0 / 0
+        a.p[i] = a.df[i] ~= 0 and stats.pchisq(abs(a.ss[i]) / scale, abs(a.df[i]), UPPER) or 0 / 0
       end
     end
   end
@@ -994,17 +1002,17 @@ function methods.epistemic(fit, opts)
     for i = 1, n do if fold[i] == k then te[#te + 1] = i else tr[#tr + 1] = i end end
     if #te > 0 then
       local trv, tev = mat.vec(tr), mat.vec(te)
-      local t = { y = C._rows(fit._y, trv), x = C._rows(X, trv), intercept = icpt }
-      if w then t.weights = C._rows(w, trv) end
+      local t = { y = fit._y:rows_of(trv), x = X:rows_of(trv), intercept = icpt }
+      if w then t.weights = w:rows_of(trv) end
       local sub
       if fit.model == "lm" then sub = ols(t, fn)
       else
         t.family, t.link = fit.family, fit.link
-        if fit._offset then t.offset = C._rows(fit._offset, trv) end
+        if fit._offset then t.offset = fit._offset:rows_of(trv) end
         sub = glm(t)
       end
-      local off = fit._offset and C._rows(fit._offset, tev) or nil
-      local pred = C._predict(C._rows(X, tev), sub.coef, nil, icpt, off, fn)
+      local off = fit._offset and fit._offset:rows_of(tev) or nil
+      local pred = C._predict(X:rows_of(tev), sub.coef, nil, icpt, off, fn)
       if fit.model == "glm" then pred = C._linkinv(pred, fit.link) end
       for j, i in ipairs(te) do loss[i] = (fit._y[i] - pred[j]) ^ 2 end
     end

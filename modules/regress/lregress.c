@@ -12,8 +12,6 @@
 
 #include <sys/mman.h>
 
-#include <gsl/gsl_cdf.h>
-#include <gsl/gsl_errno.h>
 
 #include "lua.h"
 #include "lauxlib.h"
@@ -838,31 +836,6 @@ static int r_predict (lua_State *L) {
 }
 
 
-static int dblcmp (const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
-
-
-/* _quantiles(v) -> min, q1, median, q3, max (R's type 7) */
-static int r_quantiles (lua_State *L) {
-  size_t n, i;
-  omat *v = omat_vecarg(L, 1, "regress.summary", "v", &n);
-  double *s = orr_work(L, n + 1);
-  const double probs[5] = {0, 0.25, 0.5, 0.75, 1};
-  if (n == 0) return 0;
-  memcpy(s, v->x, n * sizeof(double));
-  qsort(s, n, sizeof(double), dblcmp);
-  for (i = 0; i < 5; i++) {
-    double h = (double)(n - 1) * probs[i];
-    size_t lo = (size_t)floor(h);
-    double fr = h - (double)lo;
-    lua_pushnumber(L, lo + 1 < n ? s[lo] + fr * (s[lo + 1] - s[lo]) : s[lo]);
-  }
-  return 5;
-}
-
-
 /* _sums(v [, w]) -> sum(w v), sum(w v^2), sum(w) over non-NaN */
 static int r_sums (lua_State *L) {
   size_t n, nw, i;
@@ -877,50 +850,6 @@ static int r_sums (lua_State *L) {
   }
   lua_pushnumber(L, s); lua_pushnumber(L, s2); lua_pushnumber(L, sw);
   return 3;
-}
-
-
-/* _rows(m, idx) -> the rows of m listed (1-based) in the vector idx */
-static int r_rows (lua_State *L) {
-  size_t ni, i, j;
-  omat *m = omat_arg(L, 1, "regress", "m");
-  omat *idx = omat_vecarg(L, 2, "regress", "idx", &ni);
-  omat *r = omat_new(L, ni, m->c);
-  for (i = 0; i < ni; i++) {
-    double v = idx->x[i];
-    if (!(v >= 1 && v <= (double)m->r)) orr_error(L, "regress", "row index out of range");
-    for (j = 0; j < m->c; j++) OMAT(r, i, j) = OMAT(m, (size_t)v - 1, j);
-  }
-  return 1;
-}
-
-
-/* _pdist(kind, x, df1 [, df2]) -> upper tail probability */
-static int r_pdist (lua_State *L) {
-  static const char *const kinds[] = {"t2", "norm2", "f", "chisq", NULL};
-  int kind = luaL_checkoption(L, 1, NULL, kinds);
-  double x = luaL_checknumber(L, 2), a = luaL_optnumber(L, 3, 1);
-  double b = luaL_optnumber(L, 4, 1), p = NAN;
-  if (isnan(x)) { lua_pushnumber(L, NAN); return 1; }
-  switch (kind) {
-    case 0: p = 2 * gsl_cdf_tdist_Q(fabs(x), a); break;
-    case 1: p = 2 * gsl_cdf_ugaussian_Q(fabs(x)); break;
-    case 2: p = x <= 0 ? 1 : gsl_cdf_fdist_Q(x, a, b); break;
-    case 3: p = x <= 0 ? 1 : gsl_cdf_chisq_Q(x, a); break;
-  }
-  lua_pushnumber(L, p);
-  return 1;
-}
-
-
-/* _qdist(kind, p [, df]) -> lower quantile of t or the normal */
-static int r_qdist (lua_State *L) {
-  static const char *const kinds[] = {"t", "norm", NULL};
-  int kind = luaL_checkoption(L, 1, NULL, kinds);
-  double p = luaL_checknumber(L, 2), df = luaL_optnumber(L, 3, 1);
-  lua_pushnumber(L, kind == 0 ? gsl_cdf_tdist_Pinv(p, df)
-                              : gsl_cdf_ugaussian_Pinv(p));
-  return 1;
 }
 
 
@@ -1001,15 +930,14 @@ static int r_ridge (lua_State *L) {
 static const luaL_Reg regress_funcs[] = {
   {"_ols", r_ols}, {"_glm", r_glm}, {"_leverage", r_leverage},
   {"_sandwich", r_sandwich}, {"_glmres", r_glmres}, {"_linkinv", r_linkinv},
-  {"_mueta", r_mueta}, {"_predict", r_predict}, {"_quantiles", r_quantiles},
-  {"_sums", r_sums}, {"_rows", r_rows}, {"_pdist", r_pdist},
-  {"_qdist", r_qdist}, {"_ridge", r_ridge},
+  {"_mueta", r_mueta}, {"_predict", r_predict},
+  {"_sums", r_sums},
+  {"_ridge", r_ridge},
   {NULL, NULL}
 };
 
 
 int luaopen_orrery_regress (lua_State *L) {
-  gsl_set_error_handler_off();  /* GSL results are checked: never abort */
   orr_newlib(L, "regress", regress_funcs, NULL);
   return 1;
 }
