@@ -53,6 +53,10 @@ T.test("errors name the line, counting line breaks inside quotes", function()
   T.errors(function() P('a,b\n1,"x\ny\n') end, "data.read_csv: line 2: a quoted field is not closed")
   T.errors(function() P('a,b\n1,"x"y\n') end, "data.read_csv: line 2: unexpected text after a closing quote")
   T.errors(function() P('a\r1\r2,3\r') end, "data.read_csv: line 3 has 2 fields, expected 1")
+  -- blank lines (and a BOM) before the header count as lines
+  T.errors(function() P("\xEF\xBB\xBF\r\n\na,b\n1\n") end, "data.read_csv: line 4 has 1 fields, expected 2")
+  T.errors(function() P('a,b\n"x\ny\nz",1\n1\n') end, "data.read_csv: line 5 has 1 fields, expected 2")
+  T.errors(function() P('a,b\n1,2\n"x,3\n') end, "data.read_csv: line 3: a quoted field is not closed")
   -- a ragged header-less file: the first record sets the width
   T.errors(function() P("1,2\n3\n", { header = false }) end, "data.read_csv: line 2 has 1 fields, expected 2")
   T.errors(function() data.read_csv(T.refdir .. "data/no_such_file.csv") end,
