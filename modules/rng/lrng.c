@@ -244,6 +244,25 @@ static int r_reseed (lua_State *L) {
 }
 
 
+/* _zig(r, n) -> r:normal(n), and the counts of wedge tests, tail draws
+   and rejections it took: for the tests, which check that every branch
+   of the ziggurat runs as often as its area says. */
+static int r_zig (lua_State *L) {
+  const char *fn = "rng._zig";
+  orng *s = (orng *)luaL_testudata(L, 1, ORNG_TNAME);
+  size_t n, count[3] = {0, 0, 0};
+  omat *m;
+  int i;
+  if (s == NULL)
+    orr_error(L, fn, "expected an rng stream, got %s", luaL_typename(L, 1));
+  n = checkcount(L, 2, fn, "n");
+  m = omat_new(L, n, 1);
+  raisestatus(L, orng_zig_fill(&s->st, 0.0, 1.0, m->x, n, count), fn);
+  for (i = 0; i < 3; i++) lua_pushinteger(L, (lua_Integer)count[i]);
+  return 4;
+}
+
+
 /* ---------------------------------------------------------------------- */
 /* methods                                                                 */
 /* ---------------------------------------------------------------------- */
@@ -511,7 +530,7 @@ static int m_tostring (lua_State *L) {
 /* ---------------------------------------------------------------------- */
 
 static const luaL_Reg rng_funcs[] = {
-  {"new", r_new}, {"is_rng", r_is_rng},
+  {"new", r_new}, {"is_rng", r_is_rng}, {"_zig", r_zig},
   {NULL, NULL}
 };
 
