@@ -49,7 +49,7 @@ void csv_free (csv_t *P) {
   if (P->cols) {
     for (j = 0; j < P->ncol; j++) {
       csv_col *c = &P->cols[j];
-      release(P, c->x, c->xcap * sizeof(double));
+      if (!c->ext) release(P, c->x, c->xcap * sizeof(double));
       release(P, c->lev, c->levcap * sizeof(csv_level));
       release(P, c->slot, c->nslot * sizeof(uint64_t));
     }
@@ -547,6 +547,23 @@ static size_t count_byte (const char *s, size_t n, int c) {
   return k;
 }
 
+/* room for 'cap' rows in column c; a caller's array is left for ours */
+static int growcol (csv_t *P, csv_col *c, size_t cap) {
+  double *x;
+  if (c->ext) {
+    x = (double *)grow(P, NULL, 0, cap, sizeof(double));
+    if (x == NULL) return 0;
+    memcpy(x, c->x, (c->xcap < cap ? c->xcap : cap) * sizeof(double));
+    c->ext = 0;
+  }
+  else {
+    x = (double *)grow(P, c->x, c->xcap, cap, sizeof(double));
+    if (x == NULL) return 0;
+  }
+  c->x = x; c->xcap = cap;
+  return 1;
+}
+
 /* room for 'cap' rows in every column; 0 when out of memory (each array
    keeps its own size, so csv_free is right whatever failed) */
 static int growrows (csv_t *P, size_t cap) {
@@ -554,21 +571,10 @@ static int growrows (csv_t *P, size_t cap) {
   size_t *ro = (size_t *)grow(P, P->rowoff, P->rowcap, cap, sizeof(size_t));
   if (ro == NULL) return 0;
   P->rowoff = ro; P->rowcap = cap;
-  for (j = 0; j < P->ncol; j++) {
-    csv_col *c = &P->cols[j];
-    double *x = (double *)grow(P, c->x, c->xcap, cap, sizeof(double));
-    if (x == NULL) return 0;
-    c->x = x; c->xcap = cap;
-  }
+  for (j = 0; j < P->ncol; j++)
+    if (!growcol(P, &P->cols[j], cap)) return 0;
   P->cap = cap;
   return 1;
-}
-
-static int allocate (csv_t *P, size_t cap) {
-  P->cols = (csv_col *)grow(P, NULL, 0, P->ncol, sizeof(csv_col));
-  if (P->cols == NULL) return 0;
-  memset(P->cols, 0, P->ncol * sizeof(csv_col));
-  return growrows(P, cap);
 }
 
 /* ragged record: counts the rest of its fields for the message */
@@ -615,10 +621,10 @@ static int rescan (csv_t *P, cursor *C, const csv_opts *o) {
   return CSV_OK;
 }
 
-int csv_parse (csv_t *P, const char *buf, size_t len, const csv_opts *o) {
+int csv_begin (csv_t *P, const char *buf, size_t len, const csv_opts *o) {
   cursor C;
   const char *p, *first;
-  size_t cap, k, j, row;
+  size_t cap, k, j;
   int status = CSV_OK;
   if (o->sep == '"' || o->sep == '\n' || o->sep == '\r' || o->sep == '\0' ||
       o->sep == '.' || o->sep == '+' || o->sep == '-' ||
@@ -640,6 +646,7 @@ int csv_parse (csv_t *P, const char *buf, size_t len, const csv_opts *o) {
   p = buf;
   if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3;  /* BOM */
   p = skipblanklines(&C, p);
+  P->opts = o; P->buf = buf; P->end = C.end; P->pos = p; P->line = C.line;
   if (p == C.end) return CSV_OK;  /* nothing at all: no columns */
   first = p;
   {
@@ -658,7 +665,34 @@ int csv_parse (csv_t *P, const char *buf, size_t len, const csv_opts *o) {
     if (k > 1 && cap > (size_t)(C.end - p) / (k - 1) + 1)
       cap = (size_t)(C.end - p) / (k - 1) + 1;
   }
-  if (!allocate(P, cap)) return nomem(P);
+  P->cols = (csv_col *)grow(P, NULL, 0, k, sizeof(csv_col));
+  if (P->cols == NULL) return nomem(P);
+  memset(P->cols, 0, k * sizeof(csv_col));
+  P->rowoff = (size_t *)grow(P, NULL, 0, cap, sizeof(size_t));
+  if (P->rowoff == NULL) return nomem(P);
+  P->rowcap = P->cap = cap;
+  P->pos = p; P->line = C.line;
+  return CSV_OK;
+}
+
+
+void csv_setbuffer (csv_t *P, size_t j, double *x) {
+  csv_col *c = &P->cols[j];
+  if (!c->ext) release(P, c->x, c->xcap * sizeof(double));
+  c->x = x; c->xcap = P->cap; c->ext = 1;
+}
+
+
+int csv_rows (csv_t *P) {
+  const csv_opts *o = P->opts;
+  const char *buf = P->buf, *p = P->pos;
+  size_t k = P->ncol, j, row;
+  int status = CSV_OK;
+  cursor C;
+  C.buf = buf; C.end = P->end; C.line = P->line; C.sep = (unsigned char)o->sep;
+  if (k == 0) return CSV_OK;
+  for (j = 0; j < k; j++)  /* the columns no caller gave storage to */
+    if (P->cols[j].x == NULL && !growcol(P, &P->cols[j], P->cap)) return nomem(P);
   for (row = 0; ; row++) {
     size_t rowline;
     p = skipblanklines(&C, p);
@@ -715,4 +749,10 @@ int csv_parse (csv_t *P, const char *buf, size_t len, const csv_opts *o) {
   for (j = 0; j < k; j++)
     if (P->cols[j].text && !sortlevels(P, &P->cols[j], P->nrow)) return nomem(P);
   return CSV_OK;
+}
+
+
+int csv_parse (csv_t *P, const char *buf, size_t len, const csv_opts *o) {
+  int status = csv_begin(P, buf, len, o);
+  return status != CSV_OK ? status : csv_rows(P);
 }

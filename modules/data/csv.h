@@ -46,6 +46,7 @@ typedef struct csv_col {
   size_t textrow;             /* first row found not numeric */
   double *x;                  /* nrow numbers, or level codes (NaN = missing) */
   size_t xcap;                /* x allocated */
+  int ext;                    /* x is the caller's (csv_setbuffer) */
   /* text columns: levels, in first-seen order while parsing, sorted after */
   csv_level *lev;
   size_t nlev, levcap;
@@ -71,6 +72,9 @@ typedef struct csv_t {
   char *scratch;              /* a quoted field with doubled quotes, unescaped */
   size_t slen, scap;
   unsigned char cls[256];     /* character classes of the current parse */
+  const csv_opts *opts;       /* between csv_begin and csv_rows: */
+  const char *buf, *end, *pos;  /* the text and where the records start */
+  size_t line;
   char msg[128];              /* the error, as "line 7 has 3 fields, ..." */
 } csv_t;
 
@@ -79,8 +83,17 @@ void csv_init (csv_t *P, csv_allocf f, void *ud);
 ** Parses buf[0..len-1]; buf[len] must be readable and '\0' (a sentinel:
 ** NUL bytes inside the data are ordinary characters). Returns CSV_OK or an
 ** error status with P->msg set. Call csv_free in every case.
+** csv_parse is csv_begin then csv_rows. In between, P->ncol and P->cap
+** (the rows expected) are known, and csv_setbuffer may hand column j an
+** array of P->cap doubles to fill, so a caller can parse straight into its
+** own storage; if the rows outgrow it (a file mixing CR and LF line ends)
+** the column moves to the kernel's memory and P->cols[j].ext drops to 0.
+** buf and o must stay valid until csv_rows returns.
 */
 int csv_parse (csv_t *P, const char *buf, size_t len, const csv_opts *o);
+int csv_begin (csv_t *P, const char *buf, size_t len, const csv_opts *o);
+void csv_setbuffer (csv_t *P, size_t j, double *x);
+int csv_rows (csv_t *P);
 void csv_free (csv_t *P);
 
 /* Reads a whole-field number from s[0..n-1] (s[n] must not be a digit,

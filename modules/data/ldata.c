@@ -545,15 +545,33 @@ static void pushnames (lua_State *L, const csv_t *P, int header) {
 }
 
 
+/*
+** Column j's values as a mat: the one parsed into (index 'mats'), cut to
+** n rows, or a fresh copy when the kernel had to move the column or the
+** guess at the rows was far too high.
+*/
+static void pushcolumn (lua_State *L, const csv_t *P, size_t j, int mats) {
+  const csv_col *c = &P->cols[j];
+  size_t n = P->nrow;
+  omat *m;
+  if (c->ext && P->cap - n <= n / 8 + 64) {
+    lua_rawgeti(L, mats, (lua_Integer)j + 1);
+    m = omat_test(L, -1);
+    m->r = n;  /* the storage was P->cap rows: the tail goes unused */
+    return;
+  }
+  m = omat_new(L, n, 1);
+  if (n) memcpy(m->x, c->x, n * sizeof(double));
+}
+
 /* names, columns (mats, or {levels =, codes =}), n -- then frees the parse */
-static int pushresult (lua_State *L, csvbox *b, int header) {
+static int pushresult (lua_State *L, csvbox *b, int header, int mats) {
   csv_t *P = &b->P;
-  size_t j, i, n = P->nrow;
+  size_t j, i;
   pushnames(L, P, header);
   lua_createtable(L, (int)P->ncol, 0);
   for (j = 0; j < P->ncol; j++) {
     const csv_col *c = &P->cols[j];
-    omat *m;
     if (c->text) {
       lua_createtable(L, 0, 2);
       lua_createtable(L, (int)c->nlev, 0);
@@ -562,17 +580,13 @@ static int pushresult (lua_State *L, csvbox *b, int header) {
         lua_rawseti(L, -2, (lua_Integer)i + 1);
       }
       lua_setfield(L, -2, "levels");
-      m = omat_new(L, n, 1);
-      if (n) memcpy(m->x, c->x, n * sizeof(double));
+      pushcolumn(L, P, j, mats);
       lua_setfield(L, -2, "codes");
     }
-    else {
-      m = omat_new(L, n, 1);
-      if (n) memcpy(m->x, c->x, n * sizeof(double));
-    }
+    else pushcolumn(L, P, j, mats);
     lua_rawseti(L, -2, (lua_Integer)j + 1);
   }
-  lua_pushinteger(L, (lua_Integer)n);
+  lua_pushinteger(L, (lua_Integer)P->nrow);
   box_release(b);  /* now, not at the next GC cycle: it may be large */
   return 3;
 }
@@ -581,6 +595,29 @@ static int pushresult (lua_State *L, csvbox *b, int header) {
 static void raise_parse (lua_State *L, csvbox *b, int status, const char *fn) {
   if (status == CSV_EINTR) orr_checkinterrupt(L, fn);
   orr_error(L, fn, "%s", b->P.msg);
+}
+
+
+/*
+** Parses buf into mats made before the rows are read (P->cap rows each,
+** kept in a table on the stack), so the numbers go straight to their final
+** place. Returns the index of that table.
+*/
+static int parse (lua_State *L, csvbox *b, const char *buf, size_t len,
+                  const csv_opts *o, const char *fn) {
+  csv_t *P = &b->P;
+  size_t j;
+  int st, mats;
+  if ((st = csv_begin(P, buf, len, o)) != CSV_OK) raise_parse(L, b, st, fn);
+  lua_createtable(L, (int)P->ncol, 0);
+  mats = lua_gettop(L);
+  for (j = 0; j < P->ncol; j++) {
+    omat *m = omat_new(L, P->cap, 1);
+    csv_setbuffer(P, j, m->x);
+    lua_rawseti(L, mats, (lua_Integer)j + 1);
+  }
+  if ((st = csv_rows(P)) != CSV_OK) raise_parse(L, b, st, fn);
+  return mats;
 }
 
 
@@ -632,17 +669,17 @@ static int d_read_csv (lua_State *L) {
   csv_opts o;
   csvbox *b;
   size_t len;
-  int st;
+  int mats;
   csv_getopts(L, 2, fn, &o);
   orr_checkpath(L, path, fn);
   b = newbox(L);
   readfile(L, b, path, fn);
   len = b->P.nrow;
   b->P.nrow = 0;
-  if ((st = csv_parse(&b->P, b->buf, len, &o)) != CSV_OK) raise_parse(L, b, st, fn);
+  mats = parse(L, b, b->buf, len, &o, fn);
   b->P.alloc(b->P.ud, b->buf, b->bufcap, 0);  /* the text is parsed: drop it */
   b->buf = NULL; b->bufcap = 0;
-  return pushresult(L, b, o.header);
+  return pushresult(L, b, o.header, mats);
 }
 
 
@@ -653,11 +690,11 @@ static int d_parse_string (lua_State *L) {
   const char *s = luaL_checklstring(L, 1, &len);  /* Lua ends it with '\0' */
   csv_opts o;
   csvbox *b;
-  int st;
+  int mats;
   csv_getopts(L, 2, fn, &o);
   b = newbox(L);
-  if ((st = csv_parse(&b->P, s, len, &o)) != CSV_OK) raise_parse(L, b, st, fn);
-  return pushresult(L, b, o.header);
+  mats = parse(L, b, s, len, &o, fn);
+  return pushresult(L, b, o.header, mats);
 }
 
 static const luaL_Reg data_funcs[] = {

@@ -263,6 +263,34 @@ static void test_growth (void) {
   CHECK(a.held == 0);
 }
 
+/* the caller's storage: filled in place, or left for the kernel's memory
+   when the rows outgrow it (CR and LF mixed) */
+static void test_setbuffer (void) {
+  csv_t P;
+  acct a = {0, 0, -1};
+  csv_opts o;
+  double x0[16], x1[16];
+  static const char t1[] = "a,b\n1,x\n2,y\n";
+  static const char t2[] = "a\n1\r2\r3\r4\n5\n6\r7\r8\r9\r10\r11\n";
+  o.sep = ','; o.header = 1; o.na = NA; o.nalen = NALEN; o.nna = 2;
+  csv_init(&P, test_alloc, &a);
+  CHECK(csv_begin(&P, t1, sizeof t1 - 1, &o) == CSV_OK && P.ncol == 2 && P.cap == 3);
+  csv_setbuffer(&P, 0, x0);
+  csv_setbuffer(&P, 1, x1);
+  CHECK(csv_rows(&P) == CSV_OK && P.nrow == 2);
+  CHECK(P.cols[0].ext && P.cols[0].x == x0 && x0[0] == 1 && x0[1] == 2);
+  CHECK(P.cols[1].ext && x1[0] == 1 && x1[1] == 2 && levels_are(&P, 1, "x|y"));
+  csv_free(&P);
+  CHECK(a.held == 0);
+  csv_init(&P, test_alloc, &a);
+  CHECK(csv_begin(&P, t2, sizeof t2 - 1, &o) == CSV_OK && P.cap < 11);
+  csv_setbuffer(&P, 0, x0);
+  CHECK(csv_rows(&P) == CSV_OK && P.nrow == 11);
+  CHECK(!P.cols[0].ext && P.cols[0].x != x0 && P.cols[0].x[10] == 11 && P.cols[0].x[0] == 1);
+  csv_free(&P);
+  CHECK(a.held == 0);
+}
+
 /* the interrupt flag stops a parse with a status, freeing nothing early */
 static void test_interrupt (void) {
   csv_t P;
@@ -312,6 +340,7 @@ static void test_fmtnum (void) {
 
 int main (void) {
   test_growth();
+  test_setbuffer();
   test_interrupt();
   test_fmtnum();
   test_numbers();
