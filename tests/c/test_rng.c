@@ -289,12 +289,60 @@ static void test_ziggurat_table (void) {
 }
 
 
+/*
+** The tail branch, on many draws: 5e7 draws give about 12900 beyond r.
+** Given |Z| > r, |Z| has mean phi(r)/Q(r) (the inverse Mills ratio,
+** 3.8970) and P(|Z| > r + d | |Z| > r) = Q(r + d) / Q(r). Bounds: 6
+** standard errors (false alarm 2e-9 each). A tail drawn as r + Exp(r),
+** without Marsaglia's rejection step, has mean r + 1/r = 3.9278: 12 SEs
+** off; the Lua tests (1e7 draws) cannot see so small a change of shape.
+*/
+static void test_ziggurat_tail (void) {
+  static double x[1000000];
+  const double r = orng_zig_tables()->r;
+  const double d[2] = {0.3, 0.8};
+  double q = 0.5 * erfc(r / sqrt(2.0)), s = 0, s2 = 0, m, se, mills;
+  size_t c = 0, cd[2] = {0, 0}, i, k;
+  orng_state st;
+  orng_seed(&st, 2026);
+  for (k = 0; k < 50; k++) {
+    CHECK(orng_zig_fill(&st, 0.0, 1.0, x, 1000000, NULL) == 0);
+    for (i = 0; i < 1000000; i++) {
+      double a = fabs(x[i]);
+      if (a > r) {
+        c++; s += a; s2 += a * a;
+        if (a > r + d[0]) cd[0]++;
+        if (a > r + d[1]) cd[1]++;
+      }
+    }
+  }
+  m = s / (double)c;
+  se = sqrt((s2 / (double)c - m * m) / (double)c);
+  mills = exp(-0.5 * r * r) / sqrt(2 * 3.14159265358979323846) / q;
+  if (!(fabs(m - mills) <= 6 * se))
+    fprintf(stderr, "tail: mean %.6f, expected %.6f (SE %.2g, %zu draws)\n",
+            m, mills, se, c);
+  CHECK(fabs(m - mills) <= 6 * se);
+  /* the count beyond r: Bin(5e7, 2 Q(r)), 12908 expected */
+  CHECK(fabs((double)c - 5e7 * 2 * q) <= 6 * sqrt(5e7 * 2 * q));
+  for (k = 0; k < 2; k++) {
+    double p = 0.5 * erfc((r + d[k]) / sqrt(2.0)) / q;
+    double sd = sqrt((double)c * p * (1 - p));
+    if (!(fabs((double)cd[k] - (double)c * p) <= 6 * sd))
+      fprintf(stderr, "tail: %zu of %zu beyond r + %g, expected %.1f\n",
+              cd[k], c, d[k], (double)c * p);
+    CHECK(fabs((double)cd[k] - (double)c * p) <= 6 * sd);
+  }
+}
+
+
 int main (void) {
   gsl_set_error_handler_off();
   test_generator();
   test_gsl_wrapping();
   test_kernels();
   test_ziggurat_table();
+  test_ziggurat_tail();
   test_default_seed();
   return CTEST_DONE();
 }

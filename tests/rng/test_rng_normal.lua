@@ -187,6 +187,19 @@ T.test("tail frequencies and branch counts, 1e7 draws", function()
   T.ok(c5 > 0, "draws beyond 5 occur (expected 2.9 in 1e7)")
   -- the tail draws follow N(0,1) given |Z| > r: KS on |Z|, with
   -- P(|Z| <= t | |Z| > r) = 1 - Q(t)/Q(r), Q the upper tail
+  -- the mean of |Z| given |Z| > r is the inverse Mills ratio
+  -- phi(r) / Q(r) = 3.8970: Z = 6 sample SEs. (A tail drawn as r + Exp(r),
+  -- without Marsaglia's rejection step, has mean r + 1/r = 3.9278: only
+  -- 5.7 SEs away at ~2550 tail draws, and the KS test below misses it too;
+  -- tests/c/test_rng.c checks the tail on 5e7 draws, where it is 13 SEs.)
+  local tm, tv = 0, 0
+  for i = 1, cr do tm = tm + tail[i] end
+  tm = tm / cr
+  for i = 1, cr do tv = tv + (tail[i] - tm) ^ 2 end
+  local tse = math.sqrt(tv / (cr - 1) / cr)
+  local mills = stats.dnorm(R) / stats.pnorm(R, {lower = false})
+  T.ok(math.abs(tm - mills) <= Z * tse, string.format(
+    "mean of |Z| beyond r: %.5f, expected %.5f (SE %.2g)", tm, mills, tse))
   table.sort(tail)
   local F = stats.pnorm(tail, {lower = false}) * (-1 / (pr / 2)) + 1
   local D, crit = ks_stat(F, cr), ks_critical(cr, 1e-6)
