@@ -564,7 +564,7 @@ static const orr_doc method_docs[] = {
    "standard normal by a 256-layer ziggurat (Marsaglia & Tsang, J. Stat. "
    "Softw. 5(8), 2000): one 64-bit xoshiro256++ output per draw on the fast "
    "path (8 bits pick the layer, 1 bit the sign, 53 bits the abscissa); "
-   "about 1.2% of draws fall in a wedge, tested against exp(-x^2/2), or in "
+   "1.5% of attempts fall in a wedge, tested against exp(-x^2/2), or in "
    "the tail beyond r = 3.6541528853610088, drawn exactly by Marsaglia's "
    "(1964) method. Exact up to 53-bit uniforms. The layer table is computed "
    "at load from the recurrence x[i+1] = f^-1(f(x[i]) + v/x[i]), r found by "

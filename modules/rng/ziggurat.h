@@ -19,7 +19,7 @@
 ** One draw: b = a 64-bit output; layer i = the low 8 bits, sign = bit 8,
 ** j = the top 53 bits, x = j 2^-53 x[i] (uniform on [0, x[i])).
 **   - j < k[i] (= floor(2^53 x[i+1] / x[i])): x lies under every height
-**     of the layer: accept (about 98.8% of draws).
+**     of the layer: accept (98.5% of attempts).
 **   - i = 0 and x >= r: a tail draw by Marsaglia's method (Ann. Math.
 **     Statist. 35, 1964): a = -log(U1) / r, c = -log(U2) until 2c > a^2,
 **     then r + a; exact.

@@ -264,12 +264,12 @@ static void test_ziggurat_table (void) {
   CHECK(orng_zig_build(&z2) == 0 && memcmp(&z, &z2, sizeof z) == 0);
   t = orng_zig_tables();
   CHECK(t == orng_zig_tables() && memcmp(t, &z, sizeof z) == 0);
-  /* the fast path covers sum_i k[i]/2^53 / 256 of the draws: ~98.8% */
+  /* the fast path takes sum_i k[i]/2^53 / 256 of the attempts: 98.51% */
   {
     double fast = 0;
     for (i = 0; i < ORNG_ZIG_LAYERS; i++) fast += ldexp((double)z.k[i], -53);
     fast /= ORNG_ZIG_LAYERS;
-    CHECK(fast > 0.985 && fast < 0.992);
+    CHECK(fast > 0.9845 && fast < 0.9855);
   }
   /* the bulk fill and the single draw give the same numbers; the fill
      advances the state as the single draws do */
