@@ -16,9 +16,11 @@
 ** with optional spaces or tabs around it), a missing-value marker (unquoted
 ** only), or empty; otherwise it is text, and its values become factor
 ** levels (distinct strings in C byte order) and 1-based codes.
-** Numbers are exactly rounded: Clinger's fast path when the decimal
-** significand has at most 19 digits, fits in 53 bits and the power of ten
-** is exact; strtod otherwise (which therefore assumes the "C" locale).
+** Numbers are exactly rounded. With at most 19 significant digits w and a
+** power of ten 10^e: Clinger's fast path when w < 2^53 and |e| <= 22 (one
+** IEEE operation on exact operands); on x86, w * 10^e in 64-bit extended
+** precision for |e| <= 27, unless that lands exactly halfway between two
+** doubles; strtod for everything else (so it assumes the "C" locale).
 */
 #ifndef csv_h
 #define csv_h
