@@ -462,8 +462,13 @@ static int m_set (lua_State *L) {
 static int m_index (lua_State *L) {
   if (lua_type(L, 2) == LUA_TNUMBER) {
     omat *m = omat_test(L, 1);
-    size_t i = toindex(L, 2, m->r * m->c, "mat", "element");
-    lua_pushnumber(L, m->x[i]);
+    int isint;
+    lua_Integer i = lua_tointegerx(L, 2, &isint);
+    if (!isint)
+      orr_error(L, "mat", "element index %s is not an integer", lua_tostring(L, 2));
+    /* outside 1..#A is nil, as in a Lua array: ipairs(A) then stops at the end */
+    if (i < 1 || (lua_Unsigned)i > (lua_Unsigned)(m->r * m->c)) return 0;
+    lua_pushnumber(L, m->x[i - 1]);
     return 1;
   }
   lua_pushvalue(L, 2);

@@ -65,3 +65,12 @@ T.test("rows_of takes rows in the order listed", function()
   T.errors(function() return A:rows_of{4} end, "mat:rows_of: row index 4 out of range 1..3")
   T.errors(function() return A:rows_of(mat.vec{0}) end, "mat:rows_of: row index 0 (element 1) is not in 1..3")
 end)
+
+T.test("A[i] outside 1..#A is nil, as in an array, so ipairs works", function()
+  local v = mat.vec{ 1, 2, 3 }
+  T.eq(v[0], nil); T.eq(v[4], nil)
+  local s, n = 0, 0
+  for _, x in ipairs(v) do s = s + x; n = n + 1 end
+  T.eq(n, 3); T.eq(s, 6)
+  T.errors(function() return v[1.5] end, "element index 1.5 is not an integer")
+end)
