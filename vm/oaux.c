@@ -160,11 +160,14 @@ double *orr_work (lua_State *L, size_t n) {
 }
 
 
+int orr_interrupterror (lua_State *L, const char *fn) {
+  orr_interrupted = 0;  /* reported once: the next computation runs */
+  return orr_error(L, fn, "interrupted");
+}
+
+
 void orr_checkinterrupt (lua_State *L, const char *fn) {
-  if (orr_interrupted) {
-    orr_interrupted = 0;
-    orr_error(L, fn, "interrupted");
-  }
+  if (orr_interrupted) orr_interrupterror(L, fn);
 }
 
 

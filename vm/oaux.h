@@ -55,6 +55,9 @@ void *orr_workbytes (lua_State *L, size_t nbytes);
 
 /* Raises "fn: interrupted" when the interrupt flag is up (clears it). */
 void orr_checkinterrupt (lua_State *L, const char *fn);
+/* Clears the interrupt flag and raises "fn: interrupted": for a binding whose
+   kernel returned early because the flag was up. */
+int orr_interrupterror (lua_State *L, const char *fn);
 
 /*
 ** Sandbox: returns 'path' if the state may touch it, or raises

@@ -407,7 +407,7 @@ static int d_write_csv (lua_State *L) {
   }
   wflush(&w);
   if (fclose(w.f) != 0 && !w.err) w.err = errno ? errno : EIO;
-  if (intr) orr_checkinterrupt(L, fn);
+  if (intr) orr_interrupterror(L, fn);
   if (w.err) orr_error(L, fn, "cannot write '%s': %s", path, strerror(w.err));
   return 0;
 }
@@ -593,7 +593,7 @@ static int pushresult (lua_State *L, csvbox *b, int header, int mats) {
 
 
 static void raise_parse (lua_State *L, csvbox *b, int status, const char *fn) {
-  if (status == CSV_EINTR) orr_checkinterrupt(L, fn);
+  if (status == CSV_EINTR) orr_interrupterror(L, fn);
   orr_error(L, fn, "%s", b->P.msg);
 }
 

@@ -16,7 +16,7 @@
 
 
 static void check (lua_State *L, int st, const char *fn) {
-  if (st == IV_EINTR) orr_checkinterrupt(L, fn);  /* clears the flag and raises */
+  if (st == IV_EINTR) orr_interrupterror(L, fn);
   if (st != IV_OK) orr_error(L, fn, "LAPACK failed");
 }
 

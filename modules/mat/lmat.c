@@ -290,7 +290,7 @@ static void checkstatus (lua_State *L, int status, const char *fn,
     case MAT_SINGULAR: orr_error(L, fn, "matrix is singular"); break;
     case MAT_NOTPD: orr_error(L, fn, "matrix is not positive definite"); break;
     case MAT_NOCONV: orr_error(L, fn, "LAPACK %s did not converge", routine); break;
-    case MAT_INTERRUPTED: orr_error(L, fn, "interrupted"); break;
+    case MAT_INTERRUPTED: orr_interrupterror(L, fn); break;
     default:
       orr_error(L, fn, "LAPACK %s rejected argument %d (a bug: please report)",
                 routine, -status);

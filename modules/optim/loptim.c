@@ -134,8 +134,7 @@ static void check (lua_State *L, lctx *c, int status) {
     lua_error(L);
   }
   if (status == OPTIM_INTERRUPTED) {
-    orr_checkinterrupt(L, c->fn);
-    orr_error(L, c->fn, "interrupted");
+    orr_interrupterror(L, c->fn);
   }
   if (status == OPTIM_NOMEM) orr_error(L, c->fn, "not enough memory");
 }

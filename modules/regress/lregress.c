@@ -314,7 +314,7 @@ static omat *pushexpanded (lua_State *L, const double *V, size_t r,
 
 
 static void qrfail (lua_State *L, const char *fn, int st) {
-  if (st == RQ_INTERRUPT) orr_error(L, fn, "interrupted");
+  if (st == RQ_INTERRUPT) orr_interrupterror(L, fn);
   orr_error(L, fn, "LAPACK failed in the QR decomposition");
 }
 
@@ -604,7 +604,7 @@ static void glmfail (lua_State *L, const char *fn, int st) {
     case GLM_NOVALID: orr_error(L, fn, "no valid set of coefficients found from the starting values (eta or mu out of range)"); break;
     case GLM_HALVING: orr_error(L, fn, "step-halving could not find valid coefficients"); break;
     case GLM_NONFINITE: orr_error(L, fn, "non-finite coefficients"); break;
-    case GLM_INTERRUPT: orr_error(L, fn, "interrupted"); break;
+    case GLM_INTERRUPT: orr_interrupterror(L, fn); break;
     default: orr_error(L, fn, "LAPACK failed in the QR decomposition");
   }
 }
@@ -901,7 +901,7 @@ static int r_ridge (lua_State *L) {
   in.scale = scale; in.lambda = lambda;
   out.coef = coef->x; out.fitted = fitted->x;
   st = ridge_fit(&in, &out, work, lw);
-  if (st == RIDGE_INTERRUPT) orr_error(L, fn, "interrupted");
+  if (st == RIDGE_INTERRUPT) orr_interrupterror(L, fn);
   if (st != RIDGE_OK) orr_error(L, fn, "LAPACK failed in the SVD");
   for (i = 0; i < n; i++) resid->x[i] = yv[i] - fitted->x[i];
   lua_createtable(L, 0, 12);

@@ -183,7 +183,7 @@ static void nomore (lua_State *L, int last, const char *fn) {
 
 
 static void raisestatus (lua_State *L, int status, const char *fn) {
-  if (status == -1) orr_checkinterrupt(L, fn);
+  if (status == -1) orr_interrupterror(L, fn);
   if (status != 0) orr_error(L, fn, "internal error %d", status);
 }
 

@@ -67,7 +67,7 @@ static int sk_solve (lua_State *L) {
     default:
       st = sk_countsketch(r, A->x, n, k, (size_t)m, SA);
   }
-  if (st != 0) orr_checkinterrupt(L, FN);  /* clears the flag and raises */
+  if (st != 0) orr_interrupterror(L, FN);
   lstsq(L, SA, (size_t)m, k, coef->x);
   if (exact) {
     double *W = orr_work(L, n * k);

@@ -58,8 +58,7 @@ static void dpq_error (lua_State *L, const char *fn, int kind, int st,
   char nb[32];
   switch (st) {
     case DIST_EINTR:
-      orr_checkinterrupt(L, fn);   /* raises "fn: interrupted" and clears the flag */
-      orr_error(L, fn, "interrupted");
+      orr_interrupterror(L, fn);
       break;
     case DIST_EPROB:
       if (give_log)
@@ -414,8 +413,7 @@ static void cormat (lua_State *L, const char *fn, corargs *a, double *S) {
     for (i = j + 1; i < p; i++) {
       double tau;
       if (desc_kendall(a->X + i * n, a->X + j * n, n, &tau, w) != DESC_OK) {
-        orr_checkinterrupt(L, fn);
-        orr_error(L, fn, "interrupted");
+        orr_interrupterror(L, fn);
       }
       S[i + j * p] = S[j + i * p] = tau;
     }

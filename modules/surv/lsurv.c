@@ -502,7 +502,7 @@ static int s_cox (lua_State *L) {
   work = orr_work(L, cox_pass_work(k, p) + 4 * p * p + 4 * p);
   status = cox_fit(&d, beta, c.maxiter, c.eps, 1.8189894035458617e-12, loglik, u, var,
                    &sctest, &iter, &rank, &dlk, work);
-  if (status == 2) orr_error(L, fn, "interrupted");
+  if (status == 2) orr_interrupterror(L, fn);
   if (status == 3) orr_error(L, fn, "the partial likelihood is not finite at the start");
   lua_createtable(L, 0, 32);
   res = lua_gettop(L);

@@ -106,7 +106,7 @@ static int s_fit (lua_State *L) {
   if (P) memcpy(coef->x, start->x, P * sizeof(double));
   vcov = omat_new(L, P, P);                            /* 7 */
   if (sr_newton(&m, coef->x, vcov->x, maxit, tol, &res, work) != 0)
-    orr_error(L, FN, "interrupted");
+    orr_interrupterror(L, FN);
   lua_createtable(L, 0, 4);
   lua_pushnumber(L, res.loglik); lua_setfield(L, -2, "loglik");
   lua_pushinteger(L, res.iterations); lua_setfield(L, -2, "iterations");
