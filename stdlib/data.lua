@@ -753,7 +753,8 @@ data.read_csv(path [, {sep = ",", header = true, na = {"", "NA"}}]) -> a frame
   UTF-8 byte-order mark are accepted; blank lines are skipped. A column whose
   every field is a number (or a missing-value marker) is numeric (NaN =
   missing); any other column is a factor with levels in C byte order.
-  Missing-value markers match unquoted fields only: "NA" in quotes is text.
+  In a numeric column a marker, even in quotes, and a blank field are missing
+  (as R); in a text column only unquoted markers are: "NA" in quotes is text.
   header = false names the columns V1..Vk; empty names become Vj and repeats
   are made unique (a, a.1, ...). A row with a different number of fields,
   an unclosed quote or text after a closing quote is an error naming its

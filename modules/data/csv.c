@@ -394,6 +394,22 @@ static int is_na (const csv_opts *o, const field *f) {
 }
 
 
+/*
+** Missing in a column that is still numeric, as R's type.convert: a field of
+** nothing but blanks, or a marker even in quotes (a writer that quotes every
+** field must not turn a numeric column into text). Text columns keep quoted
+** markers and blank fields as text (is_na).
+*/
+static int numeric_na (const csv_opts *o, const field *f) {
+  size_t i;
+  for (i = 0; i < f->len && (f->s[i] == ' ' || f->s[i] == '\t'); i++) ;
+  if (i == f->len) return 1;
+  for (i = 0; i < o->nna; i++)
+    if (o->nalen[i] == f->len && memcmp(o->na[i], f->s, f->len) == 0) return 1;
+  return 0;
+}
+
+
 /* ---------------------------------------------------------------------- */
 /* levels                                                                  */
 /* ---------------------------------------------------------------------- */
@@ -725,7 +741,7 @@ int csv_rows (csv_t *P) {
           if (is_na(o, &f)) c->x[row] = NAN;
           else if ((c->x[row] = intern(P, c, f.s, f.len)) == 0) return nomem(P);
         }
-        else if (f.len == 0 || is_na(o, &f)) c->x[row] = NAN;
+        else if (numeric_na(o, &f)) c->x[row] = NAN;
         else if (f.quoted && csv_number(f.s, f.len, &v)) c->x[row] = v;
         else {  /* the column turns text here */
           c->text = 1;

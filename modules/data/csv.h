@@ -13,9 +13,10 @@
 **   - every record must have as many fields as the first (the header).
 ** Types: a column is numeric when every field is a decimal number
 ** ([+-]digits[.digits][e[+-]digits], or inf, infinity, nan in any case,
-** with optional spaces or tabs around it), a missing-value marker (unquoted
-** only), or empty; otherwise it is text, and its values become factor
-** levels (distinct strings in C byte order) and 1-based codes.
+** with optional spaces or tabs around it), a missing-value marker (quoted
+** or not, as R), or blank; otherwise it is text, and its values become
+** factor levels (distinct strings in C byte order) and 1-based codes; in a
+** text column only unquoted markers are missing.
 ** Numbers are exactly rounded. With at most 19 significant digits w and a
 ** power of ten 10^e: Clinger's fast path when w < 2^53 and |e| <= 22 (one
 ** IEEE operation on exact operands); on x86, w * 10^e in 64-bit extended

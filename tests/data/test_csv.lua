@@ -194,3 +194,25 @@ T.test("help documents the public functions", function()
     T.ok(help.lookup(name), name)
   end
 end)
+
+T.test("numeric columns: blank fields and quoted markers are missing (as R)", function()
+  -- R's read.csv: read.csv(text = 'a,b\n1,2\n3,"NA"')$b is c(2, NA), and a
+  -- field of only spaces (quoted or not) in a numeric column is NA. The
+  -- column must stay numeric rather than turn into a factor of its values.
+  -- Markers are not stripped: " NA " is text in R too.
+  local P = data._parse_string
+  local df = P('a,b\n1,2\n3,"NA"\n')
+  T.ok(not data.is_factor(df.b)); T.near(df.b, { 2, NaN }, 0)
+  df = P("a\tb\n1\t2\n3\t \n", { sep = "\t" })
+  T.ok(not data.is_factor(df.b)); T.near(df.b, { 2, NaN }, 0)
+  df = P('a,b\n1," "\n2,  \n4,5\n')
+  T.ok(not data.is_factor(df.b)); T.near(df.b, { NaN, NaN, 5 }, 0)
+  df = P('a\n"-99"\n1\n', { na = { "-99" } })
+  T.near(df.a, { NaN, 1 }, 0)
+  df = P("a\n NA \n1\n")
+  T.ok(data.is_factor(df.a)); T.eq(levels(df.a), " NA |1")
+  -- a column that turns text later keeps "NA" in quotes as its text and
+  -- the blank field as a level (text fields are not stripped, as R)
+  df = P('a\n"NA"\n \nx\n')
+  T.ok(data.is_factor(df.a)); T.eq(levels(df.a), " |NA|x")
+end)
