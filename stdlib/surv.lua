@@ -541,7 +541,9 @@ function M.cox(spec)
   local n = #status
   if not is_mat(x) then
     if type(x) ~= "table" then fail(fn, "'x' must be a matrix or an array, got %s", type(x)) end
-    x = (type(x[1]) == "table") and mat.from(x) or mat.vec(x)
+    local ok, m = pcall(type(x[1]) == "table" and mat.from or mat.vec, x)
+    if not ok then fail(fn, "'x' must be a matrix or an array of numbers (%s)", tostring(m)) end
+    x = m
   end
   if x:rows() ~= n and x:cols() == n and x:rows() == 1 then x = x:t() end
   local p = x:cols()
@@ -688,7 +690,7 @@ Cox proportional hazards model as R's coxph (Newton-Raphson with step-halving; E
 
 function COX:baseline()
   local t, h = self._bh_time, self._bh_cumhaz
-  local out = { time = t, cumhaz = h, surv = h:apply("exp") }
+  local out = { time = t, cumhaz = h }
   local s = {}
   for i = 1, #h do s[i] = math.exp(-h[i]) end
   out.surv = mat.vec(s)
@@ -714,6 +716,15 @@ local function design(fit, X, fn)
     else X = mat.from({ X }) end
   end
   if X:cols() ~= fit.p then fail(fn, "X has %d columns but the model has %d", X:cols(), fit.p) end
+  -- NaN or Inf would flow silently into the linear predictor and the curves
+  for i = 1, X:rows() do
+    for j = 1, fit.p do
+      local v = X:get(i, j)
+      if v ~= v or v == math.huge or v == -math.huge then
+        fail(fn, "X has a missing or infinite value in row %d", i)
+      end
+    end
+  end
   return X
 end
 
