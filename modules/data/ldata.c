@@ -316,6 +316,21 @@ typedef struct wcol {
 ** a table {levels =, codes =}. Every argument is checked and every level
 ** collected before the file is opened, so no Lua error can leak the FILE.
 */
+/*
+** Separators either side refuses: ones that could be part of a number or a
+** quoted field would make the file ambiguous, so write_csv must not produce
+** what read_csv cannot read back.
+*/
+#define SEP_RULE "sep must be one character, not a quote, line break, " \
+                 "letter, digit, '.', '+' or '-'"
+
+static int badsep (const char *s, size_t len) {
+  return len != 1 || s[0] == '"' || s[0] == '\n' || s[0] == '\r' ||
+         s[0] == '\0' || s[0] == '.' || s[0] == '+' || s[0] == '-' ||
+         (s[0] >= '0' && s[0] <= '9') ||
+         ((s[0] | 32) >= 'a' && (s[0] | 32) <= 'z');
+}
+
 static int d_write_csv (lua_State *L) {
   const char *fn = "data.write_csv";
   const char *path = luaL_checkstring(L, 1);
@@ -330,9 +345,12 @@ static int d_write_csv (lua_State *L) {
   int intr = 0;
   luaL_checktype(L, 2, LUA_TTABLE);
   luaL_checktype(L, 3, LUA_TTABLE);
-  if (seplen != 1 || sepstr[0] == '"' || sepstr[0] == '\n' || sepstr[0] == '\r')
-    orr_error(L, fn, "sep must be one character other than a quote or a line break, got '%s'", sepstr);
+  if (badsep(sepstr, seplen)) orr_error(L, fn, "%s", SEP_RULE);
   sep = sepstr[0];
+  /* written bare, so it must not end the field or open a quote */
+  for (i = 0; i < nalen; i++)
+    if (na[i] == sep || na[i] == '"' || na[i] == '\n' || na[i] == '\r')
+      orr_error(L, fn, "na must not hold the separator, a quote or a line break");
   orr_checkpath(L, path, fn);
   k = (size_t)lua_rawlen(L, 2);
   lua_settop(L, 6);
@@ -468,12 +486,8 @@ static void csv_getopts (lua_State *L, int idx, const char *fn, csv_opts *o) {
   orr_checkopts(L, idx, fn, csv_optnames);
   if (lua_getfield(L, idx, "sep") != LUA_TNIL) {
     s = lua_tolstring(L, -1, &len);
-    if (lua_type(L, -1) != LUA_TSTRING || len != 1 || s[0] == '"' ||
-        s[0] == '\n' || s[0] == '\r' || s[0] == '\0' || s[0] == '.' ||
-        s[0] == '+' || s[0] == '-' || (s[0] >= '0' && s[0] <= '9') ||
-        ((s[0] | 32) >= 'a' && (s[0] | 32) <= 'z'))
-      orr_error(L, fn, "sep must be one character, not a quote, line break, "
-                "letter, digit, '.', '+' or '-'");
+    if (lua_type(L, -1) != LUA_TSTRING || badsep(s, len))
+      orr_error(L, fn, "%s", SEP_RULE);
     o->sep = s[0];
   }
   lua_pop(L, 1);

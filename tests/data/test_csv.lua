@@ -216,3 +216,22 @@ T.test("numeric columns: blank fields and quoted markers are missing (as R)", fu
   df = P('a\n"NA"\n \nx\n')
   T.ok(data.is_factor(df.a)); T.eq(levels(df.a), " |NA|x")
 end)
+
+T.test("write_csv refuses what read_csv could not read back", function()
+  -- sep "." made 1.5 unreadable ("1.5"."a"); an na containing the separator
+  -- or a quote made ragged rows or an unclosed quote in the file
+  local df = data.frame({ { "x", { 1.5, NaN } }, { "s", { "a", false } } })
+  local path = tmpfile()
+  for _, sep in ipairs { ".", "1", "e", "-", "+", '"', "\n", "\0", ",," } do
+    T.errors(function() data.write_csv(df, path, { sep = sep }) end,
+      "data.write_csv: sep must be one character, not a quote, line break, letter, digit, '.', '+' or '-'")
+  end
+  for _, na in ipairs { "a,b", '"', "x\ny", "\r" } do
+    T.errors(function() data.write_csv(df, path, { na = na }) end,
+      "data.write_csv: na must not hold the separator, a quote or a line break")
+  end
+  data.write_csv(df, path, { sep = ";", na = "a,b" })  -- fine with another sep
+  local back = data.read_csv(path, { sep = ";", na = "a,b" })
+  T.near(back.x, { 1.5, NaN }, 0); T.eq(back.s[2], nil)
+  os.remove(path)
+end)
