@@ -8,31 +8,47 @@ local help = require "orrery.help"
 local opts = {}
 for _, k in ipairs{ "time", "status", "x", "intercept", "na", "names", "se" } do opts[k] = true end
 
+-- level 0: the message is "regress.ipcw: problem", without a chunk position
+local function fail(fn, msg, ...)
+  error(fn .. ": " .. string.format(msg, ...), 0)
+end
+
 function M.ipcw(t)
   local fn = "regress.ipcw"
   local IV = require "orrery.ivreg"
   IV._checkopts(fn, t, opts)
-  if t.time == nil then error(fn .. ": time is required", 2) end
-  if t.status == nil then error(fn .. ": status is required", 2) end
-  if t.x == nil then error(fn .. ": x is required", 2) end
+  if t.time == nil then fail(fn, "time is required") end
+  if t.status == nil then fail(fn, "status is required") end
+  if t.x == nil then fail(fn, "x is required") end
   local time = IV._asmat(fn, t.time, "time")
   local status = require("orrery.surv")._status(t.status, fn)
   local x = IV._asmat(fn, t.x, "x")
   local n = time:rows()
-  if status:rows() ~= n then error(string.format("%s: status has %d values but time has %d", fn, status:rows(), n), 2) end
-  if x:rows() ~= n then error(string.format("%s: x has %d rows but time has %d", fn, x:rows(), n), 2) end
+  if status:rows() ~= n then fail(fn, "status has %d values but time has %d", status:rows(), n) end
+  if x:rows() ~= n then fail(fn, "x has %d rows but time has %d", x:rows(), n) end
   local keep, dropped = IV._complete(time, status, x)
   if dropped > 0 then
-    if t.na == "fail" then error(string.format("%s: %d rows have missing values (na = \"fail\")", fn, dropped), 2) end
+    if t.na == "fail" then fail(fn, "%d rows have missing values (na = \"fail\")", dropped) end
     time, status, x = time:rows_of(keep), status:rows_of(keep), x:rows_of(keep)
   end
+  -- rows are named as the caller gave them: row i here was keep[i]
   for i = 1, time:rows() do
     local v = time[i]
-    if v < 0 or v == math.huge then error(string.format("%s: time %d is %g; times must be finite and >= 0", fn, i, v), 2) end
+    if v < 0 or v == math.huge then
+      fail(fn, "time %d is %g; times must be finite and >= 0", math.tointeger(keep[i]) or keep[i], v)
+    end
+  end
+  IV._finite(fn, "x", x, keep)
+  -- only events carry weight: fewer of them than coefficients leaves nothing to fit
+  local events = math.tointeger(status:sum())
+  local p = x:cols() + (t.intercept == false and 0 or 1)
+  if events < p then
+    fail(fn, "%d event%s for %d coefficients: too few uncensored times", events, events == 1 and "" or "s", p)
   end
   local w = M._weights(time, status)
   local fit = require("orrery.regress").ols{ y = time, x = x, weights = w,
     intercept = t.intercept, names = t.names, se = t.se }
+  fit.call = "ipcw"
   fit.ipcw_weights = w
   fit.n_dropped = (fit.n_dropped or 0) + dropped
   return fit

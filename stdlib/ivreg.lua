@@ -8,13 +8,15 @@ local help = require "orrery.help"
 local C = {}
 for k, v in pairs(M) do C[k] = v end
 
+-- level 0: the message is "regress.fn: problem", without a chunk position
 local function fail(fn, msg, ...)
-  error(fn .. ": " .. string.format(msg, ...), 3)
+  error(fn .. ": " .. string.format(msg, ...), 0)
 end
 
 local function checkopts(fn, t, allowed)
   if type(t) ~= "table" then fail(fn, "expected a table of options, got %s", type(t)) end
   for k in pairs(t) do
+    if type(k) ~= "string" then fail(fn, "expected named options, got a positional value") end
     if not allowed[k] then fail(fn, "unknown option '%s'", tostring(k)) end
   end
 end
@@ -46,6 +48,22 @@ local function prepend(name, list)
   return t
 end
 
+-- fails on the first infinite value of m (its rows already the kept ones:
+-- row k was the caller's row keep[k]); a finite sum shows there is none
+-- without a Lua loop
+local function finite(fn, what, v, keep)
+  local s = v:sum()
+  if s == s and s ~= math.huge and s ~= -math.huge then return end
+  for k = 1, v:rows() do
+    for j = 1, v:cols() do
+      local e = v:get(k, j)
+      if e == math.huge or e == -math.huge then
+        fail(fn, "'%s' has an infinite value at row %d", what, math.tointeger(keep[k]) or keep[k])
+      end
+    end
+  end
+end
+
 -- y, x, z (or a), their names and the cluster ids, after the missing-value
 -- rule of API.md, from matrices or from a formula "y ~ x | z" and a frame.
 local function getdata(fn, t, zkey)
@@ -58,7 +76,8 @@ local function getdata(fn, t, zkey)
     local F = require "orrery.formula"
     local extra = {}
     if type(t.cluster) == "string" then extra[#extra + 1] = t.cluster end
-    local mf = F.model_frame(t.formula, t.data, { na = na, extra = extra, intercept = intercept })
+    local ok, mf = pcall(F.model_frame, t.formula, t.data, { na = na, extra = extra, intercept = intercept })
+    if not ok then fail(fn, "%s", (tostring(mf):gsub("^formula%.model_frame: ", ""))) end
     if zkey and not mf.z then fail(fn, "formula needs instruments after a bar: \"y ~ x | z\"") end
     d.y, d.x, d.z, d.names, d.znames = mf.y, mf.x, mf.z, mf.names, mf.znames
     d.n_dropped = mf.n_dropped
@@ -78,10 +97,17 @@ local function getdata(fn, t, zkey)
   local keep, dropped = C._complete(y, x, z, cl)
   if dropped > 0 then
     if na == "fail" then fail(fn, "%d rows have missing values (na = \"fail\")", dropped) end
+  end
+  if dropped > 0 then
     y, x = y:rows_of(keep), x:rows_of(keep)
     if z then z = z:rows_of(keep) end
     if cl then cl = cl:rows_of(keep) end
   end
+  -- Inf is an error (API.md), named by the caller's argument and row, before
+  -- the intercept column joins x and z
+  finite(fn, "y", y, keep); finite(fn, "x", x, keep)
+  if z then finite(fn, zkey, z, keep) end
+  if cl then finite(fn, "cluster", cl, keep) end
   d.names = t.names or colnames("x", x:cols())
   d.znames = z and colnames(zkey, z:cols())
   if intercept then
@@ -173,7 +199,7 @@ end
 
 function Fit:confint(level)
   level = level or 0.95
-  if not self.se then error("regress: confint needs standard errors", 2) end
+  if not self.se then fail("regress.confint", "this fit has no standard errors") end
   local stats = require "orrery.stats"
   local q = stats.qt(1 - (1 - level) / 2, self.df_residual)
   local out = mat.new(#self.names, 2)
@@ -347,6 +373,7 @@ M._getdata = getdata
 M._checkopts = checkopts
 M._newfit = newfit
 M._asmat = asmat
+M._finite = finite
 
 -- their public functions join this table, and so the regress module
 for _, name in ipairs{ "orrery.sketch", "orrery.ipcw" } do

@@ -14,9 +14,9 @@ function M.sketch(t)
   IV._checkopts(fn, t, opts)
   local kind = t.kind or "gaussian"
   if kind ~= "gaussian" and kind ~= "srht" and kind ~= "countsketch" then
-    error(fn .. ": kind must be \"gaussian\", \"srht\" or \"countsketch\", got '" .. tostring(kind) .. "'", 2)
+    error(fn .. ": kind must be \"gaussian\", \"srht\" or \"countsketch\", got '" .. tostring(kind) .. "'", 0)
   end
-  if math.type(t.m) ~= "integer" then error(fn .. ": m (the sketch size) must be an integer", 2) end
+  if math.type(t.m) ~= "integer" then error(fn .. ": m (the sketch size) must be an integer", 0) end
   local r = t.rng or require("orrery.rng").default
   local d = IV._getdata(fn, t, nil)
   local coef, exact = M._sketch(d.x:hcat(d.y), t.m, kind, r, t.exact)
