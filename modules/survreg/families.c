@@ -21,6 +21,13 @@ static double log1pexp (double x) {
 }
 
 
+/* log(exp(x) - 1) for x > 0: the quantiles need it where exp(x) overflows
+   (H / lambda or the APGW A in the hundreds at a threshold boundary) */
+static double logexpm1 (double x) {
+  return x > 30 ? x + log1p(-exp(-x)) : log(expm1(x));
+}
+
+
 /* 1 / (1 + exp(-x)) */
 static double logistic (double x) {
   return x >= 0 ? 1.0 / (1.0 + exp(-x)) : exp(x) / (1.0 + exp(x));
@@ -360,14 +367,14 @@ double sr_quantile (int fam, double p, const double e[SR_NSLOT]) {
       logu = log(Hp) - e[0];  /* lambda u = Hp */
       break;
     case SR_LOGLOGISTIC: case SR_BURR:
-      logu = log(expm1(Hp / exp(e[0])));  /* lambda log(1+u) = Hp */
+      logu = logexpm1(Hp / exp(e[0]));  /* lambda log(1+u) = Hp */
       break;
     case SR_APGW: {
       double k = expm1(e[3]), y = Hp / exp(e[0] + e[3]), A;
       /* (1 + v)^k = 1 + k y with v = u/(kappa+1) */
       if (k * y <= -1) return INFINITY;          /* beyond the cure fraction */
       A = (k == 0) ? y : log1p(k * y) / k;
-      logu = e[3] + log(expm1(A));
+      logu = e[3] + logexpm1(A);
       break;
     }
     case SR_LOGNORMAL:

@@ -125,6 +125,22 @@ T.test("single block: X rows, baseline, cure fraction method", function()
   T.eq(f.cure_fraction, 0)
 end)
 
+T.test("quantile inverts S when (phi t)^gamma or H/lambda is huge", function()
+  -- lung's APGW fit without covariates runs to the threshold boundary
+  -- (gamma ~ 850, lambda ~ 5e-6): exp(A) in the inversion overflowed and
+  -- every quantile came out Inf; Burr with lambda fixed at 1e-4 the same
+  -- way through expm1(H / lambda). Tolerance 1e-8 relative on t.
+  local a = surv.fit(with { dist = "apgw" })
+  local b = surv.fit(with { dist = "burr", fixed = { lambda = 1e-4 } })
+  for _, f in ipairs { a, b } do
+    for _, t in ipairs { 30, 200, 700 } do
+      local S = f:survival(t)
+      T.ok(S > 0 and S < 1, "S(t) strictly inside (0, 1)")
+      T.near(f:quantile(1 - S), t, 1e-8, f.dist .. " quantile at t = " .. t)
+    end
+  end
+end)
+
 T.test("formula and data", function()
   local df = data.frame { time = lung.time, status = lung.status, age = lung.age, sex = lung.sex,
                           ["ph.ecog"] = lung["ph.ecog"] }
