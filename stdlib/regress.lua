@@ -120,6 +120,7 @@ local function modeldata(fn, t, extra_cols)
     if not ok then fail(fn, "%s", tostring(mf):gsub("^formula%.model_frame: ", "")) end
     if mf.surv then fail(fn, "a Surv() response belongs to surv, not %s", fn) end
     meta.names = mf.names
+    meta.ylevels, meta.yname = mf.ylevels, mf.yname
     meta.intercept = mf.intercept and true or false
     meta.terms = mf.info
     meta.n_dropped_frame = mf.n_dropped or 0
@@ -170,6 +171,20 @@ local function modeldata(fn, t, extra_cols)
     copts[k2] = asvec(fn, t[k2], k2)
   end
   return y, x, copts, meta
+end
+
+-- A text (factor) response has only its level codes in y: glm's binomial
+-- family reads it as R does (the first level is failure, every other level
+-- success); anything else would silently regress on the codes.
+local function factor_response(fn, y, meta, binomial)
+  if not meta.ylevels then return y end
+  if not binomial then
+    fail(fn, "the response '%s' is text (a factor); give numbers, or family = \"binomial\" in regress.glm",
+      tostring(meta.yname))
+  end
+  local out = {}
+  for i = 1, #y do out[i] = y[i] > 1 and 1 or 0 end
+  return mat.vec(out)
 end
 
 -- ---------------------------------------------------------------------------
@@ -640,6 +655,7 @@ local function ols(t, fn, call)
   local se = t.se or "classical"
   if not SE_TYPES[se] then fail(fn, "se must be \"classical\", \"HC0\", \"HC1\", \"HC2\" or \"HC3\", got '%s'", tostring(se)) end
   local y, x, copts, meta = modeldata(fn, t, { "weights", "cluster" })
+  factor_response(fn, y, meta, false)
   if #meta.names == 0 then fail(fn, "the model has no columns (no x and intercept = false)") end
   copts.qr = (se ~= "classical" or copts.cluster ~= nil) or nil  -- the sandwich needs Q
   local raw = C._ols(y, x, copts, fn)
@@ -719,6 +735,7 @@ local function glm(t)
   local se = t.se or "classical"
   if not SE_TYPES[se] then fail(fn, "se must be \"classical\", \"HC0\", \"HC1\", \"HC2\" or \"HC3\", got '%s'", tostring(se)) end
   local y, x, copts, meta = modeldata(fn, t, { "weights", "offset", "cluster" })
+  y = factor_response(fn, y, meta, family == "binomial")
   if #meta.names == 0 then fail(fn, "the model has no columns (no x and intercept = false)") end
   copts.family, copts.link = family, link
   copts.maxit, copts.epsilon = t.maxit, t.epsilon
@@ -818,6 +835,7 @@ local function ridge(t)
   end
   if t.scale ~= nil and type(t.scale) ~= "boolean" then fail(fn, "scale must be a boolean") end
   local y, x, copts, meta = modeldata(fn, t, {})
+  factor_response(fn, y, meta, false)
   local names = meta.names
   if meta.terms and meta.intercept then
     -- the formula's intercept column is handled by centring, not as a column

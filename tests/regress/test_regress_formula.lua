@@ -58,3 +58,20 @@ T.test("glm with formula: poisson with interaction, text factors and an offset",
   local p = f:predict(wb:head(2))
   T.near(p, { f.fitted[1], f.fitted[2] }, 1e-10)
 end)
+
+T.test("a text response: binomial glm codes the first level 0 and the rest 1 (R); lm refuses it", function()
+  local yt = { "no", "yes", "no", "yes", "yes", "no", "maybe", "yes", "no", "no" }
+  local yn = {}
+  for i, v in ipairs(yt) do yn[i] = v == "maybe" and 0 or 1 end
+  -- levels in C order: maybe < no < yes, so "maybe" is the failure
+  local x = { 1, 3, 2, 4, 2.5, 1.5, 0.5, 3.5, 2.2, 1.1 }
+  local g = regress.glm{ formula = "y ~ x", data = data.frame{ y = yt, x = x }, family = "binomial" }
+  local h = regress.glm{ y = yn, x = x, family = "binomial" }
+  T.near(g.coef, h.coef, 1e-12); T.near(g.se, h.se, 1e-12)
+  T.errors(function() regress.lm("y ~ x", data.frame{ y = yt, x = x }) end,
+    "regress.lm: the response 'y' is text (a factor)")
+  T.errors(function() regress.glm{ formula = "y ~ x", data = data.frame{ y = yt, x = x }, family = "poisson" } end,
+    "regress.glm: the response 'y' is text (a factor)")
+  T.errors(function() regress.ridge{ formula = "y ~ x", data = data.frame{ y = yt, x = x } } end,
+    "regress.ridge: the response 'y' is text (a factor)")
+end)
