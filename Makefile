@@ -25,13 +25,14 @@ CFLAGS_ALL = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(OPT) -g \
 # The numeric libraries, dynamic (for the shared objects and sanitized builds).
 NUM_LIBS = -lgsl -llapacke -L$(BLAS_DIR) -lopenblas -lgfortran -lpthread -lm
 # The program links the numeric libraries statically: loading libopenblas.so
-# and its dependencies costs ~4 ms, twice the whole start-up of lua5.4.
+# and its dependencies (libgfortran, libquadmath) costs ~4 ms, twice the whole
+# start-up of lua5.4.
 # Lua itself is linked statically too, with its symbols exported for C modules.
 ifeq ($(STATIC),0)
 PROG_LIBS = -Wl,-E -llua5.4 -lreadline $(NUM_LIBS) -ldl
 else
 PROG_LIBS = -Wl,-E -Wl,-Bstatic -llua5.4 -lgsl -llapacke -L$(BLAS_DIR) -lopenblas \
-  -Wl,-Bdynamic -lreadline -lgfortran -lpthread -lm -ldl
+  -lgfortran -lquadmath -Wl,-Bdynamic -lreadline -lpthread -lm -ldl
 endif
 
 MODDIRS  := $(sort $(patsubst %/.,%,$(wildcard modules/*/.)))
