@@ -785,6 +785,16 @@ function M.fit(opts)
         ({ "lambda", "phi", "gamma" })[slot] .. (e[slot] > 0 and " -> infinity" or " -> 0")
     end
   end
+  -- a scale intercept with an SE in the thousands sits on a flat ridge
+  -- towards a limit family (e.g. kappa fixed < 0: lambda -> infinity,
+  -- phi -> 0 is the Weibull), where Newton stops before |e| reaches 30
+  for slot, b in ipairs { "ph", "aft", "shape" } do
+    local bl = design[b]
+    if bl and math.abs(e[slot]) <= 30 and se[bl.first] > 1e3 then
+      bnd = (bnd and bnd .. "; " or "") .. string.format("%s not identified (SE of its log %.3g)",
+        ({ "lambda", "phi", "gamma" })[slot], se[bl.first])
+    end
+  end
   local singular = false
   for i = 1, P do if se[i] ~= se[i] then singular = true end end
   if singular then

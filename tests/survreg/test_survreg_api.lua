@@ -141,6 +141,18 @@ T.test("quantile inverts S when (phi t)^gamma or H/lambda is huge", function()
   end
 end)
 
+T.test("a ridge to a limit family is flagged, not reported as a regular optimum", function()
+  -- with kappa fixed below 0 and both scales free, lung's supremum is the
+  -- Weibull limit lambda -> infinity, phi -> 0 (lambda phi^gamma fixed): the
+  -- Newton steps stop on the flat ridge near log lambda = 23 with SEs ~ 4e4,
+  -- and the fit came back converged with boundary = false
+  local f = surv.fit(with { dist = "apgw", fixed = { kappa = -0.5 } })
+  local w = surv.fit(with { dist = "weibull" })
+  T.near(f.loglik, w.loglik, 1e-8, "the Weibull limit's log-likelihood")
+  T.ok(f.boundary and f.boundary:find("not identified", 1, true), "flagged: " .. tostring(f.boundary))
+  T.ok(tostring(f):find("Boundary:", 1, true), "in the printout")
+end)
+
 T.test("formula and data", function()
   local df = data.frame { time = lung.time, status = lung.status, age = lung.age, sex = lung.sex,
                           ["ph.ecog"] = lung["ph.ecog"] }
