@@ -49,8 +49,9 @@ end, "stats.cor_test")
 local CV = { __name = "stats.control_variate" }
 
 CV.__tostring = function(r)
+  local r2 = r.r2 ~= r.r2 and "NaN (y is constant)" or g(r.r2)
   local s = { string.format("Control-variate mean: %s (se %s), R^2 = %s, n = %d",
-    g(r.estimate), g(r.se), g(r.r2), r.n) }
+    g(r.estimate), g(r.se), r2, r.n) }
   if r.strata then
     s[#s + 1] = "  stratum        n   estimate         se        R^2"
     for k = 1, #r.strata.n do

@@ -16,14 +16,39 @@
 /* The second pass adds the mean of the residuals, which recovers most of
    the rounding error of the first sum (as R's mean does in long double). */
 double desc_mean (const double *x, size_t n) {
-  double s = 0, m, c = 0;
+  double s = 0, m, c = 0, big = 0;
   size_t i;
+  int e = 0;
   if (n == 0) return NAN;
   for (i = 0; i < n; i++) s += x[i];
   m = s / (double)n;
-  if (!isfinite(m)) return m;
-  for (i = 0; i < n; i++) c += x[i] - m;
-  return m + c / (double)n;
+  if (!isfinite(m)) {
+    /* the sum of finite values can overflow (two values near DBL_MAX): sum
+       them scaled by a power of two, which is exact, and scale back */
+    for (i = 0; i < n; i++) big = fmax(big, fabs(x[i]));
+    if (!isfinite(big)) return m;
+    frexp(big, &e);
+    for (s = 0, i = 0; i < n; i++) s += ldexp(x[i], -e);
+    m = s / (double)n;
+  }
+  if (e == 0) {
+    for (i = 0; i < n; i++) c += x[i] - m;
+    return m + c / (double)n;
+  }
+  for (i = 0; i < n; i++) c += ldexp(x[i], -e) - m;
+  return ldexp(m + c / (double)n, e);
+}
+
+
+int desc_scale (double *x, size_t n) {
+  double big = 0;
+  size_t i;
+  int e;
+  for (i = 0; i < n; i++) big = fmax(big, fabs(x[i]));
+  if (!(big > 0) || !isfinite(big)) return 0;
+  frexp(big, &e);
+  for (i = 0; i < n; i++) x[i] = ldexp(x[i], -e);
+  return e;
 }
 
 

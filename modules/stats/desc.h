@@ -18,6 +18,14 @@
 
 /* Mean with a second correcting pass (as R's mean). */
 double desc_mean (const double *x, size_t n);
+/*
+** Scales x in place by the power of two 2^-e that brings max |x| into
+** [0.5, 1) and returns e (0 when x is all zero or not finite). Exact, so
+** scale-free statistics computed on the result (correlations, variances
+** times 2^2e) agree to the bit with the unscaled ones wherever those neither
+** overflow nor underflow, and stay right where they would.
+*/
+int desc_scale (double *x, size_t n);
 /* Sample variance (divisor n - 1), two-pass with the rounding correction. */
 double desc_var (const double *x, size_t n);
 /* Sample covariance of x and y (divisor n - 1). */

@@ -21,6 +21,8 @@
 
 /* a number as C's %.15g writes it (lua_pushfstring has no %g) */
 static const char *num (char *buf, double v) {
+  if (isnan(v)) return "NaN";   /* C's %g writes nan or -nan */
+  if (isinf(v)) return v > 0 ? "Inf" : "-Inf";
   snprintf(buf, 32, "%.15g", v);
   return buf;
 }
@@ -255,7 +257,9 @@ static int s_mean (lua_State *L) {
   return 1;
 }
 
-static double variance (lua_State *L, const char *fn) {
+/* the variance of x as v 2^(2 *e): x is scaled first, so that squares of
+   huge or tiny deviations neither overflow nor underflow */
+static double variance (lua_State *L, const char *fn, int *e) {
   size_t n;
   int na = getna(L, 2, fn);
   double *x;
@@ -265,16 +269,21 @@ static double variance (lua_State *L, const char *fn) {
               "matrix of its columns", (int)m->r, (int)m->c);
   x = vecdata(L, 1, na, 0, fn, "x", &n);
   if (n < 2) orr_error(L, fn, "needs at least 2 values, got %d", (int)n);
+  *e = desc_scale(x, n);
   return desc_var(x, n);
 }
 
 static int s_var (lua_State *L) {
-  lua_pushnumber(L, variance(L, "stats.var"));
+  int e;
+  double v = variance(L, "stats.var", &e);
+  lua_pushnumber(L, ldexp(v, 2 * e));
   return 1;
 }
 
 static int s_sd (lua_State *L) {
-  lua_pushnumber(L, sqrt(variance(L, "stats.sd")));
+  int e;
+  double v = variance(L, "stats.sd", &e);
+  lua_pushnumber(L, ldexp(sqrt(v), e));
   return 1;
 }
 
@@ -385,17 +394,26 @@ static void corargs_get (lua_State *L, const char *fn, int methods, corargs *a) 
   }
 }
 
+/* the error for a constant column j */
+static void consterror (lua_State *L, const char *fn, size_t j, int pair) {
+  if (pair) orr_error(L, fn, "%s is constant (zero standard deviation)", j ? "y" : "x");
+  orr_error(L, fn, "column %d is constant (zero standard deviation)", (int)j + 1);
+}
+
 static void checkconst (lua_State *L, const double *S, size_t p, const char *fn,
                         int pair) {
   size_t j;
   for (j = 0; j < p; j++)
-    if (!(S[j + j * p] > 0)) {
-      if (pair) orr_error(L, fn, "%s is constant (zero standard deviation)", j ? "y" : "x");
-      orr_error(L, fn, "column %d is constant (zero standard deviation)", (int)j + 1);
-    }
+    if (!(S[j + j * p] > 0)) consterror(L, fn, j, pair);
 }
 
-/* the correlation matrix of a->X (p x p) into S */
+/*
+** The correlation matrix of a->X (p x p) into S. Pearson scales each column
+** of a->X (a work copy) by a power of two first: the correlation does not
+** change, but at 1e-200 the squared deviations would underflow to a false
+** "constant" and at 1e200 overflow to a silent 0. Kendall needs no moments:
+** a column is constant when all its values are equal.
+*/
 static void cormat (lua_State *L, const char *fn, corargs *a, double *S) {
   size_t n = a->n, p = a->p, i, j;
   double *w = orr_work(L, 2 * n * (p > 1 ? p : 1));
@@ -404,9 +422,19 @@ static void cormat (lua_State *L, const char *fn, corargs *a, double *S) {
     for (j = 0; j < p; j++) desc_rank(a->X + j * n, n, R + j * n, w);
     a->X = R;
   }
-  desc_covmat(a->X, n, p, S, w);
-  checkconst(L, S, p, fn, a->pair);
-  if (a->method != COR_KENDALL) { desc_cov2cor(S, p); return; }
+  if (a->method != COR_KENDALL) {
+    if (a->method == COR_PEARSON)
+      for (j = 0; j < p; j++) desc_scale(a->X + j * n, n);
+    desc_covmat(a->X, n, p, S, w);
+    checkconst(L, S, p, fn, a->pair);
+    desc_cov2cor(S, p);
+    return;
+  }
+  for (j = 0; j < p; j++) {
+    const double *c = a->X + j * n;
+    for (i = 1; i < n && c[i] == c[0]; i++) ;
+    if (i == n) consterror(L, fn, j, a->pair);
+  }
   w = orr_work(L, 4 * n);
   for (j = 0; j < p; j++) {
     S[j + j * p] = 1;
@@ -592,7 +620,7 @@ static void checkpos (lua_State *L, const omat *X, const char *fn) {
 static int pcor (lua_State *L, const char *fn, int clr) {
   int na = getna(L, 2, fn);
   omat *X = omat_arg(L, 1, fn, "X"), *R;
-  size_t n, p = X->c;
+  size_t n, p = X->c, j;
   double *x, *w;
   int st;
   if (clr) checkpos(L, X, fn);
@@ -600,6 +628,8 @@ static int pcor (lua_State *L, const char *fn, int clr) {
   if (p < 2) orr_error(L, fn, "needs at least 2 columns, got %d", (int)p);
   if (n < 2) orr_error(L, fn, "needs at least 2 complete rows, got %d", (int)n);
   if (clr) desc_clr(x, n, p, x);
+  else   /* partial correlations are scale-free: keep the covariances in range */
+    for (j = 0; j < p; j++) desc_scale(x + j * n, n);
   R = omat_new(L, p, p);
   lua_insert(L, 1);
   w = orr_work(L, n * p > 2 * p * p + p ? n * p : 2 * p * p + p);
@@ -668,9 +698,11 @@ static int s_control_variate (lua_State *L) {
   if (h->r != n) orr_error(L, fn, "'h' has %d rows but y has %d elements", (int)h->r, (int)n);
   k = h->c;
   if (k == 0) orr_error(L, fn, "'h' has no columns");
-  cleanrows(L, y->x, n, 1, 0, 0, fn, "y", &i);
-  cleanrows(L, h->x, n, k, 0, 0, fn, "h", &i);
-  lua_pop(L, 2);
+  omat_checkfinite(L, y, fn, "y");   /* no na_rm here: NaN is an error */
+  omat_checkfinite(L, h, fn, "h");
+  omat_checkfinite(L, mh, fn, "mean_h");
+  /* y, h, mean_h and strata stay on the stack: a converted Lua array exists
+     only there, and popping it would let the collector free it while used */
   if (st) {
     size_t m = st->r * st->c, u = 0;
     if (m != n) orr_error(L, fn, "'strata' has %d elements but y has %d", (int)m, (int)n);
@@ -706,9 +738,14 @@ static int s_control_variate (lua_State *L) {
       memmove(hk + j * nk, hk + j * n, nk * sizeof(double));
       mu[j] = (mh->r * mh->c == k && (mh->r == 1 || mh->c == 1)) ? mh->x[j] : OMAT(mh, kk, j);
     }
-    if (nk <= k + 1)
-      orr_error(L, fn, "%s has %d rows: needs more than %d (the number of columns of h + 1)",
-                st ? "a stratum" : "y", (int)nk, (int)k + 1);
+    if (nk <= k + 1) {
+      char nb[32];
+      if (st)
+        orr_error(L, fn, "stratum %s has %d row%s: needs more than %d (the number of columns of h + 1)",
+                  num(nb, lev[kk]), (int)nk, nk == 1 ? "" : "s", (int)k + 1);
+      orr_error(L, fn, "y has %d rows: needs more than %d (the number of columns of h + 1)",
+                (int)nk, (int)k + 1);
+    }
     if (desc_cv(yk, hk, mu, nk, k, &e, &se, &r2, beta->x + kk * k, &rs, &ts, work) != DESC_OK) {
       char nb[32];
       if (st) orr_error(L, fn, "the columns of h are constant or collinear in stratum %s", num(nb, lev[kk]));
@@ -771,7 +808,8 @@ static const orr_doc stats_docs[] = {
   {"pcor_clr", "stats.pcor_clr(X [, {na_rm = true}]) -> log-ratio partial correlations: Omega = pseudo-inverse of cov(clr(X))"},
   {"control_variate", "stats.control_variate{y =, h =, mean_h = [, strata =]} -> {estimate, se, r2, beta, n [, strata]}:\n"
                       "mean(y) - beta'(mean(h) - mean_h), beta = Cov(h)^-1 Cov(h, y) (the intercept of lm(y ~ I(h - mean_h)),\n"
-                      "se its standard error). strata: one fit per stratum, combined with weights n_k/n"},
+                      "se its standard error). strata: one fit per stratum, combined with weights n_k/n.\n"
+                      "r2 is NaN when y is constant (nothing to explain; R's summary.lm gives NaN too)"},
   {NULL, NULL}
 };
 

@@ -159,11 +159,11 @@ T.test("bad input: types, shapes, options, degenerate data", function()
   T.errors(function() return stats.control_variate{ y = y, h = mt.wt:vcat(mt.wt), mean_h = 3 } end, "'h' has 64 rows but y has 32 elements")
   T.errors(function() return stats.control_variate{ y = y, h = h, mean_h = { 1, 2 } } end, "'mean_h' must have 1 values")
   T.errors(function() return stats.control_variate{ y = y, h = h:hcat(h * 2), mean_h = { 1, 2 } } end, "the columns of h are constant or collinear")
-  T.errors(function() return stats.control_variate{ y = aq.Ozone, h = aq.Temp, mean_h = 70 } end, "'y' has a missing value")
+  T.errors(function() return stats.control_variate{ y = aq.Ozone, h = aq.Temp, mean_h = 70 } end, "'y' has a non-finite value (NaN) at element 5")
   T.errors(function() return stats.control_variate{ y = y, h = h, mean_h = 3, strata = mt.cyl:vcat(mt.cyl) } end, "'strata' has 64 elements")
   T.errors(function() return stats.control_variate{ y = { 1, 2 }, h = { 1, 3 }, mean_h = 1 } end, "y has 2 rows: needs more than 2")
   T.errors(function() return stats.control_variate{ y = { 1, 2, 3, 4, 5 }, h = { 1, 3, 2, 5, 4 }, mean_h = 1,
-    strata = { 1, 1, 1, 2, 2 } } end, "a stratum has 2 rows: needs more than 2")
+    strata = { 1, 1, 1, 2, 2 } } end, "stratum 2 has 2 rows: needs more than 2")
   T.errors(function() return stats.control_variate{ y = y, h = h:hcat(mt.hp), mean_h = { { 1, 2 }, { 3, 4 } },
     strata = mt.cyl } end, "'mean_h' must have 2 values (one per column of h) or one row per stratum, got 2 x 2")
 end)
