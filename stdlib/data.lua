@@ -409,7 +409,8 @@ Frame.__newindex = function(df, k, v)
     end
     return
   end
-  methods.add(df, k, v)
+  -- a tail call, so add's error levels reach the assignment's line
+  return methods.add(df, k, v)
 end
 
 Frame.__pairs = function(df)

@@ -239,3 +239,14 @@ T.test("tostring: R's print layout", function()
   for _, line in ipairs(lines) do T.ok(#line <= 80, line) end
   T.eq(tostring(data.frame{ a = mat.zeros(0, 1) }), "[1] a\n<0 rows> (data frame with 1 columns)")
 end)
+
+T.test("df.x = bad: the error names data.add and the caller's line, not data.lua", function()
+  -- through __newindex the checks ran one frame deeper, so their messages
+  -- pointed into stdlib/data.lua ("[orrery.data]:412: data.add: ...")
+  local df = data.frame({ { "x", { 1, 2, 3 } } })
+  for _, v in ipairs { 5, "q", { 1, 2 }, { 1, {} } } do
+    local err = T.errors(function() df.z = v end, "data.add: ")
+    T.ok(not err:find("orrery.data", 1, true), err)
+    T.ok(err:find("test_frame.lua", 1, true), err)
+  end
+end)
