@@ -385,6 +385,8 @@ function methods.residuals(fit, rtype)
     if rtype == "standardized" then
       return map(e, function(r, i) return r / sqrt(s2 * (1 - h[i])) end)
     end
+    -- each leave-one-out fit has df - 1 residual df: none at n = p + 1 (R: NaN)
+    if df <= 1 then return map(e, function() return 0 / 0 end) end
     return map(e, function(r, i)
       local si = (rss - r * r / (1 - h[i])) / (df - 1)
       return r / sqrt(si * (1 - h[i]))

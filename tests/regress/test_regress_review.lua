@@ -90,3 +90,13 @@ T.test("anova of nested Gamma glms: the larger model's dispersion scales the dev
   local a = regress.anova(h1, h2)
   T.near({ a.ss[2], a.p[2] }, R.gamanova, 1e-6)
 end)
+
+T.test("n = p + 1: leave-one-out has no residual df, so studentized residuals are NaN (R)", function()
+  local f = regress.ols{ y = { 2, 1, 5 }, x = { 1, 2, 3.5 } }
+  T.eq(f.df_residual, 1)
+  local r = f:residuals("studentized")
+  for i = 1, 3 do T.ok(r[i] ~= r[i], "rstudent " .. i .. " is NaN, got " .. tostring(r[i])) end
+  -- the standardized ones still are defined
+  r = f:residuals("standardized")
+  for i = 1, 3 do T.ok(r[i] == r[i], "rstandard " .. i) end
+end)
