@@ -43,14 +43,15 @@ local models = {
 
 print(string.format("Melanoma: n = %d, deaths from melanoma = %d", n, models[1][2].n_event))
 print()
-print(string.format("%-20s %4s %11s %10s %8s  %s", "model", "par", "loglik", "AIC", "cure", "note"))
-local best
+print(string.format("%-20s %4s %11s %10s %10s %8s  %s", "model", "par", "loglik", "AIC", "BIC", "cure", "note"))
+local best, lowest
 for _, m in ipairs(models) do
   local f = m[2]
   local note = (f.boundary and ("boundary: " .. f.boundary)) or (not f.converged and f.reason) or ""
-  print(string.format("%-20s %4d %11.3f %10.3f %8.4f  %s", m[1], #f.coef, f.loglik, f.aic,
-    f.cure_fraction, note))
+  print(string.format("%-20s %4d %11.3f %10.3f %10.3f %8.4f  %s", m[1], #f.coef, f.loglik, f.aic,
+    f.bic, f.cure_fraction, note))
   if not f.boundary and f.converged and (not best or f.aic < best[2].aic) then best = m end
+  if not lowest or f.aic < lowest[2].aic then lowest = m end
 end
 
 -- are both PH and AFT terms needed?
@@ -66,6 +67,21 @@ end
 
 print()
 print("Chosen by AIC (among regular fits): " .. best[1])
+if lowest ~= best then
+  -- a boundary fit's AIC is an infimum that no parameter value attains
+  print(string.format("The lowest AIC of all, %.3f (%.3f below), is the boundary of %s (%s),",
+    lowest[2].aic, best[2].aic - lowest[2].aic, lowest[1], (lowest[2].boundary:match("^[^;]*"))))
+  print(string.format("a cure model with cure fraction %.3f at x = 0: the data barely tell a cure fraction",
+    lowest[2].cure_fraction))
+  print("from a hazard that falls late.")
+end
+local km = surv.km(df.time, status)
+local last, followed = 0, 0
+for i = 1, #km.time do if km.n_event[i] > 0 then last = km.time[i] end end
+for i = 1, n do if df.time[i] > last then followed = followed + 1 end end
+print(string.format("Kaplan-Meier of melanoma deaths: %.3f at 5 years, %.3f at 10 years, flat after the last",
+  km:at(1826).surv, km:at(3652).surv))
+print(string.format("death at day %d with %d patients followed beyond it.", last, followed))
 local f = best[2]
 print(f)
 
