@@ -214,7 +214,15 @@ static double gsl_tail (int d, const double *par, double x, int lower) {
       z = (x - par[0]) / par[1];
       return lower ? gsl_cdf_ugaussian_P(z) : gsl_cdf_ugaussian_Q(z);
     case DIST_T:
-      return lower ? gsl_cdf_tdist_P(x, par[0]) : gsl_cdf_tdist_Q(x, par[0]);
+      z = lower ? gsl_cdf_tdist_P(x, par[0]) : gsl_cdf_tdist_Q(x, par[0]);
+      /* for df > 30 GSL uses a Cornish-Fisher expansion: within 1e-12 down to
+         tails of 1e-6, but 3e-8 off at 1e-20 (df 31, t 12) and 7e-8 at 1e-65
+         (df 148, t 30). Small tails come from the continued fraction. */
+      if (par[0] > 30 && (x < 0) == lower && z < 1e-6) {
+        k = exp(far_tail(d, par, x, lower));
+        if (!isnan(k)) return k;
+      }
+      return z;
     case DIST_CHISQ:
       return lower ? gsl_cdf_chisq_P(x, par[0]) : gsl_cdf_chisq_Q(x, par[0]);
     case DIST_F:

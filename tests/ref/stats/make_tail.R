@@ -1,0 +1,58 @@
+# Reference values for tests/stats/test_dist_tail.lua and test_desc_iris.lua (R 4.2).
+# Run from the repository root: Rscript tests/ref/stats/make_tail.R
+# Writes (17 significant digits):
+#   dist_tail.csv  p functions (both tails, with and without log) in far tails:
+#                  x = R's q at log p drawn log-uniformly in [log 1e-300, log 1e-6],
+#                  parameters log-uniform in [0.1, 1e4] (norm: mean in [-50, 50],
+#                  sd in [0.1, 100]). Codes as make_dist.R: 1 norm .. 6 gamma.
+#   iris.csv, iris_desc.txt  correlations, cor.test and quantiles on iris (many ties)
+out <- "tests/ref/stats"
+f17 <- function(v) ifelse(is.na(v), "NaN", ifelse(is.infinite(v), ifelse(v > 0, "Inf", "-Inf"),
+                                             sprintf("%.17g", v)))
+set.seed(7)
+N <- 60
+lu <- function(n, lo, hi) exp(runif(n, log(lo), log(hi)))
+tail <- NULL
+for (code in 1:6) {
+  a <- lu(N, 0.1, 1e4); b <- lu(N, 0.1, 1e4)
+  lp <- -exp(runif(N, log(log(1e6)), log(log(1e300))))
+  up <- runif(N) < 0.5
+  if (code == 1) { a <- runif(N, -50, 50); b <- lu(N, 0.1, 100) }
+  F <- switch(code,
+   list(p = function(x, ...) pnorm(x, a, b, ...), q = function(x, ...) qnorm(x, a, b, ...)),
+   list(p = function(x, ...) pt(x, a, ...), q = function(x, ...) qt(x, a, ...)),
+   list(p = function(x, ...) pchisq(x, a, ...), q = function(x, ...) qchisq(x, a, ...)),
+   list(p = function(x, ...) pf(x, a, b, ...), q = function(x, ...) qf(x, a, b, ...)),
+   list(p = function(x, ...) pbeta(x, a, b, ...), q = function(x, ...) qbeta(x, a, b, ...)),
+   list(p = function(x, ...) pgamma(x, a, b, ...), q = function(x, ...) qgamma(x, a, b, ...)))
+  x <- ifelse(up, F$q(lp, lower.tail = FALSE, log.p = TRUE), F$q(lp, log.p = TRUE))
+  tail <- rbind(tail, data.frame(dist = code, a = a, b = b, x = x,
+    pl = F$p(x), pu = F$p(x, lower.tail = FALSE),
+    lpl = F$p(x, log.p = TRUE), lpu = F$p(x, lower.tail = FALSE, log.p = TRUE)))
+}
+# keep points where R's q gave a usable x (finite, not 0) with finite log tails
+tail <- tail[is.finite(tail$x) & tail$x != 0 & is.finite(tail$lpl) & is.finite(tail$lpu), ]
+m <- sapply(tail, f17)
+writeLines(c(paste(names(tail), collapse = ","), apply(m, 1, paste, collapse = ",")),
+           file.path(out, "dist_tail.csv"))
+
+X <- as.matrix(iris[, 1:4])
+write.csv(X, file.path(out, "iris.csv"), row.names = FALSE)
+lines <- character()
+put <- function(key, v) {
+  if (is.matrix(v)) v <- as.vector(t(v))
+  lines <<- c(lines, paste(key, paste(f17(as.numeric(v)), collapse = " ")))
+}
+put("cor_pearson", cor(X)); put("cor_spearman", cor(X, method = "spearman"))
+put("cor_kendall", cor(X, method = "kendall"))
+O <- solve(cov(X)); P <- -O / sqrt(diag(O) %o% diag(O)); diag(P) <- 1
+put("pcor", P)
+for (m in c("pearson", "spearman", "kendall")) {
+  ct <- suppressWarnings(cor.test(X[, 1], X[, 2], method = m, exact = FALSE))
+  put(paste0("cortest12_", m), c(ct$estimate, ct$statistic, ct$p.value))
+  # petal length and width: rho 0.94, p near 1e-70 (the far tail of t_148)
+  ct <- suppressWarnings(cor.test(X[, 3], X[, 4], method = m, exact = FALSE))
+  put(paste0("cortest34_", m), c(ct$estimate, ct$statistic, ct$p.value))
+}
+put("quantile_sl", quantile(X[, 1], c(0, 0.013, 0.25, 0.5, 0.77, 0.999, 1), type = 7, names = FALSE))
+writeLines(lines, file.path(out, "iris_desc.txt"))
