@@ -79,6 +79,7 @@ local function getdata(fn, t, zkey)
     local ok, mf = pcall(F.model_frame, t.formula, t.data, { na = na, extra = extra, intercept = intercept })
     if not ok then fail(fn, "%s", (tostring(mf):gsub("^formula%.model_frame: ", ""))) end
     if zkey and not mf.z then fail(fn, "formula needs instruments after a bar: \"y ~ x | z\"") end
+    if mf.offset then fail(fn, "offset() terms are not supported") end
     d.y, d.x, d.z, d.names, d.znames = mf.y, mf.x, mf.z, mf.names, mf.znames
     d.n_dropped = mf.n_dropped
     d.cluster = type(t.cluster) == "string" and mf.extra[t.cluster] or asmat(fn, t.cluster, "cluster")

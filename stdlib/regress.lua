@@ -660,8 +660,21 @@ local function ols(t, fn, call)
   factor_response(fn, y, meta, false)
   if #meta.names == 0 then fail(fn, "the model has no columns (no x and intercept = false)") end
   copts.qr = (se ~= "classical" or copts.cluster ~= nil) or nil  -- the sandwich needs Q
+  -- an offset() term: lm regresses y - offset on x (R's lm.fit), so R2 and F
+  -- leave it out; fitted values and predictions put it back
+  local off = copts.offset
+  copts.offset = nil
+  if off ~= nil then
+    if not is_mat(off) then off = mat.vec(off) end
+    y = y - off
+  end
   local raw = C._ols(y, x, copts, fn)
+  if off ~= nil then
+    if raw.n_dropped > 0 then off = off:rows_of(raw.keep) end
+    raw.fitted, raw.y = raw.fitted + off, raw.y + off
+  end
   local fit = setmetatable({}, Fit)
+  fit._offset = off
   fit.model, fit.call, fit.formula = "lm", call or "ols", meta.formula
   fit.names = meta.names
   fit.intercept = meta.intercept
@@ -1101,6 +1114,8 @@ regress.ols{ y =, x = [, intercept = true, weights =, se = "classical"|"HC0"|"HC
   collinear columns is aliased (coefficient NaN, listed in fit.aliased). Rows with NaN in
   y, x, weights or cluster are dropped and counted (fit.n_dropped) unless na = "fail"; Inf is
   an error. cluster = ids gives sandwich::vcovCL's HC1-type covariance and overrides se.
+  An offset(...) term of a formula is subtracted from y before the fit and added back to the
+  fitted values and predictions; R2 and F leave it out (R >= 4.3's summary.lm).
   Fields: coef se t p vcov names n n_dropped rank aliased r2 adj_r2 sigma fstat loglik aic bic
   fitted leverage (computed on first use) df_residual rss se_type.
   Methods: predict confint residuals summary epistemic; tostring prints R's summary.lm.]])

@@ -76,3 +76,20 @@ put("budf.pred", c(p$fit, p$se.fit))
 # anova of nested Gamma glms: the dispersion of the larger model scales the test
 h1 <- glm(mpg ~ wt, Gamma, mt); h2 <- glm(mpg ~ wt + hp + qsec, Gamma, mt)
 a <- anova(h1, h2, test = "Chisq"); put("gamanova", c(a$Deviance[2], a$`Pr(>Chi)`[2]))
+
+# lm with an offset() term: fitted values include it, R2 and F leave it out.
+# R 4.2's summary.lm still took the offset into the model sum of squares; R
+# 4.3.0 fixed it (NEWS: "summary() now gives the correct F-statistic when the
+# model contains an offset", PR#18008), so R2 and F come from the fit of
+# y - offset, which is what R >= 4.3 reports.
+f <- lm(mpg ~ wt + qsec + offset(hp / 10), mt)
+s <- summary(lm(I(mpg - hp / 10) ~ wt + qsec, mt))
+stopifnot(all.equal(coef(f), coef(lm(I(mpg - hp / 10) ~ wt + qsec, mt)), check.attributes = FALSE))
+put("lmoff.coef", coef(f)); put("lmoff.se", se(vcov(f)))
+put("lmoff.fit", c(s$sigma, s$r.squared, s$adj.r.squared, s$fstatistic, logLik(f), AIC(f)))
+put("lmoff.fitted", fitted(f)); put("lmoff.resid", residuals(f))
+p <- predict(f, mt[1:3, ], interval = "confidence")
+put("lmoff.pred", t(p))
+f <- lm(mpg ~ wt + offset(hp / 10), mt, weights = disp)
+put("lmoffw.coef", coef(f)); put("lmoffw.se", se(vcov(f)))
+put("lmoffw.r2", summary(lm(I(mpg - hp / 10) ~ wt, mt, weights = disp))$r.squared)
