@@ -1038,7 +1038,10 @@ function methods.epistemic(fit, opts)
       local t = { y = fit._y:rows_of(trv), x = X:rows_of(trv), intercept = icpt }
       if w then t.weights = w:rows_of(trv) end
       local sub
-      if fit.model == "lm" then sub = ols(t, fn)
+      if fit.model == "lm" then
+        -- lm's offset is fitted as y - offset (ols with a formula); here by hand
+        if fit._offset then t.y = t.y - fit._offset:rows_of(trv) end
+        sub = ols(t, fn)
       else
         t.family, t.link = fit.family, fit.link
         if fit._offset then t.offset = fit._offset:rows_of(trv) end
@@ -1058,9 +1061,6 @@ function methods.epistemic(fit, opts)
   local Xnew, offn
   if Xn == nil then Xnew = X; offn = fit._offset
   else local _; Xnew, _, offn = newdesign(fn, fit, Xn) end
-  if Xn ~= nil and icpt then
-    -- newdesign gave x without its intercept column, as the fit's own x
-  end
   local Fn = features(Xnew, icol, quad)
   local e = C._predict(Fn, efit.coef, nil, true, nil, fn)
   -- a(x): the model's aleatoric variance at x

@@ -126,3 +126,13 @@ T.test("iv, ivl, anchor, sketch refuse an offset() term instead of ignoring it",
   T.errors(function() regress.sketch{ formula = "mpg ~ wt + offset(hp)", data = d, m = 10, rng = rng.new(1) } end,
     "regress.sketch: offset() terms are not supported")
 end)
+
+T.test("epistemic of an lm with an offset refits each fold with the offset", function()
+  local d = data.read_csv("tests/ref/regress/mtcars.csv")
+  -- with the offset absorbed into the response the held-out losses are the same
+  local f = regress.lm("mpg ~ wt + qsec + offset(hp / 10)", d)
+  d:add("y0", d.mpg - d.hp * 0.1)
+  local g = regress.lm("y0 ~ wt + qsec", d)
+  local a, b = f:epistemic{ folds = 4 }, g:epistemic{ folds = 4 }
+  T.near(a.epistemic, b.epistemic, 1e-10)
+end)
