@@ -785,9 +785,11 @@ M.relevel = doc(relevel, "data.relevel", "data.relevel(f, level) -> a factor wit
 M.write_csv = doc(write_csv, "data.write_csv", [[
 data.write_csv(df, path [, {sep = ",", na = "NA"}])
   Numbers in the shortest form that reads back exactly (Inf, -Inf; NaN as
-  na); text always quoted, so data.read_csv reads the same frame back
-  (except a factor whose every level looks like a number: it comes back
-  numeric, as with R's write.csv and read.csv).]])
+  na); text always quoted, so data.read_csv reads the same frame back,
+  except that a factor keeps only the levels it uses, in C byte order (a
+  relevel or an unused level is not in the file), and a factor whose every
+  level looks like a number comes back numeric, as with R's write.csv and
+  read.csv.]])
 
 local mdocs = {
   nrow = "df:nrow() -> the number of rows",

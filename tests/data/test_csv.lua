@@ -235,3 +235,15 @@ T.test("write_csv refuses what read_csv could not read back", function()
   T.near(back.x, { 1.5, NaN }, 0); T.eq(back.s[2], nil)
   os.remove(path)
 end)
+
+T.test("write_csv: a factor comes back with the levels it uses, in C order", function()
+  -- as help says: a relevel and an unused level are not in the file
+  local f = data.relevel(data.factor({ "b", "a", false, "b" }, { "a", "b", "c" }), "c")
+  T.eq(levels(f), "c|a|b")
+  local path = tmpfile()
+  data.write_csv(data.frame({ { "f", f } }), path)
+  local back = data.read_csv(path)
+  T.eq(levels(back.f), "a|b")
+  for i = 1, 4 do T.eq(back.f[i], f[i]) end
+  os.remove(path)
+end)
