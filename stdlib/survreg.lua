@@ -630,6 +630,9 @@ function M.fit(opts)
     return s
   end
   local maxit = opts.maxit
+  if maxit ~= nil and (math.type(maxit) ~= "integer" or maxit < 1) then
+    err("maxit must be an integer >= 1, got %s", tostring(maxit))
+  end
   local best
   if dist == "lognormal" then
     best = best_of(cm, { starts_for(0, mlog, -math.log(slog)), starts_for(0, -lrate, 0) }, maxit, true)

@@ -227,6 +227,11 @@ T.test("errors name the function and the problem", function()
   T.errors(function() return surv.fit { time = { 1, 0, 3, 4 }, status = d, dist = "weibull" } end,
     "'time' must be > 0")
   T.errors(function() return surv.fit { time = t, status = { 1, 0, 3, 1 }, dist = "weibull" } end, "status")
+  -- a negative or fractional iteration limit was accepted and ran no Newton step
+  T.errors(function() return surv.fit { time = t, status = d, dist = "weibull", maxit = -3 } end,
+    "surv.fit: maxit must be an integer >= 1")
+  T.errors(function() return surv.fit { time = t, status = d, dist = "weibull", maxit = 2.5 } end,
+    "surv.fit: maxit must be an integer >= 1")
   T.errors(function() return surv.fit { time = t, status = { 0, 0, 0, 0 }, dist = "weibull" } end,
     "surv.fit: no events")
   T.errors(function() return surv.fit { time = t, status = { 1, 0, 1 }, dist = "weibull" } end,
