@@ -771,9 +771,21 @@ local function lgl (E, f, a, b)
   return {t = "fac", codes = codes, levels = {"FALSE", "TRUE"}, lgl = true}
 end
 
+-- g == "lvl" and g != "lvl" on a factor compare its labels, as R does; a
+-- label that is not a level matches no row
+local function label_compare (E, op, fac, str)
+  local k = 0
+  for i, l in ipairs(fac.levels) do if l == str.v then k = i break end end
+  return lgl(E, COMPARE[op], {t = "num", v = fac.codes}, {t = "sc", v = k})
+end
+
 local function binop (E, e)
-  local a = numeric(E, evaluate(E, e.l), e.l)
-  local b = numeric(E, evaluate(E, e.r), e.r)
+  local a, b = evaluate(E, e.l), evaluate(E, e.r)
+  if e.op == "==" or e.op == "!=" then
+    if a.t == "fac" and not a.lgl and b.t == "str" then return label_compare(E, e.op, a, b) end
+    if b.t == "fac" and not b.lgl and a.t == "str" then return label_compare(E, e.op, b, a) end
+  end
+  a, b = numeric(E, a, e.l), numeric(E, b, e.r)
   local f = ARITH[e.op]
   if f then
     if a.t == "sc" and b.t == "sc" then return {t = "sc", v = f(a.v, b.v)} end
@@ -1443,7 +1455,8 @@ formula.parse(s) -> the parsed formula
   (nil for "~ x"), .terms (R's term labels, in R's order), .intercept, .variables,
   .offset and .strata (labels), .instruments = {terms =, intercept =} after '|'.
   Syntax: + : * / %in% ^ (crossing), - (removal), . (all other columns), 0/1 and -1
-  (intercept), I(expr) with + - * / ^ and comparisons, log exp sqrt log1p expm1 abs
+  (intercept), I(expr) with + - * / ^ and comparisons (g == "lvl", g != "lvl" on a
+  factor compare its labels), log exp sqrt log1p expm1 abs
   log2 log10 sign round floor ceiling trunc and the trigonometric functions,
   factor(k), relevel(g, "lvl"), offset(e), strata(v), Surv(time, status),
   Surv(start, stop, status), cbind(a, b), "y ~ x | z" (instruments, as AER's ivreg;
