@@ -387,8 +387,8 @@ function Fit:__tostring()
   if self.cure_fraction > 0 then
     add("Cure fraction (x = 0): " .. fmt(self.cure_fraction))
   end
-  add(string.format("Loglik = %.4f   AIC = %.4f   BIC = %.4f   (%d parameters)",
-    self.loglik, self.aic, self.bic, #self.names))
+  add(string.format("Loglik = %.4f   AIC = %.4f   BIC = %.4f   (%d parameter%s)",
+    self.loglik, self.aic, self.bic, #self.names, #self.names == 1 and "" or "s"))
   if self.boundary then add("Boundary: " .. self.boundary) end
   if not self.converged then
     add("Not converged: " .. tostring(self.reason))

@@ -151,6 +151,7 @@ T.test("a ridge to a limit family is flagged, not reported as a regular optimum"
   T.near(f.loglik, w.loglik, 1e-8, "the Weibull limit's log-likelihood")
   T.ok(f.boundary and f.boundary:find("not identified", 1, true), "flagged: " .. tostring(f.boundary))
   T.ok(tostring(f):find("Boundary:", 1, true), "in the printout")
+  T.ok(tostring(surv.fit(with { dist = "exponential" })):find("(1 parameter)", 1, true), "singular")
 end)
 
 T.test("formula and data", function()
