@@ -320,6 +320,18 @@ local function robust(fn, fit, raw, se, cl_given)
   local V = C._sandwich(getqr(fit), e, se)
   if se == "HC1" then V = V * (n / (n - k)) end
   fit.se_type = se
+  if se == "HC2" or se == "HC3" then
+    -- the C half returns NaN when an observation has leverage 1 (aliased
+    -- coefficients are NaN anyway)
+    for j = 1, fit.coef:rows() do
+      local v = V:get(j, j)
+      if fit.coef[j] == fit.coef[j] and v ~= v then
+        fit.warnings = fit.warnings or {}
+        fit.warnings[#fit.warnings + 1] = se .. " covariances are undefined: an observation has leverage 1"
+        break
+      end
+    end
+  end
   return V
 end
 
@@ -570,6 +582,7 @@ local function lm_string(fit)
   if fit.se_type and fit.se_type ~= "classical" then
     out[#out + 1] = "Standard errors: " .. fit.se_type
   end
+  for _, w in ipairs(fit.warnings or {}) do out[#out + 1] = "Warning: " .. w end
   out[#out + 1] = ""
   out[#out + 1] = fmt("Residual standard error: %s on %d degrees of freedom",
     signif(fit.sigma, 4), fit.df_residual)

@@ -6,6 +6,7 @@
 ** stdlib/regress.lua, which calls the functions here whose names start
 ** with '_'.
 */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -545,7 +546,11 @@ static int r_sandwich (lua_State *L) {
   else {
     for (i = 0; i < n; i++) {
       double e2 = e->x[i] * e->x[i];
-      if (type == 2) e2 /= 1 - h[i];
+      /* at leverage 1 the residual is 0 and HC2/HC3 divide 0 by 0: rounding
+         would leave a meaningless number, so NaN as sandwich (the threshold
+         of its warning, 1 - sqrt(eps)) */
+      if (type >= 2 && h[i] > 1 - sqrt(DBL_EPSILON)) e2 = NAN;
+      else if (type == 2) e2 /= 1 - h[i];
       else if (type == 3) e2 /= (1 - h[i]) * (1 - h[i]);
       om[i] = e2;
     }

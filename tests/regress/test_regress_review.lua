@@ -136,3 +136,17 @@ T.test("epistemic of an lm with an offset refits each fold with the offset", fun
   local a, b = f:epistemic{ folds = 4 }, g:epistemic{ folds = 4 }
   T.near(a.epistemic, b.epistemic, 1e-10)
 end)
+
+T.test("HC2/HC3 with a leverage-one row: NaN as sandwich::vcovHC, with a warning, not a number from 0/0 rounding", function()
+  local one = mat.zeros(32, 1); one:set(5, 1, 1)   -- a dummy for one car: h = 1 there
+  for _, ty in ipairs{ "HC2", "HC3" } do
+    local f = regress.ols{ y = mt.mpg, x = mt.wt:hcat(one), se = ty }
+    for j = 1, 3 do T.ok(f.se[j] ~= f.se[j], ty .. " se " .. j .. " is NaN, got " .. tostring(f.se[j])) end
+    T.ok(tostring(f):find("leverage 1", 1, true), ty .. " printout warns")
+    local g = regress.glm{ y = mt.mpg, x = mt.wt:hcat(one), se = ty }
+    T.ok(g.se[2] ~= g.se[2], "glm " .. ty)
+  end
+  -- HC0 and HC1 need no 1 - h: defined
+  local f = regress.ols{ y = mt.mpg, x = mt.wt:hcat(one), se = "HC1" }
+  T.ok(f.se[2] == f.se[2])
+end)
