@@ -82,7 +82,20 @@ local function getdata(fn, t, zkey)
     if mf.offset then fail(fn, "offset() terms are not supported") end
     d.y, d.x, d.z, d.names, d.znames = mf.y, mf.x, mf.z, mf.names, mf.znames
     d.n_dropped = mf.n_dropped
-    d.cluster = type(t.cluster) == "string" and mf.extra[t.cluster] or asmat(fn, t.cluster, "cluster")
+    if type(t.cluster) == "string" then
+      d.cluster = mf.extra[t.cluster]
+    elseif t.cluster ~= nil then
+      -- a vector given beside a formula: one id per row of the frame, of
+      -- which the formula's kept rows are taken (as regress.ols does)
+      local cl = asmat(fn, t.cluster, "cluster")
+      local n0 = t.data:nrow()
+      if cl:rows() * cl:cols() ~= n0 then
+        fail(fn, "'cluster' has %d elements but data has %d rows", cl:rows() * cl:cols(), n0)
+      end
+      local idx = {}
+      for i, kp in ipairs(mf.keep) do if kp then idx[#idx + 1] = i end end
+      d.cluster = #idx < n0 and cl:rows_of(mat.vec(idx)) or cl
+    end
     return d
   end
   local y, x, z = asmat(fn, t.y, "y"), asmat(fn, t.x, "x"), zkey and asmat(fn, t[zkey], zkey)

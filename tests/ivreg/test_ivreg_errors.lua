@@ -84,3 +84,17 @@ T.test("ipcw: rows named as given; too few events is regress.ipcw's error", func
     return regress.ipcw{ time = { 1, 2, 3, 4, 5 }, status = { 0, 0, 0, 0, 0 }, x = x5 }
   end)
 end)
+
+T.test("iv with a formula: a cluster vector follows the rows the formula keeps", function()
+  local d = data.read_csv("tests/ref/ivreg/cigarettes.csv")
+  local tdiff = d.tdiff:copy(); tdiff:set(2, 1, nan); tdiff:set(5, 1, nan)
+  d:add("tdiff2", tdiff)
+  local f = regress.iv{ formula = "lpacks ~ lrprice + lrincome | lrincome + tdiff2 + rtax", data = d,
+    cluster = d.state }
+  local g = regress.iv{ formula = "lpacks ~ lrprice + lrincome | lrincome + tdiff2 + rtax", data = d,
+    cluster = "state" }
+  T.eq(f.n, 94); T.near(f.se, g.se, 1e-14)
+  err("regress.iv", "'cluster' has 3 elements but data has 96 rows", function()
+    return regress.iv{ formula = "lpacks ~ lrprice | rtax", data = d, cluster = { 1, 2, 3 } }
+  end)
+end)
