@@ -204,10 +204,14 @@ static int fill (lua_State *L, orng *s, int dist, const double *p, size_t n,
 static lua_Integer checkseed (lua_State *L, int idx, const char *fn) {
   int isint;
   lua_Integer seed = lua_tointegerx(L, idx, &isint);
-  if (!isint || lua_type(L, idx) != LUA_TNUMBER)
-    orr_error(L, fn, "seed must be an integer, got %s",
-              lua_type(L, idx) == LUA_TNUMBER ? "a fraction"
-                                              : luaL_typename(L, idx));
+  if (!isint || lua_type(L, idx) != LUA_TNUMBER) {
+    double v = lua_tonumber(L, idx);
+    const char *what = lua_type(L, idx) != LUA_TNUMBER ? luaL_typename(L, idx)
+      : isnan(v) ? "NaN" : isinf(v) ? "an infinite value"
+      : v == floor(v) ? "a whole number beyond the 64-bit integer range"
+      : "a fraction";   /* 2^63 is whole but has no lua_Integer */
+    orr_error(L, fn, "seed must be an integer, got %s", what);
+  }
   return seed;
 }
 
