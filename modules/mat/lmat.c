@@ -197,6 +197,7 @@ void omat_checkfinite (lua_State *L, const omat *m, const char *fn,
 /* v as "%.*g" pushed on the stack (lua_pushfstring has no %g): for messages */
 static const char *gstr (lua_State *L, double v, int digits) {
   char buf[40];
+  if (isnan(v)) return lua_pushliteral(L, "NaN");   /* %g writes -nan or nan */
   snprintf(buf, sizeof buf, "%.*g", digits, v);
   return lua_pushstring(L, buf);
 }

@@ -22,6 +22,12 @@
 #include "optim.h"
 
 
+/* a non-finite value as R writes it (Lua's %f gives -nan or nan) */
+static const char *nfname (double v) {
+  return isnan(v) ? "NaN" : v > 0 ? "Inf" : "-Inf";
+}
+
+
 /* what the callbacks need: stack slots of f and grad, and of the error */
 typedef struct lctx {
   lua_State *L;
@@ -205,7 +211,7 @@ static int o_minimize (lua_State *L) {
   method = orr_optoption(L, 1, "method", "bfgs", methods, fn);
   tol = orr_optnumber(L, 1, "tol", 1e-8, fn);
   if (!(tol > 0 && tol < 1))
-    orr_error(L, fn, "'tol' must be in (0, 1), got %f", tol);
+    orr_error(L, fn, "'tol' must be in (0, 1), got %s", isnan(tol) ? "NaN" : lua_pushfstring(L, "%f", tol));
   {
     lua_Integer mi = orr_optinteger(L, 1, "maxiter", method == 1 ? 5000 : 1000, fn);
     if (mi < 1 || mi > 100000000)
@@ -256,7 +262,7 @@ static double endpoint (lua_State *L, lctx *c, optim_problem *p, double v,
   double fv = lua_f(p, &v);
   check(L, c, p->abort ? OPTIM_ABORTED : OPTIM_OK);
   if (!isfinite(fv))
-    orr_error(L, c->fn, "f(%s) is not finite (%f at %f)", which, fv, v);
+    orr_error(L, c->fn, "f(%s) is not finite (%s at %f)", which, nfname(fv), v);
   return fv;
 }
 
@@ -284,7 +290,7 @@ static int o_root (lua_State *L) {
   if (!isfinite(lo) || !isfinite(hi) || !(lo < hi))
     orr_error(L, fn, "need finite lower < upper, got [%f, %f]", lo, hi);
   tol = orr_optnumber(L, 1, "tol", 1e-12, fn);
-  if (!(tol > 0)) orr_error(L, fn, "'tol' must be > 0, got %f", tol);
+  if (!(tol > 0)) orr_error(L, fn, "'tol' must be > 0, got %s", isnan(tol) ? "NaN" : lua_pushfstring(L, "%f", tol));
   {
     lua_Integer mi = orr_optinteger(L, 1, "maxiter", 1000, fn);
     if (mi < 1 || mi > 100000000)
@@ -339,7 +345,7 @@ static int o_grad (lua_State *L) {
   setup(L, &c, &p, 1, 0, n, fn);
   fx = lua_f(&p, x->x);
   check(L, &c, p.abort ? OPTIM_ABORTED : OPTIM_OK);
-  if (!isfinite(fx)) orr_error(L, fn, "f is not finite at x (%f)", fx);
+  if (!isfinite(fx)) orr_error(L, fn, "f is not finite at x (%s)", nfname(fx));
   status = optim_fdgrad(&p, x->x, fx, g->x, work);
   check(L, &c, status);
   if (status > 0)

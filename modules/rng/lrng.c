@@ -157,7 +157,8 @@ static double checkparam (lua_State *L, int idx, const char *fn,
               luaL_typename(L, idx));
   v = lua_tonumber(L, idx);
   if (!isfinite(v))
-    orr_error(L, fn, "'%s' must be finite, got %f", what, v);
+    orr_error(L, fn, "'%s' must be finite, got %s", what,   /* %f writes -nan */
+              isnan(v) ? "NaN" : v > 0 ? "Inf" : "-Inf");
   return v;
 }
 

@@ -270,6 +270,11 @@ T.test("bad input: clear errors", function()
   T.errors(function() return optim.root{ lower = 0, upper = 1 } end, "optim.root: 'f' must be a function")
   T.errors(function() return optim.root{ f = math.cos, lower = 2, upper = 1 } end, "need finite lower < upper")
   T.errors(function() return optim.root{ f = math.cos, lower = 0, upper = 2, tol = -1 } end, "'tol' must be > 0")
+  T.errors(function() return optim.root{ f = math.cos, lower = 0, upper = 2, tol = 0 / 0 } end, "'tol' must be > 0, got NaN")
+  T.errors(function() return optim.minimize{ f = math.cos, x0 = { 1 }, tol = 0 / 0 } end, "'tol' must be in (0, 1), got NaN")
+  T.errors(function() return optim.root{ f = function() return 0 / 0 end, lower = 0, upper = 2 } end,
+    "optim.root: f(lower) is not finite (NaN at 0")
+  T.errors(function() return optim.grad(function() return 0 / 0 end, { 1 }) end, "optim.grad: f is not finite at x (NaN)")
   T.errors(function() return optim.root{ f = math.cos, lower = 0, upper = 2, x0 = 1 } end, "unknown option 'x0'")
   T.errors(function() return optim.root{ f = function(x) return 1 / x end, lower = 0, upper = 1 } end,
     "optim.root: f(lower) is not finite")
