@@ -1,0 +1,19 @@
+#!/bin/sh
+# Every experiment script runs to the end (small sizes where they take one)
+# and prints its conclusion.
+. tests/sh/lib.sh
+
+run() {  # run NAME EXPECTED ARGS...
+  name=$1; expected=$2; shift 2
+  if out=$($ORRERY "scripts/$name" "$@" 2>&1); then
+    expect_match "$out" "$expected" "$name"
+  else
+    fail "$name exited with an error: $(echo "$out" | tail -n 3)"
+  fi
+}
+run demo.lua "Cox proportional hazards model"
+run ivl_augmentation.lua "DA+IVL has the lowest nCER in" 2
+run sketch_linf.lua "log-log slope" 1
+run apgw_veteran.lua "AIC"
+run apgw_melanoma.lua "AIC"
+done_tests
