@@ -795,6 +795,7 @@ local function glm(t)
     warnings[#warnings + 1] = "algorithm did not converge (" .. fit.reason .. ")"
   end
   if raw.boundary then warnings[#warnings + 1] = "algorithm stopped at boundary value" end
+  if raw.nonint_successes then warnings[#warnings + 1] = "non-integer #successes in a binomial glm" end
   if raw.extreme_fitted then
     if family == "binomial" then
       warnings[#warnings + 1] = "fitted probabilities numerically 0 or 1 occurred (perfect or quasi-perfect separation?)"

@@ -575,8 +575,15 @@ static const int deflink[] = {GL_IDENTITY, GL_LOGIT, GL_LOG, GL_INVERSE,
   GL_LOG};
 
 
-static void checkfamily (lua_State *L, const regdata *d, int fam) {
+/*
+** Rejects responses outside the family's support.  Binomial: a proportion
+** needs weights = trials that make whole successes; a 0/1 response may carry
+** any weights (survey or IPW weights), which R fits with a warning about
+** non-integer successes: the return value says whether it applies.
+*/
+static int checkfamily (lua_State *L, const regdata *d, int fam) {
   size_t i;
+  int nonint = 0;
   for (i = 0; i < d->n; i++) {
     double y = yk(d, i), w = wk(d, i);
     switch (fam) {
@@ -584,9 +591,12 @@ static void checkfamily (lua_State *L, const regdata *d, int fam) {
         if (y < 0 || y > 1)
           orr_error(L, d->fn, "binomial y must be 0/1 (or a proportion with weights = trials), row %d is %f",
                     (int)d->keep[i] + 1, y);
-        if (fabs(w * y - round(w * y)) > 1e-3)
-          orr_error(L, d->fn, "binomial y must be 0/1 (or a proportion with weights = trials): row %d has %f successes",
-                    (int)d->keep[i] + 1, w * y);
+        if (fabs(w * y - round(w * y)) > 1e-3) {
+          if (y != 1)
+            orr_error(L, d->fn, "binomial y must be 0/1 (or a proportion with weights = trials): row %d has %f successes",
+                      (int)d->keep[i] + 1, w * y);
+          nonint = 1;
+        }
         break;
       case GF_POISSON: case GF_NEGBIN:
         if (y < 0)
@@ -600,6 +610,7 @@ static void checkfamily (lua_State *L, const regdata *d, int fam) {
         break;
     }
   }
+  return nonint;
 }
 
 
@@ -626,7 +637,7 @@ static int r_glm (lua_State *L) {
   glm_fit f;
   size_t n, p, i, j, lw, neff = 0;
   double *D, *yv, *wv, *ov = NULL, *work, *V, nulldev, sumw = 0, swy = 0, eps;
-  int fam, link, maxit, st, iA, itau, lk, hasint;
+  int fam, link, maxit, st, iA, itau, lk, hasint, nonint;
   double *A;
   omat *tau, *coef, *mu, *eta, *ww, *wr;
   lua_settop(L, 4);
@@ -645,7 +656,7 @@ static int r_glm (lua_State *L) {
   if (neff < p || neff == 0)
     orr_error(L, fn, "fewer usable rows (%d) than coefficients (%d)",
               (int)neff, (int)p);
-  checkfamily(L, &d, fam);
+  nonint = checkfamily(L, &d, fam);
   A = bigbuf(L, n * p); iA = lua_gettop(L);
   tau = omat_new(L, p, 1); itau = lua_gettop(L);
   coef = omat_new(L, p, 1);
@@ -737,6 +748,7 @@ static int r_glm (lua_State *L) {
     }
     lua_pushboolean(L, sep); lua_setfield(L, -2, "extreme_fitted");
   }
+  lua_pushboolean(L, nonint); lua_setfield(L, -2, "nonint_successes");
   (void)j;
   lua_pushstring(L, f.qr_valid ? "qr" : "normal");
   lua_setfield(L, -2, "solver");

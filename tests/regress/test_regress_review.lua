@@ -150,3 +150,15 @@ T.test("HC2/HC3 with a leverage-one row: NaN as sandwich::vcovHC, with a warning
   local f = regress.ols{ y = mt.mpg, x = mt.wt:hcat(one), se = "HC1" }
   T.ok(f.se[2] == f.se[2])
 end)
+
+T.test("binomial: a 0/1 response with non-integer weights is fitted with R's warning; fractional y without trials is not", function()
+  local w = {}
+  for i = 1, 32 do w[i] = mt.disp[i] / 100 end
+  local g = regress.glm{ y = mt.am, x = mt.wt, family = "binomial", weights = w }
+  glmcheck("binfw", g, "0/1 with fractional weights")
+  T.ok(tostring(g):find("non-integer #successes in a binomial glm", 1, true))
+  T.errors(function() regress.glm{ y = { 0, 0.5, 1, 0, 1, 1 }, x = { 1, 2, 3, 4, 5, 6 }, family = "binomial" } end,
+    "regress.glm: binomial y must be 0/1 (or a proportion with weights = trials): row 2 has 0.5")
+  local h = regress.glm{ y = mt.am, x = mt.wt, family = "binomial" }
+  for _, s in ipairs(h.warnings) do T.ok(not s:find("non-integer", 1, true)) end
+end)

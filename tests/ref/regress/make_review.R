@@ -93,3 +93,8 @@ put("lmoff.pred", t(p))
 f <- lm(mpg ~ wt + offset(hp / 10), mt, weights = disp)
 put("lmoffw.coef", coef(f)); put("lmoffw.se", se(vcov(f)))
 put("lmoffw.r2", summary(lm(I(mpg - hp / 10) ~ wt, mt, weights = disp))$r.squared)
+
+# 0/1 response with non-integer weights (survey or IPW weights): R fits it
+# and warns about non-integer successes; its AIC rounds m * y and m
+g <- suppressWarnings(glm(am ~ wt, binomial, mt, weights = disp / 100))
+putglm("binfw", g)
