@@ -86,6 +86,13 @@ static void setnum (lua_State *L, int t, const char *k, double v) {
 }
 
 
+/* counts are Lua integers, as R's integers print without ".0" */
+static void setcount (lua_State *L, int t, const char *k, size_t v) {
+  lua_pushinteger(L, (lua_Integer)v);
+  lua_setfield(L, t, k);
+}
+
+
 /* ---------------------------------------------------------------------- */
 /* Kaplan-Meier and Nelson-Aalen                                           */
 /* ---------------------------------------------------------------------- */
@@ -137,8 +144,8 @@ static int s_km (lua_State *L) {
     km_ci(col[4][i], sl, z, type, &col[9][i], &col[10][i]);
     col[7][i] = sqrt(col[7][i]);   /* se of the cumulative hazard */
   }
-  setnum(L, res, "n", (double)k);
-  setnum(L, res, "n_dropped", (double)dropped);
+  setcount(L, res, "n", k);
+  setcount(L, res, "n_dropped", dropped);
   lua_settop(L, res);
   return 1;
 }
@@ -228,8 +235,8 @@ static int s_logrank (lua_State *L) {
   setnum(L, -2, "chisq", chisq);
   setnum(L, -2, "df", df);
   setnum(L, -2, "p", df > 0 ? gsl_cdf_chisq_Q(chisq, df) : NAN);
-  setnum(L, -2, "n", (double)k);
-  setnum(L, -2, "n_dropped", (double)dropped);
+  setcount(L, -2, "n", k);
+  setcount(L, -2, "n_dropped", dropped);
   {
     omat *ngm = omat_new(L, (size_t)ng, 1);   /* rows used per group */
     for (i = 0; i < k; i++) ngm->x[gk[i]] += 1;
@@ -517,9 +524,9 @@ static int s_cox (lua_State *L) {
   setnum(L, res, "dlk", dlk);
   setnum(L, res, "rank", rank);
   setnum(L, res, "converged", status == 0);
-  setnum(L, res, "n", (double)k);
+  setcount(L, res, "n", k);
   setnum(L, res, "nevent", (double)c.nev);
-  setnum(L, res, "n_dropped", (double)c.dropped);
+  setcount(L, res, "n_dropped", c.dropped);
   {
     /* one more pass at the estimate, keeping the per-time quantities */
     size_t m = k + 1;
