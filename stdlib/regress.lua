@@ -1143,7 +1143,8 @@ regress.glm{ y =, x =, family = "gaussian"|"binomial"|"poisson"|"gamma"|"negbin"
   estimates theta by ML alternating with IRLS as MASS::glm.nb (fit.theta, fit.se_theta).
   Links: binomial logit/probit/cloglog/log, poisson log/identity/sqrt, gamma inverse/log/
   identity, gaussian identity/log/inverse. binomial y is 0/1, or a proportion with
-  weights = numbers of trials. Fields as ols plus deviance null_deviance df_null dispersion
+  weights = numbers of trials (a 0/1 y takes any weights, with R's warning when
+  they make non-integer successes). Fields as ols plus deviance null_deviance df_null dispersion
   (Pearson chi2/(n-p) for gaussian and gamma, else 1) converged reason iterations warnings
   eta theta twologlik. Non-convergence and fitted probabilities of 0 or 1 (separation) are
   reported in fit.warnings and the printout.]])
