@@ -799,7 +799,8 @@ static const orr_doc stats_docs[] = {
   {"cov", "stats.cov(X [, {na_rm = true}]) -> the covariance matrix of the columns; stats.cov(x, y) -> a number.\n"
           "na_rm drops rows with any NaN (R's use = \"complete.obs\")"},
   {"cor", "stats.cor(X [, method] [, {na_rm = true}]) -> the correlation matrix; stats.cor(x, y [, method]) -> a number.\n"
-          "method: \"pearson\" (default), \"spearman\" (average ranks for ties), \"kendall\" (tau-b, as R)"},
+          "method: \"pearson\" (default), \"spearman\" (average ranks for ties), \"kendall\" (tau-b, as R).\n"
+          "A constant column is an error naming it (R gives NA with a warning; we never return a silent NaN)"},
   {"cor_test", "stats.cor_test(x, y [, method] [, {na_rm =, conf_level = 0.95}]) -> {estimate, statistic, p, n, method,\n"
                "df and conf_int (pearson)}, as R's cor.test with exact = FALSE: pearson t test with Fisher-z interval;\n"
                "spearman S with the asymptotic t approximation; kendall z with tie-corrected variance"},

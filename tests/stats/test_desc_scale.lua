@@ -56,6 +56,7 @@ T.test("control_variate: mean_h must be finite; errors name the stratum", functi
   T.ok(require("orrery.help").lookup("stats.control_variate"):find("r2 is NaN when y is constant", 1, true))
 end)
 
-T.test("messages write NaN as NaN", function()
+T.test("messages write NaN as NaN; help says what a constant column does", function()
+  T.ok(require("orrery.help").lookup("stats.cor"):find("A constant column is an error", 1, true))
   T.errors(function() return stats.quantile({ 1, 2 }, 0 / 0) end, "p must be in [0, 1] (got NaN at element 1)")
 end)
