@@ -82,6 +82,7 @@ local function getdata(fn, t, zkey)
     if mf.offset then fail(fn, "offset() terms are not supported") end
     d.y, d.x, d.z, d.names, d.znames = mf.y, mf.x, mf.z, mf.names, mf.znames
     d.n_dropped = mf.n_dropped
+    d.terms = mf.info   -- predict on a frame rebuilds the design from these
     if type(t.cluster) == "string" then
       d.cluster = mf.extra[t.cluster]
     elseif t.cluster ~= nil then
@@ -213,6 +214,9 @@ end
 
 function Fit:confint(level)
   level = level or 0.95
+  if type(level) ~= "number" or not (level > 0 and level < 1) then
+    fail("regress.confint", "level must be a number in (0, 1)")
+  end
   if not self.se then fail("regress.confint", "this fit has no standard errors") end
   local stats = require "orrery.stats"
   local q = stats.qt(1 - (1 - level) / 2, self.df_residual)
@@ -224,18 +228,40 @@ function Fit:confint(level)
   return out
 end
 
+local function is_frame(X)
+  return type(X) == "table" and getmetatable(X) ~= nil and type(X.nrow) == "function"
+end
+
 function Fit:predict(X)
-  X = asmat("regress.predict", X, "X")
-  if X:cols() == self.coef:rows() - 1 and self.names[1] == "(Intercept)" then
-    X = mat.ones(X:rows(), 1):hcat(X)
+  local fn = "regress.predict"
+  if is_frame(X) then
+    -- a formula fit: the frame goes through the same terms (factors, the
+    -- intercept column) as the data it was fitted on
+    if not self._terms then fail(fn, "the model was fitted with matrices: give newdata as a matrix") end
+    local F = require "orrery.formula"
+    local ok, d = pcall(F.design, self._terms, X)
+    if not ok then fail(fn, "%s", (tostring(d):gsub("^formula%.design: ", ""))) end
+    X = d.x
+  else
+    X = asmat(fn, X, "X")
+    if X:cols() == self.coef:rows() - 1 and self.names[1] == "(Intercept)" then
+      X = mat.ones(X:rows(), 1):hcat(X)
+    end
   end
   if X:cols() ~= self.coef:rows() then
-    fail("regress.predict", "X has %d columns, the fit has %d coefficients", X:cols(), self.coef:rows())
+    fail(fn, "X has %d columns, the fit has %d coefficients", X:cols(), self.coef:rows())
   end
   return X * self.coef
 end
 
-function Fit:residuals() return self.resid end
+function Fit:residuals(rtype)
+  if rtype ~= nil and rtype ~= "response" then
+    fail("regress.residuals", "unknown type '%s' (these fits have response residuals only)", tostring(rtype))
+  end
+  return self.resid
+end
+
+function Fit:summary() return tostring(self) end
 
 local function newfit(t) return setmetatable(t, Fit) end
 
@@ -259,7 +285,7 @@ function M.iv(t)
   local resid = residuals(y, x, coef)
   local df = n - p
   local sigma = math.sqrt(ssq(resid) / df)
-  local fit = newfit{
+  local fit = newfit{ _terms = d.terms,
     title = "Two-stage least squares (instrumental variables)",
     coef = coef, names = d.names, znames = d.znames, n = n, n_dropped = d.n_dropped, test = "t",
     rank = rank, rank_z = rankz, df_residual = df, sigma = sigma,
@@ -342,7 +368,7 @@ function M.ivl(t)
     coef, rank = C._anchor(x, y, z, alpha == math.huge and 1 or 1 + 1 / alpha)
   end
   local resid = residuals(y, x, coef)
-  return newfit{
+  return newfit{ _terms = d.terms,
     title = "IV-like regression", coef = coef, names = d.names, n = n,
     n_dropped = d.n_dropped, rank = rank, alpha = alpha, cv = cv,
     resid = resid, fitted = y - resid, df_residual = n - p,
@@ -371,7 +397,7 @@ function M.anchor(t)
   if n <= p then fail(fn, "%d usable rows for %d coefficients", n, p) end
   local coef, rank = C._anchor(x, y, a, gamma)
   local resid = residuals(y, x, coef)
-  return newfit{
+  return newfit{ _terms = d.terms,
     title = "Anchor regression", coef = coef, names = d.names, n = n,
     n_dropped = d.n_dropped, rank = rank, gamma = gamma,
     resid = resid, fitted = y - resid, df_residual = n - p,

@@ -20,7 +20,7 @@ function M.sketch(t)
   local r = t.rng or require("orrery.rng").default
   local d = IV._getdata(fn, t, nil)
   local coef, exact = M._sketch(d.x:hcat(d.y), t.m, kind, r, t.exact)
-  local fit = IV._newfit{
+  local fit = IV._newfit{ _terms = d.terms,
     title = "Sketched least squares (" .. kind .. ", m = " .. t.m .. ")",
     coef = coef, names = d.names, n = d.x:rows(), n_dropped = d.n_dropped,
     m = t.m, kind = kind, df_residual = d.x:rows() - d.x:cols(),

@@ -98,3 +98,19 @@ T.test("iv with a formula: a cluster vector follows the rows the formula keeps",
     return regress.iv{ formula = "lpacks ~ lrprice | rtax", data = d, cluster = { 1, 2, 3 } }
   end)
 end)
+
+T.test("iv fits: summary(), residuals(type), confint level, predict on a frame for formula fits", function()
+  local d = data.read_csv("tests/ref/ivreg/cigarettes.csv")
+  local f = regress.iv{ formula = "lpacks ~ lrprice + lrincome | lrincome + tdiff + rtax", data = d }
+  T.eq(f:summary(), tostring(f))
+  T.near(f:residuals("response"), f:residuals(), 0)
+  err("regress.residuals", "unknown type 'pearson'", function() return f:residuals("pearson") end)
+  err("regress.confint", "level must be a number in (0, 1)", function() return f:confint(2) end)
+  -- a frame goes through the formula's design: the fitted values back
+  local p = f:predict(d:head(3))
+  T.near(p, { f.fitted[1], f.fitted[2], f.fitted[3] }, 1e-12)
+  local g = regress.iv{ y = d.lpacks, x = d.lrprice:hcat(d.lrincome), z = d.lrincome:hcat(d.tdiff):hcat(d.rtax) }
+  err("regress.predict", "fitted with matrices: give newdata as a matrix", function() return g:predict(d:head(3)) end)
+  local a = regress.anchor{ formula = "lpacks ~ lrprice + lrincome | lrincome + tdiff + rtax", data = d, gamma = 2 }
+  T.near(a:predict(d:head(2)), { a.fitted[1], a.fitted[2] }, 1e-12)
+end)
