@@ -952,6 +952,9 @@ local function anova(...)
     kind = kind or f.model
     if f.model ~= kind then fail(fn, "cannot compare lm and glm fits") end
     if f.n ~= fits[1].n then fail(fn, "models were not all fitted to the same number of observations") end
+    if f.model == "glm" and f.family ~= fits[1].family then
+      fail(fn, "cannot compare glm fits of different families (%s, %s)", fits[1].family, f.family)
+    end
   end
   local a = setmetatable({ res_df = {}, rss = {}, df = {}, ss = {}, F = {}, p = {}, models = {} }, Anova)
   for i, f in ipairs(fits) do
@@ -976,7 +979,6 @@ local function anova(...)
   else
     a.test, a.title = "Chisq", "Analysis of Deviance Table"
     local nb = fits[1].family == "negbin"
-    for _, f in ipairs(fits) do if (f.family == "negbin") ~= nb then nb = nil end end
     local scale = fits[big].dispersion
     for i = 2, #fits do
       a.df[i] = a.res_df[i - 1] - a.res_df[i]

@@ -162,3 +162,10 @@ T.test("binomial: a 0/1 response with non-integer weights is fitted with R's war
   local h = regress.glm{ y = mt.am, x = mt.wt, family = "binomial" }
   for _, s in ipairs(h.warnings) do T.ok(not s:find("non-integer", 1, true)) end
 end)
+
+T.test("anova refuses glm fits of different families (deviances on different scales)", function()
+  local q = data.read_csv("tests/ref/regress/quine.csv")
+  local p = regress.glm{ formula = "Days ~ EthN", data = q, family = "poisson" }
+  local nb = regress.glm{ formula = "Days ~ EthN + SexM", data = q, family = "negbin" }
+  T.errors(function() regress.anova(p, nb) end, "regress.anova: cannot compare glm fits of different families (poisson, negbin)")
+end)
