@@ -153,7 +153,11 @@ local function modeldata(fn, t, extra_cols)
   local y = t.y
   local x = t.x
   if type(x) == "table" and not is_mat(x) and type(x[1]) == "number" then x = mat.vec(x) end
-  if type(x) == "table" and not is_mat(x) then x = mat.from(x) end
+  if type(x) == "table" and not is_mat(x) then
+    local ok, m = pcall(mat.from, x)
+    if not ok then fail(fn, "'x' must be a matrix, an array of numbers or an array of rows") end
+    x = m
+  end
   if x ~= nil and not is_mat(x) then fail(fn, "'x' must be a matrix, got %s", type(x)) end
   meta.intercept = t.intercept ~= false
   copts.intercept = meta.intercept

@@ -169,3 +169,10 @@ T.test("anova refuses glm fits of different families (deviances on different sca
   local nb = regress.glm{ formula = "Days ~ EthN + SexM", data = q, family = "negbin" }
   T.errors(function() regress.anova(p, nb) end, "regress.anova: cannot compare glm fits of different families (poisson, negbin)")
 end)
+
+T.test("x that is not numbers: the error names the model function", function()
+  T.errors(function() regress.ols{ y = { 1, 2, 3 }, x = { "a", "b", "c" } } end,
+    "regress.ols: 'x' must be a matrix, an array of numbers or an array of rows")
+  T.errors(function() regress.glm{ y = { 1, 2, 3 }, x = { { 1 }, { "b" }, { 3 } }, family = "poisson" } end,
+    "regress.glm: 'x' must be a matrix, an array of numbers or an array of rows")
+end)
