@@ -317,12 +317,63 @@ static int nonint (double x) {
   return fabs(x - nearbyint(x)) > 1e-7 * fmax(1, fabs(x));
 }
 
-/* log density of gamma(shape a, rate r) */
+/*
+** Saddle-point densities (Loader 2000, "Fast and accurate computation of
+** binomial probabilities"). Written as a log(lambda) - lambda - lgamma(k + 1),
+** a Poisson or binomial log density subtracts terms of size k log k: at
+** k = 1e6 the result is 1e-9 off, at 1e8 3e-7. Loader's form keeps only
+** small quantities: the error of Stirling's formula and the deviance bd0.
+*/
+
+/* log k! - log(sqrt(2 pi k) (k/e)^k), for real k > 0 */
+static double stirlerr (double k) {
+  double kk = k * k;
+  if (k <= 15) return gsl_sf_lngamma(k + 1) - (k + 0.5) * log(k) + k - LOG_SQRT_2PI;
+  /* the Stirling series 1/12k - 1/360k^3 + 1/1260k^5 - 1/1680k^7 + 1/1188k^9,
+     cut where the next term is below 1e-17 relative */
+  if (k > 500) return (1.0 / 12 - 1.0 / 360 / kk) / k;
+  if (k > 80) return (1.0 / 12 - (1.0 / 360 - 1.0 / 1260 / kk) / kk) / k;
+  if (k > 35) return (1.0 / 12 - (1.0 / 360 - (1.0 / 1260 - 1.0 / 1680 / kk) / kk) / kk) / k;
+  return (1.0 / 12 - (1.0 / 360 - (1.0 / 1260 - (1.0 / 1680 - 1.0 / 1188 / kk) / kk) / kk) / kk) / k;
+}
+
+/* the deviance k log(k/m) + m - k >= 0; near k = m by the series in
+   v = (k - m)/(k + m): 2k (v^3/3 + v^5/5 + ...) + (k - m) v, free of cancellation */
+static double bd0 (double k, double m) {
+  double v, s, ej, s1;
+  int j;
+  if (fabs(k - m) < 0.1 * (k + m)) {
+    v = (k - m) / (k + m);
+    s = (k - m) * v;
+    ej = 2 * k * v;
+    v *= v;
+    for (j = 1; j < 1000; j++) {
+      ej *= v;
+      s1 = s + ej / (2 * j + 1);
+      if (s1 == s) return s1;
+      s = s1;
+    }
+  }
+  v = k / m;   /* k log(k/m), with the logs apart where k/m leaves the range */
+  return (isinf(v) || v == 0 ? k * (log(k) - log(m)) : k * log(v)) + m - k;
+}
+
+/* log of m^k e^-m / Gamma(k + 1) for real k >= 0, m >= 0 */
+static double pois_logd (double k, double m) {
+  if (m == 0) return k == 0 ? 0 : -INFINITY;
+  if (isinf(m)) return -INFINITY;
+  if (k == 0) return -m;
+  return -stirlerr(k) - bd0(k, m) - 0.5 * log(2 * M_PI * k);
+}
+
+/* log density of gamma(shape a, rate r): (a/x) pois(a; r x) for a < 1,
+   r pois(a - 1; r x) otherwise */
 static double gamma_logd (double x, double a, double r) {
   if (x < 0) return -INFINITY;
   if (x == 0) return a < 1 ? INFINITY : (a == 1 ? log(r) : -INFINITY);
   if (isinf(x)) return -INFINITY;
-  return a * log(r) + (a - 1) * log(x) - r * x - gsl_sf_lngamma(a);
+  if (a < 1) return pois_logd(a, r * x) + log(a) - log(x);
+  return pois_logd(a - 1, r * x) + log(r);
 }
 
 static double logdens (int d, const double *par, double x) {
@@ -361,14 +412,16 @@ static double logdens (int d, const double *par, double x) {
       if (k < 0 || k > n) return -INFINITY;
       if (par[1] == 0) return k == 0 ? 0 : -INFINITY;
       if (par[1] == 1) return k == n ? 0 : -INFINITY;
-      return gsl_sf_lngamma(n + 1) - gsl_sf_lngamma(k + 1) - gsl_sf_lngamma(n - k + 1)
-             + k * log(par[1]) + (n - k) * log1p(-par[1]);
+      if (k == 0) return n * log1p(-par[1]);
+      if (k == n) return n * log(par[1]);
+      return stirlerr(n) - stirlerr(k) - stirlerr(n - k) - bd0(k, n * par[1])
+             - bd0(n - k, n * (1 - par[1]))
+             - 0.5 * (log(2 * M_PI) + log(k) + log1p(-k / n));
     case DIST_POIS:
       if (nonint(x)) return -INFINITY;
       k = nearbyint(x);
       if (k < 0 || isinf(k)) return -INFINITY;
-      if (par[0] == 0) return k == 0 ? 0 : -INFINITY;
-      return k * log(par[0]) - par[0] - gsl_sf_lngamma(k + 1);
+      return pois_logd(k, par[0]);
   }
   return NAN;
 }

@@ -54,3 +54,24 @@ T.test("cor, pcor, cor_test and quantile on iris (ties) match R", function()
   end
   T.near(stats.quantile(X:col(1), { 0, 0.013, 0.25, 0.5, 0.77, 0.999, 1 }), R.quantile_sl, 1e-15)
 end)
+
+-- Tolerance 1e-12 relative on the log density (1e-13 absolute near 0): the
+-- lgamma form this replaced was 1e-9 off at n = 1e6 and 3e-7 at 1e8.
+T.test("dbinom, dpois, dgamma at sizes 1e3..1e9 match R's saddle-point values", function()
+  local t = T.csv("stats/dens_large.csv")
+  local bad = {}
+  for i = 1, #t.dist do
+    local d, got = t.dist[i]
+    if d == 7 then got = stats.dbinom(t.x[i], t.a[i], t.b[i], { log = true })
+    elseif d == 8 then got = stats.dpois(t.x[i], t.a[i], { log = true })
+    else got = stats.dgamma(t.x[i], t.a[i], t.b[i], { log = true }) end
+    local want = t.logd[i]
+    local err = math.abs(got - want)
+    if not (err <= 1e-12 * math.abs(want) or err <= 1e-13) then
+      bad[#bad + 1] = string.format("%s(%.17g; %g, %s): got %.17g, R %.17g", ({ [6] = "dgamma", [7] = "dbinom", [8] = "dpois" })[d],
+        t.x[i], t.a[i], tostring(t.b[i]), got, want)
+    end
+  end
+  T.ok(#bad == 0, #bad .. " mismatches:\n" .. table.concat(bad, "\n"))
+  T.ok(#t.dist > 100)
+end)

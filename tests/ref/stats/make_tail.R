@@ -56,3 +56,22 @@ for (m in c("pearson", "spearman", "kendall")) {
 }
 put("quantile_sl", quantile(X[, 1], c(0, 0.013, 0.25, 0.5, 0.77, 0.999, 1), type = 7, names = FALSE))
 writeLines(lines, file.path(out, "iris_desc.txt"))
+
+# densities at large parameters (dens_large.csv): R's saddle-point dbinom,
+# dpois, dgamma (Loader 2000) near the mode and in the body, sizes 1e3..1e9
+dl <- NULL
+for (n in c(1e3, 1e4, 1e6, 1e8, 1e9)) {
+  for (p in c(1e-6, 0.01, 0.5, 0.97)) {
+    mu <- n * p; k <- unique(pmax(0, pmin(n, round(mu + c(-3, -1, 0, 1, 3) * sqrt(mu * (1 - p)) + 0.5))))
+    dl <- rbind(dl, data.frame(dist = 7, a = n, b = p, x = k, logd = dbinom(k, n, p, log = TRUE)))
+  }
+  x <- unique(round(n + c(-3, 0, 2.5) * sqrt(n)))
+  dl <- rbind(dl, data.frame(dist = 8, a = n, b = NA, x = x, logd = dpois(x, n, log = TRUE)))
+  for (r in c(0.5, 3)) {
+    x <- (n + c(-3, 0, 2.5) * sqrt(n)) / r
+    dl <- rbind(dl, data.frame(dist = 6, a = n, b = r, x = x, logd = dgamma(x, n, rate = r, log = TRUE)))
+  }
+}
+m <- sapply(dl, f17)
+writeLines(c(paste(names(dl), collapse = ","), apply(m, 1, paste, collapse = ",")),
+           file.path(out, "dens_large.csv"))
