@@ -251,7 +251,12 @@ function Fit:predict(X)
   if X:cols() ~= self.coef:rows() then
     fail(fn, "X has %d columns, the fit has %d coefficients", X:cols(), self.coef:rows())
   end
-  return X * self.coef
+  local b = self.coef
+  if self.aliased and #self.aliased > 0 then  -- aliased columns take no part (NaN coefficients)
+    b = b:copy()
+    for _, j in ipairs(self.aliased) do b:set(j, 1, 0) end
+  end
+  return X * b
 end
 
 function Fit:residuals(rtype)
@@ -269,6 +274,21 @@ local iv_opts = set{ "y", "x", "z", "formula", "data", "intercept", "se", "clust
 local se_kinds = set{ "classical", "HC0", "HC1", "HC2", "HC3" }
 
 --- regress.iv{ y =, x =, z = [, se=, cluster=] }: two-stage least squares.
+-- v (values for the kept columns) spread over p slots, NaN where aliased
+local function expand(v, kept, p)
+  local out = mat.new(p, 1, 0 / 0)
+  for i, j in ipairs(kept) do out:set(j, 1, v[i]) end
+  return out
+end
+
+local function expand2(V, kept, p)
+  local out = mat.new(p, p, 0 / 0)
+  for a, i in ipairs(kept) do
+    for b, j in ipairs(kept) do out:set(i, j, V:get(a, b)) end
+  end
+  return out
+end
+
 function M.iv(t)
   local fn = "regress.iv"
   checkopts(fn, t, iv_opts)
@@ -282,16 +302,36 @@ function M.iv(t)
   if rankz < p and not t.min_norm then
     fail(fn, "under-identified: instruments have rank %d for %d coefficients (min_norm = true takes the minimum-norm solution)", rankz, p)
   end
+  -- collinear columns of x: AER::ivreg fits lm.fit(xhat, y), so the later of
+  -- collinear columns is aliased by R's limited pivoting; the same rule
+  -- (regress.ols on xhat) picks them, and the model is refitted without them
+  local kept, aliased, names = {}, {}, d.names
+  for j = 1, p do kept[j] = j end
+  if rank < p and rankz >= p then
+    local al = require("orrery.regress").ols{ y = y, x = xhat, intercept = false }.aliased
+    if #al > 0 then
+      local isal = {}
+      for _, j in ipairs(al) do isal[j] = true; aliased[#aliased + 1] = j end
+      kept, names = {}, {}
+      for j = 1, p do
+        if not isal[j] then kept[#kept + 1] = j; names[#names + 1] = d.names[j] end
+      end
+      x = x:cols_of(kept)
+      coef, xhat, rankz, rank = C._tsls(x, y, z)
+    end
+  end
+  local pk = x:cols()
   local resid = residuals(y, x, coef)
-  local df = n - p
+  local df = n - pk
   local sigma = math.sqrt(ssq(resid) / df)
   local fit = newfit{ _terms = d.terms,
     title = "Two-stage least squares (instrumental variables)",
-    coef = coef, names = d.names, znames = d.znames, n = n, n_dropped = d.n_dropped, test = "t",
+    coef = #aliased > 0 and expand(coef, kept, p) or coef, names = d.names, znames = d.znames,
+    n = n, n_dropped = d.n_dropped, test = "t", aliased = aliased,
     rank = rank, rank_z = rankz, df_residual = df, sigma = sigma,
     resid = resid, fitted = y - resid, se_type = t.cluster and "cluster" or se,
   }
-  if rank == p then
+  if rank == pk then
     local B = xhat:crossprod():inv()
     local V
     if t.cluster then
@@ -303,14 +343,16 @@ function M.iv(t)
     else
       V = C._vcov(x, xhat, resid, B, se)
     end
+    if #aliased > 0 then V = expand2(V, kept, p) end
     local sev, tv, pv = mat.new(p, 1), mat.new(p, 1), mat.new(p, 1)
     for j = 1, p do
-      local s = math.sqrt(V:get(j, j))
-      sev:set(j, 1, s); tv:set(j, 1, coef[j] / s); pv:set(j, 1, pvalue(coef[j] / s, df))
+      local b = fit.coef[j]
+      local s = b == b and math.sqrt(V:get(j, j)) or 0 / 0
+      sev:set(j, 1, s); tv:set(j, 1, b / s); pv:set(j, 1, pvalue(b / s, df))
     end
     fit.vcov, fit.se, fit.t, fit.p = V, sev, tv, pv
   end
-  fit.first_stage = first_stage(x, z, d.names)
+  fit.first_stage = first_stage(x, z, names)
   fit.first_stage_f = {}
   for i, fs in ipairs(fit.first_stage) do fit.first_stage_f[i] = fs.f end
   return fit
