@@ -829,6 +829,11 @@ local function glm(t)
     padj = fit.rank + 1
     if raw.theta_warn == 1 then warnings[#warnings + 1] = "theta estimate truncated at zero" end
     if raw.theta_warn == 2 then warnings[#warnings + 1] = "theta.ml iteration limit reached" end
+    if raw.theta ~= raw.theta then
+      fit.converged = false
+      fit.reason = "theta estimate is not a number"
+      warnings[#warnings + 1] = fit.reason
+    end
     if not raw.outer_converged then
       fit.converged = false
       fit.reason = "alternation limit reached"

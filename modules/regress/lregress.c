@@ -582,7 +582,7 @@ static const int deflink[] = {GL_IDENTITY, GL_LOGIT, GL_LOG, GL_INVERSE,
 ** non-integer successes: the return value says whether it applies.
 */
 static int checkfamily (lua_State *L, const regdata *d, int fam) {
-  size_t i;
+  size_t i, npos = 0;
   int nonint = 0;
   for (i = 0; i < d->n; i++) {
     double y = yk(d, i), w = wk(d, i);
@@ -602,6 +602,7 @@ static int checkfamily (lua_State *L, const regdata *d, int fam) {
         if (y < 0)
           orr_error(L, d->fn, "%s y must be non-negative, row %d is %f",
                     families[fam], (int)d->keep[i] + 1, y);
+        npos += y > 0 && w > 0;
         break;
       case GF_GAMMA:
         if (y <= 0)
@@ -610,6 +611,9 @@ static int checkfamily (lua_State *L, const regdata *d, int fam) {
         break;
     }
   }
+  /* all counts 0: theta's likelihood has no maximum (theta.ml fails in R) */
+  if (fam == GF_NEGBIN && npos == 0)
+    orr_error(L, d->fn, "negbin needs a positive count: with every count 0 theta is not identified");
   return nonint;
 }
 

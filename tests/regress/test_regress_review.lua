@@ -176,3 +176,11 @@ T.test("x that is not numbers: the error names the model function", function()
   T.errors(function() regress.glm{ y = { 1, 2, 3 }, x = { { 1 }, { "b" }, { 3 } }, family = "poisson" } end,
     "regress.glm: 'x' must be a matrix, an array of numbers or an array of rows")
 end)
+
+T.test("negbin with every count 0: theta is not identified, an error (MASS::glm.nb fails too) instead of theta = NaN", function()
+  T.errors(function() regress.glm{ y = { 0, 0, 0, 0, 0, 0 }, x = { 1, 3, 2, 5, 4, 7 }, family = "negbin" } end,
+    "regress.glm: negbin needs a positive count")
+  -- one positive count is enough to try
+  local g = regress.glm{ y = { 0, 0, 3, 0, 1, 0, 7, 0 }, x = { 1, 3, 2, 5, 4, 7, 6, 8 }, family = "negbin" }
+  T.ok(g.theta == g.theta or g.converged == false, "theta is a number, or the fit says it failed")
+end)
