@@ -56,19 +56,21 @@ T.test("cor, pcor, cor_test and quantile on iris (ties) match R", function()
 end)
 
 -- Tolerance 1e-12 relative on the log density (1e-13 absolute near 0): the
--- lgamma form this replaced was 1e-9 off at n = 1e6 and 3e-7 at 1e8.
-T.test("dbinom, dpois, dgamma at sizes 1e3..1e9 match R's saddle-point values", function()
+-- lgamma / lnbeta forms this replaced were 1e-9 off at n = 1e6 and 3e-7 at 1e8.
+T.test("dbinom, dpois, dgamma, dbeta, df at sizes 1e3..1e9 match R's saddle-point values", function()
   local t = T.csv("stats/dens_large.csv")
   local bad = {}
   for i = 1, #t.dist do
     local d, got = t.dist[i]
     if d == 7 then got = stats.dbinom(t.x[i], t.a[i], t.b[i], { log = true })
     elseif d == 8 then got = stats.dpois(t.x[i], t.a[i], { log = true })
+    elseif d == 5 then got = stats.dbeta(t.x[i], t.a[i], t.b[i], { log = true })
+    elseif d == 4 then got = stats.df(t.x[i], t.a[i], t.b[i], { log = true })
     else got = stats.dgamma(t.x[i], t.a[i], t.b[i], { log = true }) end
     local want = t.logd[i]
     local err = math.abs(got - want)
     if not (err <= 1e-12 * math.abs(want) or err <= 1e-13) then
-      bad[#bad + 1] = string.format("%s(%.17g; %g, %s): got %.17g, R %.17g", ({ [6] = "dgamma", [7] = "dbinom", [8] = "dpois" })[d],
+      bad[#bad + 1] = string.format("%s(%.17g; %g, %s): got %.17g, R %.17g", ({ [4] = "df", [5] = "dbeta", [6] = "dgamma", [7] = "dbinom", [8] = "dpois" })[d],
         t.x[i], t.a[i], tostring(t.b[i]), got, want)
     end
   end

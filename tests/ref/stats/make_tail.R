@@ -72,6 +72,15 @@ for (n in c(1e3, 1e4, 1e6, 1e8, 1e9)) {
     dl <- rbind(dl, data.frame(dist = 6, a = n, b = r, x = x, logd = dgamma(x, n, rate = r, log = TRUE)))
   }
 }
+# beta and F: shapes log-uniform in [2, 1e8], x from p in [1e-300, 1 - 1e-6]
+set.seed(11)
+N <- 80
+a <- lu(N, 2, 1e8); b <- lu(N, 2, 1e8); pr <- exp(runif(N, log(1e-300), log(1 - 1e-6)))
+x <- qbeta(pr, a, b)
+dl <- rbind(dl, data.frame(dist = 5, a = a, b = b, x = x, logd = dbeta(x, a, b, log = TRUE)))
+x <- qf(pr, a, b)
+dl <- rbind(dl, data.frame(dist = 4, a = a, b = b, x = x, logd = df(x, a, b, log = TRUE)))
+dl <- dl[is.finite(dl$logd) & dl$x > 0, ]
 m <- sapply(dl, f17)
 writeLines(c(paste(names(dl), collapse = ","), apply(m, 1, paste, collapse = ",")),
            file.path(out, "dens_large.csv"))
