@@ -289,6 +289,23 @@ local function expand2(V, kept, p)
   return out
 end
 
+-- ivl and anchor with collinear columns of x: the later one is aliased by
+-- R's rule (regress.ols on x; the transforms of METHODS.md keep collinear
+-- columns collinear) and solve(x without it) -> coef, rank runs again.
+-- Returns x, coef, rank, aliased (kept x and coefficients spread to p).
+local function alias_refit(x, y, coef, rank, solve)
+  local p = x:cols()
+  if rank >= p then return x, coef, rank, {} end
+  local al = require("orrery.regress").ols{ y = y, x = x, intercept = false }.aliased
+  if #al == 0 then return x, coef, rank, {} end
+  local isal, kept = {}, {}
+  for _, j in ipairs(al) do isal[j] = true end
+  for j = 1, p do if not isal[j] then kept[#kept + 1] = j end end
+  local xk = x:cols_of(kept)
+  local ck, rk = solve(xk)
+  return xk, ck, rk, al, expand(ck, kept, p)
+end
+
 function M.iv(t)
   local fn = "regress.iv"
   checkopts(fn, t, iv_opts)
@@ -402,18 +419,20 @@ function M.ivl(t)
     alpha = grid[best]
     cv = { alphas = grid, risk = risk, folds = K }
   end
-  local coef, rank
-  if alpha == 0 then
-    local rz
-    coef, _, rz, rank = C._tsls(x, y, z)
-  else
-    coef, rank = C._anchor(x, y, z, alpha == math.huge and 1 or 1 + 1 / alpha)
+  local function solve(xs)
+    if alpha == 0 then
+      local c, _, _, rk = C._tsls(xs, y, z)
+      return c, rk
+    end
+    return C._anchor(xs, y, z, alpha == math.huge and 1 or 1 + 1 / alpha)
   end
-  local resid = residuals(y, x, coef)
+  local coef, rank = solve(x)
+  local xk, ck, rk, aliased, full = alias_refit(x, y, coef, rank, solve)
+  local resid = residuals(y, xk, ck)
   return newfit{ _terms = d.terms,
-    title = "IV-like regression", coef = coef, names = d.names, n = n,
-    n_dropped = d.n_dropped, rank = rank, alpha = alpha, cv = cv,
-    resid = resid, fitted = y - resid, df_residual = n - p,
+    title = "IV-like regression", coef = full or ck, names = d.names, n = n,
+    n_dropped = d.n_dropped, rank = rk, aliased = aliased, alpha = alpha, cv = cv,
+    resid = resid, fitted = y - resid, df_residual = n - xk:cols(),
   }
 end
 help.doc(M.ivl, "regress.ivl", [[regress.ivl{ y =, x =, z = [, alpha=, folds=5, alphas=, rng=] }
@@ -437,12 +456,14 @@ function M.anchor(t)
   local y, x, a = d.y, d.x, d.z
   local n, p = x:rows(), x:cols()
   if n <= p then fail(fn, "%d usable rows for %d coefficients", n, p) end
-  local coef, rank = C._anchor(x, y, a, gamma)
-  local resid = residuals(y, x, coef)
+  local function solve(xs) return C._anchor(xs, y, a, gamma) end
+  local coef, rank = solve(x)
+  local xk, ck, rk, aliased, full = alias_refit(x, y, coef, rank, solve)
+  local resid = residuals(y, xk, ck)
   return newfit{ _terms = d.terms,
-    title = "Anchor regression", coef = coef, names = d.names, n = n,
-    n_dropped = d.n_dropped, rank = rank, gamma = gamma,
-    resid = resid, fitted = y - resid, df_residual = n - p,
+    title = "Anchor regression", coef = full or ck, names = d.names, n = n,
+    n_dropped = d.n_dropped, rank = rk, aliased = aliased, gamma = gamma,
+    resid = resid, fitted = y - resid, df_residual = n - xk:cols(),
   }
 end
 help.doc(M.anchor, "regress.anchor", [[regress.anchor{ y =, x =, a =, gamma = [, intercept=true, na=] }
