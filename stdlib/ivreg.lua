@@ -380,7 +380,9 @@ Two-stage least squares, as AER::ivreg: the intercept and any column of x that i
 also a column of z are exogenous; residuals use the original x. se = "classical",
 "HC0".."HC3"; cluster = ids gives vcovCL's default. .first_stage_f has one F per
 endogenous column. min_norm = true accepts under-identified models (minimum-norm
-coefficients, no standard errors).]])
+coefficients, no standard errors). Of collinear columns of x the later is aliased
+(coefficient NaN, listed in .aliased), as AER::ivreg; ivl and anchor do the same.
+A formula fit predicts on a frame.]])
 
 local ivl_opts = set{ "y", "x", "z", "formula", "data", "intercept", "alpha", "na", "names",
   "folds", "alphas", "rng" }
