@@ -13,7 +13,8 @@ local function redoc(f, name)
   return f
 end
 
-local function g(v) return string.format("%.4g", v) end
+-- NaN as R prints it (C's %g gives nan or -nan by the sign bit)
+local function g(v) return v ~= v and "NaN" or string.format("%.4g", v) end
 
 -- ---------------------------------------------------------------- cor_test
 

@@ -54,6 +54,11 @@ T.test("control_variate: mean_h must be finite; errors name the stratum", functi
   T.eq(r.estimate, 1); T.eq(r.se, 0); T.ok(r.r2 ~= r.r2, "r2 is NaN")
   T.ok(tostring(r):find("R^2 = NaN (y is constant)", 1, true), tostring(r))
   T.ok(require("orrery.help").lookup("stats.control_variate"):find("r2 is NaN when y is constant", 1, true))
+  -- a stratum where y is constant prints its R^2 as NaN
+  local rs = stats.control_variate{ y = { 1, 1, 1, 1, 2, 5, 3, 4 }, h = { 1, 3, 2, 5, 4, 6, 8, 7 },
+    mean_h = 3, strata = { 1, 1, 1, 1, 2, 2, 2, 2 } }
+  T.ok(rs.strata.r2[1] ~= rs.strata.r2[1], "stratum 1 r2 is NaN")
+  T.ok(tostring(rs):find("%s+1%s+4%s+1%s+0%s+NaN"), tostring(rs))
 end)
 
 T.test("messages write NaN as NaN; help says what a constant column does", function()
