@@ -35,6 +35,7 @@
 #define CF_EPS        (2 * DBL_EPSILON)   /* a step of one or two ulps: converged */
 #define CF_TINY       1e-300
 #define CF_MAXIT      20000
+#define BIG_SHAPES    1000   /* beta-family shapes summing beyond this: own tails */
 
 
 int dist_npar (int dist) {
@@ -177,12 +178,18 @@ static void ibeta_terms (int j, const double *c, double *a, double *b) {
 ** log I_x(a, b) given lx = log x and l1mx = log(1 - x) (both passed so that
 ** callers can form them without cancellation). For the small tail only.
 */
+static double binom_logd (double k, double n, double p, double q);
+
 static double logibeta (double lx, double l1mx, double a, double b) {
   double c[3], x = exp(lx), f;
   if (lx == -INFINITY) return -INFINITY;
   if (!(x <= (a + 1) / (a + b + 2))) return NAN;
   c[0] = a; c[1] = b; c[2] = x;
   f = lentz(1, ibeta_terms, c);
+  /* x^a (1-x)^b / (a B(a, b)) = binom(a; a + b, x) b / (a + b): at large
+     shapes a lx + b l1mx - lnbeta cancels (3e-9 off at a = b = 1e6) */
+  if (a + b > BIG_SHAPES && lx > -700 && l1mx > -700)
+    return binom_logd(a, a + b, x, exp(l1mx)) + log(b / (a + b)) - log(f);
   return a * lx + b * l1mx - log(a) - gsl_sf_lnbeta(a, b) - log(f);
 }
 
@@ -203,6 +210,22 @@ static double far_tail (int d, const double *par, double x, int lower);
 static double gsl_tail (int d, const double *par, double x, int lower) {
   double k, z;
   if (isinf(x)) return (x > 0) == lower ? 1 : 0;   /* GSL gives NaN for some */
+  /* GSL's incomplete beta at shapes summing beyond BIG_SHAPES, both above
+     100, is 1e-9 off (pbinom at size 1e6) or fails (1e7): the continued
+     fraction in the orientation where it converges, with the saddle-point
+     prefactor. With one small shape, or x within 0.01 of 0 or 1, the
+     fraction in x loses digits (1e-10): GSL is kept there. */
+  if ((d == DIST_BETA && par[0] + par[1] > BIG_SHAPES && fmin(par[0], par[1]) > 100 &&
+       x > 0.01 && x < 0.99) ||
+      (d == DIST_F && (par[0] + par[1]) / 2 > BIG_SHAPES && fmin(par[0], par[1]) > 200 &&
+       par[0] * x > 0.01 * par[1] && par[0] * x < 99 * par[1]) ||
+      (d == DIST_BINOM && par[0] > BIG_SHAPES && x > 100 && par[0] - x > 100 &&
+       par[1] > 0.01 && par[1] < 0.99)) {
+    z = far_tail(d, par, x, lower);
+    if (!isnan(z)) return exp(z);
+    z = far_tail(d, par, x, !lower);
+    if (!isnan(z)) return -expm1(z);
+  }
   if ((d == DIST_T && fabs(x) > 1e100) ||
       (d == DIST_F && (x > 1e100 || (x > 0 && x < 1e-100)))) {
     int small_lower = d == DIST_T ? x < 0 : x < 1;
@@ -518,6 +541,11 @@ static double to_u (int sup, double x) {
 /* GSL's quantile of tail probability q as a start; NaN when none */
 static double guess (int d, const double *par, double q, int lower) {
   if (!(q > 1e-300)) return NAN;
+  /* GSL's beta (and F) inverse never returns at large shapes: qbeta(0.3,
+     1e6, 1e6) spun in its Newton loop. Brent from no start is bounded. */
+  if ((d == DIST_BETA && par[0] + par[1] > BIG_SHAPES) ||
+      (d == DIST_F && (par[0] + par[1]) / 2 > BIG_SHAPES))
+    return NAN;
   switch (d) {
     case DIST_NORM:
       return par[0] + par[1] * (lower ? gsl_cdf_ugaussian_Pinv(q)
