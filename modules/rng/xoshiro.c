@@ -13,16 +13,7 @@ static inline uint64_t rotl (uint64_t x, int k) {
 
 
 uint64_t orng_next (orng_state *st) {
-  uint64_t *s = st->s;
-  uint64_t out = rotl(s[0] + s[3], 23) + s[0];
-  uint64_t t = s[1] << 17;
-  s[2] ^= s[0];
-  s[3] ^= s[1];
-  s[1] ^= s[2];
-  s[0] ^= s[3];
-  s[2] ^= t;
-  s[3] = rotl(s[3], 45);
-  return out;
+  return orng_step(st->s);
 }
 
 

@@ -34,6 +34,22 @@ uint64_t orng_splitmix64 (uint64_t *x);
    authors of xoshiro recommend (never all zero). */
 void orng_seed (orng_state *st, uint64_t seed);
 
+/*
+** One xoshiro256++ step on the four state words s[0..3]. Inline so that a
+** bulk loop can keep a local copy of the state in registers (ziggurat.c).
+*/
+static inline uint64_t orng_step (uint64_t *s) {
+  uint64_t out = ((s[0] + s[3]) << 23 | (s[0] + s[3]) >> 41) + s[0];
+  uint64_t t = s[1] << 17;
+  s[2] ^= s[0];
+  s[3] ^= s[1];
+  s[1] ^= s[2];
+  s[0] ^= s[3];
+  s[2] ^= t;
+  s[3] = s[3] << 45 | s[3] >> 19;
+  return out;
+}
+
 /* The next 64-bit output. */
 uint64_t orng_next (orng_state *st);
 

@@ -97,19 +97,9 @@ static inline uint64_t rotl (uint64_t x, int k) {
   return (x << k) | (x >> (64 - k));
 }
 
-/* xoshiro256++ on a local copy of the state (as orng_next, xoshiro.c), so
-   the four words stay in registers through the loop */
-static inline uint64_t next (uint64_t *s) {
-  uint64_t out = rotl(s[0] + s[3], 23) + s[0];
-  uint64_t t = s[1] << 17;
-  s[2] ^= s[0];
-  s[3] ^= s[1];
-  s[1] ^= s[2];
-  s[0] ^= s[3];
-  s[2] ^= t;
-  s[3] = rotl(s[3], 45);
-  return out;
-}
+/* xoshiro256++ on a local copy of the state, so the four words stay in
+   registers through the loop */
+#define next orng_step
 
 /* a uniform on (0, 1]: its logarithm is finite */
 static inline double open0 (uint64_t *s) {
