@@ -7,11 +7,6 @@
 #include "xoshiro.h"
 
 
-static inline uint64_t rotl (uint64_t x, int k) {
-  return (x << k) | (x >> (64 - k));
-}
-
-
 uint64_t orng_next (orng_state *st) {
   return orng_step(st->s);
 }
