@@ -177,6 +177,20 @@ static void setfield_num (lua_State *L, const char *k, double v) {
 }
 
 
+/* the fields every result shares, into the table on the top */
+static void setresult (lua_State *L, const optim_result *res, int nf) {
+  setfield_num(L, "value", res->value);
+  lua_pushboolean(L, res->converged);
+  lua_setfield(L, -2, "converged");
+  lua_pushinteger(L, res->iterations);
+  lua_setfield(L, -2, "iterations");
+  lua_pushstring(L, res->reason);
+  lua_setfield(L, -2, "reason");
+  lua_pushinteger(L, nf);
+  lua_setfield(L, -2, "evaluations");
+}
+
+
 /* ---------------------------------------------------------------------- */
 /* optim.minimize                                                          */
 /* ---------------------------------------------------------------------- */
@@ -231,15 +245,7 @@ static int o_minimize (lua_State *L) {
   lua_createtable(L, 0, 8);
   lua_pushvalue(L, 5);
   lua_setfield(L, -2, "x");
-  setfield_num(L, "value", res.value);
-  lua_pushboolean(L, res.converged);
-  lua_setfield(L, -2, "converged");
-  lua_pushinteger(L, res.iterations);
-  lua_setfield(L, -2, "iterations");
-  lua_pushstring(L, res.reason);
-  lua_setfield(L, -2, "reason");
-  lua_pushinteger(L, p.nf);
-  lua_setfield(L, -2, "evaluations");
+  setresult(L, &res, p.nf);
   lua_pushinteger(L, p.ng);
   lua_setfield(L, -2, "grad_evaluations");
   lua_pushstring(L, methods[method]);
@@ -310,15 +316,7 @@ static int o_root (lua_State *L) {
     orr_error(L, fn, "GSL could not start on [%f, %f]", lo, hi);
   lua_createtable(L, 0, 6);
   setfield_num(L, "root", root);
-  setfield_num(L, "value", res.value);
-  lua_pushboolean(L, res.converged);
-  lua_setfield(L, -2, "converged");
-  lua_pushinteger(L, res.iterations);
-  lua_setfield(L, -2, "iterations");
-  lua_pushstring(L, res.reason);
-  lua_setfield(L, -2, "reason");
-  lua_pushinteger(L, p.nf);
-  lua_setfield(L, -2, "evaluations");
+  setresult(L, &res, p.nf);
   return 1;
 }
 
