@@ -24,7 +24,8 @@ CFLAGS_ALL = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(OPT) -g \
 
 # The numeric libraries, dynamic (for the shared objects and sanitized builds).
 NUM_LIBS = -lgsl -llapacke -L$(BLAS_DIR) -lopenblas -lgfortran -lpthread -lm
-# The program links the numeric libraries statically: loading libopenblas.so
+# The program links the numeric libraries statically (libgfortran.a comes
+# with the gfortran package, hence its place in DEBS): loading libopenblas.so
 # and its dependencies (libgfortran, libquadmath) costs ~4 ms, twice the whole
 # start-up of lua5.4.
 # Lua itself is linked statically too, with its symbols exported for C modules.
@@ -84,7 +85,7 @@ $(B)/orrery.pc: orrery.pc.in
 
 # ---------------------------------------------------------------- packages
 DEBS = gcc make pkg-config liblua5.4-dev lua5.4 libgsl-dev liblapacke-dev \
-  libopenblas-dev libreadline-dev python3
+  libopenblas-dev libreadline-dev python3 gfortran
 deps:
 	@missing=""; for p in $(DEBS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
