@@ -120,6 +120,13 @@ function M.ref(path)
   return t
 end
 
+--- The columns 'names' of a T.csv table side by side: an n x k mat.
+function M.cols(d, names)
+  local x = d[names[1]]:copy()
+  for i = 2, #names do x = x:hcat(d[names[i]]) end
+  return x
+end
+
 --- Reads a plain numeric CSV (header line, no quoting; NA -> NaN) from
 -- tests/ref/ into {names = {...}, <name> = column mat, ...}: reference data
 -- for tests, independent of data.read_csv so that tests of models do not

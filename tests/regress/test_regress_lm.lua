@@ -4,11 +4,7 @@ local T = require "orrery.testing"
 local R = T.ref("regress/regress.txt")
 local TOL = 1e-8
 
-local function cols(d, names)
-  local x = d[names[1]]
-  for i = 2, #names do x = x:hcat(d[names[i]]) end
-  return x
-end
+local cols = T.cols  -- columns of a T.csv table as one matrix
 
 local mt = T.csv("regress/mtcars.csv")
 local X = cols(mt, { "wt", "hp", "qsec" })

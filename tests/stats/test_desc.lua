@@ -7,11 +7,7 @@ local R = T.ref("stats/desc.txt")
 local mt = T.csv("stats/mtcars.csv")
 local aq = T.csv("stats/airquality.csv")
 
-local function cols(t, names)
-  local X = t[names[1]]
-  for i = 2, #names do X = X:hcat(t[names[i]]) end
-  return X
-end
+local cols = T.cols  -- columns of a T.csv table as one matrix
 local six = { "mpg", "disp", "hp", "drat", "wt", "qsec" }
 local X = cols(mt, six)
 local TOL = 1e-12

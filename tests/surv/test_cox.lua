@@ -15,11 +15,7 @@ local vet = T.csv("surv/veteran.csv")
 local heart = T.csv("surv/heart.csv")
 local TOL = 1e-7
 
-local function cols(d, names)
-  local x = d[names[1]]
-  for i = 2, #names do x = x:hcat(d[names[i]]) end
-  return x
-end
+local cols = T.cols  -- columns of a T.csv table as one matrix
 
 local lungx = cols(lung, { "age", "sex", "ph.ecog" })
 local lungw = {}

@@ -12,11 +12,7 @@ local lm = T.csv("surv/lung_month.csv")
 local bl = T.csv("surv/bladder1.csv")
 local TOL = 1e-7
 
-local function cols(d, names)
-  local x = d[names[1]]
-  for i = 2, #names do x = x:hcat(d[names[i]]) end
-  return x
-end
+local cols = T.cols  -- columns of a T.csv table as one matrix
 
 local function check(f, tag)
   T.near(f.coef, R[tag .. ".coef"], TOL, tag .. " coef")

@@ -4,14 +4,7 @@
 local T = require "orrery.testing"
 local lung = T.csv("survreg/lung.csv")
 
-local function cols(d, names)
-  local X = mat.zeros(#d[names[1]], #names)
-  for j, nm in ipairs(names) do
-    local c = d[nm]
-    for i = 1, #c do X:set(i, j, c[i]) end
-  end
-  return X
-end
+local cols = T.cols  -- columns of a T.csv table as one matrix
 local age_sex = cols(lung, { "age", "sex" })
 local L = { time = lung.time, status = lung.status }
 local function with(extra)

@@ -11,14 +11,7 @@ local R = T.ref("survreg/flex.txt")
 local lung = T.csv("survreg/lung.csv")
 local vet = T.csv("../../scripts/data/veteran.csv")
 
-local function cols(d, names)
-  local X = mat.zeros(#d[names[1]], #names)
-  for j, nm in ipairs(names) do
-    local c = d[nm]
-    for i = 1, #c do X:set(i, j, c[i]) end
-  end
-  return X
-end
+local cols = T.cols  -- columns of a T.csv table as one matrix
 
 local function check(tag, args)
   local f = surv.fit(args)

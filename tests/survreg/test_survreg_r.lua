@@ -11,14 +11,7 @@ local R = T.ref("survreg/survreg.txt")
 local lung = T.csv("survreg/lung.csv")
 local ov = T.csv("survreg/ovarian.csv")
 
-local function cols(d, names)
-  local X = mat.zeros(#d[names[1]], #names)
-  for j, nm in ipairs(names) do
-    local c = d[nm]
-    for i = 1, #c do X:set(i, j, c[i]) end
-  end
-  return X
-end
+local cols = T.cols  -- columns of a T.csv table as one matrix
 
 local function row(d, names, i)
   local r = {}
