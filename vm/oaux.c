@@ -166,10 +166,6 @@ int orr_interrupterror (lua_State *L, const char *fn) {
 }
 
 
-void orr_checkinterrupt (lua_State *L, const char *fn) {
-  if (orr_interrupted) orr_interrupterror(L, fn);
-}
-
 
 const char *orr_checkpath (lua_State *L, const char *path, const char *fn) {
   size_t len;

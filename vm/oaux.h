@@ -53,8 +53,6 @@ int orr_optoption (lua_State *L, int idx, const char *key, const char *def,
 double *orr_work (lua_State *L, size_t n);
 void *orr_workbytes (lua_State *L, size_t nbytes);
 
-/* Raises "fn: interrupted" when the interrupt flag is up (clears it). */
-void orr_checkinterrupt (lua_State *L, const char *fn);
 /* Clears the interrupt flag and raises "fn: interrupted": for a binding whose
    kernel returned early because the flag was up. */
 int orr_interrupterror (lua_State *L, const char *fn);
