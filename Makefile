@@ -20,7 +20,7 @@ WERROR  ?= -Werror
 SANITIZE ?=
 CFLAGS_ALL = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(OPT) -g \
   -fPIC -Wall -Wextra $(WERROR) $(SANITIZE) $(PKG_CFLAGS) \
-  -Ivm -Imodules $(addprefix -I,$(MODDIRS)) $(CFLAGS)
+  -Ivm -Imodules $(CFLAGS)
 
 # The numeric libraries, dynamic (for the shared objects and sanitized builds).
 NUM_LIBS = -lgsl -llapacke -L$(BLAS_DIR) -lopenblas -lgfortran -lpthread -lm
@@ -39,9 +39,9 @@ endif
 MODDIRS  := $(sort $(patsubst %/.,%,$(wildcard modules/*/.)))
 BINDINGS := $(foreach d,$(MODDIRS),$(wildcard $(d)/l$(notdir $(d)).c)) vm/lhelp.c
 MOD_SRC  := $(sort $(wildcard modules/*/*.c))
-LIB_SRC  := vm/oaux.c vm/ostate.c vm/lhelp.c $(MOD_SRC)
+LIB_SRC  := vm/oaux.c vm/orules.c vm/ostate.c vm/lhelp.c $(MOD_SRC)
 PROG_SRC := vm/main.c vm/repl.c
-STDLIB   := $(sort $(wildcard stdlib/*.lua))
+STDLIB   := $(sort $(wildcard stdlib/*.lua stdlib/*/*.lua))
 
 LIB_OBJ  := $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRC)) $(B)/obj/gen/modules.o
 PROG_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(PROG_SRC))

@@ -10,11 +10,9 @@
 -- (and data.nrow, data.col, ...) always work, so library code uses those.
 -- Factors and mats raise an error past their end, so iterate them with
 -- for i = 1, #f rather than ipairs (a missing value is nil anyway).
-local M = ...
+local M, C = ...
 local help = require "orrery.help"
 
-local C = {}
-for k, v in pairs(M) do C[k] = v end  -- the C functions, before we add ours
 
 local floor, huge, mtype = math.floor, math.huge, math.type
 local concat, rep = table.concat, string.rep
@@ -744,8 +742,8 @@ if C._read_csv then
   M.read_csv = function(path, opts)
     return wrap_parsed(C._read_csv(path, opts))
   end
-  --- data._parse_string(s [, opts]): read_csv on a string (tests, fuzzing)
-  M._parse_string = function(s, opts)
+  -- read_csv on a string (tests, fuzzing): private
+  C.parse_string = function(s, opts)
     return wrap_parsed(C._parse_string(s, opts))
   end
   doc(M.read_csv, "data.read_csv", [[

@@ -14,8 +14,7 @@
 -- else by one indicator per level; with no intercept the first factor of the first
 -- term that has one gets indicators. Level order is C byte order for text, numeric
 -- for factor(k); relevel() moves a level to the front.
-local M = ...
-if type(M) ~= "table" then M = {} end  -- loaded as a plain file (package.path)
+local M, C = ...
 
 local help = require "orrery.help"
 local mat = require "orrery.mat"
@@ -51,7 +50,7 @@ local function rnum (x)
   if #fixed <= #sci then return fixed end
   return sci
 end
-M._rnum = rnum
+C.rnum = rnum
 
 local RESERVED = {}
 for w in ([[if else repeat while function for next break TRUE FALSE NULL Inf NaN
@@ -314,7 +313,7 @@ local function deparse (e)
     return deparse(e.l) .. " " .. e.op .. " " .. deparse(e.r)
   end
 end
-M._deparse = deparse
+C.deparse = deparse
 
 -- -------------------------------------------------------------------------
 -- terms: R's EncodeVars on sets of variables

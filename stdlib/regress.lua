@@ -5,9 +5,10 @@
 -- (matrices or formula + frame), builds the fit objects and prints them as
 -- R's summary() does.
 --
--- For the other regression modules (iv, ivl, anchor, sketch, ipcw), merged
--- in at the end of this file:
---   M._fit_meta      the fit class: setmetatable(fit, M._fit_meta) gives
+-- The other regression estimators are the parts stdlib/regress/iv.lua
+-- (iv, ivl, anchor), sketch.lua and ipcw.lua, required at the end of this
+-- file. They share, through the private table C:
+--   C.fit_meta       the fit class: setmetatable(fit, C.fit_meta) gives
 --                    fit:predict, :confint, :residuals, :summary, tostring.
 --                    Fields it reads:
 --                      names (array; "(Intercept)" first when there is one),
@@ -25,10 +26,11 @@
 --                      (formula.model_frame's info, for newdata frames).
 --                    fit.leverage is computed on first use from _y, _x,
 --                    _c_intercept and weights (or set fit._qr yourself).
---   M._coef_table(fit)  the R-style coefficient table with stars; needs
+--   C.coef_table(fit)  the R-style coefficient table with stars; needs
 --                    names, coef, se, t, p and test.
---   M._methods       the method table behind M._fit_meta.
-local M = ...
+--   C.methods        the method table behind C.fit_meta.
+--   C.fail, C.checkopts, C.modeldata
+local M, C = ...
 local mat = require "orrery.mat"
 local help = require "orrery.help"
 local stats = require "orrery.stats"
@@ -38,8 +40,6 @@ local UPPER = { lower = false }
 local fmt, concat = string.format, table.concat
 local abs, sqrt, log, huge = math.abs, math.sqrt, math.log, math.huge
 
-local C = {}
-for k, v in pairs(M) do C[k] = v end
 
 local function fail(fn, msg, ...)
   error(fn .. ": " .. fmt(msg, ...), 0)
@@ -1198,15 +1198,13 @@ fit:epistemic{ [x = newx, folds = 5, fold = ids, features = "linear"|"quadratic"
   model's own aleatoric variance: sigma^2 for lm, dispersion * V(mu(x)) for glm. e and u
   are clipped at 0.]])
 
-M._fit_meta = Fit
-M._methods = methods
-M._coef_table = coef_table
-M._fail, M._checkopts, M._modeldata = fail, checkopts, modeldata
+C.fit_meta = Fit
+C.methods = methods
+C.coef_table = coef_table
+C.fail, C.checkopts, C.modeldata = fail, checkopts, modeldata
 
--- the helpers of the other regression modules (iv, ivl, anchor, sketch, ipcw)
-local ok, extra = pcall(require, "orrery.ivreg")
-if ok and type(extra) == "table" then
-  for k, v in pairs(extra) do if M[k] == nil then M[k] = v end end
-end
+require "orrery.regress.iv"
+require "orrery.regress.sketch"
+require "orrery.regress.ipcw"
 
 return M

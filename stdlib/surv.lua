@@ -2,16 +2,16 @@
 -- Kaplan-Meier, Nelson-Aalen, log-rank and Cox models (option tables,
 -- groups, formulas, printing).
 --
--- Shared with other modules (orrery.survreg, the parametric half, merges its
--- functions into this table at the end of this file):
+-- The parametric half, surv.fit, is the part stdlib/surv/fit.lua, required at
+-- the end of this file. Shared with it through the private table C:
 --
---   M._status(status, fn) -> an n x 1 mat of 0/1 (1 = event, NaN = missing).
+--   C.status(status, fn) -> an n x 1 mat of 0/1 (1 = event, NaN = missing).
 --     status is a mat, an array of numbers or an array of booleans (true =
 --     event). Numbers follow R's Surv(): 0/1 (1 = event), or R's 1/2 (1 =
 --     censored, 2 = event) when the largest code is 2. Any other value raises
 --     "fn: 'status' element i is v: codes must be ...". NaN stays NaN (missing;
 --     the caller drops and counts it, or raises for na = "fail").
-local M = ...
+local M, C = ...
 
 local help_ok, help = pcall(require, "orrery.help")
 local function doc(f, name, text)
@@ -23,8 +23,8 @@ local function fail(fn, fmt, ...)
   error(fn .. ": " .. string.format(fmt, ...), 0)
 end
 
-function M._status(status, fn)
-  return M._status_c(status, fn or "surv")
+function C.status(status, fn)
+  return C._status_c(status, fn or "surv")
 end
 
 local function is_mat(v)
@@ -228,16 +228,16 @@ local function zvalue(fn, level)
   if type(level) ~= "number" or not (level > 0 and level < 1) then
     fail(fn, "level must be a number in (0, 1)")
   end
-  return M._qnorm(1 - (1 - level) / 2), level
+  return C._qnorm(1 - (1 - level) / 2), level
 end
 
 function KM:median()
-  local q = M._quantile
+  local q = C._quantile
   return q(self.time, self.surv, 0.5), q(self.time, self.lower, 0.5), q(self.time, self.upper, 0.5)
 end
 
 function KM:quantile(p)
-  local q = M._quantile
+  local q = C._quantile
   return q(self.time, self.surv, p), q(self.time, self.lower, p), q(self.time, self.upper, p)
 end
 
@@ -316,7 +316,7 @@ function M.km(time, status, opts)
   local ctype = conf_types[opts.conf or "log"]
   if ctype == nil then fail(fn, "conf must be \"log\", \"log-log\" or \"plain\", got %s", tostring(opts.conf)) end
   local z, level = zvalue(fn, opts.level)
-  local st = M._status(status, fn)
+  local st = C.status(status, fn)
   local n = vlen(time)
   if n == nil then fail(fn, "'time' must be a vector or an array of numbers") end
   local function finish(k)
@@ -324,7 +324,7 @@ function M.km(time, status, opts)
     return setmetatable(k, KM)
   end
   if opts.group == nil then
-    local k = M._km(fn, time, st, z, ctype)
+    local k = C._km(fn, time, st, z, ctype)
     check_dropped(fn, na, k.n_dropped)
     if k.n == 0 then fail(fn, "no complete rows") end
     return finish(k)
@@ -332,7 +332,7 @@ function M.km(time, status, opts)
   local codes, levels = group_codes(fn, "group", opts.group, n)
   local out = { levels = levels, group_name = group_name }
   for j, lv in ipairs(levels) do
-    local k = finish(M._km(fn, time, st, z, ctype, codes, j - 1))
+    local k = finish(C._km(fn, time, st, z, ctype, codes, j - 1))
     out[lv] = k
     out.n_dropped = k.n_dropped
   end
@@ -376,8 +376,8 @@ function M.na(time, status, opts)
   end
   opts = checkopts(fn, opts, allowed)
   local na = na_mode(fn, opts.na)
-  local st = M._status(status, fn)
-  local k = M._km(fn, time, st, 1.96, 1)
+  local st = C.status(status, fn)
+  local k = C._km(fn, time, st, 1.96, 1)
   check_dropped(fn, na, k.n_dropped)
   return setmetatable({ time = k.time, cumhaz = k.cumhaz, se = k.se_cumhaz, n_risk = k.n_risk,
     n_event = k.n_event, n = k.n, n_dropped = k.n_dropped }, NA)
@@ -430,13 +430,13 @@ function M.logrank(time, status, group, opts)
   local na = na_mode(fn, opts.na)
   local rho = opts.rho or 0
   if type(rho) ~= "number" or rho ~= rho or rho < 0 then fail(fn, "rho must be a number >= 0") end
-  local st = M._status(status, fn)
+  local st = C.status(status, fn)
   local n = vlen(time)
   if n == nil then fail(fn, "'time' must be a vector or an array of numbers") end
   local codes, levels = group_codes(fn, "group", group, n)
   local scodes, slevels
   if opts.strata ~= nil then scodes, slevels = group_codes(fn, "strata", opts.strata, n) end
-  local r = M._logrank(fn, time, st, codes, #levels, scodes, slevels and #slevels, rho)
+  local r = C._logrank(fn, time, st, codes, #levels, scodes, slevels and #slevels, rho)
   check_dropped(fn, na, r.n_dropped)
   r.levels, r.rho, r.group_name = levels, rho, group_name
   return setmetatable(r, LR)
@@ -459,7 +459,7 @@ local function fmt_p(p)
 end
 
 local function test(stat, df)
-  return { stat = stat, df = df, p = M._pchisq(stat, df) }
+  return { stat = stat, df = df, p = C._pchisq(stat, df) }
 end
 
 local function colvec(t)
@@ -537,7 +537,7 @@ function M.cox(spec)
     weights, cluster, strata = spec.weights, spec.cluster, spec.strata
     names = spec.names
   end
-  status = M._status(status, fn)
+  status = C.status(status, fn)
   local n = #status
   if not is_mat(x) then
     if type(x) ~= "table" then fail(fn, "'x' must be a matrix or an array, got %s", type(x)) end
@@ -571,7 +571,7 @@ function M.cox(spec)
       if w == w and w ~= math.floor(w) then robust = true; break end
     end
   end
-  local r = M._cox(fn, {
+  local r = C._cox(fn, {
     time = time, status = status, x = x, start = start, weights = weights,
     strata = scodes, nstrata = slevels and #slevels or 1,
     cluster = ccodes, ncluster = clevels and #clevels or 0,
@@ -595,7 +595,7 @@ function M.cox(spec)
   local z, pv = {}, {}
   for j = 1, p do
     z[j] = fit.coef[j] / se[j]
-    pv[j] = M._pchisq(z[j] * z[j], 1)
+    pv[j] = C._pchisq(z[j] * z[j], 1)
   end
   fit.z, fit.pvalue = colvec(z), colvec(pv)
   fit.loglik = { r.loglik[1], r.loglik[2] }
@@ -839,7 +839,7 @@ function COX:zph(opts)
   end
   local k = #chisq + 1
   chisq[k], df[k], names[k] = self._zph[self.p + 1], self.p, "GLOBAL"
-  for j = 1, k do p[j] = M._pchisq(chisq[j], df[j]) end
+  for j = 1, k do p[j] = C._pchisq(chisq[j], df[j]) end
   return setmetatable({ chisq = mat.vec(chisq), df = df, p = mat.vec(p), names = names,
     transform = "km" }, ZPH)
 end
@@ -886,7 +886,6 @@ function M.lm(formula, df, opts)
     spec[k] = v
   end
   if opts.dist ~= nil then
-    if M.fit == nil then fail(fn, "dist = needs surv.fit (orrery.survreg), which is not available") end
     return M.fit(spec)
   end
   return M.cox(spec)
@@ -896,7 +895,6 @@ surv.fit{...} when opts.dist is given. formula: "Surv(time, status) ~ ..."]])
 
 -- ------------------------------------------------------------ the parametric half
 
-local ok, extra = pcall(require, "orrery.survreg")
-if ok then for k, v in pairs(extra) do if M[k] == nil then M[k] = v end end end
+require "orrery.surv.fit"
 
 return M

@@ -96,6 +96,14 @@ M.refdir = "tests/ref/"
 --- Reads a reference file: lines "key v1 v2 ..." ('#' starts a comment).
 -- Returns key -> number (one value) or array of values; NA/NaN -> NaN,
 -- Inf/-Inf -> +-math.huge, anything else non-numeric stays a string.
+-- The private table of namespace ns (the binding's '_' functions and what its
+-- Lua parts share), for tests of internals; it is never reachable from a
+-- public table.
+function M.private(ns)
+  require("orrery." .. ns)
+  return debug.getregistry()["orrery.private"][ns]
+end
+
 function M.ref(path)
   local f = assert(io.open(M.refdir .. path, "r"))
   local t = {}

@@ -15,6 +15,8 @@
 #define ORR_DOCS     "orrery.docs"     /* function or "mod.name" -> doc string */
 #define ORR_SANDBOX  "orrery.sandbox"  /* nil, or the allowed directory ("" = none) */
 #define ORR_SEED     "orrery.seed"     /* integer seed for rng.default */
+#define ORR_PUBLIC   "orrery.public"   /* namespace -> its public table */
+#define ORR_PRIVATE  "orrery.private"  /* namespace -> its private table (see ostate.c) */
 
 /* Documentation: {name, text}, terminated by {NULL, NULL}. */
 typedef struct orr_doc { const char *name; const char *text; } orr_doc;

@@ -32,57 +32,138 @@ static const orr_module *findmodule (const char *name) {
 
 
 /*
-** Runs the Lua part of module 'm' with the module table on the top of the
-** stack as its argument; a non-nil result replaces the table. A file named
-** orrery/<name>.lua found on package.path overrides the built-in copy, so the
-** friendly layer can be developed without rebuilding.
+** A namespace's two tables. The public one is what require returns. The
+** private one holds the binding's functions whose names start with '_' (glue
+** for the module's own Lua half: the loader moves them out of the public
+** table) and whatever the Lua half shares between its parts. Both are kept
+** in the registry (ORR_PUBLIC[ns], ORR_PRIVATE[ns]) so that the parts of a
+** namespace (stdlib/<ns>/<part>.lua) receive them, and nothing whose name
+** starts with '_' is reachable from a public table.
 */
-static void runlua (lua_State *L, const orr_module *m) {
-  int status = LUA_ERRFILE;
-  lua_getglobal(L, "package");
-  if (lua_istable(L, -1) && lua_getfield(L, -1, "path") == LUA_TSTRING) {
-    const char *path = lua_tostring(L, -1);
-    char name[64];
-    snprintf(name, sizeof name, "orrery.%s", m->name);
-    lua_pop(L, 2);
-    lua_getglobal(L, "package");
-    lua_getfield(L, -1, "searchpath");
-    lua_remove(L, -2);
-    if (lua_isfunction(L, -1)) {
-      lua_pushstring(L, name);
-      lua_pushstring(L, path);
-      lua_call(L, 2, 1);
-      if (lua_isstring(L, -1))
-        status = luaL_loadfilex(L, lua_tostring(L, -1), "t");
-      else
-        lua_pop(L, 1);
-      if (status == LUA_OK) lua_remove(L, -2);  /* the file name */
+static void splitprivate (lua_State *L, const char *name) {
+  int pub = lua_gettop(L);
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, ORR_PUBLIC);
+  lua_pushvalue(L, pub);
+  lua_setfield(L, -2, name);
+  lua_pop(L, 1);
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, ORR_PRIVATE);
+  lua_newtable(L);
+  lua_pushnil(L);
+  while (lua_next(L, pub)) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) == LUA_TSTRING && lua_tostring(L, -1)[0] == '_') {
+      lua_pushvalue(L, -1);
+      lua_rawget(L, pub);
+      lua_pushvalue(L, -2);
+      lua_insert(L, -2);
+      lua_rawset(L, -4);                    /* private[key] = value */
+      lua_pushvalue(L, -1);
+      lua_pushnil(L);
+      lua_rawset(L, pub);                   /* clearing a field during next is allowed */
     }
-    else lua_pop(L, 1);
   }
-  else lua_pop(L, lua_istable(L, -1) ? 2 : 1);
-  if (status == LUA_ERRFILE) {  /* no override: the built-in copy */
-    char chunk[80];
-    snprintf(chunk, sizeof chunk, "=[orrery.%s]", m->name);
-    status = luaL_loadbufferx(L, m->src, m->srclen, chunk, "t");
-  }
-  if (status != LUA_OK) lua_error(L);
-  lua_pushvalue(L, -2);           /* the module table */
-  lua_call(L, 1, 1);
-  if (lua_isnil(L, -1)) lua_pop(L, 1);
-  else lua_remove(L, -2);
+  lua_pushvalue(L, -1);
+  lua_setfield(L, -3, name);
+  lua_remove(L, -2);                        /* leaves public, private */
 }
 
 
-/* package.preload loader: upvalue 1 is the orr_module. */
+/* Pushes ORR_PUBLIC[ns] and ORR_PRIVATE[ns]; returns 0 (pushing nothing)
+   when namespace 'ns' has not started loading. */
+static int namespace (lua_State *L, const char *ns) {
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, ORR_PUBLIC);
+  if (lua_getfield(L, -1, ns) != LUA_TTABLE) { lua_pop(L, 2); return 0; }
+  lua_remove(L, -2);
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, ORR_PRIVATE);
+  lua_getfield(L, -1, ns);
+  lua_remove(L, -2);
+  return 1;
+}
+
+
+/*
+** Loads the Lua source of module 'm' as a chunk on the stack. The built-in
+** copy is used unless the environment variable ORRERY_STDLIB_DIR names a
+** directory holding <name>.lua (dots in the name are folders), so the
+** friendly layer can be developed without rebuilding. Never in a sandboxed
+** state: a sandboxed script cannot get a file loaded whatever it does to
+** 'package' or the environment it can reach.
+*/
+static void loadsource (lua_State *L, const orr_module *m) {
+  const char *dir = getenv("ORRERY_STDLIB_DIR");
+  char chunk[96];
+  int status, sandboxed;
+  sandboxed = lua_getfield(L, LUA_REGISTRYINDEX, ORR_SANDBOX) != LUA_TNIL;
+  lua_pop(L, 1);
+  if (dir && *dir && !sandboxed) {
+    FILE *f;
+    const char *path, *s;
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    luaL_addstring(&b, dir);
+    luaL_addchar(&b, '/');
+    for (s = m->name; *s; s++) luaL_addchar(&b, *s == '.' ? '/' : *s);
+    luaL_addstring(&b, ".lua");
+    luaL_pushresult(&b);
+    path = lua_tostring(L, -1);
+    if ((f = fopen(path, "r")) != NULL) {
+      fclose(f);
+      status = luaL_loadfilex(L, path, "t");
+      lua_remove(L, -2);                    /* the path */
+      if (status != LUA_OK) lua_error(L);
+      return;
+    }
+    lua_pop(L, 1);
+  }
+  snprintf(chunk, sizeof chunk, "=[orrery.%s]", m->name);
+  if (luaL_loadbufferx(L, m->src, m->srclen, chunk, "t") != LUA_OK)
+    lua_error(L);
+}
+
+
+/*
+** package.preload loader: upvalue 1 is the orr_module.
+** A namespace "ns" runs its C part (or starts from an empty table), splits
+** off the private functions and calls its Lua half as f(public, private); a
+** non-nil result replaces the public table. A part "ns.part" is called with
+** the same two tables of its namespace, which it extends; it is loaded by
+** the namespace's Lua half with a plain require, so a load error surfaces.
+*/
 static int loadmodule (lua_State *L) {
   const orr_module *m = (const orr_module *)lua_touserdata(L, lua_upvalueindex(1));
+  const char *dot = strchr(m->name, '.');
+  if (dot) {  /* a part */
+    lua_pushlstring(L, m->name, (size_t)(dot - m->name));
+    if (!namespace(L, lua_tostring(L, -1))) {
+      /* required on its own: load the namespace, which loads this part */
+      lua_getglobal(L, "require");
+      lua_pushfstring(L, "orrery.%s", lua_tostring(L, -2));
+      lua_call(L, 1, 0);
+      lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+      if (lua_getfield(L, -1, lua_tostring(L, 1)) != LUA_TNIL) return 1;
+      lua_pop(L, 2);
+      if (!namespace(L, lua_tostring(L, -1)))
+        return luaL_error(L, "orrery.%s: namespace did not load", m->name);
+    }
+    loadsource(L, m);
+    lua_insert(L, -3);
+    lua_call(L, 2, 1);
+    if (lua_isnil(L, -1)) lua_pushboolean(L, 1);
+    return 1;
+  }
   if (m->open) {
     lua_pushcfunction(L, m->open);
     lua_call(L, 0, 1);
   }
   else lua_newtable(L);
-  if (m->src) runlua(L, m);
+  splitprivate(L, m->name);                 /* public, private */
+  if (m->src == NULL) { lua_pop(L, 1); return 1; }
+  loadsource(L, m);
+  lua_pushvalue(L, -3);
+  lua_pushvalue(L, -3);
+  lua_call(L, 2, 1);
+  if (lua_isnil(L, -1)) lua_pop(L, 2);
+  else { lua_remove(L, -2); lua_remove(L, -2); }
   return 1;
 }
 
@@ -183,8 +264,8 @@ void orrery_setseed (lua_State *L, lua_Integer seed) {
   lua_pushinteger(L, seed);
   lua_setfield(L, LUA_REGISTRYINDEX, ORR_SEED);
   /* an rng module already loaded reseeds its default stream */
-  lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
-  if (lua_getfield(L, -1, "orrery.rng") == LUA_TTABLE) {
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, ORR_PRIVATE);
+  if (lua_getfield(L, -1, "rng") == LUA_TTABLE) {
     if (lua_getfield(L, -1, "_reseed") == LUA_TFUNCTION) {
       lua_pushinteger(L, seed);
       lua_call(L, 1, 0);

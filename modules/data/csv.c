@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "ointr.h"
-#include "csv.h"
+#include "data/csv.h"
 
 /* character classes */
 #define C_SEP   1

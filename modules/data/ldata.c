@@ -15,8 +15,8 @@
 #include "lauxlib.h"
 
 #include "oaux.h"
-#include "omat.h"
-#include "csv.h"
+#include "mat/omat.h"
+#include "data/csv.h"
 
 
 /* ---------------------------------------------------------------------- */

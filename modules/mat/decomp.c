@@ -12,7 +12,7 @@
 #include <lapacke.h>
 
 #include "ointr.h"
-#include "mat.h"
+#include "mat/mat.h"
 
 #define COL    LAPACK_COL_MAJOR
 #define LD(n)  ((int)((n) > 0 ? (n) : 1))

@@ -17,8 +17,8 @@
 #include "lauxlib.h"
 
 #include "oaux.h"
-#include "omat.h"
-#include "mat.h"
+#include "mat/omat.h"
+#include "mat/mat.h"
 
 
 int luaopen_orrery_mat (lua_State *L);

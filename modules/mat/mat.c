@@ -8,7 +8,7 @@
 
 #include <cblas.h>
 
-#include "mat.h"
+#include "mat/mat.h"
 
 #define LD(n)  ((int)((n) > 0 ? (n) : 1))
 #define TILE   32   /* a 32 x 32 tile of doubles is 8 KiB: two fit in L1 */

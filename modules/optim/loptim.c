@@ -18,8 +18,8 @@
 #include "lauxlib.h"
 
 #include "oaux.h"
-#include "omat.h"
-#include "optim.h"
+#include "mat/omat.h"
+#include "optim/optim.h"
 
 
 /* a non-finite value as R writes it (Lua's %f gives -nan or nan) */

@@ -15,7 +15,7 @@
 #include <gsl/gsl_vector.h>
 
 #include "ointr.h"
-#include "optim.h"
+#include "optim/optim.h"
 
 
 /* ---------------------------------------------------------------------- */

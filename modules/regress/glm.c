@@ -14,8 +14,8 @@
 #include <gsl/gsl_sf_psi.h>
 
 #include "ointr.h"
-#include "ols.h"
-#include "glm.h"
+#include "regress/ols.h"
+#include "regress/glm.h"
 
 #define LOGIT_THRESH 30.0
 

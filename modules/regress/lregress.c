@@ -18,11 +18,12 @@
 #include "lauxlib.h"
 
 #include "oaux.h"
-#include "omat.h"
-#include "ols.h"
-#include "sandwich.h"
-#include "glm.h"
-#include "ridge.h"
+#include "regress/lregress.h"
+#include "mat/omat.h"
+#include "regress/ols.h"
+#include "regress/sandwich.h"
+#include "regress/glm.h"
+#include "regress/ridge.h"
 
 
 /* ---------------------------------------------------------------------- */
@@ -960,5 +961,8 @@ static const luaL_Reg regress_funcs[] = {
 
 int luaopen_orrery_regress (lua_State *L) {
   orr_newlib(L, "regress", regress_funcs, NULL);
+  lregress_iv_open(L);
+  lregress_sketch_open(L);
+  lregress_ipcw_open(L);
   return 1;
 }

@@ -12,7 +12,7 @@
 #include <lapacke.h>
 
 #include "ointr.h"
-#include "ols.h"
+#include "regress/ols.h"
 
 /*
 ** The fast path hands over to the pivoting path when a diagonal of R is

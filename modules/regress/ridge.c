@@ -9,7 +9,7 @@
 #include <lapacke.h>
 
 #include "ointr.h"
-#include "ridge.h"
+#include "regress/ridge.h"
 
 
 static size_t minsz (size_t a, size_t b) { return a < b ? a : b; }

@@ -7,7 +7,7 @@
 
 #include <cblas.h>
 
-#include "sandwich.h"
+#include "regress/sandwich.h"
 
 
 void sw_meat_hc (const double *Q, size_t n, size_t r, const double *omega,

@@ -8,9 +8,9 @@
 #include <gsl/gsl_randist.h>
 
 #include "ointr.h"
-#include "draws.h"
-#include "xoshiro.h"
-#include "ziggurat.h"
+#include "rng/draws.h"
+#include "rng/xoshiro.h"
+#include "rng/ziggurat.h"
 
 /* Loops poll the interrupt flag once per block: cheap, and a Ctrl-C stops
    a draw of 1e9 values within a millisecond or so. */

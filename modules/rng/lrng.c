@@ -17,11 +17,11 @@
 #include "lauxlib.h"
 
 #include "oaux.h"
-#include "omat.h"
-#include "orng.h"
-#include "xoshiro.h"
-#include "draws.h"
-#include "ziggurat.h"
+#include "mat/omat.h"
+#include "rng/orng.h"
+#include "rng/xoshiro.h"
+#include "rng/draws.h"
+#include "rng/ziggurat.h"
 
 
 /* the userdata: a gsl_rng whose state pointer aims at 'st' just after it */

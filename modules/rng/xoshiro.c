@@ -4,7 +4,7 @@
 ** output rotl(s0 + s3, 23) + s0; linear engine with shifts 17 and
 ** rotation 45.
 */
-#include "xoshiro.h"
+#include "rng/xoshiro.h"
 
 
 uint64_t orng_next (orng_state *st) {

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "ointr.h"
-#include "ziggurat.h"
+#include "rng/ziggurat.h"
 
 #define N      ORNG_ZIG_LAYERS
 #define BLOCK  65536     /* draws between interrupt polls */

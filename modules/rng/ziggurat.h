@@ -43,7 +43,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "xoshiro.h"
+#include "rng/xoshiro.h"
 
 #define ORNG_ZIG_LAYERS  256
 

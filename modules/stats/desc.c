@@ -10,7 +10,7 @@
 #include <lapacke.h>
 
 #include "ointr.h"
-#include "desc.h"
+#include "stats/desc.h"
 
 
 /* The second pass adds the mean of the residuals, which recovers most of

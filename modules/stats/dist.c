@@ -25,7 +25,7 @@
 #include <gsl/gsl_sf_gamma.h>
 
 #include "ointr.h"
-#include "dist.h"
+#include "stats/dist.h"
 
 /* long vectors poll the interrupt flag once per block of elements */
 #define POLL(i)  ((i) % 1024 == 1023 && ORR_INTERRUPTED())

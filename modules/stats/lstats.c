@@ -14,9 +14,9 @@
 #include "lauxlib.h"
 
 #include "oaux.h"
-#include "omat.h"
-#include "dist.h"
-#include "desc.h"
+#include "mat/omat.h"
+#include "stats/dist.h"
+#include "stats/desc.h"
 
 
 /* a number as C's %.15g writes it (lua_pushfstring has no %g) */

@@ -17,7 +17,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "surv.h"
+#include "surv/surv.h"
 
 
 /* Fenwick tree over ranks 1..K (tree[0] unused); at[] holds plain totals */

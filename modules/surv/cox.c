@@ -21,7 +21,7 @@
 #include <cblas.h>
 
 #include "ointr.h"
-#include "surv.h"
+#include "surv/surv.h"
 
 
 size_t cox_pass_work (size_t n, size_t p) {

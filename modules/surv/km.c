@@ -4,7 +4,7 @@
 */
 #include <math.h>
 
-#include "surv.h"
+#include "surv/surv.h"
 
 
 #define ORD(i) (ord ? ord[i] : (i))

@@ -7,7 +7,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "surv.h"
+#include "surv/surv.h"
 
 
 void logrank (const double *time, const double *status, const int *group,

@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "surv.h"
+#include "surv/surv.h"
 
 #define BITS 11
 #define NB (1u << BITS)

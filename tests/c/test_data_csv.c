@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "ctest.h"
-#include "csv.h"
+#include "data/csv.h"
 #include "ointr.h"
 
 /* an allocator that counts bytes held and can fail after 'budget' calls */

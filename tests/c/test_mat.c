@@ -9,7 +9,7 @@
 #include <lapacke.h>
 
 #include "ctest.h"
-#include "mat.h"
+#include "mat/mat.h"
 
 /* |got - want| <= atol: for values that should be (near) zero */
 #define CHECK_ABS(got, want, atol) CHECK(fabs((got) - (want)) <= (atol))

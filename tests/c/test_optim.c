@@ -11,7 +11,7 @@
 
 #include "ctest.h"
 #include "ointr.h"
-#include "optim.h"
+#include "optim/optim.h"
 
 
 static double rosen (optim_problem *p, const double *x) {

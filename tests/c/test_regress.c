@@ -8,10 +8,10 @@
 #include <string.h>
 
 #include "ctest.h"
-#include "ols.h"
-#include "sandwich.h"
-#include "glm.h"
-#include "ridge.h"
+#include "regress/ols.h"
+#include "regress/sandwich.h"
+#include "regress/glm.h"
+#include "regress/ridge.h"
 
 #define N 8
 

@@ -13,10 +13,10 @@
 
 #include "ctest.h"
 #include "orrery.h"
-#include "xoshiro.h"
-#include "draws.h"
-#include "ziggurat.h"
-#include "orng.h"
+#include "rng/xoshiro.h"
+#include "rng/draws.h"
+#include "rng/ziggurat.h"
+#include "rng/orng.h"
 
 
 /* from tests/ref/rng/xoshiro.txt */

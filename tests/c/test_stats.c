@@ -6,8 +6,8 @@
 
 #include "ctest.h"
 #include "ointr.h"
-#include "dist.h"
-#include "desc.h"
+#include "stats/dist.h"
+#include "stats/desc.h"
 
 int main (void) {
   double par[2], x[4], out[4], r[5], w[10], s3[3], tau, v, kw[4 * 400];

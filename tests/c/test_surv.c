@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "ctest.h"
-#include "surv.h"
+#include "surv/surv.h"
 
 static void test_order (void) {
   double x[] = {3, -1, 2.5, -0.0, 0.0, -7, 3, 1e300, -1e-300};

@@ -45,7 +45,7 @@ T.test("torture.csv: every cell", function()
 end)
 
 T.test("errors name the line, counting line breaks inside quotes", function()
-  local P = data._parse_string
+  local P = T.private("data").parse_string
   T.errors(function() P("a,b,c,d\n1,2,3,4\n1,2,3,4\n1,2,3,4\n1,2,3,4\n1,2,3,4\n1,2,3\n") end,
     "data.read_csv: line 7 has 3 fields, expected 4")
   T.errors(function() P("a,b\n1,2,3\n") end, "data.read_csv: line 2 has 3 fields, expected 2")
@@ -64,7 +64,7 @@ T.test("errors name the line, counting line breaks inside quotes", function()
 end)
 
 T.test("options: sep, header, na; unknown options rejected", function()
-  local P = data._parse_string
+  local P = T.private("data").parse_string
   local df = P("1;x\n2;y\n", { sep = ";", header = false })
   T.eq(table.concat(df:names(), " "), "V1 V2")
   T.near(df.V1, { 1, 2 }, 0); T.eq(df.V2[2], "y")
@@ -91,7 +91,7 @@ T.test("options: sep, header, na; unknown options rejected", function()
 end)
 
 T.test("empty, header-only and odd files", function()
-  local P = data._parse_string
+  local P = T.private("data").parse_string
   local df = P("")
   T.eq(df:nrow(), 0); T.eq(#df:names(), 0)
   df = P("\xEF\xBB\xBF\r\n\r\n")
@@ -124,7 +124,7 @@ T.test("numbers are exactly rounded, as strtod", function()
     "1.7976931348623157e308", "9007199254740993", "123456789012345678901234567890",
     "3.141592653589793238462643383279", "-0", "1e400", "1e-400", "7.038531e-26" }
   local csv = "x\n" .. table.concat(cases, "\n") .. "\n"
-  local df = data._parse_string(csv)
+  local df = T.private("data").parse_string(csv)
   for i, s in ipairs(cases) do
     local want = s == "-0" and -0.0 or tonumber(s) + 0.0  -- Lua's tonumber is strtod
     T.eq(string.pack("d", df.x[i]), string.pack("d", want), s)
@@ -200,7 +200,7 @@ T.test("numeric columns: blank fields and quoted markers are missing (as R)", fu
   -- field of only spaces (quoted or not) in a numeric column is NA. The
   -- column must stay numeric rather than turn into a factor of its values.
   -- Markers are not stripped: " NA " is text in R too.
-  local P = data._parse_string
+  local P = T.private("data").parse_string
   local df = P('a,b\n1,2\n3,"NA"\n')
   T.ok(not data.is_factor(df.b)); T.near(df.b, { 2, NaN }, 0)
   df = P("a\tb\n1\t2\n3\t \n", { sep = "\t" })

@@ -12,7 +12,7 @@
 #include "lualib.h"
 
 #include "orrery.h"
-#include "omat.h"
+#include "mat/omat.h"
 #include "ctest.h"
 
 

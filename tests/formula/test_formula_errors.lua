@@ -39,8 +39,8 @@ T.test("parse: deparsed labels as R", function()
   local f = formula.parse("y~I(a+b*c)+I(x^2)+I(1/x)+log(x,base=2)+relevel(g,'b')+I(x>=3)+exp(-x)+I(1e5*x)+I(.5*x)+`my var`")
   T.eq(table.concat(f.terms, "|"),
     'I(a + b * c)|I(x^2)|I(1/x)|log(x, base = 2)|relevel(g, "b")|I(x >= 3)|exp(-x)|I(1e+05 * x)|I(0.5 * x)|`my var`')
-  T.eq(formula._rnum(123456), "123456"); T.eq(formula._rnum(1 / 3), "0.333333333333333")
-  T.eq(formula._rnum(1e-5), "1e-05"); T.eq(formula._rnum(100), "100"); T.eq(formula._rnum(-2.5), "-2.5")
+  T.eq(T.private("formula").rnum(123456), "123456"); T.eq(T.private("formula").rnum(1 / 3), "0.333333333333333")
+  T.eq(T.private("formula").rnum(1e-5), "1e-05"); T.eq(T.private("formula").rnum(100), "100"); T.eq(T.private("formula").rnum(-2.5), "-2.5")
 end)
 
 T.test("parse: Surv, strata, offset, instruments", function()

@@ -19,11 +19,21 @@ out=$($ORRERY -e 'print(experiment.clock() > 0)'); expect_eq "$out" "true" "expe
 out=$($ORRERY -e 'help "mat.eye"'); expect_match "$out" "identity" "help by name"
 out=$($ORRERY -e 'help(mat.eye)'); expect_match "$out" "identity" "help by function"
 
-# the friendly layer can be overridden from package.path for development
-mkdir -p "$TMP/orrery"
+# the friendly layer can be overridden for development, only through
+# ORRERY_STDLIB_DIR: package.path and the current directory never do it
+mkdir -p "$TMP/orrery" "$TMP/dev" "$TMP/dev2/regress"
+printf 'local M = ... ; M.overridden = true ; return M\n' > "$TMP/dev/help.lua"
 printf 'local M = ... ; M.overridden = true ; return M\n' > "$TMP/orrery/help.lua"
+printf 'local M = ... ; M.part_overridden = true\n' > "$TMP/dev2/regress/sketch.lua"
+out=$(ORRERY_STDLIB_DIR="$TMP/dev" $ORRERY -e 'print(require("orrery.help").overridden)')
+expect_eq "$out" "true" "ORRERY_STDLIB_DIR overrides the built-in stdlib"
+out=$(ORRERY_STDLIB_DIR="$TMP/dev2" $ORRERY -e 'print(regress.part_overridden, regress.sketch)')
+expect_eq "$out" "true	nil" "ORRERY_STDLIB_DIR overrides a part (stdlib/<ns>/<part>.lua)"
 out=$(LUA_PATH="$TMP/?.lua;;" $ORRERY -e 'print(require("orrery.help").overridden)')
-expect_eq "$out" "true" "package.path overrides the built-in stdlib"
+expect_eq "$out" "nil" "package.path does not override the built-in stdlib"
+abs=$(readlink -f "$ORRERY")
+out=$(cd "$TMP" && "$abs" -e 'print(require("orrery.help").overridden)')
+expect_eq "$out" "nil" "the current directory does not override the built-in stdlib"
 
 # a stock lua5.4 loads the C module; orrery.so must not carry its own liblua
 if command -v lua5.4 > /dev/null && ! ldd "$B/orrery.so" | grep -q libasan; then

@@ -65,3 +65,29 @@ T.test("help prints documentation by name and by function", function()
   T.ok(H.lookup("mat:solve"), "methods by name")
   T.ok(H.lookup("no.such") == nil)
 end)
+
+T.test("no public table reaches a name starting with '_'", function()
+  -- every namespace and every table reachable from it (methods, fit classes)
+  local seen, leaks = {}, {}
+  local function walk(t, path)
+    if seen[t] then return end
+    seen[t] = true
+    for k, v in pairs(t) do
+      if type(k) == "string" and k:sub(1, 1) == "_" and k:sub(1, 2) ~= "__" then
+        leaks[#leaks + 1] = path .. "." .. k
+      end
+      if type(v) == "table" and type(k) == "string" then walk(v, path .. "." .. k) end
+    end
+  end
+  for mod in pairs(api) do walk(require("orrery." .. mod), mod) end
+  for _, mod in ipairs{ "formula", "help", "testing" } do walk(require("orrery." .. mod), mod) end
+  table.sort(leaks)
+  T.eq(table.concat(leaks, " "), "", "private names in public tables")
+end)
+
+T.test("the parts of a namespace are its own modules, loaded by require", function()
+  T.eq(require("orrery.regress.iv"), true)
+  T.eq(require("orrery.surv.fit"), true)
+  T.ok(type(require("orrery.regress").iv) == "function")
+  T.ok(type(require("orrery.surv").fit) == "function")
+end)

@@ -1,0 +1,256 @@
+/*
+** survreg: the C half of surv.fit (parametric survival regression).
+** The public surface lives in stdlib/survreg.lua; these functions start with
+** '_' and only check what would otherwise crash.
+*/
+#include <math.h>
+#include <string.h>
+
+#include "lua.h"
+#include "lauxlib.h"
+
+#include "oaux.h"
+#include "surv/lsurv.h"
+#include "mat/omat.h"
+#include "surv/families.h"
+#include "surv/parametric.h"
+
+#define FN "surv.fit"
+
+static const char *const family_names[] = {
+  "exponential", "weibull", "gompertz", "loglogistic", "lognormal", "burr",
+  "apgw", NULL
+};
+
+static const char *const slot_names[] = {"ph", "aft", "shape"};
+
+
+static int checkfamily (lua_State *L, int idx) {
+  return luaL_checkoption(L, idx, NULL, family_names);
+}
+
+
+/* numbers from an array field of the table at t into out[0..n-1] */
+static void numarray (lua_State *L, int t, const char *key, double *out,
+                      int n) {
+  int i;
+  lua_getfield(L, t, key);
+  luaL_checktype(L, -1, LUA_TTABLE);
+  for (i = 0; i < n; i++) {
+    lua_rawgeti(L, -1, i + 1);
+    out[i] = luaL_checknumber(L, -1);
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+}
+
+
+/*
+** Reads the model table at idx into m. The mats stay referenced by the table
+** at idx, which the caller keeps on the stack.
+** {family=, time=, logt=, status=, ph=, aft=, shape= (mats or nil),
+**  fixed = {e0, e1, e2, e3}, theta_free = bool}
+*/
+static void getmodel (lua_State *L, int idx, sr_model *m) {
+  size_t n, nd, nl;
+  int k;
+  omat *t, *d, *lt;
+  luaL_checktype(L, idx, LUA_TTABLE);
+  lua_getfield(L, idx, "family");
+  m->fam = checkfamily(L, -1);
+  lua_pop(L, 1);
+  t = omat_field(L, idx, "time", FN);
+  if (!t) orr_error(L, FN, "internal: no time");
+  n = t->r * t->c;
+  lua_pop(L, 1);
+  d = omat_field(L, idx, "status", FN);
+  lt = omat_field(L, idx, "logt", FN);
+  if (!d || !lt) orr_error(L, FN, "internal: no status or logt");
+  nd = d->r * d->c; nl = lt->r * lt->c;
+  lua_pop(L, 2);
+  if (nd != n || nl != n) orr_error(L, FN, "internal: lengths differ");
+  m->n = n; m->t = t->x; m->delta = d->x; m->logt = lt->x;
+  for (k = 0; k < 3; k++) {
+    omat *x = omat_field(L, idx, slot_names[k], FN);
+    lua_pop(L, 1);
+    if (x && x->c > 0) {
+      if (x->r != n) orr_error(L, FN, "internal: block %s has %d rows, not %d",
+                               slot_names[k], (int)x->r, (int)n);
+      m->p[k] = x->c; m->X[k] = x->x;
+    }
+    else { m->p[k] = 0; m->X[k] = NULL; }
+  }
+  numarray(L, idx, "fixed", m->fixed, SR_NSLOT);
+  lua_getfield(L, idx, "theta_free");
+  m->theta_free = lua_toboolean(L, -1);
+  lua_pop(L, 1);
+}
+
+
+/* _fit(model, start [, maxit, tol]) -> coef (mat), vcov (mat), info table */
+static int s_fit (lua_State *L) {
+  sr_model m;
+  sr_result res;
+  omat *start, *coef, *vcov;
+  size_t P, np;
+  double *work;
+  int maxit = (int)luaL_optinteger(L, 3, 100);
+  double tol = luaL_optnumber(L, 4, 1e-10);
+  lua_settop(L, 4);
+  getmodel(L, 1, &m);
+  P = sr_npar(&m);
+  start = omat_vecarg(L, 2, FN, "start", &np);
+  if (np != P) orr_error(L, FN, "internal: %d starting values for %d parameters",
+                         (int)np, (int)P);
+  work = orr_work(L, sr_newton_work(&m));              /* 5 */
+  coef = omat_new(L, P, 1);                            /* 6 */
+  if (P) memcpy(coef->x, start->x, P * sizeof(double));
+  vcov = omat_new(L, P, P);                            /* 7 */
+  if (sr_newton(&m, coef->x, vcov->x, maxit, tol, &res, work) != 0)
+    orr_interrupterror(L, FN);
+  lua_createtable(L, 0, 4);
+  lua_pushnumber(L, res.loglik); lua_setfield(L, -2, "loglik");
+  lua_pushinteger(L, res.iterations); lua_setfield(L, -2, "iterations");
+  lua_pushboolean(L, res.converged); lua_setfield(L, -2, "converged");
+  if (res.reason) { lua_pushstring(L, res.reason); lua_setfield(L, -2, "reason"); }
+  return 3;
+}
+
+
+/* _loglik(model, beta) -> loglik, gradient (mat) */
+static int s_loglik (lua_State *L) {
+  sr_model m;
+  omat *beta, *g;
+  size_t P, np;
+  double *work, ll;
+  lua_settop(L, 2);
+  getmodel(L, 1, &m);
+  P = sr_npar(&m);
+  beta = omat_vecarg(L, 2, FN, "beta", &np);
+  if (np != P) orr_error(L, FN, "internal: %d values for %d parameters",
+                         (int)np, (int)P);
+  work = orr_work(L, 3 * m.n + 20 * m.n + 8);
+  g = omat_new(L, P, 1);
+  ll = sr_loglik(&m, beta->x, g->x, NULL, work);
+  lua_pushnumber(L, ll);
+  lua_insert(L, -2);
+  return 2;
+}
+
+
+static const char *const what_names[] = {
+  "survival", "hazard", "cumhazard", "quantile", "cure", NULL
+};
+
+
+/*
+** _eval(family, what, t, E) -> mat (#t x rows of E): the fitted functions;
+** E has 4 columns, one row of slot values (e0..e3) per covariate row.
+*/
+static int s_eval (lua_State *L) {
+  int fam = checkfamily(L, 1);
+  int what = luaL_checkoption(L, 2, NULL, what_names);
+  size_t nt, i, j;
+  omat *t = omat_vecarg(L, 3, FN, "t", &nt);
+  omat *E = omat_arg(L, 4, FN, "E"), *out;
+  if (E->c != SR_NSLOT) orr_error(L, FN, "internal: E needs 4 columns");
+  out = omat_new(L, nt, E->r);
+  for (j = 0; j < E->r; j++) {
+    double e[SR_NSLOT];
+    int k;
+    for (k = 0; k < SR_NSLOT; k++) e[k] = OMAT(E, j, k);
+    for (i = 0; i < nt; i++) {
+      double x = t->x[i], v;
+      switch (what) {
+        case 0: v = exp(sr_logsurv(fam, x, e)); break;
+        case 1: v = exp(sr_loghaz(fam, x, e)); break;
+        case 2: v = sr_cumhaz(fam, x, e); break;
+        case 3: v = sr_quantile(fam, x, e); break;
+        default: v = sr_cure(fam, e); break;
+      }
+      OMAT(out, i, j) = v;
+    }
+  }
+  return 1;
+}
+
+
+/*
+** _mask(n, fn, {name, mat}, ...) -> keep (n x 1 mat of 1/0), number dropped.
+** A row is dropped when any of the mats has NaN in it; Inf raises
+** "fn: 'name' has an infinite value in row i". Each mat must have n rows.
+*/
+static int s_mask (lua_State *L) {
+  size_t n = (size_t)luaL_checkinteger(L, 1), i, j;
+  const char *fn = luaL_checkstring(L, 2);
+  int top = lua_gettop(L), a;
+  omat *keep = omat_new(L, n, 1);
+  lua_Integer dropped = 0;
+  for (i = 0; i < n; i++) keep->x[i] = 1;
+  for (a = 3; a <= top; a++) {
+    const char *name;
+    omat *x;
+    luaL_checktype(L, a, LUA_TTABLE);
+    lua_rawgeti(L, a, 1);
+    name = luaL_checkstring(L, -1);
+    lua_rawgeti(L, a, 2);
+    x = omat_check(L, -1, fn, name);
+    if (x->r != n)
+      orr_error(L, fn, "'%s' has %d rows but 'time' has %d", name, (int)x->r, (int)n);
+    for (j = 0; j < x->c; j++)
+      for (i = 0; i < n; i++) {
+        double v = OMAT(x, i, j);
+        if (isnan(v)) keep->x[i] = 0;
+        else if (isinf(v))
+          orr_error(L, fn, "'%s' has an infinite value in row %d", name, (int)i + 1);
+      }
+    lua_pop(L, 2);
+  }
+  for (i = 0; i < n; i++) dropped += keep->x[i] == 0;
+  lua_pushinteger(L, dropped);
+  return 2;
+}
+
+
+/*
+** _design(x or nil, keep, intercept) -> the rows of x with keep = 1, with a
+** column of ones first when intercept is true.
+*/
+static int s_design (lua_State *L) {
+  omat *x = lua_isnil(L, 1) ? NULL : omat_check(L, 1, FN, "x");
+  omat *keep = omat_check(L, 2, FN, "keep"), *d;
+  int icpt = lua_toboolean(L, 3);
+  size_t n = keep->r, m = 0, i, j, r, c = (x ? x->c : 0) + (icpt ? 1 : 0);
+  if (x && x->r != n)
+    orr_error(L, FN, "internal: x has %d rows but keep has %d", (int)x->r, (int)n);
+  for (i = 0; i < n; i++) m += keep->x[i] != 0;
+  d = omat_new(L, m, c);
+  if (icpt) for (i = 0; i < m; i++) d->x[i] = 1;
+  if (x)
+    for (j = 0; j < x->c; j++) {
+      double *dst = d->x + (j + (icpt ? 1 : 0)) * m;
+      for (i = 0, r = 0; i < n; i++)
+        if (keep->x[i] != 0) dst[r++] = OMAT(x, i, j);
+    }
+  return 1;
+}
+
+
+/* _pnorm2(z) -> 2 P(Z > |z|), the two-sided normal p value */
+static int s_pnorm2 (lua_State *L) {
+  double z = fabs(luaL_checknumber(L, 1));
+  lua_pushnumber(L, erfc(z / M_SQRT2));
+  return 1;
+}
+
+
+static const luaL_Reg survreg_funcs[] = {
+  {"_fit", s_fit}, {"_loglik", s_loglik}, {"_eval", s_eval},
+  {"_mask", s_mask}, {"_design", s_design}, {"_pnorm2", s_pnorm2},
+  {NULL, NULL}
+};
+
+/* Adds this part's functions to the module table on the top of the stack. */
+void lsurv_fit_open (lua_State *L) {
+  luaL_setfuncs(L, survreg_funcs, 0);
+}

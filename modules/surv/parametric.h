@@ -1,0 +1,59 @@
+/*
+** Maximum likelihood for the multi-parameter regression models of surv.fit.
+**
+** Parameters, in this order (the order of fit.coef):
+**   beta_ph   (p[0])  slot 0: log lambda = X0 beta_ph
+**   beta_aft  (p[1])  slot 1: log phi    = -X1 beta_aft (log-time scale, as survreg)
+**   beta_sh   (p[2])  slot 2: log gamma  = X2 beta_sh   (Gompertz: gamma)
+**   theta     (0/1)   slot 3: log(kappa + 1), when free
+** A slot with no block (p[k] = 0) is held at fixed[k]. Each X[k] is n x p[k],
+** column-major, and carries its own intercept column if it has one.
+*/
+#ifndef surv_parametric_h
+#define surv_parametric_h
+
+#include <stddef.h>
+#include "surv/families.h"
+
+typedef struct sr_model {
+  int fam;
+  size_t n;
+  const double *t;       /* times > 0 */
+  const double *logt;    /* log(t) */
+  const double *delta;   /* 1 = event, 0 = censored */
+  size_t p[3];
+  const double *X[3];
+  double fixed[SR_NSLOT];
+  int theta_free;
+} sr_model;
+
+typedef struct sr_result {
+  double loglik;
+  int iterations;
+  int converged;         /* 1, or 0 with 'reason' set */
+  const char *reason;
+} sr_result;
+
+/* the number of free parameters */
+size_t sr_npar (const sr_model *m);
+
+/*
+** Log-likelihood at beta; with grad != NULL its gradient (npar) and with
+** hess != NULL its Hessian (npar x npar, column-major). work: 3n doubles.
+*/
+double sr_loglik (const sr_model *m, const double *beta, double *grad,
+                  double *hess, double *work);
+
+/* Work doubles sr_newton needs. */
+size_t sr_newton_work (const sr_model *m);
+
+/*
+** Newton-Raphson from beta (updated in place) with Levenberg damping when the
+** Hessian is not negative definite and step-halving when the log-likelihood
+** does not rise. On return vcov (npar x npar) is the inverse observed
+** information (NaN when it is singular). Returns 0, or -1 if interrupted.
+*/
+int sr_newton (const sr_model *m, double *beta, double *vcov, int maxit,
+               double tol, sr_result *res, double *work);
+
+#endif

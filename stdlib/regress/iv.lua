@@ -1,0 +1,479 @@
+-- regress.iv (2SLS), regress.ivl (IV-like regression) and regress.anchor.
+-- Merged into the regress module by stdlib/regress.lua; the C half
+-- (modules/ivreg) does the projections through the QR of the instruments.
+local M, C = ...
+local mat = require "orrery.mat"
+local help = require "orrery.help"
+
+
+-- level 0: the message is "regress.fn: problem", without a chunk position
+local function fail(fn, msg, ...)
+  error(fn .. ": " .. string.format(msg, ...), 0)
+end
+
+local function checkopts(fn, t, allowed)
+  if type(t) ~= "table" then fail(fn, "expected a table of options, got %s", type(t)) end
+  for k in pairs(t) do
+    if type(k) ~= "string" then fail(fn, "expected named options, got a positional value") end
+    if not allowed[k] then fail(fn, "unknown option '%s'", tostring(k)) end
+  end
+end
+
+local function set(list)
+  local s = {}
+  for _, k in ipairs(list) do s[k] = true end
+  return s
+end
+
+local function asmat(fn, v, what)
+  if v == nil then return nil end
+  if type(v) == "userdata" then return v end
+  if type(v) == "number" then return mat.vec{ v } end
+  if type(v) ~= "table" then fail(fn, "'%s' must be a matrix or an array, got %s", what, type(v)) end
+  if type(v[1]) == "table" then return mat.from(v) end
+  return mat.vec(v)
+end
+
+local function colnames(prefix, k)
+  local t = {}
+  for j = 1, k do t[j] = prefix .. j end
+  return t
+end
+
+local function prepend(name, list)
+  local t = { name }
+  for _, v in ipairs(list) do t[#t + 1] = v end
+  return t
+end
+
+-- fails on the first infinite value of m (its rows already the kept ones:
+-- row k was the caller's row keep[k]); a finite sum shows there is none
+-- without a Lua loop
+local function finite(fn, what, v, keep)
+  local s = v:sum()
+  if s == s and s ~= math.huge and s ~= -math.huge then return end
+  for k = 1, v:rows() do
+    for j = 1, v:cols() do
+      local e = v:get(k, j)
+      if e == math.huge or e == -math.huge then
+        fail(fn, "'%s' has an infinite value at row %d", what, math.tointeger(keep[k]) or keep[k])
+      end
+    end
+  end
+end
+
+-- y, x, z (or a), their names and the cluster ids, after the missing-value
+-- rule of API.md, from matrices or from a formula "y ~ x | z" and a frame.
+local function getdata(fn, t, zkey)
+  local na = t.na or "omit"
+  if na ~= "omit" and na ~= "fail" then fail(fn, "na must be \"omit\" or \"fail\", got '%s'", tostring(na)) end
+  local intercept = t.intercept ~= false
+  local d = {}
+  if t.formula then
+    if t.data == nil then fail(fn, "formula needs data =") end
+    local F = require "orrery.formula"
+    local extra = {}
+    if type(t.cluster) == "string" then extra[#extra + 1] = t.cluster end
+    local ok, mf = pcall(F.model_frame, t.formula, t.data, { na = na, extra = extra, intercept = intercept })
+    if not ok then fail(fn, "%s", (tostring(mf):gsub("^formula%.model_frame: ", ""))) end
+    if zkey and not mf.z then fail(fn, "formula needs instruments after a bar: \"y ~ x | z\"") end
+    if mf.offset then fail(fn, "offset() terms are not supported") end
+    d.y, d.x, d.z, d.names, d.znames = mf.y, mf.x, mf.z, mf.names, mf.znames
+    d.n_dropped = mf.n_dropped
+    d.terms = mf.info   -- predict on a frame rebuilds the design from these
+    if type(t.cluster) == "string" then
+      d.cluster = mf.extra[t.cluster]
+    elseif t.cluster ~= nil then
+      -- a vector given beside a formula: one id per row of the frame, of
+      -- which the formula's kept rows are taken (as regress.ols does)
+      local cl = asmat(fn, t.cluster, "cluster")
+      local n0 = t.data:nrow()
+      if cl:rows() * cl:cols() ~= n0 then
+        fail(fn, "'cluster' has %d elements but data has %d rows", cl:rows() * cl:cols(), n0)
+      end
+      local idx = {}
+      for i, kp in ipairs(mf.keep) do if kp then idx[#idx + 1] = i end end
+      d.cluster = #idx < n0 and cl:rows_of(mat.vec(idx)) or cl
+    end
+    return d
+  end
+  local y, x, z = asmat(fn, t.y, "y"), asmat(fn, t.x, "x"), zkey and asmat(fn, t[zkey], zkey)
+  if not y then fail(fn, "y is required") end
+  if not x then fail(fn, "x is required") end
+  if zkey and not z then fail(fn, "%s is required", zkey) end
+  local cl = asmat(fn, t.cluster, "cluster")
+  local n = y:rows() * y:cols()
+  for what, m in pairs{ x = x, [zkey or "z"] = z, cluster = cl } do
+    if m and m:rows() ~= n then fail(fn, "%s has %d rows but y has %d", what, m:rows(), n) end
+  end
+  if y:cols() ~= 1 then fail(fn, "y must be a vector, got %d x %d", y:rows(), y:cols()) end
+  local keep, dropped = C._complete(y, x, z, cl)
+  if dropped > 0 then
+    if na == "fail" then fail(fn, "%d rows have missing values (na = \"fail\")", dropped) end
+  end
+  if dropped > 0 then
+    y, x = y:rows_of(keep), x:rows_of(keep)
+    if z then z = z:rows_of(keep) end
+    if cl then cl = cl:rows_of(keep) end
+  end
+  -- Inf is an error (API.md), named by the caller's argument and row, before
+  -- the intercept column joins x and z
+  finite(fn, "y", y, keep); finite(fn, "x", x, keep)
+  if z then finite(fn, zkey, z, keep) end
+  if cl then finite(fn, "cluster", cl, keep) end
+  d.names = t.names or colnames("x", x:cols())
+  d.znames = z and colnames(zkey, z:cols())
+  if intercept then
+    local one = mat.ones(y:rows(), 1)
+    x = one:hcat(x)
+    d.names = prepend("(Intercept)", d.names)
+    if z then z, d.znames = one:hcat(z), prepend("(Intercept)", d.znames) end
+  end
+  d.y, d.x, d.z, d.cluster, d.n_dropped = y, x, z, cl, dropped
+  return d
+end
+
+local function pvalue(t, df)
+  local stats = require "orrery.stats"
+  return 2 * stats.pt(math.abs(t), df, { lower = false })
+end
+
+local function residuals(y, x, coef)
+  return y - x * coef
+end
+
+local function ssq(v)
+  return v:crossprod():get(1, 1)
+end
+
+-- first-stage F of each endogenous column (a column of x that is not also a
+-- column of z, as AER::ivreg decides exogeneity): anova(lm(x_j ~ exogenous), lm(x_j ~ z))
+local function first_stage(x, z, names)
+  local F, df1, df2 = C._first_stage(x, z)
+  local out = {}
+  for j = 1, x:cols() do
+    if F[j] == F[j] then out[#out + 1] = { name = names[j], f = F[j], df1 = df1, df2 = df2 } end
+  end
+  return out
+end
+
+local Fit = {}
+Fit.__index = Fit
+Fit.__name = "regress.fit"
+
+local function fmt(v)
+  if v ~= v then return "NA" end
+  return string.format("%.6g", v)
+end
+
+-- the estimates alone, for fits without standard errors
+local function estimates(fit)
+  local w = 12
+  for _, nm in ipairs(fit.names) do w = math.max(w, #nm) end
+  local out = { string.format("%-" .. w .. "s %12s", "", "Estimate") }
+  for j, nm in ipairs(fit.names) do
+    out[#out + 1] = string.format("%-" .. w .. "s %12s", nm, fmt(fit.coef[j]))
+  end
+  return table.concat(out, "\n")
+end
+
+function Fit:__tostring()
+  local lines = { self.title or "regression", "" }
+  if self.se then
+    lines[#lines + 1] = C.coef_table(self)
+  else
+    lines[#lines + 1] = estimates(self)
+  end
+  lines[#lines + 1] = ""
+  if self.sigma then
+    lines[#lines + 1] = string.format("Residual standard error: %s on %d degrees of freedom",
+      fmt(self.sigma), self.df_residual)
+  end
+  if self.n_dropped and self.n_dropped > 0 then
+    lines[#lines + 1] = string.format("  (%d observation%s deleted due to missingness)", self.n_dropped,
+      self.n_dropped == 1 and "" or "s")
+  end
+  if self.se_type and self.se_type ~= "classical" then
+    lines[#lines + 1] = "Standard errors: " .. self.se_type
+  end
+  for _, fs in ipairs(self.first_stage or {}) do
+    lines[#lines + 1] = string.format("First-stage F for %s: %s on %d and %d DF", fs.name, fmt(fs.f), fs.df1, fs.df2)
+  end
+  if self.alpha then
+    lines[#lines + 1] = "alpha: " .. fmt(self.alpha) .. (self.cv and
+      string.format(" (chosen by %d-fold cross-validation of the IV risk)", self.cv.folds) or "")
+  end
+  if self.gamma then lines[#lines + 1] = "gamma: " .. fmt(self.gamma) end
+  if self.linf then
+    lines[#lines + 1] = string.format("distance to the exact solution: l_inf %s, l2 %s", fmt(self.linf), fmt(self.l2))
+  end
+  return table.concat(lines, "\n")
+end
+
+function Fit:confint(level)
+  level = level or 0.95
+  if type(level) ~= "number" or not (level > 0 and level < 1) then
+    fail("regress.confint", "level must be a number in (0, 1)")
+  end
+  if not self.se then fail("regress.confint", "this fit has no standard errors") end
+  local stats = require "orrery.stats"
+  local q = stats.qt(1 - (1 - level) / 2, self.df_residual)
+  local out = mat.new(#self.names, 2)
+  for j = 1, #self.names do
+    out:set(j, 1, self.coef[j] - q * self.se[j])
+    out:set(j, 2, self.coef[j] + q * self.se[j])
+  end
+  return out
+end
+
+local function is_frame(X)
+  return type(X) == "table" and getmetatable(X) ~= nil and type(X.nrow) == "function"
+end
+
+function Fit:predict(X)
+  local fn = "regress.predict"
+  if is_frame(X) then
+    -- a formula fit: the frame goes through the same terms (factors, the
+    -- intercept column) as the data it was fitted on
+    if not self._terms then fail(fn, "the model was fitted with matrices: give newdata as a matrix") end
+    local F = require "orrery.formula"
+    local ok, d = pcall(F.design, self._terms, X)
+    if not ok then fail(fn, "%s", (tostring(d):gsub("^formula%.design: ", ""))) end
+    X = d.x
+  else
+    X = asmat(fn, X, "X")
+    if X:cols() == self.coef:rows() - 1 and self.names[1] == "(Intercept)" then
+      X = mat.ones(X:rows(), 1):hcat(X)
+    end
+  end
+  if X:cols() ~= self.coef:rows() then
+    fail(fn, "X has %d columns, the fit has %d coefficients", X:cols(), self.coef:rows())
+  end
+  local b = self.coef
+  if self.aliased and #self.aliased > 0 then  -- aliased columns take no part (NaN coefficients)
+    b = b:copy()
+    for _, j in ipairs(self.aliased) do b:set(j, 1, 0) end
+  end
+  return X * b
+end
+
+function Fit:residuals(rtype)
+  if rtype ~= nil and rtype ~= "response" then
+    fail("regress.residuals", "unknown type '%s' (these fits have response residuals only)", tostring(rtype))
+  end
+  return self.resid
+end
+
+function Fit:summary() return tostring(self) end
+
+local function newfit(t) return setmetatable(t, Fit) end
+
+local iv_opts = set{ "y", "x", "z", "formula", "data", "intercept", "se", "cluster", "na", "names", "min_norm" }
+local se_kinds = set{ "classical", "HC0", "HC1", "HC2", "HC3" }
+
+--- regress.iv{ y =, x =, z = [, se=, cluster=] }: two-stage least squares.
+-- v (values for the kept columns) spread over p slots, NaN where aliased
+local function expand(v, kept, p)
+  local out = mat.new(p, 1, 0 / 0)
+  for i, j in ipairs(kept) do out:set(j, 1, v[i]) end
+  return out
+end
+
+local function expand2(V, kept, p)
+  local out = mat.new(p, p, 0 / 0)
+  for a, i in ipairs(kept) do
+    for b, j in ipairs(kept) do out:set(i, j, V:get(a, b)) end
+  end
+  return out
+end
+
+-- ivl and anchor with collinear columns of x: the later one is aliased by
+-- R's rule (regress.ols on x; the transforms of METHODS.md keep collinear
+-- columns collinear) and solve(x without it) -> coef, rank runs again.
+-- Returns x, coef, rank, aliased (kept x and coefficients spread to p).
+local function alias_refit(x, y, coef, rank, solve)
+  local p = x:cols()
+  if rank >= p then return x, coef, rank, {} end
+  local al = M.ols{ y = y, x = x, intercept = false }.aliased
+  if #al == 0 then return x, coef, rank, {} end
+  local isal, kept = {}, {}
+  for _, j in ipairs(al) do isal[j] = true end
+  for j = 1, p do if not isal[j] then kept[#kept + 1] = j end end
+  local xk = x:cols_of(kept)
+  local ck, rk = solve(xk)
+  return xk, ck, rk, al, expand(ck, kept, p)
+end
+
+function M.iv(t)
+  local fn = "regress.iv"
+  checkopts(fn, t, iv_opts)
+  local se = t.se or "classical"
+  if not se_kinds[se] then fail(fn, "se must be classical, HC0, HC1, HC2 or HC3, got '%s'", tostring(se)) end
+  local d = getdata(fn, t, "z")
+  local y, x, z = d.y, d.x, d.z
+  local n, p = x:rows(), x:cols()
+  if n <= p then fail(fn, "%d usable rows for %d coefficients", n, p) end
+  local coef, xhat, rankz, rank = C._tsls(x, y, z)
+  if rankz < p and not t.min_norm then
+    fail(fn, "under-identified: instruments have rank %d for %d coefficients (min_norm = true takes the minimum-norm solution)", rankz, p)
+  end
+  -- collinear columns of x: AER::ivreg fits lm.fit(xhat, y), so the later of
+  -- collinear columns is aliased by R's limited pivoting; the same rule
+  -- (regress.ols on xhat) picks them, and the model is refitted without them
+  local kept, aliased, names = {}, {}, d.names
+  for j = 1, p do kept[j] = j end
+  if rank < p and rankz >= p then
+    local al = M.ols{ y = y, x = xhat, intercept = false }.aliased
+    if #al > 0 then
+      local isal = {}
+      for _, j in ipairs(al) do isal[j] = true; aliased[#aliased + 1] = j end
+      kept, names = {}, {}
+      for j = 1, p do
+        if not isal[j] then kept[#kept + 1] = j; names[#names + 1] = d.names[j] end
+      end
+      x = x:cols_of(kept)
+      coef, xhat, rankz, rank = C._tsls(x, y, z)
+    end
+  end
+  local pk = x:cols()
+  local resid = residuals(y, x, coef)
+  local df = n - pk
+  local sigma = math.sqrt(ssq(resid) / df)
+  local fit = newfit{ _terms = d.terms,
+    title = "Two-stage least squares (instrumental variables)",
+    coef = #aliased > 0 and expand(coef, kept, p) or coef, names = d.names, znames = d.znames,
+    n = n, n_dropped = d.n_dropped, test = "t", aliased = aliased,
+    rank = rank, rank_z = rankz, df_residual = df, sigma = sigma,
+    resid = resid, fitted = y - resid, se_type = t.cluster and "cluster" or se,
+  }
+  if rank == pk then
+    local B = xhat:crossprod():inv()
+    local V
+    if t.cluster then
+      if not d.cluster then fail(fn, "cluster must be ids (a vector) or a column name with data =") end
+      if d.cluster:rows() ~= n then fail(fn, "cluster has %d ids for %d rows", d.cluster:rows(), n) end
+      V = C._vcov(x, xhat, resid, B, "cluster", d.cluster)
+    elseif se == "classical" then
+      V = B * (sigma * sigma)
+    else
+      V = C._vcov(x, xhat, resid, B, se)
+    end
+    if #aliased > 0 then V = expand2(V, kept, p) end
+    local sev, tv, pv = mat.new(p, 1), mat.new(p, 1), mat.new(p, 1)
+    for j = 1, p do
+      local b = fit.coef[j]
+      local s = b == b and math.sqrt(V:get(j, j)) or 0 / 0
+      sev:set(j, 1, s); tv:set(j, 1, b / s); pv:set(j, 1, pvalue(b / s, df))
+    end
+    fit.vcov, fit.se, fit.t, fit.p = V, sev, tv, pv
+  end
+  fit.first_stage = first_stage(x, z, names)
+  fit.first_stage_f = {}
+  for i, fs in ipairs(fit.first_stage) do fit.first_stage_f[i] = fs.f end
+  return fit
+end
+help.doc(M.iv, "regress.iv", [[regress.iv{ y =, x =, z = [, se=, cluster=, intercept=true, na=, min_norm=] }
+  or regress.iv{ formula = "y ~ x1 + x2 | z1 + z2", data = df }
+Two-stage least squares, as AER::ivreg: the intercept and any column of x that is
+also a column of z are exogenous; residuals use the original x. se = "classical",
+"HC0".."HC3"; cluster = ids gives vcovCL's default. .first_stage_f has one F per
+endogenous column. min_norm = true accepts under-identified models (minimum-norm
+coefficients, no standard errors). Of collinear columns of x the later is aliased
+(coefficient NaN, listed in .aliased), as AER::ivreg; ivl and anchor do the same.
+A formula fit predicts on a frame.]])
+
+local ivl_opts = set{ "y", "x", "z", "formula", "data", "intercept", "alpha", "na", "names",
+  "folds", "alphas", "rng" }
+
+-- the default grid for cross-validating alpha: 2SLS, a log grid, OLS
+local function default_alphas()
+  local a = { 0 }
+  for e = -4, 4, 0.5 do a[#a + 1] = 10 ^ e end
+  a[#a + 1] = math.huge
+  return a
+end
+
+--- regress.ivl{ y =, x =, z = [, alpha=] }: IV-like regression.
+function M.ivl(t)
+  local fn = "regress.ivl"
+  checkopts(fn, t, ivl_opts)
+  local d = getdata(fn, t, "z")
+  local y, x, z = d.y, d.x, d.z
+  local n, p = x:rows(), x:cols()
+  if n <= p then fail(fn, "%d usable rows for %d coefficients", n, p) end
+  local alpha, cv = t.alpha, nil
+  if alpha ~= nil and (type(alpha) ~= "number" or not (alpha >= 0)) then
+    fail(fn, "alpha must be a number >= 0, got %s", tostring(alpha))
+  end
+  if alpha == nil then
+    local K = t.folds or 5
+    if math.type(K) ~= "integer" or K < 2 or K > n then fail(fn, "folds must be an integer from 2 to n") end
+    local grid = t.alphas or default_alphas()
+    local r = t.rng or require("orrery.rng").default
+    local perm = r:permutation(n)
+    local folds = mat.new(n, 1)
+    for i = 1, n do folds:set(perm[i], 1, (i - 1) % K + 1) end
+    local risk = C._cv_alpha(x, y, z, folds, mat.vec(grid))
+    local best = 1
+    for k = 2, #grid do if risk[k] < risk[best] then best = k end end
+    alpha = grid[best]
+    cv = { alphas = grid, risk = risk, folds = K }
+  end
+  local function solve(xs)
+    if alpha == 0 then
+      local c, _, _, rk = C._tsls(xs, y, z)
+      return c, rk
+    end
+    return C._anchor(xs, y, z, alpha == math.huge and 1 or 1 + 1 / alpha)
+  end
+  local coef, rank = solve(x)
+  local xk, ck, rk, aliased, full = alias_refit(x, y, coef, rank, solve)
+  local resid = residuals(y, xk, ck)
+  return newfit{ _terms = d.terms,
+    title = "IV-like regression", coef = full or ck, names = d.names, n = n,
+    n_dropped = d.n_dropped, rank = rk, aliased = aliased, alpha = alpha, cv = cv,
+    resid = resid, fitted = y - resid, df_residual = n - xk:cols(),
+  }
+end
+help.doc(M.ivl, "regress.ivl", [[regress.ivl{ y =, x =, z = [, alpha=, folds=5, alphas=, rng=] }
+IV-like regression ("Causal effect estimation using outcome invariant data
+augmentation"): b = argmin ||P_Z r||^2 + alpha ||r||^2; alpha = 0 is 2SLS,
+alpha = math.huge is OLS, and IVL(alpha) = anchor(gamma = 1 + 1/alpha). Without
+alpha, K-fold cross-validation of the held-out IV risk ||P_Z(y - X b)||^2 over
+the grid alphas (default 0, 10^-4 .. 10^4, inf) chooses it; .alpha and .cv report it.]])
+
+local anchor_opts = set{ "y", "x", "a", "formula", "data", "intercept", "gamma", "na", "names" }
+
+--- regress.anchor{ y =, x =, a =, gamma = }
+function M.anchor(t)
+  local fn = "regress.anchor"
+  checkopts(fn, t, anchor_opts)
+  local gamma = t.gamma
+  if type(gamma) ~= "number" or not (gamma >= 0) or gamma == math.huge then
+    fail(fn, "gamma must be a finite number >= 0, got %s", tostring(gamma))
+  end
+  local d = getdata(fn, t, "a")
+  local y, x, a = d.y, d.x, d.z
+  local n, p = x:rows(), x:cols()
+  if n <= p then fail(fn, "%d usable rows for %d coefficients", n, p) end
+  local function solve(xs) return C._anchor(xs, y, a, gamma) end
+  local coef, rank = solve(x)
+  local xk, ck, rk, aliased, full = alias_refit(x, y, coef, rank, solve)
+  local resid = residuals(y, xk, ck)
+  return newfit{ _terms = d.terms,
+    title = "Anchor regression", coef = full or ck, names = d.names, n = n,
+    n_dropped = d.n_dropped, rank = rk, aliased = aliased, gamma = gamma,
+    resid = resid, fitted = y - resid, df_residual = n - xk:cols(),
+  }
+end
+help.doc(M.anchor, "regress.anchor", [[regress.anchor{ y =, x =, a =, gamma = [, intercept=true, na=] }
+Anchor regression (Rothenhausler et al. 2021): minimises ||(I-P_A) r||^2 + gamma ||P_A r||^2;
+gamma = 1 is OLS, gamma -> inf approaches 2SLS with instruments a.]])
+
+-- shared with the other parts (stdlib/regress/sketch.lua, ipcw.lua)
+C.ivfit = Fit
+C.getdata = getdata
+C.iv_checkopts = checkopts
+C.newfit = newfit
+C.asmat = asmat
+C.finite = finite
