@@ -37,9 +37,9 @@ PROG_LIBS = -Wl,-E -Wl,-Bstatic -llua5.4 -lgsl -llapacke -L$(BLAS_DIR) -lopenbla
 endif
 
 MODDIRS  := $(sort $(patsubst %/.,%,$(wildcard modules/*/.)))
-BINDINGS := $(foreach d,$(MODDIRS),$(wildcard $(d)/l$(notdir $(d)).c)) vm/lhelp.c
+BINDINGS := $(foreach d,$(MODDIRS),$(wildcard $(d)/l$(notdir $(d)).c)) vm/lhelp.c vm/largs.c
 MOD_SRC  := $(sort $(wildcard modules/*/*.c))
-LIB_SRC  := vm/oaux.c vm/orules.c vm/ostate.c vm/lhelp.c $(MOD_SRC)
+LIB_SRC  := vm/oaux.c vm/orules.c vm/largs.c vm/ostate.c vm/lhelp.c $(MOD_SRC)
 PROG_SRC := vm/main.c vm/repl.c
 STDLIB   := $(sort $(wildcard stdlib/*.lua stdlib/*/*.lua))
 
