@@ -273,7 +273,7 @@ local function render(ns, page, methods_exists)
   if ABOUT[ns] then add("`", ns, "`: ", ABOUT[ns], ".\n\n") end
   add("Each entry is what `help \"name\"` (or `help(f)`) prints in the REPL.")
   if methods_exists then
-    add(" The formulas and their sources are in [../methods/", ns, ".md](../methods/", ns, ".md).")
+    add(" What is computed, with the formulas and their sources: [../methods/", ns, ".md](../methods/", ns, ".md).")
   end
   add("\n\n")
   local groups = {}
