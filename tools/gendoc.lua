@@ -15,6 +15,9 @@
 -- The output is sorted and depends only on the help strings, so the test
 -- (tests/sh/test_docs.sh) can regenerate it and compare.
 
+-- sorting must not depend on the user's locale (Lua compares strings with strcoll)
+os.setlocale("C", "collate")
+
 local help = require "orrery.help"
 local mat, rng, data = require "orrery.mat", require "orrery.rng", require "orrery.data"
 local stats, regress = require "orrery.stats", require "orrery.regress"
@@ -129,9 +132,9 @@ local function namespaces()
 end
 
 -- Where a function is defined, for the messages of --check.
-local function where(f)
+local function where(f, ns)
   local info = debug.getinfo(f, "S")
-  if info.what == "C" then return "a C function" end
+  if info.what == "C" then return "a C function in modules/" .. ns .. "/" end
   -- built-in Lua halves are named "=[orrery.ns.part]": stdlib/ns/part.lua
   local mod = info.short_src:match("^%[orrery%.([%w_.]+)%]$")
   local src = mod and "stdlib/" .. mod:gsub("%.", "/") .. ".lua" or info.short_src
@@ -171,9 +174,9 @@ local function collect()
   local pages, order, missing, private = {}, namespaces(), {}, {}
   local byns = {}
   local registry = debug.getregistry()["orrery.docs"] or {}
-  local function entry(name, f, list)
+  local function entry(ns, name, f, list)
     local text = help.lookup(f)
-    if text == nil then missing[#missing + 1] = fmt("%s (%s)", name, where(f)) end
+    if text == nil then missing[#missing + 1] = fmt("%s (%s)", name, where(f, ns)) end
     list[#list + 1] = { name = name, text = text }
   end
   for _, ns in ipairs(order) do
@@ -187,7 +190,7 @@ local function collect()
         local name = prefix .. k
         if k:match("^_") then
           if not k:match("^__") then private[#private + 1] = name end
-        elseif type(v) == "function" then entry(name, v, page.entries)
+        elseif type(v) == "function" then entry(ns, name, v, page.entries)
         elseif type(v) == "table" and k == "methods" and depth == 0 then
           page.tables[#page.tables + 1] = { t = v, from = {}, tname = name }
         elseif type(v) == "table" and depth < 2 and getmetatable(v) == nil then
@@ -236,7 +239,7 @@ local function collect()
       local sec = { title = title, recv = tb.recv or "obj", entries = {} }
       for _, k in ipairs(sortedkeys(fs)) do
         if k:match("^_") then private[#private + 1] = sec.recv .. ":" .. k
-        else entry(sec.recv .. ":" .. k, fs[k], sec.entries) end
+        else entry(ns, sec.recv .. ":" .. k, fs[k], sec.entries) end
       end
       if #sec.entries > 0 then page.sections[#page.sections + 1] = sec end
     end
