@@ -6,6 +6,7 @@
 #   make check    the test suite built with -fsanitize=address,undefined
 #   make bench    comparisons against lua5.4, R and statsmodels
 #   make fuzz     bounded libFuzzer runs of the parsers
+#   make doc      docs/reference from the help strings (committed; a test checks it)
 #   make install PREFIX=dir
 
 PREFIX  ?= /usr/local
@@ -48,7 +49,7 @@ PROG_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(PROG_SRC))
 
 ORRERY   := $(if $(filter build,$(B)),./orrery,$(B)/orrery)
 
-.PHONY: all deps run test check bench fuzz install clean
+.PHONY: all deps run test check bench fuzz doc install clean
 all: $(ORRERY) $(B)/liborrery.a $(B)/liborrery.so $(B)/orrery.so $(B)/orrery.pc
 
 # -MMD: each object depends on the headers it includes, not on every header
@@ -125,6 +126,11 @@ bench: all
 
 fuzz:
 	sh tests/fuzz/run.sh
+
+# The reference manual, generated like a man page and committed.
+doc: all
+	rm -rf docs/reference && mkdir -p docs/reference
+	$(ORRERY) tools/gendoc.lua docs/reference
 
 # ---------------------------------------------------------------- install
 install: all

@@ -7,7 +7,7 @@
 #                                         target: orrery >= 4x faster
 #   LAPACK  dgels alone (bench/regress_dgels.c)   target: orrery <= 1.5x
 #   R       summary(glm(yb ~ X, binomial)) target: orrery >= 5x faster
-# orrery's OLS includes everything API.md lists (coef, se, t, p, R2, F,
+# orrery's OLS includes every field regress.ols documents (coef, se, t, p, R2, F,
 # loglik, AIC/BIC, vcov, residuals, fitted; leverage is computed on first
 # use).  All sides run with one OpenBLAS thread; each side's best time over
 # ROUNDS alternating rounds counts (REPS runs a round for R and statsmodels,

@@ -32,7 +32,7 @@ put("cor_spearman", cor(X, method = "spearman"))
 put("cor_kendall", cor(X, method = "kendall"))
 put("cov_mpg_wt", cov(mtcars$mpg, mtcars$wt))
 put("cor_mpg_wt_kendall", cor(mtcars$mpg, mtcars$wt, method = "kendall"))
-# partial correlations from the precision matrix (METHODS.md)
+# partial correlations from the precision matrix (docs/methods/stats.md)
 O <- solve(S)
 P <- -O / sqrt(diag(O) %o% diag(O)); diag(P) <- 1
 put("pcor", P)

@@ -23,8 +23,8 @@ put("sigma", summary(fm)$sigma)
 put("resid_head", residuals(fm)[1:5])
 for (t in c("HC0", "HC1", "HC2", "HC3"))
   put(paste0("se_", t), sqrt(diag(vcovHC(fm, type = t))))
-# API.md fixes cluster SEs as HC1-type G/(G-1) (n-1)/(n-p) for every model; for
-# ivreg objects vcovCL defaults to HC0, so ask for HC1 explicitly
+# regress.iv's cluster SEs are HC1-type, G/(G-1) (n-1)/(n-p) (docs/methods/regress.md);
+# for ivreg objects vcovCL defaults to HC0, so ask for HC1 explicitly
 put("se_cluster", sqrt(diag(vcovCL(fm, cluster = ~ state, type = "HC1"))))
 # first-stage F for lrprice: excluded instruments tdiff, rtax
 fs <- lm(lrprice ~ lrincome + tdiff + rtax, data = d)
@@ -41,8 +41,8 @@ put("se_noint", sqrt(diag(vcov(fm2))))
 # OLS for the IVL limit
 put("coef_ols", coef(lm(lpacks ~ lrprice + lrincome, data = d)))
 
-# IVL / anchor closed forms computed independently from the METHODS.md
-# formulas with explicit projection matrices (fine for n = 96)
+# IVL / anchor closed forms computed independently from the formulas of
+# docs/methods/regress.md with explicit projection matrices (fine for n = 96)
 X <- cbind(1, d$lrprice, d$lrincome); y <- d$lpacks
 Z <- cbind(1, d$lrincome, d$tdiff, d$rtax)
 P <- Z %*% solve(crossprod(Z), t(Z))

@@ -1,4 +1,4 @@
-# Reference values for tests/ivreg/test_ivreg_review.lua: 2SLS with a column
+# Reference values for tests/regress/test_iv_review.lua: 2SLS with a column
 # of x that repeats another (AER::ivreg aliases the later one, as lm).
 # Run from the repository root: Rscript tests/ref/regress/iv/make_review.R
 suppressMessages({ library(AER); library(sandwich) })

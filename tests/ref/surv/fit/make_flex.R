@@ -1,6 +1,6 @@
 # Reference fits for the families survreg lacks (Gompertz, Burr XII, APGW;
-# flexsurv is not in Debian): the log-likelihood of METHODS.md "Parametric
-# families" written out here in R, independently of modules/survreg, and
+# flexsurv is not in Debian): the log-likelihood of docs/methods/surv.md
+# ("Parametric models") written out here in R, independently of modules/surv, and
 # maximised with optim() from many starting points (BFGS, then Nelder-Mead
 # and BFGS again from the best), keeping the best optimum found.
 # Run from the repository root:  Rscript tests/ref/surv/fit/make_flex.R
