@@ -122,6 +122,67 @@ function M.vec(fn, v, what)
   return m
 end
 
+-- The levels of a grouping variable (groups, strata, clusters): g is a
+-- factor, a mat or an array of numbers, strings or booleans, with n
+-- elements when n is given (against names what n counts, "the data" by
+-- default). Returns codes (an n x 1 mat of level numbers
+-- 1..k, NaN = missing) and levels (an array of the k values that occur):
+-- numbers in numeric order, strings and booleans (as "false"/"true") in C
+-- byte order, a factor's levels in its own order.
+function M.groups(fn, g, what, n, against)
+  if g == nil then fail(fn, "'%s' is missing", what) end
+  local len
+  if is_mat(g) then len = #g
+  elseif is_factor(g) then len = #g.codes
+  elseif type(g) == "table" then len = #g end
+  if len == nil then fail(fn, "'%s' must be a vector, a factor or an array, got %s", what, type(g)) end
+  if n ~= nil and len ~= n then
+    fail(fn, "'%s' has %d elements but %s has %d", what, len, against or "the data", n)
+  end
+  n = len
+  local codes = mat.new(n, 1, 0 / 0)
+  if is_factor(g) then
+    local used, levels, map = {}, {}, {}
+    for i = 1, n do
+      local c = g.codes[i]
+      if c == c then used[c] = true end
+    end
+    for j = 1, #g.levels do
+      if used[j] then levels[#levels + 1] = g.levels[j]; map[j] = #levels end
+    end
+    for i = 1, n do
+      local c = g.codes[i]
+      if c == c then codes:set(i, 1, map[c]) end
+    end
+    return codes, levels
+  end
+  local vals, seen, kind = {}, {}, nil
+  local function get(i)
+    local v = g[i]
+    if type(v) == "boolean" then v = tostring(v) end
+    return v
+  end
+  for i = 1, n do
+    local v = get(i)
+    if v ~= nil and v == v then
+      local tv = type(v)
+      kind = kind or tv
+      if tv ~= kind or (tv ~= "number" and tv ~= "string") then
+        fail(fn, "'%s' element %d is %s, expected a %s", what, i, tv, kind)
+      end
+      if not seen[v] then seen[v] = true; vals[#vals + 1] = v end
+    end
+  end
+  table.sort(vals)
+  local map = {}
+  for j, v in ipairs(vals) do map[v] = j end
+  for i = 1, n do
+    local v = get(i)
+    if v ~= nil and v == v then codes:set(i, 1, map[v]) end
+  end
+  return codes, vals
+end
+
 -- mask(fn, {name, m}, ...) -> keep (n x 1 mat of 1/0), rows (kept 1-based
 -- row numbers), n_dropped. Entries whose m is nil are skipped. An infinite
 -- value raises "fn: 'name' has an infinite value in row i".
