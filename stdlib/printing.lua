@@ -5,7 +5,7 @@
 --   P.format(x, digits [, opts])   R's format(x, digits =): one format for the
 --                                  whole vector (common decimals, fixed or
 --                                  scientific by width), padded to one width
---   P.num(x [, digits])            one number as format(x, digits =), unpadded
+--   P.num(x [, digits, nsmall])    one number as format(x, digits =), unpadded
 --   P.g(x, digits)                 formatC(x, digits =): C's %g
 --   P.signif(x, digits), P.round(x, digits)   R's signif() and round()
 --   P.pval(pv [, digits, eps])     R's format.pval
@@ -175,10 +175,10 @@ function M.format(x, digits, opts)
   return out
 end
 
---- One number as R's format(x, digits = digits) prints it (digits 7 by
--- default), without padding.
-function M.num(x, digits)
-  return M.format({ x, n = 1 }, digits, { trim = true })[1]
+--- One number as R's format(x, digits = digits, nsmall = nsmall) prints
+-- it (digits 7 by default), without padding.
+function M.num(x, digits, nsmall)
+  return M.format({ x, n = 1 }, digits, { trim = true, nsmall = nsmall })[1]
 end
 
 --- formatC(x, digits = digits): C's %g ("NA", "NaN", "Inf", "-Inf" for
@@ -432,14 +432,23 @@ function M.named(names, vals, digits, opts)
   return concat(lines, "\n")
 end
 
--- R's zapsmall(x, digits): values tiny beside the largest become 0
+--- R's zapsmall(x, digits): values tiny beside the largest become 0.
+-- xs: an array (P.NA allowed; xs.n for the length when it has holes).
 function M.zapsmall(xs, digits)
   digits = digits or 7
+  local n = xs.n or #xs
   local mx = 0
-  for _, v in ipairs(xs) do if finite(v) and abs(v) > mx then mx = abs(v) end end
-  local d = mx > 0 and max(0, digits - math.ceil(log10(mx))) or digits
-  local out = {}
-  for i, v in ipairs(xs) do out[i] = (type(v) == "number") and M.round(v, d) or v end
+  for i = 1, n do
+    local v = xs[i]
+    if type(v) == "number" and v == v and abs(v) > mx then mx = abs(v) end
+  end
+  local d = digits
+  if mx == huge then d = 0 elseif mx > 0 then d = max(0, digits - math.ceil(log10(mx))) end
+  local out = { n = n }
+  for i = 1, n do
+    local v = xs[i]
+    out[i] = type(v) == "number" and M.round(v, d) or v
+  end
   return out
 end
 
@@ -450,8 +459,9 @@ end
 -- arguments): digits (5), signif_stars (true), signif_legend
 -- (= signif_stars), dig_tst (max(1, min(5, digits - 1))), cs_ind (the
 -- estimate and its standard errors: columns 1..k), tst_ind (the test
--- statistic, k + 1), eps_pvalue, na (a set of row numbers whose entries
--- are all missing, e.g. aliased coefficients), na_print ("NA").
+-- statistics, {k + 1}), zap_ind (columns put through zapsmall), has_pvalue,
+-- eps_pvalue, na (a set of row numbers whose entries are all missing, e.g.
+-- aliased coefficients), na_print ("NA").
 -- Returns the table, with the legend below it when stars are shown.
 function M.coefmat(t, opts)
   opts = opts or {}
@@ -481,6 +491,12 @@ function M.coefmat(t, opts)
       if narows[i] then v = NA end
       xm[i][j] = v
     end
+  end
+  for _, j in ipairs(opts.zap_ind or {}) do
+    local v = { n = nr }
+    for i = 1, nr do v[i] = xm[i][j] end
+    v = M.zapsmall(v, digits)
+    for i = 1, nr do xm[i][j] = v[i] end
   end
   local Cf = {}
   for i = 1, nr do Cf[i] = {}; for j = 1, nc do Cf[i][j] = "" end end
@@ -594,6 +610,31 @@ function M.coefmat(t, opts)
   local out = M.matrix(t.rownames, names, Cf)
   if showstars and legend then out = out .. "\n---\n" .. M.LEGEND end
   return out
+end
+
+--- R's print.anova of a table t as P.coefmat takes it: the test columns
+-- (" value", F, Chisq) rounded as statistics, the others but the degrees
+-- of freedom put through zapsmall, missing entries blank. opts.digits 5.
+function M.anova(t, opts)
+  opts = opts or {}
+  local cn = t.colnames
+  local nc = #cn
+  local has_p = cn[nc]:find("^P%(") ~= nil or cn[nc]:find("^Pr%(") ~= nil
+  local tst, istst = {}, {}
+  for j = 1, nc do
+    if cn[j]:sub(2, 7) == " value" then tst[#tst + 1] = j; istst[j] = true end
+  end
+  for j = 1, nc do
+    if (cn[j] == "F" or cn[j] == "Cp" or cn[j] == "Chisq") and not istst[j] then
+      tst[#tst + 1] = j; istst[j] = true
+    end
+  end
+  local zap = {}
+  for j = 1, has_p and nc - 1 or nc do
+    if not istst[j] and not cn[j]:find("Df$") then zap[#zap + 1] = j end
+  end
+  return M.coefmat(t, { digits = opts.digits or 5, signif_stars = opts.signif_stars,
+    has_pvalue = has_p, cs_ind = {}, zap_ind = zap, tst_ind = tst, na_print = "" })
 end
 
 return M

@@ -89,6 +89,8 @@ for i, c in ipairs(cases) do
       same(lines(s), c.out, name)
     elseif c.kind == "matrix" then
       same(lines(P.columns(c.rows, c.cols, c.ins, tonumber(c.args))), c.out, name)
+    elseif c.kind == "anova" then
+      same(lines(P.anova({ rownames = c.rows, colnames = c.cols, cols = c.ins })), c.out, name)
     elseif c.kind == "named" then
       same(lines(P.named(c.names, c.ins[1], tonumber(c.args))), c.out, name)
     end
@@ -97,7 +99,7 @@ end
 
 T.test("the reference file has every kind of case", function()
   T.ok((counts.format or 0) >= 80 and (counts.pval or 0) >= 60 and (counts.coefmat or 0) >= 10
-    and (counts.matrix or 0) >= 2 and (counts.named or 0) >= 2, "cases read")
+    and (counts.matrix or 0) >= 2 and (counts.named or 0) >= 2 and (counts.anova or 0) >= 3, "cases read")
 end)
 
 T.test("missing, NaN and infinite values", function()

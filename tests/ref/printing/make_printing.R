@@ -139,3 +139,17 @@ matrix_case(m2, 3)
 
 named_case(c(Min = -3.8980, `1Q` = -1.6005, Median = -0.4088, `3Q` = 1.4001, Max = 4.0245), 4)
 named_case(c(a = 1e-10, b = 1, c = 123456), 4)
+
+# print.anova's table (the heading dropped): nested lm and glm fits
+anova_case <- function(a) {
+  attr(a, "heading") <- NULL
+  cat("case anova\n")
+  cat("rows", paste(rownames(a), collapse = ";"), "\n")
+  cat("cols", paste(colnames(a), collapse = ";"), "\n")
+  for (j in seq_len(ncol(a))) cat("in", num(a[[j]]), "\n")
+  out(capture.output(print(a)))
+  cat("end\n")
+}
+anova_case(anova(lm(mpg ~ wt, mtcars), lm(mpg ~ wt + hp + qsec, mtcars), lm(mpg ~ wt + hp + qsec + am, mtcars)))
+anova_case(anova(glm(am ~ wt, binomial, mtcars), glm(am ~ wt + hp, binomial, mtcars), test = "Chisq"))
+anova_case(anova(lm(mpg ~ wt, mtcars), lm(mpg ~ wt + qsec, mtcars)))
