@@ -7,6 +7,7 @@
 --                                  scientific by width), padded to one width
 --   P.num(x [, digits, nsmall])    one number as format(x, digits =), unpadded
 --   P.g(x, digits)                 formatC(x, digits =): C's %g
+--   P.fixed(x, d)                  format(round(x, d), nsmall = d)
 --   P.signif(x, digits), P.round(x, digits)   R's signif() and round()
 --   P.pval(pv [, digits, eps])     R's format.pval
 --   P.stars(p), P.LEGEND           significance stars and their legend
@@ -179,6 +180,12 @@ end
 -- it (digits 7 by default), without padding.
 function M.num(x, digits, nsmall)
   return M.format({ x, n = 1 }, digits, { trim = true, nsmall = nsmall })[1]
+end
+
+--- format(round(x, d), nsmall = d): x with exactly d decimals (R's idiom
+-- for fixed decimals, e.g. MASS's theta and log-likelihood lines).
+function M.fixed(x, d)
+  return M.num(M.round(x, d), 7, d)
 end
 
 --- formatC(x, digits = digits): C's %g ("NA", "NaN", "Inf", "-Inf" for

@@ -507,9 +507,9 @@ local function glm_string(fit)
     -- MASS's print.summary.negbin: theta and its SE to the SE's decimals
     local se = fit.se_theta
     local dp = (se == se and se > 0 and se < huge) and math.max(2 - math.floor(math.log(se, 10)), 0) or 2
-    out[#out + 1] = fmt("              Theta:  %s", P.num(P.round(fit.theta, dp), nil, dp))
-    out[#out + 1] = fmt("          Std. Err.:  %s", P.num(P.round(se, dp), nil, dp))
-    out[#out + 1] = fmt(" 2 x log-likelihood:  %s", P.num(P.round(fit.twologlik, 2), nil, 2))
+    out[#out + 1] = fmt("              Theta:  %s", P.fixed(fit.theta, dp))
+    out[#out + 1] = fmt("          Std. Err.:  %s", P.fixed(se, dp))
+    out[#out + 1] = fmt(" 2 x log-likelihood:  %s", P.fixed(fit.twologlik, 2))
   end
   for _, w in ipairs(fit.warnings or {}) do out[#out + 1] = "Warning: " .. w end
   return concat(out, "\n")
