@@ -3,6 +3,7 @@
 --   T.test("name", function() T.near(x, 1.5, 1e-8) end)
 -- Each test runs in pcall; the runner (tests/run.lua) counts the results.
 local M = ...
+local mat = require "orrery.mat"
 
 M.passed, M.failed, M.failures = 0, 0, {}
 M.verbose = false
