@@ -5,8 +5,9 @@
 local M = ...
 local mat = require "orrery.mat"
 
-M.passed, M.failed, M.failures = 0, 0, {}
+M.passed, M.failed, M.skipped, M.failures = 0, 0, 0, {}
 M.verbose = false
+M.stock = false   -- set by tests/run.lua when it runs under a stock Lua
 
 local function fail(msg, level)
   error(msg, (level or 1) + 1)
@@ -28,6 +29,18 @@ function M.test(name, fn)
     M.failures[#M.failures + 1] = (M.file or "?") .. ": " .. name .. ": " .. tostring(err)
     print("  FAIL  " .. name .. "\n        " .. tostring(err):gsub("\n", "\n        "))
   end
+end
+
+--- A test that needs the program itself (its globals, the REPL, arg
+-- handling): run as M.test in the program, skipped and counted under a
+-- stock Lua that loads orrery.so.
+function M.program(name, fn)
+  if M.stock then
+    M.skipped = M.skipped + 1
+    if M.verbose then print("  skip  " .. name .. " (needs the program)") end
+    return
+  end
+  return M.test(name, fn)
 end
 
 function M.ok(v, msg)
