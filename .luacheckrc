@@ -7,9 +7,10 @@ max_line_length = 120
 -- numeric code relies on that to reject NaN along with out-of-range values.
 ignore = { "581" }
 
--- The experiment scripts run in the program (orrery script.lua), which
--- loads the modules of API.md as globals on first use; a script may also
--- require them, which is what stock lua5.4 needs.
-files["scripts/"] = {
-  read_globals = { "mat", "rng", "stats", "data", "regress", "surv", "optim", "experiment" },
-}
+
+-- stdlib/data.lua and stdlib/formula.lua belong to the formula/data work
+-- (issue 9), which is rewriting them; until it merges, their long help lines
+-- and the locals named like an upvalue are not counted. Drop these two
+-- entries when that branch is merged and luacheck is clean on them.
+files["stdlib/data.lua"] = { ignore = { "631" } }
+files["stdlib/formula.lua"] = { ignore = { "431" } }
