@@ -31,7 +31,9 @@ CorTest.__tostring = function(r)
   local stat = r.method == "pearson" and "t" or (r.method == "spearman" and "S" or "z")
   local line = string.format("  estimate = %s, %s = %s", g(r.estimate), stat, g(r.statistic))
   if r.df then line = line .. string.format(", df = %d", r.df) end
-  line = line .. string.format(", p = %s, n = %d", P.pval(r.p, 4)[1], r.n)
+  -- as print.htest: "p = 0.0123", or "p < 2.2e-16" below the double epsilon
+  local pv = P.pval(r.p, 4)[1]
+  line = line .. string.format(", p %s, n = %d", pv:sub(1, 1) == "<" and pv or "= " .. pv, r.n)
   s[#s + 1] = line
   if r.conf_int then
     s[#s + 1] = string.format("  %s%% confidence interval: %s %s", P.num(100 * r.conf_level),
