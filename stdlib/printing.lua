@@ -439,8 +439,10 @@ function M.named(names, vals, digits, opts)
   return concat(lines, "\n")
 end
 
---- R's zapsmall(x, digits): values tiny beside the largest become 0.
--- xs: an array (P.NA allowed; xs.n for the length when it has holes).
+--- R's zapsmall(x, digits): values tiny beside the largest become 0 (R
+-- 4.2's rule: rounded to digits - log10(max |x|) decimals, which round()
+-- takes to the nearest integer). xs: an array (P.NA allowed; xs.n for the
+-- length when it has holes).
 function M.zapsmall(xs, digits)
   digits = digits or 7
   local n = xs.n or #xs
@@ -450,7 +452,7 @@ function M.zapsmall(xs, digits)
     if type(v) == "number" and v == v and abs(v) > mx then mx = abs(v) end
   end
   local d = digits
-  if mx == huge then d = 0 elseif mx > 0 then d = max(0, digits - math.ceil(log10(mx))) end
+  if mx == huge then d = 0 elseif mx > 0 then d = max(0, digits - log10(mx)) end
   local out = { n = n }
   for i = 1, n do
     local v = xs[i]

@@ -41,6 +41,7 @@ do
       if tag == "in" then c.ins[#c.ins + 1] = numbers(body)
       elseif tag == "out" then c.out[#c.out + 1] = body:match("^%[(.*)%]$")
       elseif tag == "rows" or tag == "cols" or tag == "names" then c[tag] = split(body:match("^(.-)%s*$"))
+      elseif tag == "formula" then c.formula = body:match("^(.-)%s*$")
       end
     end
   end
@@ -91,6 +92,24 @@ for i, c in ipairs(cases) do
       same(lines(P.columns(c.rows, c.cols, c.ins, tonumber(c.args))), c.out, name)
     elseif c.kind == "anova" then
       same(lines(P.anova({ rownames = c.rows, colnames = c.cols, cols = c.ins })), c.out, name)
+    elseif c.kind == "summary" then
+      -- summary.lm / summary.glm from the residuals on; trailing blanks and
+      -- blank lines at the end aside (R's cat leaves some)
+      local regress = require "orrery.regress"
+      local df = require("orrery.data").read_csv(T.refdir .. "regress/mtcars.csv")
+      local kind, family = c.args:match("^(%S+)%s*(%S*)$")
+      local fit = kind == "lm" and regress.lm(c.formula, df)
+        or regress.glm{ formula = c.formula, data = df, family = family }
+      local function from_residuals(ls)
+        local out, on = {}, false
+        for _, l in ipairs(ls) do
+          if l:find("Residuals:") then on = true end
+          if on then out[#out + 1] = (l:gsub("%s+$", "")) end
+        end
+        while out[#out] == "" do out[#out] = nil end
+        return out
+      end
+      same(from_residuals(lines(tostring(fit))), from_residuals(c.out), name)
     elseif c.kind == "named" then
       same(lines(P.named(c.names, c.ins[1], tonumber(c.args))), c.out, name)
     end
@@ -99,7 +118,8 @@ end
 
 T.test("the reference file has every kind of case", function()
   T.ok((counts.format or 0) >= 80 and (counts.pval or 0) >= 60 and (counts.coefmat or 0) >= 10
-    and (counts.matrix or 0) >= 2 and (counts.named or 0) >= 2 and (counts.anova or 0) >= 3, "cases read")
+    and (counts.matrix or 0) >= 2 and (counts.named or 0) >= 2 and (counts.anova or 0) >= 3
+    and (counts.summary or 0) >= 6, "cases read")
 end)
 
 T.test("missing, NaN and infinite values", function()

@@ -153,3 +153,21 @@ anova_case <- function(a) {
 anova_case(anova(lm(mpg ~ wt, mtcars), lm(mpg ~ wt + hp + qsec, mtcars), lm(mpg ~ wt + hp + qsec + am, mtcars)))
 anova_case(anova(glm(am ~ wt, binomial, mtcars), glm(am ~ wt + hp, binomial, mtcars), test = "Chisq"))
 anova_case(anova(lm(mpg ~ wt, mtcars), lm(mpg ~ wt + qsec, mtcars)))
+
+# whole summaries of lm and glm fits on mtcars (the Call lines differ by
+# design; the test compares from the residuals on, trailing blanks aside)
+summary_case <- function(kind, formula, family = "") {
+  mt <- read.csv("tests/ref/regress/mtcars.csv")
+  fit <- if (kind == "lm") lm(as.formula(formula), mt) else
+    glm(as.formula(formula), get(family), mt)
+  cat("case summary", kind, family, "\n")
+  cat("formula", formula, "\n")
+  out(capture.output(summary(fit)))
+  cat("end\n")
+}
+summary_case("lm", "mpg ~ wt + hp + qsec")
+summary_case("lm", "mpg ~ wt + I(wt * 2) + qsec")
+summary_case("lm", "mpg ~ wt", "")
+summary_case("glm", "am ~ wt + hp", "binomial")
+summary_case("glm", "carb ~ wt + hp", "poisson")
+summary_case("glm", "mpg ~ wt + hp", "Gamma")
