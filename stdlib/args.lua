@@ -74,7 +74,7 @@ function M.checkopts(fn, t, allowed)
   return t
 end
 
--- The na option of API.md's missing-value rule.
+-- The na option of the missing-value rule (rows with NaN dropped, or an error).
 function M.na(fn, na)
   if na == nil or na == "omit" then return "omit" end
   if na == "fail" then return "fail" end

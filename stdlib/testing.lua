@@ -4,6 +4,7 @@
 -- Each test runs in pcall; the runner (tests/run.lua) counts the results.
 local M = ...
 local mat = require "orrery.mat"
+local args = require "orrery.args"
 
 M.passed, M.failed, M.skipped, M.failures = 0, 0, 0, {}
 M.verbose = false
@@ -64,8 +65,7 @@ local function elements(v)
     end
     return out
   end
-  local mt = getmetatable(v)
-  if mt and mt.__name == "mat" then
+  if args.is_mat(v) then
     local out = {}
     -- row-major, as a table of rows would list them
     for i = 1, v:rows() do for j = 1, v:cols() do out[#out + 1] = v:get(i, j) end end

@@ -33,7 +33,8 @@ local function prepend(name, list)
 end
 
 -- y, x, z (or a), their names and the cluster ids, after the missing-value
--- rule of API.md, from matrices or from a formula "y ~ x | z" and a frame.
+-- rule (NaN drops a row, Inf is an error), from matrices or from a formula
+-- "y ~ x | z" and a frame.
 local function getdata(fn, t, zkey)
   local na = args.na(fn, t.na)
   local intercept = t.intercept ~= false
@@ -242,7 +243,7 @@ local function expand2(V, kept, p)
 end
 
 -- ivl and anchor with collinear columns of x: the later one is aliased by
--- R's rule (regress.ols on x; the transforms of METHODS.md keep collinear
+-- R's rule (regress.ols on x; the transforms of docs/methods/regress.md keep collinear
 -- columns collinear) and solve(x without it) -> coef, rank runs again.
 -- Returns x, coef, rank, aliased (kept x and coefficients spread to p).
 local function alias_refit(x, y, coef, rank, solve)

@@ -299,7 +299,7 @@ Fit.hazard = evaluator("hazard", "surv.fit:hazard")
 Fit.cumhazard = evaluator("cumhazard", "surv.fit:cumhazard")
 Fit.quantile = evaluator("quantile", "surv.fit:quantile")
 
--- (API.md also names this method :cure_fraction, but .cure_fraction is the
+-- (the API also names this method :cure_fraction, but .cure_fraction is the
 -- number at x = 0 and a Lua field cannot be both)
 function Fit:cure(X)
   local E, rows = slot_matrix(self, X, "surv.fit:cure")

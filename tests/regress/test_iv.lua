@@ -1,5 +1,5 @@
 -- regress.iv / ivl / anchor against AER::ivreg, sandwich and the closed forms
--- of METHODS.md (tests/ref/regress/iv/make_ivreg.R) on AER's CigarettesSW.
+-- of docs/methods/regress.md (tests/ref/regress/iv/make_ivreg.R) on AER's CigarettesSW.
 local T = require "orrery.testing"
 local d = T.csv("regress/iv/cigarettes.csv")
 local R = T.ref("regress/iv/ivreg.txt")
