@@ -91,18 +91,12 @@ function M.mat(fn, v, what)
   if type(v) ~= "table" then
     fail(fn, "'%s' must be a matrix, an array of numbers or an array of rows, got %s", what, type(v))
   end
-  if type(v[1]) ~= "table" then
-    local ok, m = pcall(mat.vec, v)
-    if not ok then
-      fail(fn, "'%s' must be a matrix, an array of numbers or an array of rows (%s)", what,
-        (tostring(m):gsub("^mat%.vec: ", "")))
-    end
-    return m
-  end
-  local ok, m = pcall(mat.from, v)
+  -- numbers are a column (mat.vec), tables are rows (mat.from); their
+  -- message goes under fn's name
+  local ok, m = pcall(type(v[1]) ~= "table" and mat.vec or mat.from, v)
   if not ok then
     fail(fn, "'%s' must be a matrix, an array of numbers or an array of rows (%s)", what,
-      (tostring(m):gsub("^mat%.from: ", "")))
+      (tostring(m):gsub("^mat%.%a+: ", "")))
   end
   return m
 end

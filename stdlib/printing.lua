@@ -510,6 +510,20 @@ function M.coefmat(t, opts)
   local Cf = {}
   for i = 1, nr do Cf[i] = {}; for j = 1, nc do Cf[i][j] = "" end end
   local function isok(v) return not isna(v) and v == v end
+  -- columns js rounded to dec decimals, then formatted together
+  local function rounded(js, dec)
+    local v, pos = {}, {}
+    for _, j in ipairs(js) do
+      for i = 1, nr do
+        local x = xm[i][j]
+        v[#v + 1] = type(x) == "number" and M.round(x, dec) or x
+        pos[#pos + 1] = { i, j }
+      end
+    end
+    v.n = #pos
+    local s = M.format(v, digits)
+    for q, ij in ipairs(pos) do Cf[ij[1]][ij[2]] = s[q] end
+  end
   local incs, intst = {}, {}
   for _, j in ipairs(cs) do incs[j] = true end
   for _, j in ipairs(tst) do intst[j] = true end
@@ -528,33 +542,10 @@ function M.coefmat(t, opts)
     end
     if anyfin then
       local digmin = lo < huge and 1 + floor(log10(lo)) or 0
-      local dec = max(1, digits - digmin)
-      local v, pos = {}, {}
-      for _, j in ipairs(cs) do
-        for i = 1, nr do
-          local x = xm[i][j]
-          v[#v + 1] = type(x) == "number" and M.round(x, dec) or x
-          pos[#pos + 1] = { i, j }
-        end
-      end
-      v.n = #pos
-      local s = M.format(v, digits)
-      for q, ij in ipairs(pos) do Cf[ij[1]][ij[2]] = s[q] end
+      rounded(cs, max(1, digits - digmin))
     end
   end
-  if #tst > 0 then
-    local v, pos = {}, {}
-    for _, j in ipairs(tst) do
-      for i = 1, nr do
-        local x = xm[i][j]
-        v[#v + 1] = type(x) == "number" and M.round(x, dig_tst) or x
-        pos[#pos + 1] = { i, j }
-      end
-    end
-    v.n = #pos
-    local s = M.format(v, digits)
-    for q, ij in ipairs(pos) do Cf[ij[1]][ij[2]] = s[q] end
-  end
+  if #tst > 0 then rounded(tst, dig_tst) end
   for j = 1, nc do
     if not incs[j] and not intst[j] and not (has_p and j == nc) then
       local v = { n = nr }
