@@ -55,8 +55,8 @@ int orr_optoption (lua_State *L, int idx, const char *key, const char *def,
 double *orr_work (lua_State *L, size_t n);
 void *orr_workbytes (lua_State *L, size_t nbytes);
 
-/* Clears the interrupt flag and raises "fn: interrupted": for a binding whose
-   kernel returned early because the flag was up. */
+/* Raises "fn: interrupted": for a binding whose kernel returned early
+   because the flag was up. The flag stays up until the host lowers it. */
 int orr_interrupterror (lua_State *L, const char *fn);
 
 /*

@@ -53,9 +53,20 @@ ORRERY_API void orrery_close (lua_State *L);
 /* Seeds rng.default (before or after the rng module is loaded). */
 ORRERY_API void orrery_setseed (lua_State *L, lua_Integer seed);
 
-/* Asks running computations to stop (safe from a signal handler):
-   C kernels poll it, and the host may also set a Lua hook. */
+/*
+** Interrupts. One flag for the whole process: orrery_interrupt raises it (an
+** atomic store, safe from a signal handler and from any thread) and every C
+** kernel, in every state and thread, stops at its next poll; the binding
+** that called it raises "fn: interrupted". The flag stays up, so that all the
+** workers of a computation stop, until the host lowers it with
+** orrery_clear_interrupt once the interrupted call has returned (the orrery
+** program does so after each command). Lua code is stopped by a hook, which
+** the host sets itself (lua_sethook is safe from a signal handler): see
+** lua.c's laction, or vm/main.c.
+*/
 ORRERY_API void orrery_interrupt (void);
+/* Lowers the flag; L, the state that was interrupted, is not used yet. */
+ORRERY_API void orrery_clear_interrupt (lua_State *L);
 
 /* The Lua C module entry point, for stock interpreters: require "orrery". */
 ORRERY_API int luaopen_orrery (lua_State *L);

@@ -277,7 +277,13 @@ void orrery_setseed (lua_State *L, lua_Integer seed) {
 
 
 void orrery_interrupt (void) {
-  orr_interrupted = 1;
+  atomic_store(&orr_interrupted, 1);
+}
+
+
+void orrery_clear_interrupt (lua_State *L) {
+  (void)L;
+  atomic_store(&orr_interrupted, 0);
 }
 
 
