@@ -2,12 +2,21 @@
 ** The interactive loop: GNU readline with history in ~/.orrery_history,
 ** completion of globals, fields and methods, auto-printing of expressions,
 ** multi-line input, and Ctrl-C that returns to the prompt.
+**
+** Signals: nothing jumps. While Lua code runs (a command, the printing of
+** its results, or the Lua code behind a TAB completion) Ctrl-C goes to
+** orr_docall's handler, which sets a hook (main.c). While readline waits for
+** a key, readline runs through its callback interface and Ctrl-C is taken
+** only inside pselect, which returns with EINTR: the line is discarded and
+** a fresh prompt shown, as bash does. Between keys SIGINT stays blocked, so
+** it can never land inside readline's own code.
 */
-#include <setjmp.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 
 #include <readline/readline.h>
 #include <readline/history.h>
@@ -23,21 +32,29 @@
 #define HISTORY_SIZE  1000
 #define EOFMARK  "<eof>"
 
+/* what loadline returns besides a load status */
+#define LINE_EOF      (-1)   /* end of input */
+#define LINE_DROPPED  (-2)   /* Ctrl-C discarded the statement being typed */
+
 static lua_State *replL = NULL;
-static sigjmp_buf prompt_jmp;
 static char history_path[4096];
-
-
-/* Ctrl-C at the prompt abandons the line being typed. */
-static void prompt_sigint (int sig) {
-  (void)sig;
-  siglongjmp(prompt_jmp, 1);
-}
 
 
 /* ---------------------------------------------------------------------- */
 /* completion: candidates come from orrery.repl's complete(text)           */
 /* ---------------------------------------------------------------------- */
+
+/* candidates(text): orrery.repl's complete(text) */
+static int candidates (lua_State *L) {
+  lua_getglobal(L, "require");
+  lua_pushliteral(L, "orrery.repl");
+  lua_call(L, 1, 1);
+  lua_getfield(L, -1, "complete");
+  lua_pushvalue(L, 1);
+  lua_call(L, 1, 1);
+  return 1;
+}
+
 
 static char *completion_generator (const char *text, int state) {
   static int idx, n, base;
@@ -45,15 +62,11 @@ static char *completion_generator (const char *text, int state) {
   if (state == 0) {  /* work above whatever a multi-line entry keeps */
     idx = 0; n = 0;
     base = lua_gettop(L);
-    lua_getglobal(L, "require");
-    lua_pushliteral(L, "orrery.repl");
-    if (lua_pcall(L, 1, 1, 0) != LUA_OK ||
-        lua_getfield(L, -1, "complete") != LUA_TFUNCTION) {
-      lua_settop(L, base);
-      return NULL;
-    }
+    /* through orr_docall: a completion that runs Lua code for long (an
+       __index or __pairs that loops) is stopped by Ctrl-C like a command */
+    lua_pushcfunction(L, candidates);
     lua_pushstring(L, text);
-    if (lua_pcall(L, 1, 1, 0) != LUA_OK || !lua_istable(L, -1)) {
+    if (orr_docall(L, 1, 1) != LUA_OK || !lua_istable(L, -1)) {
       lua_settop(L, base);
       return NULL;
     }
@@ -122,10 +135,94 @@ static void addhistory (const char *line) {
 }
 
 
-/* Reads one line; returns 0 at end of input. The line is pushed. */
+/* ---------------------------------------------------------------------- */
+/* reading a line: readline's callback interface under pselect            */
+/* ---------------------------------------------------------------------- */
+
+static volatile sig_atomic_t got_sigint, got_sigwinch;
+static char *cb_line;
+static int cb_done;
+
+
+static void prompt_signal (int sig) {
+  if (sig == SIGINT) got_sigint = 1;
+  else got_sigwinch = 1;
+}
+
+
+static void online (char *line) {
+  cb_line = line;
+  cb_done = 1;
+  rl_callback_handler_remove();  /* no new prompt until we ask for one */
+}
+
+
+/*
+** Reads a line with 'prompt' into *line (malloc'ed, NULL at end of input).
+** Returns 1, or 0 when Ctrl-C discarded the line.
+*/
+static int readaline (const char *prompt, char **line) {
+  struct sigaction sa, oldint, oldwinch;
+  sigset_t block, mask, waitmask;
+  int dropped = 0;
+  sigemptyset(&block);
+  sigaddset(&block, SIGINT);
+  sigaddset(&block, SIGWINCH);
+  sigprocmask(SIG_BLOCK, &block, &mask);
+  waitmask = mask;
+  sigdelset(&waitmask, SIGINT);
+  sigdelset(&waitmask, SIGWINCH);
+  sa.sa_handler = prompt_signal;
+  sa.sa_flags = 0;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, &oldint);
+  sigaction(SIGWINCH, &sa, &oldwinch);
+  got_sigint = got_sigwinch = 0;
+  cb_line = NULL;
+  cb_done = 0;
+  rl_callback_handler_install(prompt, online);
+  while (!cb_done) {
+    int fd = fileno(rl_instream), r;
+    fd_set fds;
+    FD_ZERO(&fds);
+    FD_SET(fd, &fds);
+    /* the only place SIGINT and SIGWINCH are let in */
+    r = pselect(fd + 1, &fds, NULL, NULL, NULL, &waitmask);
+    if (got_sigwinch) {
+      got_sigwinch = 0;
+      rl_resize_terminal();
+    }
+    if (got_sigint) {  /* drop the line, as readline's own handler would */
+      rl_free_line_state();
+      rl_callback_sigcleanup();
+      rl_echo_signal_char(SIGINT);
+      rl_callback_handler_remove();
+      fputc('\n', stdout);
+      fflush(stdout);
+      dropped = 1;
+      break;
+    }
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      rl_callback_handler_remove();  /* cannot wait on the terminal: end */
+      break;
+    }
+    if (FD_ISSET(fd, &fds)) rl_callback_read_char();
+  }
+  sigaction(SIGINT, &oldint, NULL);
+  sigaction(SIGWINCH, &oldwinch, NULL);
+  sigprocmask(SIG_SETMASK, &mask, NULL);
+  *line = cb_line;
+  return !dropped;
+}
+
+
+/* Reads one line and pushes it; returns 1, 0 at end of input, or
+   LINE_DROPPED (nothing pushed). */
 static int pushline (lua_State *L, int firstline) {
-  char *b = readline(firstline ? PROMPT : PROMPT2);
+  char *b;
   size_t l;
+  if (!readaline(firstline ? PROMPT : PROMPT2, &b)) return LINE_DROPPED;
   if (b == NULL) return 0;
   l = strlen(b);
   if (l > 0 && b[l - 1] == '\n') b[--l] = '\0';
@@ -142,11 +239,12 @@ static int multiline (lua_State *L) {
   for (;;) {
     size_t len;
     const char *line = lua_tolstring(L, 1, &len);
-    int status = luaL_loadbuffer(L, line, len, "=stdin");
-    if (!incomplete(L, status) || !pushline(L, 0)) {
+    int status = luaL_loadbuffer(L, line, len, "=stdin"), more;
+    if (!incomplete(L, status) || (more = pushline(L, 0)) == 0) {
       addhistory(line);
       return status;
     }
+    if (more == LINE_DROPPED) return LINE_DROPPED;
     lua_pushliteral(L, "\n");
     lua_insert(L, -2);
     lua_concat(L, 3);
@@ -154,15 +252,18 @@ static int multiline (lua_State *L) {
 }
 
 
+/* Pushes the next statement compiled; returns its load status, LINE_EOF
+   or LINE_DROPPED. */
 static int loadline (lua_State *L) {
   int status;
   lua_settop(L, 0);
-  if (!pushline(L, 1)) return -1;
+  if ((status = pushline(L, 1)) != 1) return status == 0 ? LINE_EOF : status;
   if ((status = addreturn(L)) != LUA_OK)
     status = multiline(L);
   else
     addhistory(lua_tostring(L, 1));
-  lua_remove(L, 1);
+  if (status == LINE_DROPPED) lua_settop(L, 0);
+  else lua_remove(L, 1);
   return status;
 }
 
@@ -194,23 +295,15 @@ void orr_repl (lua_State *L) {
   rl_readline_name = "orrery";
   rl_attempted_completion_function = completion;
   rl_basic_word_break_characters = " \t\n\"\\'><=;+-*/%^~#&|{}()[],";
-  rl_catch_signals = 0;
+  rl_catch_signals = 0;   /* signals are ours: see readaline */
+  rl_catch_sigwinch = 0;
   if (home && strlen(home) + sizeof(HISTORY_FILE) + 2 < sizeof history_path) {
     snprintf(history_path, sizeof history_path, "%s/%s", home, HISTORY_FILE);
     if (read_history(history_path) != 0)
       write_history(history_path);  /* append_history needs the file to exist */
   }
-  for (;;) {
-    if (sigsetjmp(prompt_jmp, 1)) {  /* Ctrl-C while typing */
-      rl_free_line_state();
-      rl_cleanup_after_signal();
-      rl_reset_after_signal();
-      fputc('\n', stdout);
-    }
-    signal(SIGINT, prompt_sigint);
-    status = loadline(L);
-    signal(SIGINT, SIG_DFL);
-    if (status == -1) break;
+  while ((status = loadline(L)) != LINE_EOF) {
+    if (status == LINE_DROPPED) continue;
     if (status == LUA_OK) status = orr_docall(L, 0, LUA_MULTRET);
     if (status == LUA_OK) printresults(L);
     else orr_report(L, status);
