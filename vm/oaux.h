@@ -17,6 +17,7 @@
 #define ORR_SEED     "orrery.seed"     /* integer seed for rng.default */
 #define ORR_PUBLIC   "orrery.public"   /* namespace -> its public table */
 #define ORR_PRIVATE  "orrery.private"  /* namespace -> its private table (see ostate.c) */
+#define ORR_REQUIRE  "orrery.require"  /* the require the state started with */
 
 /* Documentation: {name, text}, terminated by {NULL, NULL}. */
 typedef struct orr_doc { const char *name; const char *text; } orr_doc;

@@ -31,8 +31,11 @@ typedef struct orrery_config {
   unsigned long long instruction_limit;  /* VM instructions (0: no budget) */
   int sandbox;                  /* nonzero: no io, os.execute/remove/rename/exit/
                                    getenv, no C libraries, no binary chunks, no
-                                   loadfile/dofile/debug, and module file
-                                   functions refuse every path ... */
+                                   loadfile/dofile/debug/package.searchpath;
+                                   modules come only from the library (never
+                                   from package.path or ORRERY_STDLIB_DIR);
+                                   and module file functions refuse every
+                                   path ... */
   const char *allowed_dir;      /* ... except those inside this directory */
 } orrery_config;
 
