@@ -48,6 +48,23 @@ def check(name, cond, detail=""):
 def send(s):
     os.write(fd, s.encode())
 
+def ctrl_c(name, typed, marker, after, want, said=None, cpu=0.0):
+    """Types 'typed' and presses Ctrl-C once 'marker' is out (and, with cpu,
+    once the REPL has spent that much more CPU time); what it prints before
+    the next prompt must contain 'said' (when given). Then 'after' runs on a
+    cleared line and its output must contain 'want': the state is intact."""
+    send(typed)
+    read_until(marker)
+    if cpu:
+        wait_cpu(cpu)
+    send("\x03")
+    if said is not None:
+        out = read_until(b"\n> ")
+        check(name, said in out, repr(out))
+    send("\x15" + after + "\n")
+    out = read_until(b"\n> ")
+    check(name + ", then the state is intact", want in out, repr(out))
+
 def cputime():
     """CPU seconds the REPL has used (user + system)."""
     with open("/proc/%d/stat" % pid) as f:
@@ -85,51 +102,34 @@ try:
     out = read_until(b"\n> ")
     check("multi-line function defined", "42" in out, repr(out))
 
-    send("x = 0; print('spin' .. 'ning'); while true do x = x + 1 end\n")
-    read_until(b"spinning")
-    send("\x03")
-    out = read_until(b"\n> ")
-    check("Ctrl-C interrupts a loop", "interrupted" in out, repr(out))
     # x may still be 0 if the signal won the race against the first
     # iteration; what matters is that globals and functions survived
-    send("print(math.type(x), f(1))\n")
-    out = read_until(b"\n> ")
-    check("state intact after Ctrl-C", "integer\t2" in out, repr(out))
+    ctrl_c("Ctrl-C interrupts a loop",
+           "x = 0; print('spin' .. 'ning'); while true do x = x + 1 end\n", b"spinning",
+           "print(math.type(x), f(1))", "integer\t2", said="interrupted")
 
     # a C kernel that runs for many seconds (qgamma costs microseconds per
     # element): the flag stops it at its next poll, the binding raises.
     # Ctrl-C is sent once the REPL has spent CPU time after the marker,
     # which only the kernel can have spent: a Ctrl-C in the Lua code before
     # it would be caught by the hook instead
-    send("local g = stats.qgamma; p = rng.new(1):uniform(4e6); print('kern' .. 'el'); q = g(p, 0.3, 1)\n")
-    read_until(b"kernel")
-    wait_cpu(0.3)
-    send("\x03")
-    out = read_until(b"\n> ")
-    check("Ctrl-C stops a C kernel", "qgamma: interrupted" in out, repr(out))
-    send("print(#p, q, f(2), stats.qgamma(0.5, 1, 1) > 0)\n")
-    out = read_until(b"\n> ")
-    check("state intact after a kernel", "4000000\tnil\t4\ttrue" in out, repr(out))
+    ctrl_c("Ctrl-C stops a C kernel",
+           "local g = stats.qgamma; p = rng.new(1):uniform(4e6); print('kern' .. 'el');"
+           " q = g(p, 0.3, 1)\n", b"kernel",
+           "print(#p, q, f(2), stats.qgamma(0.5, 1, 1) > 0)", "4000000\tnil\t4\ttrue",
+           said="qgamma: interrupted", cpu=0.3)
 
     # TAB completion that runs Lua code for ever: an __index that loops
-    # (inside complete's pcall) and a __pairs that loops (outside any)
+    # (inside complete's pcall) and a __pairs that loops (outside any);
+    # Ctrl-C leaves the line as typed, and ^U clears it
     send("slow = setmetatable({}, {__index = function() io.write('look' .. 'ing\\n'); while true do end end})\n")
     read_until(b"\n> ")
-    send("slow.abc.d\t")
-    read_until(b"looking")
-    send("\x03")
-    send("\x15print('after' .. 'index', f(3))\n")
-    out = read_until(b"\n> ")
-    check("Ctrl-C stops a completion looping in __index", "afterindex\t6" in out, repr(out))
+    ctrl_c("Ctrl-C stops a completion looping in __index", "slow.abc.d\t", b"looking",
+           "print('after' .. 'index', f(3))", "afterindex\t6")
     send("loop = setmetatable({}, {__pairs = function() io.write('pair' .. 'ing\\n'); while true do end end})\n")
     read_until(b"\n> ")
-    send("loop.x\t")
-    read_until(b"pairing")
-    send("\x03")
-    send("\x15print('after' .. 'pairs', f(4), type(slow), type(loop))\n")
-    out = read_until(b"\n> ")
-    check("Ctrl-C stops a completion looping in __pairs",
-          "afterpairs\t8\ttable\ttable" in out, repr(out))
+    ctrl_c("Ctrl-C stops a completion looping in __pairs", "loop.x\t", b"pairing",
+           "print('after' .. 'pairs', f(4), type(slow), type(loop))", "afterpairs\t8\ttable\ttable")
 
     # Ctrl-C at the prompt drops what was typed, even a statement's first lines
     send("this is not lua")
