@@ -177,8 +177,8 @@ static int loadmodule (lua_State *L) {
 ** Every module, and "orrery" itself (the table luaopen_orrery returns), is
 ** a package.preload entry: a state never looks for any of them on disk, so
 ** require "orrery" in the program or a sandbox does not load orrery.so.
-** The original require is kept for the loader, which a script may not
-** replace.
+** The loader calls the require the state started with (ORR_REQUIRE), so a
+** script that replaces the global one does not change how modules load.
 */
 static void preload (lua_State *L) {
   const orr_module *m;
