@@ -90,26 +90,20 @@ static void laction (int i) {
 /*
 ** The handler is installed only while the call runs, and whatever was there
 ** before (nothing at the top level, the prompt's own while completing a
-** word: repl.c) is restored afterwards. SIGINT is unblocked for the call: the
-** prompt keeps it blocked while readline works.
+** word: repl.c) is restored afterwards.
 */
 int orr_docall (lua_State *L, int narg, int nres) {
   int status;
   int base = lua_gettop(L) - narg;
   struct sigaction sa, old;
-  sigset_t intr, mask;
   lua_pushcfunction(L, msghandler);
   lua_insert(L, base);
   globalL = L;
   sa.sa_handler = laction;
   sa.sa_flags = 0;
   sigemptyset(&sa.sa_mask);
-  sigemptyset(&intr);
-  sigaddset(&intr, SIGINT);
   sigaction(SIGINT, &sa, &old);
-  sigprocmask(SIG_UNBLOCK, &intr, &mask);
   status = lua_pcall(L, narg, nres, base);
-  sigprocmask(SIG_SETMASK, &mask, NULL);
   sigaction(SIGINT, &old, NULL);
   /* a Ctrl-C that came as the call returned must not stop the next one */
   if (lua_gethook(L) == lstop) lua_sethook(L, NULL, 0, 0);

@@ -5,18 +5,19 @@
 **
 ** Signals: nothing jumps. While Lua code runs (a command, the printing of
 ** its results, or the Lua code behind a TAB completion) Ctrl-C goes to
-** orr_docall's handler, which sets a hook (main.c). While readline waits for
-** a key, readline runs through its callback interface and Ctrl-C is taken
-** only inside pselect, which returns with EINTR: the line is discarded and
-** a fresh prompt shown, as bash does. Between keys SIGINT stays blocked, so
-** it can never land inside readline's own code.
+** orr_docall's handler, which sets a hook (main.c). At the prompt, readline
+** runs through its callback interface under select, and Ctrl-C only raises
+** a flag and wakes select: the line is then discarded and a fresh prompt
+** shown, as bash does.
 */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/select.h>
+#include <unistd.h>
 
 #include <readline/readline.h>
 #include <readline/history.h>
@@ -140,13 +141,23 @@ static void addhistory (const char *line) {
 /* ---------------------------------------------------------------------- */
 
 static volatile sig_atomic_t got_sigint, got_sigwinch;
+static int wakeup[2] = {-1, -1};  /* the prompt's self-pipe */
 static char *cb_line;
 static int cb_done;
 
 
+/*
+** The prompt's handler: it may run on any thread (OpenBLAS has its own,
+** which do not block SIGINT), so besides the flag it writes to a pipe that
+** the prompt's select watches with the terminal. Both are safe in a signal
+** handler, wherever it lands: readline's code is never interrupted by more.
+*/
 static void prompt_signal (int sig) {
+  int e = errno;
   if (sig == SIGINT) got_sigint = 1;
   else got_sigwinch = 1;
+  if (write(wakeup[1], "", 1) < 0) { /* full: select wakes anyway */ }
+  errno = e;
 }
 
 
@@ -157,23 +168,27 @@ static void online (char *line) {
 }
 
 
+static int openwakeup (void) {
+  int i;
+  if (wakeup[0] >= 0) return 1;
+  if (pipe(wakeup) != 0) return 0;
+  for (i = 0; i < 2; i++) {
+    fcntl(wakeup[i], F_SETFL, fcntl(wakeup[i], F_GETFL) | O_NONBLOCK);
+    fcntl(wakeup[i], F_SETFD, FD_CLOEXEC);
+  }
+  return 1;
+}
+
+
 /*
 ** Reads a line with 'prompt' into *line (malloc'ed, NULL at end of input).
 ** Returns 1, or 0 when Ctrl-C discarded the line.
 */
 static int readaline (const char *prompt, char **line) {
   struct sigaction sa, oldint, oldwinch;
-  sigset_t block, mask, waitmask;
   int dropped = 0;
-  sigemptyset(&block);
-  sigaddset(&block, SIGINT);
-  sigaddset(&block, SIGWINCH);
-  sigprocmask(SIG_BLOCK, &block, &mask);
-  waitmask = mask;
-  sigdelset(&waitmask, SIGINT);
-  sigdelset(&waitmask, SIGWINCH);
   sa.sa_handler = prompt_signal;
-  sa.sa_flags = 0;
+  sa.sa_flags = SA_RESTART;  /* readline's own reads and writes go on */
   sigemptyset(&sa.sa_mask);
   sigaction(SIGINT, &sa, &oldint);
   sigaction(SIGWINCH, &sa, &oldwinch);
@@ -183,11 +198,14 @@ static int readaline (const char *prompt, char **line) {
   rl_callback_handler_install(prompt, online);
   while (!cb_done) {
     int fd = fileno(rl_instream), r;
+    char drain[64];
     fd_set fds;
     FD_ZERO(&fds);
     FD_SET(fd, &fds);
-    /* the only place SIGINT and SIGWINCH are let in */
-    r = pselect(fd + 1, &fds, NULL, NULL, NULL, &waitmask);
+    FD_SET(wakeup[0], &fds);
+    r = select((fd > wakeup[0] ? fd : wakeup[0]) + 1, &fds, NULL, NULL, NULL);
+    if (r > 0 && FD_ISSET(wakeup[0], &fds))
+      while (read(wakeup[0], drain, sizeof drain) > 0) ;
     if (got_sigwinch) {
       got_sigwinch = 0;
       rl_resize_terminal();
@@ -211,7 +229,6 @@ static int readaline (const char *prompt, char **line) {
   }
   sigaction(SIGINT, &oldint, NULL);
   sigaction(SIGWINCH, &oldwinch, NULL);
-  sigprocmask(SIG_SETMASK, &mask, NULL);
   *line = cb_line;
   return !dropped;
 }
@@ -297,6 +314,10 @@ void orr_repl (lua_State *L) {
   rl_basic_word_break_characters = " \t\n\"\\'><=;+-*/%^~#&|{}()[],";
   rl_catch_signals = 0;   /* signals are ours: see readaline */
   rl_catch_sigwinch = 0;
+  if (!openwakeup()) {
+    fprintf(stderr, "%s: cannot open a pipe for the prompt\n", orr_progname);
+    return;
+  }
   if (home && strlen(home) + sizeof(HISTORY_FILE) + 2 < sizeof history_path) {
     snprintf(history_path, sizeof history_path, "%s/%s", home, HISTORY_FILE);
     if (read_history(history_path) != 0)
