@@ -19,8 +19,11 @@ BLAS_DIR   := $(shell pkg-config --variable=libdir openblas 2>/dev/null)
 OPT     ?= -O2
 WERROR  ?= -Werror
 SANITIZE ?=
+# -fvisibility=hidden: the shared objects export only what the public headers
+# mark ORRERY_API (vm/orrery.h, modules/mat/omat.h); tests/sh/test_exports.sh
+# checks it.
 CFLAGS_ALL = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(OPT) -g \
-  -fPIC -Wall -Wextra $(WERROR) $(SANITIZE) $(PKG_CFLAGS) \
+  -fPIC -fvisibility=hidden -Wall -Wextra $(WERROR) $(SANITIZE) $(PKG_CFLAGS) \
   -Ivm -Imodules $(CFLAGS)
 
 # The numeric libraries, dynamic (for the shared objects and sanitized builds).
@@ -49,13 +52,20 @@ PROG_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(PROG_SRC))
 
 ORRERY   := $(if $(filter build,$(B)),./orrery,$(B)/orrery)
 
-.PHONY: all deps run test check bench fuzz doc install clean
+.PHONY: all deps run test check bench fuzz doc install clean FORCE
 all: $(ORRERY) $(B)/liborrery.a $(B)/liborrery.so $(B)/orrery.so $(B)/orrery.pc
 
-# -MMD: each object depends on the headers it includes, not on every header
-$(B)/obj/%.o: %.c
+# -MMD: each object depends on the headers it includes, not on every header,
+# and on $(B)/cflags, which changes only when the flags do (a new flag such
+# as -fvisibility=hidden rebuilds everything).
+$(B)/obj/%.o: %.c $(B)/cflags
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(B)/cflags: FORCE
+	@mkdir -p $(B)
+	@echo '$(CC) $(CFLAGS_ALL)' | cmp -s - $@ || echo '$(CC) $(CFLAGS_ALL)' > $@
+FORCE:
 
 -include $(patsubst %.o,%.d,$(LIB_OBJ) $(PROG_OBJ))
 
@@ -63,7 +73,7 @@ $(B)/gen/modules.c: tools/genmodules.sh $(BINDINGS) $(STDLIB)
 	@mkdir -p $(dir $@)
 	sh tools/genmodules.sh "$(BINDINGS)" "$(STDLIB)" > $@.tmp && mv $@.tmp $@
 
-$(B)/obj/gen/modules.o: $(B)/gen/modules.c vm/omodules.h
+$(B)/obj/gen/modules.o: $(B)/gen/modules.c vm/omodules.h $(B)/cflags
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c $< -o $@
 
@@ -136,13 +146,14 @@ doc: all
 
 # ---------------------------------------------------------------- install
 install: all
-	install -d $(PREFIX)/bin $(PREFIX)/lib/pkgconfig $(PREFIX)/include \
+	install -d $(PREFIX)/bin $(PREFIX)/lib/pkgconfig $(PREFIX)/include/orrery \
 	  $(PREFIX)/lib/lua/5.4 $(PREFIX)/share/orrery/scripts $(PREFIX)/share/man/man1
 	install -m 755 $(ORRERY) $(PREFIX)/bin/orrery
 	install -m 644 $(B)/liborrery.a $(PREFIX)/lib/liborrery.a
 	install -m 755 $(B)/liborrery.so $(PREFIX)/lib/liborrery.so.0
 	ln -sf liborrery.so.0 $(PREFIX)/lib/liborrery.so
 	install -m 644 vm/orrery.h $(PREFIX)/include/orrery.h
+	install -m 644 modules/mat/omat.h $(PREFIX)/include/orrery/omat.h
 	sed 's|@PREFIX@|$(PREFIX)|' orrery.pc.in > $(PREFIX)/lib/pkgconfig/orrery.pc
 	install -m 755 $(B)/orrery.so $(PREFIX)/lib/lua/5.4/orrery.so
 	cp -R scripts/. $(PREFIX)/share/orrery/scripts/

@@ -13,7 +13,6 @@
 
 #include "orrery.h"
 #include "ohost.h"
-#include "ointr.h"
 
 const char *orr_progname = "orrery";
 static lua_State *globalL = NULL;
@@ -59,10 +58,23 @@ static int msghandler (lua_State *L) {
 }
 
 
-/* Ctrl-C: the hook stops Lua code, the flag stops C kernels. */
+/*
+** Ctrl-C while Lua code runs, as lua.c does it: the signal handler only sets
+** a hook (lua_sethook is safe in a signal handler), which raises
+** "interrupted!" at the next Lua instruction, and raises the flag that C
+** kernels poll (ointr.h), so a long kernel returns early and its binding
+** raises "fn: interrupted". Either error unwinds through lua_pcall: nothing
+** jumps over C frames, so the state stays intact.
+*/
 static void lstop (lua_State *L, lua_Debug *ar) {
-  (void)ar;
   lua_sethook(L, NULL, 0, 0);
+  /* a kernel that saw the flag has raised "fn: interrupted", and the hook
+     fires as the error calls msghandler: let that error through */
+  if (ar->event == LUA_HOOKCALL && lua_getinfo(L, "f", ar)) {
+    int unwinding = lua_tocfunction(L, -1) == msghandler;
+    lua_pop(L, 1);
+    if (unwinding) return;
+  }
   luaL_error(L, "interrupted!");
 }
 
@@ -75,16 +87,27 @@ static void laction (int i) {
 }
 
 
+/*
+** The handler is installed only while the call runs, and whatever was there
+** before (nothing at the top level, the prompt's own while completing a
+** word: repl.c) is restored afterwards.
+*/
 int orr_docall (lua_State *L, int narg, int nres) {
   int status;
   int base = lua_gettop(L) - narg;
+  struct sigaction sa, old;
   lua_pushcfunction(L, msghandler);
   lua_insert(L, base);
   globalL = L;
-  signal(SIGINT, laction);
+  sa.sa_handler = laction;
+  sa.sa_flags = 0;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, &old);
   status = lua_pcall(L, narg, nres, base);
-  signal(SIGINT, SIG_DFL);
-  orr_interrupted = 0;  /* a kernel that was not polling must not see it later */
+  sigaction(SIGINT, &old, NULL);
+  /* a Ctrl-C that came as the call returned must not stop the next one */
+  if (lua_gethook(L) == lstop) lua_sethook(L, NULL, 0, 0);
+  orrery_clear_interrupt(L);
   lua_remove(L, base);
   return status;
 }

@@ -7,7 +7,7 @@
 
 #include "oaux.h"
 
-volatile sig_atomic_t orr_interrupted = 0;
+atomic_int orr_interrupted = 0;  /* see ointr.h */
 
 
 int orr_error (lua_State *L, const char *fn, const char *fmt, ...) {
@@ -161,7 +161,7 @@ double *orr_work (lua_State *L, size_t n) {
 
 
 int orr_interrupterror (lua_State *L, const char *fn) {
-  orr_interrupted = 0;  /* reported once: the next computation runs */
+  /* the flag stays up: other threads' kernels must see it too (ointr.h) */
   return orr_error(L, fn, "interrupted");
 }
 

@@ -17,6 +17,7 @@
 #define ORR_SEED     "orrery.seed"     /* integer seed for rng.default */
 #define ORR_PUBLIC   "orrery.public"   /* namespace -> its public table */
 #define ORR_PRIVATE  "orrery.private"  /* namespace -> its private table (see ostate.c) */
+#define ORR_REQUIRE  "orrery.require"  /* the require the state started with */
 
 /* Documentation: {name, text}, terminated by {NULL, NULL}. */
 typedef struct orr_doc { const char *name; const char *text; } orr_doc;
@@ -55,8 +56,8 @@ int orr_optoption (lua_State *L, int idx, const char *key, const char *def,
 double *orr_work (lua_State *L, size_t n);
 void *orr_workbytes (lua_State *L, size_t nbytes);
 
-/* Clears the interrupt flag and raises "fn: interrupted": for a binding whose
-   kernel returned early because the flag was up. */
+/* Raises "fn: interrupted": for a binding whose kernel returned early
+   because the flag was up. The flag stays up until the host lowers it. */
 int orr_interrupterror (lua_State *L, const char *fn);
 
 /*

@@ -3,7 +3,11 @@
 **
 ** A host that already has a lua_State calls orrery_openlibs(L); a host that
 ** wants a ready state, optionally with limits, calls orrery_new(&cfg) and
-** later orrery_close(L).
+** later orrery_close(L). The matrix userdata's C API is in <orrery/omat.h>.
+**
+** Only the names declared with ORRERY_API (here and in omat.h) are exported
+** from liborrery.so and orrery.so: everything else is built with
+** -fvisibility=hidden, so a host never links against a kernel by accident.
 */
 #ifndef orrery_h
 #define orrery_h
@@ -13,14 +17,25 @@
 
 #define ORRERY_VERSION  "Orrery 0.1"
 
+#ifndef ORRERY_API
+#if defined(__GNUC__)
+#define ORRERY_API  __attribute__((visibility("default")))
+#else
+#define ORRERY_API
+#endif
+#endif
+
 typedef struct orrery_config {
   size_t memory_limit;          /* bytes Lua may hold (0: no cap); an allocation
                                    over it raises "not enough memory" */
   unsigned long long instruction_limit;  /* VM instructions (0: no budget) */
   int sandbox;                  /* nonzero: no io, os.execute/remove/rename/exit/
                                    getenv, no C libraries, no binary chunks, no
-                                   loadfile/dofile/debug, and module file
-                                   functions refuse every path ... */
+                                   loadfile/dofile/debug/package.searchpath;
+                                   modules come only from the library (never
+                                   from package.path or ORRERY_STDLIB_DIR);
+                                   and module file functions refuse every
+                                   path ... */
   const char *allowed_dir;      /* ... except those inside this directory */
 } orrery_config;
 
@@ -29,23 +44,34 @@ typedef struct orrery_config {
 ** module names (mat, rng, stats, ...) become globals loaded on first use.
 ** The standard Lua libraries must already be open. Returns 0.
 */
-int orrery_openlibs (lua_State *L);
+ORRERY_API int orrery_openlibs (lua_State *L);
 
 /* A new state with the standard libraries and Orrery, under cfg's limits
    (cfg may be NULL). Returns NULL if memory runs out. */
-lua_State *orrery_new (const orrery_config *cfg);
+ORRERY_API lua_State *orrery_new (const orrery_config *cfg);
 
 /* Closes a state made by orrery_new. */
-void orrery_close (lua_State *L);
+ORRERY_API void orrery_close (lua_State *L);
 
 /* Seeds rng.default (before or after the rng module is loaded). */
-void orrery_setseed (lua_State *L, lua_Integer seed);
+ORRERY_API void orrery_setseed (lua_State *L, lua_Integer seed);
 
-/* Asks running computations to stop (safe from a signal handler):
-   C kernels poll it, and the host may also set a Lua hook. */
-void orrery_interrupt (void);
+/*
+** Interrupts. One flag for the whole process: orrery_interrupt raises it (an
+** atomic store, safe from a signal handler and from any thread) and every C
+** kernel, in every state and thread, stops at its next poll; the binding
+** that called it raises "fn: interrupted". The flag stays up, so that all the
+** workers of a computation stop, until the host lowers it with
+** orrery_clear_interrupt once the interrupted call has returned (the orrery
+** program does so after each command). Lua code is stopped by a hook, which
+** the host sets itself (lua_sethook is safe from a signal handler): see
+** lua.c's laction, or vm/main.c.
+*/
+ORRERY_API void orrery_interrupt (void);
+/* Lowers the flag; L, the state that was interrupted, is not used yet. */
+ORRERY_API void orrery_clear_interrupt (lua_State *L);
 
 /* The Lua C module entry point, for stock interpreters: require "orrery". */
-int luaopen_orrery (lua_State *L);
+ORRERY_API int luaopen_orrery (lua_State *L);
 
 #endif

@@ -23,6 +23,9 @@ static const char *const global_modules[] = {
 };
 
 
+static int requiremodule (lua_State *L, const char *name);
+
+
 static const orr_module *findmodule (const char *name) {
   const orr_module *m;
   for (m = orr_modules; m->name; m++)
@@ -87,7 +90,10 @@ static int namespace (lua_State *L, const char *ns) {
 ** directory holding <name>.lua (dots in the name are folders), so the
 ** friendly layer can be developed without rebuilding. Never in a sandboxed
 ** state: a sandboxed script cannot get a file loaded whatever it does to
-** 'package' or the environment it can reach.
+** 'package' or the environment it can reach. The sandbox mark is in the
+** registry before orrery_openlibs runs (orrery_new), and modules load
+** lazily, so it is read here, at load time, for every path that loads a
+** module: a global, require of a namespace or of a part, require "orrery".
 */
 static void loadsource (lua_State *L, const orr_module *m) {
   const char *dir = getenv("ORRERY_STDLIB_DIR");
@@ -136,9 +142,8 @@ static int loadmodule (lua_State *L) {
     lua_pushlstring(L, m->name, (size_t)(dot - m->name));
     if (!namespace(L, lua_tostring(L, -1))) {
       /* required on its own: load the namespace, which loads this part */
-      lua_getglobal(L, "require");
-      lua_pushfstring(L, "orrery.%s", lua_tostring(L, -2));
-      lua_call(L, 1, 0);
+      requiremodule(L, lua_tostring(L, -1));
+      lua_pop(L, 1);
       lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
       if (lua_getfield(L, -1, lua_tostring(L, 1)) != LUA_TNIL) return 1;
       lua_pop(L, 2);
@@ -168,6 +173,13 @@ static int loadmodule (lua_State *L) {
 }
 
 
+/*
+** Every module, and "orrery" itself (the table luaopen_orrery returns), is
+** a package.preload entry: a state never looks for any of them on disk, so
+** require "orrery" in the program or a sandbox does not load orrery.so.
+** The loader calls the require the state started with (ORR_REQUIRE), so a
+** script that replaces the global one does not change how modules load.
+*/
 static void preload (lua_State *L) {
   const orr_module *m;
   /* statuses are checked everywhere: GSL must never abort the process */
@@ -179,12 +191,23 @@ static void preload (lua_State *L) {
     lua_pushcclosure(L, loadmodule, 1);
     lua_rawset(L, -3);
   }
+  lua_pushcfunction(L, luaopen_orrery);
+  lua_setfield(L, -2, "orrery");
+  lua_pop(L, 1);
+  if (lua_getfield(L, LUA_REGISTRYINDEX, ORR_REQUIRE) == LUA_TNIL) {
+    lua_getglobal(L, "require");
+    lua_setfield(L, LUA_REGISTRYINDEX, ORR_REQUIRE);
+  }
   lua_pop(L, 1);
 }
 
 
+/* require "orrery.<name>" with the require the state started with */
 static int requiremodule (lua_State *L, const char *name) {
-  lua_getglobal(L, "require");
+  if (lua_getfield(L, LUA_REGISTRYINDEX, ORR_REQUIRE) != LUA_TFUNCTION) {
+    lua_pop(L, 1);
+    lua_getglobal(L, "require");
+  }
   lua_pushfstring(L, "orrery.%s", name);
   lua_call(L, 1, 1);
   return 1;
@@ -277,7 +300,13 @@ void orrery_setseed (lua_State *L, lua_Integer seed) {
 
 
 void orrery_interrupt (void) {
-  orr_interrupted = 1;
+  atomic_store(&orr_interrupted, 1);
+}
+
+
+void orrery_clear_interrupt (lua_State *L) {
+  (void)L;
+  atomic_store(&orr_interrupted, 0);
 }
 
 
@@ -333,7 +362,7 @@ static int textload (lua_State *L) {
 }
 
 
-static void sandbox (lua_State *L, const char *dir) {
+static void sandbox (lua_State *L) {
   static const char *const os_remove[] = {
     "execute", "remove", "rename", "exit", "getenv", "tmpname", "setlocale", NULL
   };
@@ -355,9 +384,11 @@ static void sandbox (lua_State *L, const char *dir) {
   lua_pushnil(L); lua_setfield(L, -2, "io");
   lua_pushnil(L); lua_setfield(L, -2, "debug");
   lua_pop(L, 1);
-  /* require keeps only the preload searcher: no files, no C libraries */
+  /* require keeps only the preload searcher: no files, no C libraries;
+     searchpath would tell whether any path exists */
   lua_getglobal(L, "package");
   lua_pushnil(L); lua_setfield(L, -2, "loadlib");
+  lua_pushnil(L); lua_setfield(L, -2, "searchpath");
   lua_getfield(L, -1, "searchers");
   for (i = (int)lua_rawlen(L, -1); i >= 2; i--) {
     lua_pushnil(L);
@@ -367,8 +398,6 @@ static void sandbox (lua_State *L, const char *dir) {
   lua_getglobal(L, "load");
   lua_pushcclosure(L, textload, 1);
   lua_setglobal(L, "load");
-  lua_pushstring(L, dir ? dir : "");
-  lua_setfield(L, LUA_REGISTRYINDEX, ORR_SANDBOX);
 }
 
 
@@ -391,8 +420,12 @@ lua_State *orrery_new (const orrery_config *cfg) {
   if (L == NULL) { free(lim); return NULL; }
   lua_atpanic(L, panic);
   luaL_openlibs(L);
+  if (cfg && cfg->sandbox) {  /* the mark first: nothing loads without it */
+    lua_pushstring(L, cfg->allowed_dir ? cfg->allowed_dir : "");
+    lua_setfield(L, LUA_REGISTRYINDEX, ORR_SANDBOX);
+  }
   orrery_openlibs(L);
-  if (cfg && cfg->sandbox) sandbox(L, cfg->allowed_dir);
+  if (cfg && cfg->sandbox) sandbox(L);
   if (lim->budget) lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
   return L;
 }

@@ -202,7 +202,8 @@ static void test_default_seed (void) {
   CHECK(luaL_dostring(L, "return rng.new(1):normal(10)") != LUA_OK &&
         strstr(lua_tostring(L, -1), "rng:normal: interrupted"));
   lua_settop(L, 0);
-  CHECK(luaL_dostring(L, "return rng.new(1):normal(10)") == LUA_OK);  /* flag cleared */
+  orrery_clear_interrupt(L);  /* the host lowers the flag (orrery.h) */
+  CHECK(luaL_dostring(L, "return rng.new(1):normal(10)") == LUA_OK);
   lua_settop(L, 0);
   lua_pushcfunction(L, call_field);
   (void)luaL_dostring(L, "return {rng = 'x'}");

@@ -1,6 +1,8 @@
 """Drives the orrery REPL through a pseudo-terminal, as a person at a terminal
-would: auto-print, a matrix, multi-line input, Ctrl-C inside a running loop
-and then a further command, tab completion, help, and the history file.
+would: auto-print, a matrix, multi-line input, Ctrl-C inside a running loop,
+a long C kernel, a slow tab completion and at the prompt, each followed by a
+command that finds the state intact, tab completion, help, and the history
+file.
 Waits for output events (the prompt or a marker), never for fixed times; the
 timeout only bounds a hung REPL. Prints "N passed, N failed"."""
 import os, pty, select, sys, tempfile
@@ -46,6 +48,39 @@ def check(name, cond, detail=""):
 def send(s):
     os.write(fd, s.encode())
 
+def ctrl_c(name, typed, marker, after, want, said=None, cpu=0.0):
+    """Types 'typed' and presses Ctrl-C once 'marker' is out (and, with cpu,
+    once the REPL has spent that much more CPU time); what it prints before
+    the next prompt must contain 'said' (when given). Then 'after' runs on a
+    cleared line and its output must contain 'want': the state is intact."""
+    send(typed)
+    read_until(marker)
+    if cpu:
+        wait_cpu(cpu)
+    send("\x03")
+    if said is not None:
+        out = read_until(b"\n> ")
+        check(name, said in out, repr(out))
+    send("\x15" + after + "\n")
+    out = read_until(b"\n> ")
+    check(name + ", then the state is intact", want in out, repr(out))
+
+def cputime():
+    """CPU seconds the REPL has used (user + system)."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+def wait_cpu(seconds, timeout=20.0):
+    """Waits until the REPL has used 'seconds' more CPU: after a marker, the
+    proof that it is inside the long computation that follows it."""
+    start, waited = cputime(), 0.0
+    while cputime() - start < seconds:
+        if waited > timeout:
+            raise TimeoutError("the REPL used no CPU after the marker")
+        select.select([], [], [], 0.01)
+        waited += 0.01
+
 try:
     read_until(b"> ")
     send("40+2\n")
@@ -67,16 +102,48 @@ try:
     out = read_until(b"\n> ")
     check("multi-line function defined", "42" in out, repr(out))
 
-    send("x = 0; print('spin' .. 'ning'); while true do x = x + 1 end\n")
-    read_until(b"spinning")
-    send("\x03")
-    out = read_until(b"\n> ")
-    check("Ctrl-C interrupts a loop", "interrupted" in out, repr(out))
     # x may still be 0 if the signal won the race against the first
     # iteration; what matters is that globals and functions survived
-    send("print(math.type(x), f(1))\n")
+    ctrl_c("Ctrl-C interrupts a loop",
+           "x = 0; print('spin' .. 'ning'); while true do x = x + 1 end\n", b"spinning",
+           "print(math.type(x), f(1))", "integer\t2", said="interrupted")
+
+    # a C kernel that runs for many seconds (qgamma costs microseconds per
+    # element): the flag stops it at its next poll, the binding raises.
+    # Ctrl-C is sent once the REPL has spent CPU time after the marker,
+    # which only the kernel can have spent: a Ctrl-C in the Lua code before
+    # it would be caught by the hook instead
+    ctrl_c("Ctrl-C stops a C kernel",
+           "local g = stats.qgamma; p = rng.new(1):uniform(4e6); print('kern' .. 'el');"
+           " q = g(p, 0.3, 1)\n", b"kernel",
+           "print(#p, q, f(2), stats.qgamma(0.5, 1, 1) > 0)", "4000000\tnil\t4\ttrue",
+           said="qgamma: interrupted", cpu=0.3)
+
+    # TAB completion that runs Lua code for ever: an __index that loops
+    # (inside complete's pcall) and a __pairs that loops (outside any);
+    # Ctrl-C leaves the line as typed, and ^U clears it
+    send("slow = setmetatable({}, {__index = function() io.write('look' .. 'ing\\n'); while true do end end})\n")
+    read_until(b"\n> ")
+    ctrl_c("Ctrl-C stops a completion looping in __index", "slow.abc.d\t", b"looking",
+           "print('after' .. 'index', f(3))", "afterindex\t6")
+    send("loop = setmetatable({}, {__pairs = function() io.write('pair' .. 'ing\\n'); while true do end end})\n")
+    read_until(b"\n> ")
+    ctrl_c("Ctrl-C stops a completion looping in __pairs", "loop.x\t", b"pairing",
+           "print('after' .. 'pairs', f(4), type(slow), type(loop))", "afterpairs\t8\ttable\ttable")
+
+    # Ctrl-C at the prompt drops what was typed, even a statement's first lines
+    send("this is not lua")
+    read_until(b"not lua")
+    send("\x03")
+    read_until(b"\n> ")
+    send("for i = 1, 3 do\n")
+    read_until(b">> ")
+    send("\x03")
+    read_until(b"\n> ")
+    send("print('fresh' .. 'line', f(5))\n")
     out = read_until(b"\n> ")
-    check("state intact after Ctrl-C", "integer\t2" in out, repr(out))
+    check("Ctrl-C at the prompt drops the line",
+          "freshline\t10" in out and "syntax" not in out and "expected" not in out, repr(out))
 
     send("error('oops')\n")
     out = read_until(b"\n> ")
@@ -99,6 +166,7 @@ try:
     os.waitpid(pid, 0)
     hist = open(os.path.join(home, ".orrery_history")).read()
     check("history saved", "40+2" in hist and "f(21)" in hist, repr(hist))
+    check("dropped lines not in history", "not lua" not in hist and "for i" not in hist, repr(hist))
 except (TimeoutError, EOFError) as e:
     check("REPL session", False, str(e))
     try:

@@ -1,7 +1,8 @@
 #!/bin/sh
 # make install into a temporary prefix, then a C host built only with
-# pkg-config runs orrery_openlibs and a script, and a stock lua5.4 finds the
-# installed orrery.so through LUA_CPATH.
+# pkg-config runs orrery_openlibs and a script and makes a matrix through the
+# public matrix API (<orrery/omat.h>), and a stock lua5.4 finds the installed
+# orrery.so through LUA_CPATH.
 . tests/sh/lib.sh
 
 if ldd "$B/liborrery.so" | grep -q libasan; then
@@ -10,7 +11,8 @@ if ldd "$B/liborrery.so" | grep -q libasan; then
 fi
 P="$TMP/inst"
 if make -s install B="$B" PREFIX="$P" > "$TMP/install.log" 2>&1; then pass; else fail "make install"; cat "$TMP/install.log"; fi
-for f in bin/orrery lib/liborrery.a lib/liborrery.so include/orrery.h lib/pkgconfig/orrery.pc \
+for f in bin/orrery lib/liborrery.a lib/liborrery.so include/orrery.h include/orrery/omat.h \
+         lib/pkgconfig/orrery.pc \
          lib/lua/5.4/orrery.so share/man/man1/orrery.1 share/orrery/scripts/demo.lua; do
   if [ -e "$P/$f" ]; then pass; else fail "installed $f"; fi
 done
@@ -19,11 +21,16 @@ cat > "$TMP/host.c" <<'EOC'
 #include "lua.h"
 #include "lauxlib.h"
 #include "lualib.h"
-#include "orrery.h"
+#include <orrery.h>
+#include <orrery/omat.h>
 int main (int argc, char **argv) {
   lua_State *L = luaL_newstate();
+  omat *m;
   luaL_openlibs(L);
   orrery_openlibs(L);
+  m = omat_new(L, 2, 2);  /* the host's own matrix, seen by the script */
+  OMAT(m, 0, 0) = 2; OMAT(m, 0, 1) = 1; OMAT(m, 1, 0) = 1; OMAT(m, 1, 1) = 3;
+  lua_setglobal(L, "A");
   if (luaL_dofile(L, argv[1]) != LUA_OK) {
     fprintf(stderr, "%s\n", lua_tostring(L, -1));
     return 1;
@@ -33,11 +40,11 @@ int main (int argc, char **argv) {
   return 0;
 }
 EOC
-printf 'print(mat.from{{2, 1}, {1, 3}}:det())\n' > "$TMP/s.lua"
+printf 'print(mat.from{{2, 1}, {1, 3}}:det(), A:det())\n' > "$TMP/s.lua"
 flags=$(PKG_CONFIG_PATH="$P/lib/pkgconfig" pkg-config --cflags --libs orrery)
 if cc -o "$TMP/host" "$TMP/host.c" $flags 2> "$TMP/cc.log"; then pass; else fail "host build with: $flags"; cat "$TMP/cc.log"; fi
 out=$(LD_LIBRARY_PATH="$P/lib" "$TMP/host" "$TMP/s.lua" 2>&1)
-expect_eq "$out" "5.0" "pkg-config host runs a script"
+expect_eq "$out" "$(printf '5.0\t5.0')" "pkg-config host runs a script with its own matrix"
 out=$(LUA_CPATH="$P/lib/lua/5.4/?.so" lua5.4 -e 'print(require("orrery").mat.eye(3):det())' 2>&1)
 expect_eq "$out" "1.0" "lua5.4 loads the installed orrery.so"
 out=$("$P/bin/orrery" -e 'print(1)'); expect_eq "$out" "1" "installed program runs"
