@@ -14,15 +14,15 @@
 
 size_t orr_rowmask (const double *x, size_t n, size_t ncol, size_t ld,
                     unsigned char *drop, size_t *col) {
-  size_t i, j;
+  size_t i, j, inf = n;
   for (j = 0; j < ncol; j++) {
     const double *c = x + j * ld;
     for (i = 0; i < n; i++) {
       if (isnan(c[i])) drop[i] = 1;
-      else if (isinf(c[i])) { *col = j; return i; }
+      else if (isinf(c[i]) && inf == n) { inf = i; *col = j; }
     }
   }
-  return n;
+  return inf;
 }
 
 

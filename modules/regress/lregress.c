@@ -18,6 +18,7 @@
 #include "lauxlib.h"
 
 #include "oaux.h"
+#include "orules.h"
 #include "regress/lregress.h"
 #include "mat/omat.h"
 #include "regress/ols.h"
@@ -51,17 +52,12 @@ static omat *vecfield (lua_State *L, int t, const char *key, regdata *d) {
 }
 
 
-static void checkvalue (lua_State *L, regdata *d, double v, const char *what,
-                        size_t i, int nafail, int *drop) {
-  if (isnan(v)) {
-    if (nafail)
-      orr_error(L, d->fn, "'%s' has a missing value (NaN) at row %d and na = \"fail\"",
-                what, (int)i + 1);
-    *drop = 1;
-  }
-  else if (isinf(v))
-    orr_error(L, d->fn, "'%s' has an infinite value at row %d", what,
-              (int)i + 1);
+/* na = "fail": names the variable whose value v at row i is missing */
+static void failmissing (lua_State *L, regdata *d, double v, const char *what,
+                         size_t i) {
+  if (isnan(v))
+    orr_error(L, d->fn, "'%s' has a missing value (NaN) at row %d and na = \"fail\"",
+              what, (int)i + 1);
 }
 
 
@@ -106,29 +102,22 @@ static void readdata (lua_State *L, regdata *d, const char *fn) {
   d->p = d->k + (size_t)d->intercept;
   d->keep = (size_t *)orr_workbytes(L, (d->n0 + 1) * sizeof(size_t));  /* 7 */
   {
-    /* column by column (contiguous), marking rows with a missing value;
-       the first non-finite value found in a column is then diagnosed */
+    /* the missing-value rule (vm/orules.h), variable by variable: NaN
+       marks the row, the first Inf is an error naming the variable */
     unsigned char *drop = (unsigned char *)orr_workbytes(L, d->n0 + 1);
     const omat *vs[5];
     const char *names[5] = {"y", "x", "weights", "cluster", "offset"};
-    size_t nv, v;
+    size_t nv, v, col;
     memset(drop, 0, d->n0);
     vs[0] = d->y; vs[1] = d->x; vs[2] = d->w; vs[3] = d->cl; vs[4] = d->off;
     for (v = 0; v < 5; v++) {
       const omat *m = vs[v];
       if (m == NULL) continue;
       nv = v == 1 ? d->k : 1;
-      for (j = 0; j < nv; j++) {
-        const double *c = m->x + j * d->n0;
-        for (i = 0; i < d->n0; i++) {
-          double x = c[i];
-          if (x - x != 0) {  /* NaN or Inf */
-            int dr = 0;
-            checkvalue(L, d, x, names[v], i, 0, &dr);  /* Inf raises here */
-            drop[i] = 1;
-          }
-        }
-      }
+      i = orr_rowmask(m->x, d->n0, nv, d->n0, drop, &col);
+      if (i < d->n0)
+        orr_error(L, fn, "'%s' has an infinite value at row %d", names[v],
+                  (int)i + 1);
     }
     if (d->w)
       for (i = 0; i < d->n0; i++)
@@ -141,11 +130,10 @@ static void readdata (lua_State *L, regdata *d, const char *fn) {
     if (nafail && n < d->n0) {  /* name the first missing value, row by row */
       for (i = 0; !drop[i]; i++) ;
       for (v = 0; v < 5; v++) {
-        int dr = 0;
         if (vs[v] == NULL) continue;
         nv = v == 1 ? d->k : 1;
         for (j = 0; j < nv; j++)
-          checkvalue(L, d, vs[v]->x[i + j * d->n0], names[v], i, 1, &dr);
+          failmissing(L, d, vs[v]->x[i + j * d->n0], names[v], i);
       }
     }
     for (i = 0, j = 0; i < d->n0; i++)

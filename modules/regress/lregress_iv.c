@@ -11,6 +11,7 @@
 #include "lauxlib.h"
 
 #include "oaux.h"
+#include "orules.h"
 #include "regress/lregress.h"
 #include "mat/omat.h"
 #include "regress/iv.h"
@@ -234,11 +235,13 @@ static int iv_first_stage_l (lua_State *L) {
 
 /*
 ** _complete(m1, m2, ...) -> rows (the 1-based indices of the rows with no NaN
-** in any argument; nil arguments are skipped), n_dropped: R's na.omit.
+** in any argument; nil arguments are skipped), n_dropped: R's na.omit, by
+** the kernel of vm/orules.h. Inf is left to the caller's later check, which
+** names the argument and the caller's row.
 */
 static int iv_complete (lua_State *L) {
   int k, top = lua_gettop(L);
-  size_t n = 0, i, j, kept = 0;
+  size_t n = 0, i, j, kept = 0, col;
   unsigned char *bad;
   omat *rows;
   for (k = 1; k <= top; k++) {
@@ -252,8 +255,7 @@ static int iv_complete (lua_State *L) {
   for (k = 1; k <= top; k++) {
     omat *m = lua_isnil(L, k) ? NULL : omat_test(L, k);
     if (m == NULL) continue;
-    for (j = 0; j < m->c; j++)
-      for (i = 0; i < n; i++) bad[i] |= isnan(OMAT(m, i, j)) != 0;
+    (void)orr_rowmask(m->x, n, m->c, m->r, bad, &col);
   }
   for (i = 0; i < n; i++) kept += !bad[i];
   rows = omat_new(L, kept, 1);
