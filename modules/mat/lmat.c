@@ -28,18 +28,30 @@ int luaopen_orrery_mat (lua_State *L);
 /* the C API of omat.h                                                     */
 /* ---------------------------------------------------------------------- */
 
-/* Large buffers (>= 4 MB, as numpy) ask for transparent huge pages before
-   their first touch: 2 MB pages fault 512 times less often than 4 KB ones. */
-#define HUGE_MIN  ((size_t)4 << 20)
-
-static void hugepages (void *p, size_t len) {
+/* The hint of OMAT_HUGE_MIN (omat.h) for the whole 2 MB pages inside
+   [p, p + nb): the only part of a buffer the kernel can back by one. */
+static void hugepages (void *p, size_t nb) {
 #ifdef MADV_HUGEPAGE
-  uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
-  uintptr_t e = ((uintptr_t)p + len) & ~(uintptr_t)4095;
-  if (e > a) (void)madvise((void *)a, e - a, MADV_HUGEPAGE);
+  const uintptr_t huge = (uintptr_t)2 << 20;
+  uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+  uintptr_t e = ((uintptr_t)p + nb) & ~(huge - 1);
+  if (nb >= OMAT_HUGE_MIN && e > a)
+    (void)madvise((void *)a, e - a, MADV_HUGEPAGE);  /* a hint only */
 #else
-  (void)p; (void)len;
+  (void)p; (void)nb;
 #endif
+}
+
+
+double *omat_buffer (lua_State *L, size_t n) {
+  size_t nb;
+  void *p;
+  if (n > ((size_t)-1 - sizeof(omat)) / sizeof(double))
+    luaL_error(L, "not enough memory");
+  nb = n * sizeof(double);
+  p = lua_newuserdatauv(L, nb ? nb : 1, 0);
+  hugepages(p, nb);
+  return (double *)p;
 }
 
 
@@ -52,7 +64,7 @@ omat *omat_new (lua_State *L, size_t r, size_t c) {
   m = (omat *)lua_newuserdatauv(L, sizeof(omat) + n * sizeof(double), 0);
   m->r = r; m->c = c;
   m->x = (double *)(m + 1);
-  if (n * sizeof(double) >= HUGE_MIN) hugepages(m->x, n * sizeof(double));
+  hugepages(m->x, n * sizeof(double));
   if (n) memset(m->x, 0, n * sizeof(double));
   if (luaL_getmetatable(L, OMAT_TNAME) == LUA_TNIL) {
     /* a binding made a matrix before anything loaded mat: load it now, so

@@ -20,8 +20,24 @@ typedef struct omat {
 
 #define OMAT(m, i, j)  ((m)->x[(i) + (size_t)(j) * (m)->r])
 
+/*
+** Buffers of OMAT_HUGE_MIN bytes or more (a 500 x 1000 matrix; numpy's
+** threshold) ask for transparent huge pages before their first touch: 2 MB
+** pages fault 512 times less often than 4 KB ones, and the first-touch
+** faults of a fresh 10^6 x 20 design cost as much as a third of its QR.
+** Smaller ones are not worth the madvise call.
+*/
+#define OMAT_HUGE_MIN  ((size_t)4 << 20)
+
 /* Pushes a new r x c matrix filled with zeros. */
 omat *omat_new (lua_State *L, size_t r, size_t c);
+/*
+** Pushes a plain userdata (not a matrix) of n doubles, not zeroed, for a
+** kernel's work or a result that is not a matrix (regress's compact QR):
+** an error raised later frees it, and a large one gets huge pages as
+** omat_new's matrices do.
+*/
+double *omat_buffer (lua_State *L, size_t n);
 /* Returns the matrix at idx, or NULL if it is not one. */
 omat *omat_test (lua_State *L, int idx);
 /* Returns the matrix at idx, or raises "fn: 'what' must be a matrix". */

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sys/mman.h>
 
 
 #include "lua.h"
@@ -196,29 +195,6 @@ static void setint (lua_State *L, const char *k, lua_Integer v) {
 
 
 
-/*
-** A work or result array of n doubles in a userdata pushed on the stack.
-** Arrays of a design's size are asked to live on transparent huge pages:
-** first-touch page faults on a fresh 4 KB-paged block of a 10^6 x 20 design
-** cost as much as a third of its QR.  Not zeroed.
-*/
-static double *bigbuf (lua_State *L, size_t n) {
-  size_t nb = n * sizeof(double);
-  char *p;
-  if (n > ((size_t)-1) / sizeof(double) - 64) luaL_error(L, "not enough memory");
-  p = (char *)lua_newuserdatauv(L, nb ? nb : 1, 0);
-#ifdef MADV_HUGEPAGE
-  if (nb >= ((size_t)8 << 20)) {
-    const size_t huge = (size_t)2 << 20;
-    char *a = (char *)(((size_t)p + huge - 1) & ~(huge - 1));
-    size_t len = (size_t)(p + nb - a) & ~(huge - 1);
-    if (len > 0) (void)madvise(a, len, MADV_HUGEPAGE);  /* a hint only */
-  }
-#endif
-  return (double *)p;
-}
-
-
 /* The common parts of an ols/glm result: keep, counts, clusters, pivot. */
 static void setcommon (lua_State *L, const regdata *d, const int *pivot,
                        size_t rank) {
@@ -339,7 +315,7 @@ static int r_ols (lua_State *L) {
               (int)neff, (int)p);
   pivot = (int *)orr_workbytes(L, (p + 1) * 2 * sizeof(int));
   lw = rq_lwork(n, p);
-  sw = bigbuf(L, 4 * n + 3 * p + lw + 2 * p * p + 4 * p);
+  sw = omat_buffer(L, 4 * n + 3 * p + lw + 2 * p * p + 4 * p);
   yw = sw + n; eff = yw + n; res = eff + n; colnorm = res + n;
   cw = colnorm + p; V = cw + p; G = V + p * p; work = G + p * p;
   for (i = 0; i < n; i++) {
@@ -354,7 +330,7 @@ static int r_ols (lua_State *L) {
     /* sw, yw are adjacent: [1 y] when there are no weights */
     if (direct) rq_crossprod(d.x->x, n, k, d.intercept, sw, G, cw, work);
     else {
-      A = bigbuf(L, n * p); iA = lua_gettop(L);
+      A = omat_buffer(L, n * p); iA = lua_gettop(L);
       filldesign(&d, A, d.w ? sw : NULL);
       rq_crossprod(A, n, p, 0, sw, G, cw, work);
     }
@@ -368,7 +344,7 @@ static int r_ols (lua_State *L) {
     }
   }
   if (!normal) {
-    if (A == NULL) { A = bigbuf(L, n * p); iA = lua_gettop(L); }
+    if (A == NULL) { A = omat_buffer(L, n * p); iA = lua_gettop(L); }
     tau = omat_new(L, p, 1); itau = lua_gettop(L);
     filldesign(&d, A, d.w ? sw : NULL);
     st = rq_qr(A, n, p, 1e-7, tau->x, pivot, &rank, colnorm, work, lw);
@@ -650,7 +626,7 @@ static int r_glm (lua_State *L) {
     orr_error(L, fn, "fewer usable rows (%d) than coefficients (%d)",
               (int)neff, (int)p);
   nonint = checkfamily(L, &d, fam);
-  A = bigbuf(L, n * p); iA = lua_gettop(L);
+  A = omat_buffer(L, n * p); iA = lua_gettop(L);
   tau = omat_new(L, p, 1); itau = lua_gettop(L);
   coef = omat_new(L, p, 1);
   mu = omat_new(L, n, 1);
@@ -658,7 +634,7 @@ static int r_glm (lua_State *L) {
   ww = omat_new(L, n, 1);
   wr = omat_new(L, n, 1);
   lw = glm_lwork(n, p);
-  D = bigbuf(L, n * d.k + 3 * n + p * p + lw);
+  D = omat_buffer(L, n * d.k + 3 * n + p * p + lw);
   yv = D + n * d.k; wv = yv + n; ov = wv + n; V = ov + n; work = V + p * p;
   f.pivot = (int *)orr_workbytes(L, (p + 1) * sizeof(int));
   if (d.k > 0 && n == d.n0) m.X = d.x->x;  /* the caller's x as it is */
