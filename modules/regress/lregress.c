@@ -11,8 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
-
 #include "lua.h"
 #include "lauxlib.h"
 
