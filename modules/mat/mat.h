@@ -118,6 +118,27 @@ int mat_inv (const double *A, size_t n, double *Ainv, int *ipiv,
 */
 int mat_chol (double *A, size_t n, size_t *minor);
 /*
+** Cholesky with a tolerance, for a symmetric positive semi-definite A (as
+** R's cholesky2, the factorisation of coxph and survdiff), on LAPACK's
+** dpotrf: a column whose pivot (the variance left after the columns before
+** it) is at most tol times the largest diagonal element of A is aliased:
+** left out, and the later columns factored without it, so of collinear
+** columns the later ones go. A is n x n with leading dimension lda >= n
+** (only its upper triangle is read; it is not changed). R (n x n, not A)
+** receives the upper factor of the kept columns, zeros below the diagonal,
+** and an aliased column j as R_jj = -1 with the rest of its row and column
+** 0. Returns the rank. No work array; a pass of dpotrf per aliased column.
+*/
+int mat_cholrank (const double *A, size_t n, size_t lda, double tol,
+                  double *R);
+/* Solves A x = b in place from mat_cholrank's R; x_j = 0 where j is aliased. */
+void mat_cholrank_solve (const double *R, size_t n, double *b);
+/*
+** The inverse of A from mat_cholrank's R into Ainv (n x n, full, not R),
+** with the rows and columns of the aliased j zero: a generalised inverse.
+*/
+void mat_cholrank_inv (const double *R, size_t n, double *Ainv);
+/*
 ** log|det A| and its sign for an n x n A; A is overwritten by its LU factors,
 ** ipiv has n ints. Returns LAPACK's info (>0: exactly singular, det = 0).
 */

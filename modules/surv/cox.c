@@ -21,7 +21,12 @@
 #include <cblas.h>
 
 #include "ointr.h"
+#include "mat/mat.h"
 #include "surv/surv.h"
+
+/* the pivot tolerance of cox.zph's score tests (its solve(), R's default
+   tolerance for a generalised inverse of the information blocks) */
+#define ZPH_TOL_CHOL  1e-12
 
 
 size_t cox_pass_work (size_t n, size_t p) {
@@ -228,92 +233,20 @@ int cox_pass (const cox_data *d, const double *beta, double *loglik,
 }
 
 
-int cox_chol (double *a, int p, double tol) {
-  int i, j, k, rank = 0;
-  double mx = 0;
-  for (i = 0; i < p; i++) if (fabs(a[i + i * p]) > mx) mx = fabs(a[i + i * p]);
-  tol *= mx;
-  /* LDL': the unit lower factor below the diagonal, D on it */
-  for (j = 0; j < p; j++) {
-    double dj = a[j + j * p];
-    for (k = 0; k < j; k++) dj -= a[j + k * p] * a[j + k * p] * a[k + k * p];
-    if (!(dj > tol)) {
-      a[j + j * p] = 0;
-      for (i = j + 1; i < p; i++) a[i + j * p] = 0;
-      continue;
-    }
-    a[j + j * p] = dj;
-    rank++;
-    for (i = j + 1; i < p; i++) {
-      double e = a[i + j * p];   /* lower triangle: column j, row i */
-      for (k = 0; k < j; k++) e -= a[i + k * p] * a[j + k * p] * a[k + k * p];
-      a[i + j * p] = e / dj;
-    }
-  }
-  return rank;
-}
-
-
-void cox_chol_solve (const double *a, int p, double *b) {
-  int i, k;
-  for (i = 0; i < p; i++) {          /* L y = b */
-    double e = b[i];
-    for (k = 0; k < i; k++) e -= a[i + k * p] * b[k];
-    b[i] = e;
-  }
-  for (i = 0; i < p; i++) b[i] = a[i + i * p] > 0 ? b[i] / a[i + i * p] : 0;
-  for (i = p - 1; i >= 0; i--) {     /* L' x = y */
-    double e = b[i];
-    if (a[i + i * p] == 0) { b[i] = 0; continue; }
-    for (k = i + 1; k < p; k++) e -= a[k + i * p] * b[k];
-    b[i] = e;
-  }
-}
-
-
-void cox_chol_inv (double *a, int p) {
-  int i, j, k;
-  /* invert the unit lower factor in place (below the diagonal) */
-  for (j = 0; j < p; j++)
-    for (i = j + 1; i < p; i++) {
-      double e = -a[i + j * p];
-      for (k = j + 1; k < i; k++) e -= a[i + k * p] * a[k + j * p];
-      a[i + j * p] = e;
-    }
-  /* inverse = L^-T D^-1 L^-1, into the upper triangle, then mirrored */
-  for (i = 0; i < p; i++)
-    for (j = i; j < p; j++) {
-      double e = 0;
-      for (k = j; k < p; k++) {
-        double dk = a[k + k * p];
-        double lki = k == i ? 1 : a[k + i * p], lkj = k == j ? 1 : a[k + j * p];
-        if (dk > 0) e += lki * lkj / dk;
-      }
-      a[i + j * p] = e;
-    }
-  for (i = 0; i < p; i++) {
-    if (a[i + i * p] == 0)
-      for (j = 0; j < p; j++) a[i + j * p] = 0;
-    for (j = 0; j < i; j++) a[i + j * p] = a[j + i * p];
-  }
-}
-
-
 int cox_fit (const cox_data *d, double *beta, int maxiter, double eps,
              double tol_chol, double *loglik, double *u, double *var,
              double *sctest, int *iter, int *rank, double *dlk,
              double *work) {
   size_t p = d->p, j;
-  int ip = (int)p, halving = 0, it;
+  int halving = 0, it;
   double *pw = work, *imat = pw + cox_pass_work(d->n, p);
-  double *newbeta = imat + p * p, *step = newbeta + p;
+  double *fac = imat + p * p, *newbeta = fac + p * p, *step = newbeta + p;
   double lk, newlk;
   if (cox_pass(d, beta, &lk, u, imat, NULL, pw) != 0) return 3;
   loglik[0] = lk;
-  memcpy(var, imat, p * p * sizeof(double));
-  *rank = cox_chol(var, ip, tol_chol);
+  *rank = mat_cholrank(imat, p, p, tol_chol, fac);
   memcpy(step, u, p * sizeof(double));
-  cox_chol_solve(var, ip, step);
+  mat_cholrank_solve(fac, p, step);
   *sctest = 0;
   for (j = 0; j < p; j++) *sctest += step[j] * u[j];
   for (j = 0; j < p; j++) newbeta[j] = beta[j] + step[j];
@@ -321,7 +254,7 @@ int cox_fit (const cox_data *d, double *beta, int maxiter, double eps,
   *dlk = NAN;
   if (maxiter == 0) {
     loglik[1] = lk;
-    cox_chol_inv(var, ip);
+    mat_cholrank_inv(fac, p, var);
     return 0;
   }
   for (it = 1; it <= maxiter; it++) {
@@ -333,9 +266,8 @@ int cox_fit (const cox_data *d, double *beta, int maxiter, double eps,
     if (!bad && fabs(1 - lk / newlk) <= eps && halving == 0) {
       memcpy(beta, newbeta, p * sizeof(double));
       loglik[1] = newlk;
-      memcpy(var, imat, p * p * sizeof(double));
-      *rank = cox_chol(var, ip, tol_chol);
-      cox_chol_inv(var, ip);
+      *rank = mat_cholrank(imat, p, p, tol_chol, fac);
+      mat_cholrank_inv(fac, p, var);
       return 0;
     }
     if (it == maxiter) break;
@@ -347,10 +279,9 @@ int cox_fit (const cox_data *d, double *beta, int maxiter, double eps,
       halving = 0;
       lk = newlk;
       memcpy(beta, newbeta, p * sizeof(double));
-      memcpy(var, imat, p * p * sizeof(double));
-      *rank = cox_chol(var, ip, tol_chol);
+      *rank = mat_cholrank(imat, p, p, tol_chol, fac);
       memcpy(step, u, p * sizeof(double));
-      cox_chol_solve(var, ip, step);
+      mat_cholrank_solve(fac, p, step);
       for (j = 0; j < p; j++) newbeta[j] = beta[j] + step[j];
     }
   }
@@ -362,9 +293,8 @@ int cox_fit (const cox_data *d, double *beta, int maxiter, double eps,
   }
   else cox_pass(d, beta, &lk, u, imat, NULL, pw);
   loglik[1] = lk;
-  memcpy(var, imat, p * p * sizeof(double));
-  *rank = cox_chol(var, ip, tol_chol);
-  cox_chol_inv(var, ip);
+  *rank = mat_cholrank(imat, p, p, tol_chol, fac);
+  mat_cholrank_inv(fac, p, var);
   return 1;
 }
 
@@ -493,18 +423,22 @@ void cox_zph_transform (const cox_data *d, double *g, void *work) {
 }
 
 
-/* u_W' (V_WW)^- u_W over the indices idx[0..k-1] of u and V (P x P) */
+/*
+** u_W' (V_WW)^- u_W over the indices idx[0..k-1] of u and V (P x P).
+** a, r: k x k doubles each, b: 2k.
+*/
 static double blocktest (const double *u, const double *V, size_t P,
-                         const size_t *idx, int k, double *a, double *b) {
-  int i, j;
+                         const size_t *idx, size_t k, double *a, double *r,
+                         double *b) {
+  size_t i, j;
   double q = 0, *y = b + k;
   for (j = 0; j < k; j++) {
     b[j] = u[idx[j]];
     for (i = 0; i < k; i++) a[i + j * k] = V[idx[i] + idx[j] * P];
   }
-  cox_chol(a, k, 1e-12);
-  memcpy(y, b, (size_t)k * sizeof(double));
-  cox_chol_solve(a, k, y);
+  mat_cholrank(a, k, k, ZPH_TOL_CHOL, r);
+  memcpy(y, b, k * sizeof(double));
+  mat_cholrank_solve(r, k, y);
   for (j = 0; j < k; j++) q += y[j] * b[j];
   return q;
 }
@@ -513,14 +447,14 @@ static double blocktest (const double *u, const double *V, size_t P,
 void cox_zph_test (const double *u2, const double *i2, size_t p, double *chi,
                    double *work) {
   size_t *idx = (size_t *)work, j, l;
-  double *a = (double *)(idx + 2 * p), *b = a + 4 * p * p;
+  double *a = (double *)(idx + 2 * p), *r = a + 4 * p * p, *b = r + 4 * p * p;
   for (j = 0; j < p; j++) {
     for (l = 0; l < p; l++) idx[l] = l;
     idx[p] = p + j;
-    chi[j] = blocktest(u2, i2, 2 * p, idx, (int)p + 1, a, b);
+    chi[j] = blocktest(u2, i2, 2 * p, idx, p + 1, a, r, b);
   }
   for (j = 0; j < 2 * p; j++) idx[j] = j;
-  chi[p] = blocktest(u2, i2, 2 * p, idx, 2 * (int)p, a, b);
+  chi[p] = blocktest(u2, i2, 2 * p, idx, 2 * p, a, r, b);
 }
 
 

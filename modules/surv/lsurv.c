@@ -17,6 +17,7 @@
 #include "surv/lsurv.h"
 #include "orules.h"
 #include "mat/omat.h"
+#include "mat/mat.h"
 #include "surv/surv.h"
 
 
@@ -537,9 +538,10 @@ static int s_cox (lua_State *L) {
         cox_pass(&d, b0, &lk0, u0, work + cox_pass_work(k, p), &ex0, work);
         cox_robust_var(&d, &ex0, NULL, NULL, cls, (size_t)ncl, rv,
                        orr_work(L, k * p + k + G * p + 2 * (ex0.m + 1) * (p + 1)));
-        cox_chol(rv, (int)p, 1.8189894035458617e-12);
+        double *fac = orr_work(L, p * p);
+        mat_cholrank(rv, p, p, 1.8189894035458617e-12, fac);
         memcpy(y, u0, p * sizeof(double));
-        cox_chol_solve(rv, (int)p, y);
+        mat_cholrank_solve(fac, p, y);
         for (j = 0; j < p; j++) q += y[j] * u0[j];
         setnum(L, res, "robust_score", q);
       }
@@ -547,7 +549,7 @@ static int s_cox (lua_State *L) {
     if (c.dozph) {
       double *chi = orr_work(L, p + 1);
       cox_zph_test(ex.u2, ex.i2, p, chi,
-                   orr_work(L, 4 * p * p + 4 * p + 2 * p * sizeof(size_t) / sizeof(double) + 2));
+                   orr_work(L, 8 * p * p + 4 * p + 2 * p * sizeof(size_t) / sizeof(double) + 2));
       setvec(L, res, "zph_chisq", chi, p + 1);
       setvec(L, res, "zph_u2", ex.u2, 2 * p);   /* for tests of other blocks */
       setmat(L, res, "zph_i2", ex.i2, 2 * p, 2 * p);

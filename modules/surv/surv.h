@@ -137,17 +137,6 @@ int cox_pass (const cox_data *d, const double *beta, double *loglik,
               double *u, double *imat, cox_extra *ex, double *work);
 
 /*
-** Cholesky factorisation with a tolerance (rank-deficient matrices allowed):
-** a pivot below tol times the largest diagonal element marks its column as
-** aliased (zeroed).  a: p x p column-major, overwritten by the factor.
-** Returns the rank.  cox_chol_solve solves a x = b in place (aliased
-** entries 0); cox_chol_inv overwrites a with the (generalised) inverse.
-*/
-int cox_chol (double *a, int p, double tol);
-void cox_chol_solve (const double *a, int p, double *b);
-void cox_chol_inv (double *a, int p);
-
-/*
 ** Newton-Raphson with step-halving, as R's coxph: from beta (in: the start,
 ** out: the estimate) until |1 - loglik_old/loglik_new| <= eps.
 ** Outputs: loglik[0] at the start, loglik[1] at the estimate, u (score at
