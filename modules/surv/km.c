@@ -33,8 +33,14 @@ size_t km_table (const double *time, const double *status, const double *w,
       h += d / left;
       vh += d / (left * left);
     }
-    t[m] = tt; nrisk[m] = left; nevent[m] = d; ncens[m] = c;
-    surv[m] = s; gw[m] = g; cumhaz[m] = h; varhaz[m] = vh;
+    if (t) t[m] = tt;
+    if (nrisk) nrisk[m] = left;
+    if (nevent) nevent[m] = d;
+    if (ncens) ncens[m] = c;
+    if (surv) surv[m] = s;
+    if (gw) gw[m] = g;
+    if (cumhaz) cumhaz[m] = h;
+    if (varhaz) varhaz[m] = vh;
     m++;
   }
   return m;

@@ -39,7 +39,8 @@ void surv_strata_order (const int *code, int ncode, const size_t *in,
 ** each distinct time (m <= n of them, returned): t, n_risk, n_event,
 ** n_censor, the estimate surv, the Greenwood sum gw = sum d/(n(n-d))
 ** (the variance of log S; +Inf once S reaches 0) and the Nelson-Aalen
-** cumulative hazard with its variance sum d/n^2.
+** cumulative hazard with its variance sum d/n^2.  Any output may be NULL
+** (not wanted); each has room for n.  No work array.
 */
 size_t km_table (const double *time, const double *status, const double *w,
                  const size_t *ord, size_t n, double *t, double *nrisk,

@@ -5,6 +5,7 @@
 ** each other.
 */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ctest.h"
@@ -12,6 +13,7 @@
 #include "regress/sandwich.h"
 #include "regress/glm.h"
 #include "regress/ridge.h"
+#include "regress/ipcw.h"
 
 #define N 8
 
@@ -150,6 +152,17 @@ int main (void) {
     CHECK(rq_solve(A, N, 3, tau, y, coef, eff, res, work, lw) == RQ_OK);
     for (j = 0; j < 3; j++) CHECK(fabs(cf[j] - coef[j]) <= 1e-10 * (1 + fabs(coef[j])));
     CHECK_NEAR(out.edf, 2.0, 1e-12);
+  }
+  {
+    /* IPCW by hand: times 2 1 4 2 3, status 1 1 1 0 0. S_C stays 1 at 1,
+       drops to 3/4 at 2 (one censoring of 4 at risk) and to 3/8 at 3; an
+       event takes 1 / S_C(t-): 1 at 1 and 2 (before the drop), 8/3 at 4 */
+    double t[] = {2, 1, 4, 2, 3}, st[] = {1, 1, 1, 0, 0}, w[5];
+    void *iw = malloc(ipcw_worksize(5));
+    ipcw_weights(t, st, 5, w, iw);
+    CHECK(w[0] == 1 && w[1] == 1 && w[3] == 0 && w[4] == 0);
+    CHECK_NEAR(w[2], 8.0 / 3, 1e-15);
+    free(iw);
   }
   return CTEST_DONE();
 }
