@@ -14,6 +14,13 @@
 local M, C = ...
 
 local help_ok, help = pcall(require, "orrery.help")
+local stats = require "orrery.stats"
+
+-- the upper chi-square tail; NaN for a test with no degrees of freedom
+local function pchisq(x, df)
+  if df > 0 then return stats.pchisq(x, df, { lower = false }) end
+  return 0 / 0
+end
 local function doc(f, name, text)
   if help_ok then help.doc(f, name, text) end
   return f
@@ -228,7 +235,7 @@ local function zvalue(fn, level)
   if type(level) ~= "number" or not (level > 0 and level < 1) then
     fail(fn, "level must be a number in (0, 1)")
   end
-  return C._qnorm(1 - (1 - level) / 2), level
+  return stats.qnorm(1 - (1 - level) / 2), level
 end
 
 function KM:median()
@@ -437,6 +444,7 @@ function M.logrank(time, status, group, opts)
   local scodes, slevels
   if opts.strata ~= nil then scodes, slevels = group_codes(fn, "strata", opts.strata, n) end
   local r = C._logrank(fn, time, st, codes, #levels, scodes, slevels and #slevels, rho)
+  r.p = pchisq(r.chisq, r.df)
   check_dropped(fn, na, r.n_dropped)
   r.levels, r.rho, r.group_name = levels, rho, group_name
   return setmetatable(r, LR)
@@ -459,7 +467,7 @@ local function fmt_p(p)
 end
 
 local function test(stat, df)
-  return { stat = stat, df = df, p = C._pchisq(stat, df) }
+  return { stat = stat, df = df, p = pchisq(stat, df) }
 end
 
 local function colvec(t)
@@ -595,7 +603,7 @@ function M.cox(spec)
   local z, pv = {}, {}
   for j = 1, p do
     z[j] = fit.coef[j] / se[j]
-    pv[j] = C._pchisq(z[j] * z[j], 1)
+    pv[j] = pchisq(z[j] * z[j], 1)
   end
   fit.z, fit.pvalue = colvec(z), colvec(pv)
   fit.loglik = { r.loglik[1], r.loglik[2] }
@@ -839,7 +847,7 @@ function COX:zph(opts)
   end
   local k = #chisq + 1
   chisq[k], df[k], names[k] = self._zph[self.p + 1], self.p, "GLOBAL"
-  for j = 1, k do p[j] = C._pchisq(chisq[j], df[j]) end
+  for j = 1, k do p[j] = pchisq(chisq[j], df[j]) end
   return setmetatable({ chisq = mat.vec(chisq), df = df, p = mat.vec(p), names = names,
     transform = "km" }, ZPH)
 end

@@ -2,6 +2,7 @@
 ** Rules about data that several modules share (see orules.h).
 */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "lua.h"
@@ -40,12 +41,14 @@ size_t orr_badtime (const double *t, size_t n, int positive) {
 void orr_checktime (lua_State *L, const char *fn, const char *what,
                     const double *t, size_t n, int positive) {
   size_t i = orr_badtime(t, n, positive);
+  char num[32];   /* lua_pushfstring has no %g */
   if (i == n) return;
   if (isinf(t[i]))
     orr_error(L, fn, "'%s' element %d is infinite", what, (int)i + 1);
-  orr_error(L, fn, "'%s' element %d is %g: times must be %s", what, (int)i + 1,
-            t[i], positive ? "positive (the parametric families take log t)"
-                           : ">= 0 (as R's Surv)");
+  snprintf(num, sizeof num, "%.15g", t[i]);
+  orr_error(L, fn, "'%s' element %d is %s: times must be %s", what, (int)i + 1,
+            num, positive ? "positive (the parametric families take log t)"
+                          : ">= 0 (as R's Surv)");
 }
 
 

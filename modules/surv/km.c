@@ -79,6 +79,19 @@ void km_ci (double s, double se_log, double z, int type, double *lo,
 }
 
 
+void km_se (size_t m, const double *surv, double *gw, double *varhaz,
+            double z, int type, double *se, double *lower, double *upper) {
+  size_t i;
+  for (i = 0; i < m; i++) {
+    double sl = sqrt(gw[i]);   /* Greenwood sum -> se of log S */
+    gw[i] = sl;
+    se[i] = isfinite(sl) ? surv[i] * sl : NAN;
+    km_ci(surv[i], sl, z, type, &lower[i], &upper[i]);
+    varhaz[i] = sqrt(varhaz[i]);
+  }
+}
+
+
 double km_quantile (const double *t, const double *s, size_t m, double p) {
   double target = 1 - p, tol = 1e-8;
   size_t i, j;

@@ -19,6 +19,11 @@
 #define LOGRANK_TOL_CHOL  1e-10
 
 
+size_t logrank_work (int k) {
+  return 2 * (size_t)k;
+}
+
+
 void logrank (const double *time, const double *status, const int *group,
               int k, const int *strata, const size_t *ord, size_t n,
               double rho, double *obs, double *expv, double *var,
@@ -65,11 +70,18 @@ void logrank (const double *time, const double *status, const int *group,
 }
 
 
-int logrank_chisq (const double *u, const double *v, int k, double *a,
-                   double *chisq) {
-  size_t n = (size_t)(k - 1), j;
-  double q = 0, *y = a + n * n;
+size_t logrank_chisq_work (int k) {
+  size_t n = k > 1 ? (size_t)(k - 1) : 0;
+  return n * n + 2 * n;
+}
+
+
+int logrank_chisq (const double *obs, const double *expv, const double *v,
+                   int k, double *work, double *chisq) {
+  size_t n = k > 1 ? (size_t)(k - 1) : 0, j;
+  double q = 0, *a = work, *u = a + n * n, *y = u + n;
   int df;
+  for (j = 0; j < n; j++) u[j] = obs[j] - expv[j];
   /* the leading (k-1) block of v in place (leading dimension k); a group
      with no variance left drops out, as a generalised inverse would */
   df = mat_cholrank(v, n, (size_t)k, LOGRANK_TOL_CHOL, a);

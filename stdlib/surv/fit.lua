@@ -12,6 +12,8 @@
 local M, C = ...
 local help = require "orrery.help"
 local mat = require "orrery.mat"
+local args = require "orrery.args"
+local stats = require "orrery.stats"
 
 local FN = "surv.fit"
 
@@ -364,7 +366,7 @@ function Fit:__tostring()
     local b, s = self.coef[i], self.se[i]
     local z = b / s
     add(string.format("%-" .. w .. "s %11s %11s %8s %9s", nm, fmt(b), fmt(s),
-      s == s and string.format("%.2f", z) or "NaN", pfmt(C._pnorm2(z))))
+      s == s and string.format("%.2f", z) or "NaN", pfmt(2 * stats.pnorm(-math.abs(z)))))
   end
   add("")
   local ps = {}
@@ -552,7 +554,8 @@ function M.fit(opts)
   -- missing values
   local masks = { { "time", time }, { "status", status } }
   for b, m in pairs(xs) do masks[#masks + 1] = { b == "shape" and "shape_x" or (opts.x and "x" or b .. "_x"), m } end
-  local keep, dropped = C._mask(n, FN, table.unpack(masks))
+  C._checktime(FN, time, true)   -- > 0: the families take log t, as survreg
+  local keep, _, dropped = args.mask(FN, table.unpack(masks))
   if dropped > 0 and na == "fail" then
     err("%d rows have missing values (na = \"fail\")", dropped)
   end
@@ -564,7 +567,6 @@ function M.fit(opts)
   local nev, sumt = 0, 0
   for i = 1, nk do
     local ti = t[i]
-    if not (ti > 0) then err("'time' must be > 0, got %s", fmt(ti)) end
     logt:set(i, 1, math.log(ti))
     nev = nev + d[i]; sumt = sumt + ti
   end
