@@ -98,12 +98,12 @@ int ridge_fit (const ridge_in *in, ridge_out *out, double *work,
     if (out->scales[j] == 0) out->scales[j] = 1.0;  /* a constant column */
     if (in->scale) for (i = 0; i < n; i++) x[i] /= out->scales[j];
   }
-  if (ORR_INTERRUPTED()) return RIDGE_INTERRUPT;
+  if (ORR_INTERRUPTED()) return REG_EINTR;
   if (LAPACKE_dgesdd_work(LAPACK_COL_MAJOR, 'S', (lapack_int)n, (lapack_int)k,
                           in->X, (lapack_int)n, d, U, (lapack_int)n, Vt,
                           (lapack_int)m, lw, (lapack_int)llw,
                           (lapack_int *)iw) != 0)
-    return RIDGE_LAPACK;
+    return REG_ELAPACK;
   cblas_dgemv(CblasColMajor, CblasTrans, (int)n, (int)m, 1.0, U, (int)n, yc,
               1, 0.0, rhs, 1);
   c.d = d; c.rhs = rhs; c.m = m; c.n = n; c.rss0 = yy;
@@ -131,5 +131,5 @@ int ridge_fit (const ridge_in *in, ridge_out *out, double *work,
   cblas_dgemv(CblasColMajor, CblasNoTrans, (int)n, (int)m, 1.0, U, (int)n, iw,
               1, 0.0, out->fitted, 1);
   for (i = 0; i < n; i++) out->fitted[i] += ym;
-  return RIDGE_OK;
+  return REG_OK;
 }
