@@ -300,13 +300,13 @@ static void checkstatus (lua_State *L, int status, const char *fn,
                          const char *routine) {
   switch (status) {
     case MAT_OK: return;
-    case MAT_SINGULAR: orr_error(L, fn, "matrix is singular"); break;
-    case MAT_NOTPD: orr_error(L, fn, "matrix is not positive definite"); break;
-    case MAT_NOCONV: orr_error(L, fn, "LAPACK %s did not converge", routine); break;
     case MAT_INTERRUPTED: orr_interrupterror(L, fn); break;
+    case MAT_NOCONV: orr_error(L, fn, "LAPACK %s did not converge", routine); break;
     default:
-      orr_error(L, fn, "LAPACK %s rejected argument %d (a bug: please report)",
-                routine, -status);
+      if (status < 0)
+        orr_error(L, fn, "LAPACK %s rejected argument %d (a bug: please report)",
+                  routine, -status);
+      orr_error(L, fn, "%s", mat_strerror(status));
   }
 }
 
@@ -402,7 +402,7 @@ static int m_range (lua_State *L) {
   double step = lua_isnoneornil(L, 3) ? (b >= a ? 1.0 : -1.0)
                                       : checknum(L, 3, "mat.range", "step");
   double span, q;
-  size_t n, i;
+  size_t n;
   omat *m;
   if (!isfinite(a) || !isfinite(b) || !isfinite(step))
     orr_error(L, "mat.range", "arguments must be finite, got %s, %s, %s",
@@ -419,15 +419,9 @@ static int m_range (lua_State *L) {
   if (q >= (double)INT_MAX)
     orr_error(L, "mat.range", "too many elements (%s)", gstr(L, q + 1, 6));
   /* a span at rounding level of the ends gives a itself, as in R */
-  if (fabs(span) / fmax(fabs(a), fabs(b)) < 100 * DBL_EPSILON) {
-    m = omat_new(L, 1, 1); m->x[0] = a; return 1;
-  }
-  n = (size_t)floor(q + 1e-10) + 1;
+  n = mat_range_len(a, b, step);
   m = omat_new(L, n, 1);
-  for (i = 0; i < n; i++) {
-    double v = a + (double)i * step;
-    m->x[i] = step > 0 ? fmin(v, b) : fmax(v, b);  /* never past b */
-  }
+  mat_range_fill(a, b, step, m->x, n);
   return 1;
 }
 
@@ -706,7 +700,7 @@ static int m_diag (lua_State *L) {
 static int arith (lua_State *L, int op, const char *fn) {
   omat *a = NULL, *b = NULL, *m;
   double s = 0;
-  size_t i, n;
+  size_t n;
   int scalar_left = 0;
   if (lua_type(L, 1) == LUA_TNUMBER) { s = lua_tonumber(L, 1); scalar_left = 1; }
   else a = omat_arg(L, 1, fn, "left operand");
@@ -721,23 +715,17 @@ static int arith (lua_State *L, int op, const char *fn) {
       orr_error(L, fn, "shapes differ: %d x %d and %d x %d", (int)a->r,
                 (int)a->c, (int)b->r, (int)b->c);
     m = omat_new(L, a->r, a->c);
-    n = a->r * a->c;
-    if (op == '+') for (i = 0; i < n; i++) m->x[i] = a->x[i] + b->x[i];
-    else for (i = 0; i < n; i++) m->x[i] = a->x[i] - b->x[i];
+    mat_ewise(op == '+' ? MAT_OP_ADD : MAT_OP_SUB, a->x, b->x, 0, m->x,
+              a->r * a->c);
     return 1;
   }
   if (!a) a = b;  /* scalar on the left */
   m = omat_new(L, a->r, a->c);
   n = a->r * a->c;
   switch (op) {
-    case '+': for (i = 0; i < n; i++) m->x[i] = a->x[i] + s; break;
-    case '-':
-      if (scalar_left) for (i = 0; i < n; i++) m->x[i] = s - a->x[i];
-      else for (i = 0; i < n; i++) m->x[i] = a->x[i] - s;
-      break;
-    default:
-      if (scalar_left) for (i = 0; i < n; i++) m->x[i] = s / a->x[i];
-      else for (i = 0; i < n; i++) m->x[i] = a->x[i] / s;
+    case '+': mat_ewise(MAT_OP_ADD, a->x, NULL, s, m->x, n); break;
+    case '-': mat_ewise(scalar_left ? MAT_OP_RSUB : MAT_OP_SUB, a->x, NULL, s, m->x, n); break;
+    default: mat_ewise(scalar_left ? MAT_OP_RDIV : MAT_OP_DIV, a->x, NULL, s, m->x, n);
   }
   return 1;
 }
@@ -750,22 +738,20 @@ static int m_div (lua_State *L) { return arith(L, '/', "mat.__div"); }
 
 static int m_unm (lua_State *L) {
   omat *a = omat_check(L, 1, "mat.__unm", "operand"), *m;
-  size_t i;
   m = omat_new(L, a->r, a->c);
-  for (i = 0; i < a->r * a->c; i++) m->x[i] = -a->x[i];
+  mat_ewise(MAT_OP_NEG, a->x, NULL, 0, m->x, a->r * a->c);
   return 1;
 }
 
 
 static int m_mul (lua_State *L) {
   omat *a, *b, *m;
-  size_t i;
   if (lua_type(L, 1) == LUA_TNUMBER || lua_type(L, 2) == LUA_TNUMBER) {
     int si = lua_type(L, 1) == LUA_TNUMBER ? 1 : 2;
     double s = lua_tonumber(L, si);
     a = omat_arg(L, 3 - si, "mat.__mul", "operand");
     m = omat_new(L, a->r, a->c);
-    for (i = 0; i < a->r * a->c; i++) m->x[i] = a->x[i] * s;
+    mat_ewise(MAT_OP_MUL, a->x, NULL, s, m->x, a->r * a->c);
     return 1;
   }
   a = omat_arg(L, 1, "mat.__mul", "left operand");
@@ -782,13 +768,12 @@ static int m_mul (lua_State *L) {
 
 static int m_hadamard (lua_State *L) {
   omat *a = checkself(L, "mat:hadamard"), *b, *m;
-  size_t i;
   b = omat_arg(L, 2, "mat:hadamard", "B");
   if (a->r != b->r || a->c != b->c)
     orr_error(L, "mat:hadamard", "shapes differ: %d x %d and %d x %d",
               (int)a->r, (int)a->c, (int)b->r, (int)b->c);
   m = omat_new(L, a->r, a->c);
-  for (i = 0; i < a->r * a->c; i++) m->x[i] = a->x[i] * b->x[i];
+  mat_ewise(MAT_OP_MUL, a->x, b->x, 0, m->x, a->r * a->c);
   return 1;
 }
 

@@ -10,13 +10,19 @@
 
 #include <stddef.h>
 
-enum {
+typedef enum {
   MAT_OK = 0,
   MAT_SINGULAR = 1,     /* exactly or computationally singular (rcond < eps) */
   MAT_NOTPD = 2,        /* Cholesky failed: not positive definite */
   MAT_NOCONV = 3,       /* an iterative LAPACK routine did not converge */
   MAT_INTERRUPTED = 4   /* ORR_INTERRUPTED() was seen */
-};
+} mat_status;
+
+/*
+** The message of a status (MAT_OK: "ok"; a negative one: "a LAPACK routine
+** was called with a bad argument"), without the function's name.
+*/
+const char *mat_strerror (int status);
 
 /* ------------------------------------------------------------ mat.c */
 
@@ -33,6 +39,27 @@ void mat_tcrossprod2 (const double *A, const double *B, double *C,
 /* C = A'B (p x q) for an n x p A and an n x q B (dgemm) */
 void mat_crossprod2 (const double *A, const double *B, double *C,
                      size_t n, size_t p, size_t q);
+/* The element-wise operations of mat_ewise. */
+typedef enum {
+  MAT_OP_ADD, MAT_OP_SUB, MAT_OP_MUL, MAT_OP_DIV,
+  MAT_OP_RSUB, MAT_OP_RDIV,   /* s - a, s / a: a scalar on the left */
+  MAT_OP_NEG                  /* -a (the sign of 0 and NaN flips too) */
+} mat_op;
+/*
+** out[i] = a[i] op b[i], or a[i] op s when b is NULL (b, s unused by
+** MAT_OP_NEG); out may be a or b.
+*/
+void mat_ewise (mat_op op, const double *a, const double *b, double s,
+                double *out, size_t n);
+/*
+** The length of R's seq(a, b, by = step) for finite a != b and a step of
+** the right sign (the caller checks): floor((b - a)/step + 1e-10) + 1, R's
+** fuzz, or 1 when b - a is at the rounding level of the ends.
+** mat_range_fill writes it, a + i step, never past b.
+*/
+size_t mat_range_len (double a, double b, double step);
+void mat_range_fill (double a, double b, double step, double *out, size_t n);
+
 /* Copies the upper triangle of the n x n C into its lower triangle. */
 void mat_symfill (double *C, size_t n);
 /* B (c x r) = A' for an r x c A, in cache-sized tiles. */

@@ -142,7 +142,7 @@ static void check (lua_State *L, lctx *c, int status) {
   if (status == OPTIM_INTERRUPTED) {
     orr_interrupterror(L, c->fn);
   }
-  if (status == OPTIM_NOMEM) orr_error(L, c->fn, "not enough memory");
+  if (status == OPTIM_NOMEM) orr_error(L, c->fn, "%s", optim_strerror(status));
 }
 
 
@@ -223,12 +223,13 @@ static int o_minimize (lua_State *L) {
     gidx = 4;
   }
   method = orr_optoption(L, 1, "method", "bfgs", methods, fn);
-  tol = orr_optnumber(L, 1, "tol", 1e-8, fn);
+  tol = orr_optnumber(L, 1, "tol", OPTIM_TOL, fn);
   if (!(tol > 0 && tol < 1))
     orr_error(L, fn, "'tol' must be in (0, 1), got %s", isnan(tol) ? "NaN" : lua_pushfstring(L, "%f", tol));
   {
-    lua_Integer mi = orr_optinteger(L, 1, "maxiter", method == 1 ? 5000 : 1000, fn);
-    if (mi < 1 || mi > 100000000)
+    lua_Integer mi = orr_optinteger(L, 1, "maxiter",
+                                    method == 1 ? OPTIM_NM_MAXITER : OPTIM_MAXITER, fn);
+    if (mi < 1 || mi > OPTIM_MAXITER_CAP)
       orr_error(L, fn, "'maxiter' must be between 1 and 1e8, got %I", mi);
     maxiter = (int)mi;
   }
@@ -295,11 +296,11 @@ static int o_root (lua_State *L) {
   lua_pop(L, 2);
   if (!isfinite(lo) || !isfinite(hi) || !(lo < hi))
     orr_error(L, fn, "need finite lower < upper, got [%f, %f]", lo, hi);
-  tol = orr_optnumber(L, 1, "tol", 1e-12, fn);
+  tol = orr_optnumber(L, 1, "tol", OPTIM_ROOT_TOL, fn);
   if (!(tol > 0)) orr_error(L, fn, "'tol' must be > 0, got %s", isnan(tol) ? "NaN" : lua_pushfstring(L, "%f", tol));
   {
-    lua_Integer mi = orr_optinteger(L, 1, "maxiter", 1000, fn);
-    if (mi < 1 || mi > 100000000)
+    lua_Integer mi = orr_optinteger(L, 1, "maxiter", OPTIM_ROOT_MAXITER, fn);
+    if (mi < 1 || mi > OPTIM_MAXITER_CAP)
       orr_error(L, fn, "'maxiter' must be between 1 and 1e8, got %I", mi);
     maxiter = (int)mi;
   }
@@ -327,7 +328,7 @@ static int o_root (lua_State *L) {
 
 static int o_grad (lua_State *L) {
   const char *fn = "optim.grad";
-  size_t n;
+  size_t n, bad = 0;
   omat *x, *g;
   double *work, fx;
   int status;
@@ -344,11 +345,11 @@ static int o_grad (lua_State *L) {
   fx = lua_f(&p, x->x);
   check(L, &c, p.abort ? OPTIM_ABORTED : OPTIM_OK);
   if (!isfinite(fx)) orr_error(L, fn, "f is not finite at x (%s)", nfname(fx));
-  status = optim_fdgrad(&p, x->x, fx, g->x, work);
+  status = optim_fdgrad(&p, x->x, fx, g->x, work, &bad);
   check(L, &c, status);
-  if (status > 0)
+  if (status == OPTIM_ENOTFINITE)
     orr_error(L, fn, "f is not finite on either side of x along coordinate %d",
-              status);
+              (int)bad + 1);
   lua_pushvalue(L, 3);
   return 1;
 }
@@ -372,7 +373,7 @@ static int o_hessian (lua_State *L) {
   setup(L, &c, &p, 1, 0, n, fn);
   status = optim_fdhessian(&p, x->x, H->x, work);
   check(L, &c, status);
-  if (status > 0)
+  if (status == OPTIM_ENOTFINITE)
     orr_error(L, fn, "f is not finite at x or at a point of the stencil");
   lua_pushvalue(L, 3);
   return 1;

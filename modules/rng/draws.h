@@ -1,13 +1,26 @@
 /*
 ** Vectorised draws: plain C on arrays, any gsl_rng. Parameters are checked
-** by the caller (the binding); these only loop. Each returns 0, or -1 when
-** the interrupt flag was raised (the output is then incomplete).
+** by the caller (the binding); these only loop. Each returns an
+** orng_status: ORNG_OK, or ORNG_EINTR when the interrupt flag was raised
+** (the output is then incomplete).
 */
 #ifndef draws_h
 #define draws_h
 
 #include <stddef.h>
 #include <gsl/gsl_rng.h>
+
+/* The status codes of the rng kernels (draws.c, ziggurat.c). */
+typedef enum {
+  ORNG_OK = 0,
+  ORNG_EINTR,      /* ORR_INTERRUPTED() was seen */
+  ORNG_ENOTPD,     /* orng_mvnormal: Sigma is not positive definite */
+  ORNG_EDIST,      /* orng_fill: an unknown family */
+  ORNG_EBRACKET    /* orng_zig_build: the bisection did not bracket */
+} orng_status;
+
+/* The message of a status (ORNG_OK: "ok"), without the function's name. */
+const char *orng_strerror (int status);
 
 /* the scalar families of orng_fill; p[] holds their parameters */
 enum {
@@ -46,8 +59,9 @@ int orng_dirichlet (const gsl_rng *r, const double *alpha, size_t k,
 /*
 ** n draws from N(mu, Sigma) into the n x d column-major x. R (d x d,
 ** column-major) holds Sigma on entry; on return its upper triangle holds the
-** Cholesky factor (Sigma = R'R). Returns -2 if Sigma is not positive definite,
-** -1 on interrupt, 0 otherwise. Row i takes d consecutive standard
+** Cholesky factor (Sigma = R'R, LAPACK's dpotrf by mat_chol). Returns
+** ORNG_ENOTPD if Sigma is not positive definite, ORNG_EINTR on interrupt,
+** ORNG_OK otherwise. Row i takes d consecutive standard
 ** normals z_i and becomes mu + R' z_i, so the first rows do not depend on n.
 */
 int orng_mvnormal (const gsl_rng *r, const double *mu, double *R, size_t d,

@@ -338,6 +338,25 @@ static void cholrank (void) {
 }
 
 
+/* element-wise operations, R's seq lengths, the status messages */
+static void ewise_range (void) {
+  double a[3] = {1, -2, 0}, b[3] = {4, 5, 6}, o[3], r[12];
+  mat_ewise(MAT_OP_ADD, a, b, 0, o, 3); CHECK(o[0] == 5 && o[1] == 3);
+  mat_ewise(MAT_OP_RSUB, a, NULL, 10, o, 3); CHECK(o[0] == 9 && o[1] == 12);
+  mat_ewise(MAT_OP_RDIV, a, NULL, 1, o, 3); CHECK(o[1] == -0.5 && isinf(o[2]));
+  mat_ewise(MAT_OP_NEG, a, NULL, 0, o, 3); CHECK(o[0] == -1 && signbit(o[2]));
+  mat_ewise(MAT_OP_MUL, a, b, 0, a, 3); CHECK(a[0] == 4 && a[1] == -10);
+  /* seq(0, 1, 0.1) has 11 values, the last exactly 1; seq(1, 1 + 1e-15) one */
+  CHECK(mat_range_len(0, 1, 0.1) == 11);
+  mat_range_fill(0, 1, 0.1, r, 11);
+  CHECK(r[10] == 1 && r[3] == 0.30000000000000004);
+  CHECK(mat_range_len(1, 1 + 1e-15, 1) == 1);
+  CHECK(mat_range_len(5, 2, -1) == 4);
+  CHECK(strcmp(mat_strerror(MAT_NOTPD), "matrix is not positive definite") == 0);
+  CHECK(mat_strerror(-3)[0] == 'a');
+}
+
+
 int main (void) {
   products();
   elementwise();
@@ -347,5 +366,6 @@ int main (void) {
   qr();
   svd_eig_pinv();
   cholrank();
+  ewise_range();
   return CTEST_DONE();
 }
