@@ -2,8 +2,8 @@
 ** The parametric families of surv.fit: log-likelihood, gradient and Hessian
 ** of one observation on the slot scale (see families.h), and the functions
 ** of the fitted distribution (H, log h, log S, quantiles, cure fraction).
-** Formulas: METHODS.md "Parametric families"; the APGW hazard of Burke,
-** Jones & Noufaily with kappa carried as theta = log(kappa + 1).
+** Formulas: docs/methods/surv.md, "Parametric families"; the APGW hazard
+** of Burke, Jones & Noufaily with kappa carried as theta = log(kappa + 1).
 */
 #include <math.h>
 
