@@ -604,3 +604,7 @@ int mat_eigsym (double *A, size_t n, double *values, double *vectors,
   }
   return MAT_OK;
 }
+
+
+size_t mat_rcond_work (size_t n) { return 2 * n; }   /* dlacn2's x and v */
+size_t mat_solve_work (size_t n) { return 4 * n; }   /* dgecon/dpocon/dtrcon */

@@ -848,7 +848,7 @@ static int rowred (lua_State *L, const char *fn, int mean) {
   double *comp;
   size_t i;
   m = omat_new(L, a->r, 1);
-  comp = orr_work(L, a->r);
+  comp = orr_work(L, mat_rowsums_work(a->r));
   mat_rowsums(a->x, a->r, a->c, m->x, comp);
   if (mean) for (i = 0; i < a->r; i++) m->x[i] /= (double)a->c;
   lua_pop(L, 1);
@@ -974,7 +974,7 @@ static int m_solve (lua_State *L) {
   checkfinite(L, b, "mat:solve", "b");
   x = copyof(L, b);  /* LAPACK solves in place: the copy is the answer */
   W = orr_work(L, n * n);
-  work = orr_work(L, 4 * n + 1);
+  work = orr_work(L, mat_solve_work(n));
   ipiv = (int *)orr_workbytes(L, (n + 1) * sizeof(int));
   iwork = (int *)orr_workbytes(L, (n + 1) * sizeof(int));
   st = mat_solve(a->x, n, x->x, b->c, W, ipiv, work, iwork, &rcond, &chol);

@@ -90,7 +90,9 @@ double mat_mean (const double *x, size_t n);
 void mat_colmeans (const double *A, size_t r, size_t c, double *out);
 /* out[j] = sum of column j of the r x c A (compensated). */
 void mat_colsums (const double *A, size_t r, size_t c, double *out);
-/* out[i] = sum of row i of the r x c A; comp has r doubles of work. */
+/* out[i] = sum of row i of the r x c A; comp: mat_rowsums_work(r) = r
+   doubles of work (the compensations). */
+size_t mat_rowsums_work (size_t r);
 void mat_rowsums (const double *A, size_t r, size_t c, double *out,
                   double *comp);
 /*
@@ -113,20 +115,23 @@ double mat_norm1 (const double *A, size_t r, size_t c);
 ** Reciprocal condition number (1-norm) of A from its factors F: LU with
 ** ipiv (dgetrf), or the upper Cholesky factor (dpotrf) when ipiv is NULL;
 ** anorm = ||A||_1. Hager-Higham estimate, as LAPACK's dgecon/dpocon: an
-** upper bound of the true value, 0 when a solve overflows. work 2n doubles.
+** upper bound of the true value, 0 when a solve overflows.
+** work: mat_rcond_work(n) = 2n doubles.
 */
+size_t mat_rcond_work (size_t n);
 int mat_rcond (const double *F, size_t n, const int *ipiv, double anorm,
                double *work, double *rcond);
 /*
 ** Solves A X = B for an n x n A. B (n x nrhs) is overwritten by X. W gets
-** n*n doubles (the factors), ipiv n ints, work 4n doubles, iwork n ints
-** (unused now; kept for callers).
+** n*n doubles (the factors), ipiv n ints, work mat_solve_work(n) = 4n
+** doubles, iwork n ints (unused now; kept for callers).
 ** A triangular A is solved as it is (dtrtrs, no copy); a Cholesky solve
 ** (dpotrf) is tried first when A is exactly symmetric with a positive
 ** diagonal; LU (dgetrf) otherwise or when Cholesky fails. *rcond is
 ** the reciprocal condition number (1-norm); MAT_SINGULAR when it is below
 ** machine epsilon, as R's solve(). *chol tells which path was taken.
 */
+size_t mat_solve_work (size_t n);
 int mat_solve (const double *A, size_t n, double *B, size_t nrhs, double *W,
                int *ipiv, double *work, int *iwork, double *rcond, int *chol);
 /* Workspace (doubles) that mat_inv needs besides its arguments. */

@@ -340,7 +340,7 @@ static int o_grad (lua_State *L) {
   x = startpoint(L, 2, fn, "x", &n);
   lua_settop(L, 2);
   g = omat_new(L, n, 1);                                    /* 3 */
-  work = orr_work(L, n);                                    /* 4 */
+  work = orr_work(L, optim_fd_work(n));                     /* 4 */
   setup(L, &c, &p, 1, 0, n, fn);
   fx = lua_f(&p, x->x);
   check(L, &c, p.abort ? OPTIM_ABORTED : OPTIM_OK);
@@ -369,7 +369,7 @@ static int o_hessian (lua_State *L) {
   x = startpoint(L, 2, fn, "x", &n);
   lua_settop(L, 2);
   H = omat_new(L, n, n);                                    /* 3 */
-  work = orr_work(L, n);                                    /* 4 */
+  work = orr_work(L, optim_fd_work(n));                     /* 4 */
   setup(L, &c, &p, 1, 0, n, fn);
   status = optim_fdhessian(&p, x->x, H->x, work);
   check(L, &c, status);

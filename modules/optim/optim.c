@@ -47,6 +47,9 @@ static double evalf (optim_problem *p, const double *w) {
 }
 
 
+size_t optim_fd_work (size_t n) { return n; }
+
+
 int optim_fdgrad (optim_problem *p, const double *x, double fx, double *g,
                   double *work, size_t *bad) {
   /* h ~ eps^(1/3) max(|x_i|, 1) balances truncation against the O(eps/h)

@@ -103,10 +103,12 @@ int optim_brent (optim_problem *p, double lo, double hi, double flo,
 ** Richardson-extrapolated over h and 2h (the five-point stencil, O(h^4)).
 ** Where f is not finite at x +- 2h it falls back to the three-point
 ** difference, and where it is not finite at x + h or x - h to the one-sided
-** one. work[n] is scratch. Returns OPTIM_OK, OPTIM_ABORTED, or
+** one. work: optim_fd_work(n) = n doubles (the moving point). Returns
+** OPTIM_OK, OPTIM_ABORTED, or
 ** OPTIM_ENOTFINITE when a component cannot be formed (f not finite on both
 ** sides; it is NaN and *bad, when not NULL, the first such index).
 */
+size_t optim_fd_work (size_t n);
 int optim_fdgrad (optim_problem *p, const double *x, double fx, double *g,
                   double *work, size_t *bad);
 
@@ -115,7 +117,7 @@ int optim_fdgrad (optim_problem *p, const double *x, double fx, double *g,
 ** steps h_i = 2 eps^(1/4) max(|x_i|, 1) and h_i / 2, combined by
 ** Richardson extrapolation; diagonal from f(x +- h e_i), off the diagonal
 ** from the four points x +- h_i e_i +- h_j e_j (4n^2 + 1 evaluations).
-** work[n] is scratch. Returns OPTIM_OK, OPTIM_ABORTED, or OPTIM_ENOTFINITE
+** work: optim_fd_work(n). Returns OPTIM_OK, OPTIM_ABORTED, or OPTIM_ENOTFINITE
 ** when f is not finite at one of the points.
 */
 int optim_fdhessian (optim_problem *p, const double *x, double *H,

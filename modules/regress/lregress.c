@@ -313,7 +313,9 @@ static int r_ols (lua_State *L) {
               (int)neff, (int)p);
   pivot = (int *)orr_workbytes(L, (p + 1) * 2 * sizeof(int));
   lw = rq_lwork(n, p);
-  sw = omat_buffer(L, 4 * n + 3 * p + lw + 2 * p * p + 4 * p);
+  /* sw, yw, eff, res (n each), colnorm, cw (p each), V, G (p^2 each), then
+     the work of rq_qr/rq_solve (lw) or of rq_normal and rq_crossprod */
+  sw = omat_buffer(L, 4 * n + 2 * p + 2 * p * p + lw + rq_normal_work(p));
   yw = sw + n; eff = yw + n; res = eff + n; colnorm = res + n;
   cw = colnorm + p; V = cw + p; G = V + p * p; work = G + p * p;
   for (i = 0; i < n; i++) {
@@ -478,7 +480,10 @@ static int r_sandwich (lua_State *L) {
   }
   lw = rq_lwork(n, q.p);
   if (chunk > n) chunk = n ? n : 1;
-  Q = orr_work(L, n * r + 2 * n + 4 * r * r + chunk * r + G * r + lw);
+  /* Q (n r), h, om (n each), Ri, M, Vr (r^2 each), tmp, buf (the HC
+     block, or the cluster sums: G r), the work of rq_qform */
+  Q = orr_work(L, n * r + 2 * n + 3 * r * r + sw_sandwich_work(r) +
+                  sw_meat_hc_work(chunk, r) + G * r + lw);
   h = Q + n * r; om = h + n; Ri = om + n; M = Ri + r * r; Vr = M + r * r;
   tmp = Vr + r * r; buf = tmp + r * r; work = buf + chunk * r + G * r;
   if ((st = rq_qform(q.A, n, r, q.tau->x, Q, h, work, lw)) != REG_OK)
@@ -715,7 +720,7 @@ static int r_predict (lua_State *L) {
   if (off && no != m)
     orr_error(L, fn, "offset has %d elements but newdata has %d rows", (int)no, (int)m);
   if (X) omat_checkfinite(L, X, fn, "newdata");
-  xr = orr_work(L, p + 1);
+  xr = orr_work(L, rq_predict_work(p));
   fit = omat_new(L, m, 1);
   if (V) se = omat_new(L, m, 1);
   rq_predict(X ? X->x : NULL, m, k, icpt, b->x, V ? V->x : NULL,

@@ -49,7 +49,7 @@ static int sk_solve (lua_State *L) {
   SA = orr_work(L, (size_t)m * k);
   switch (kind) {
     case 0:
-      st = sk_gaussian(r, A->x, n, k, (size_t)m, SA, orr_work(L, (size_t)m * SK_BLOCK));
+      st = sk_gaussian(r, A->x, n, k, (size_t)m, SA, orr_work(L, sk_gaussian_work((size_t)m)));
       break;
     case 1: {
       size_t N = sk_pow2(n);

@@ -387,3 +387,8 @@ void rq_wsums (const double *v, const double *w, size_t n, double out[3]) {
   }
   out[0] = s; out[1] = s2; out[2] = sw;
 }
+
+
+size_t rq_normal_work (size_t p) { return 4 * p; }
+size_t rq_crossprod_work (size_t k) { return 2 * k; }
+size_t rq_predict_work (size_t p) { return p; }

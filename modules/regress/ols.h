@@ -77,8 +77,8 @@ int rq_qform (const double *A, size_t n, size_t rank, const double *tau,
 ** rcmin (so the error, about cond(X)^2 * eps, stays far below what a test
 ** against R can see, and no column can be near the aliasing threshold).
 ** On success (REG_OK) coef (p) and V = (X'X)^-1 (p x p, full); REG_NEEDQR
-** when the caller must use the QR instead.  G is overwritten; work 4p,
-** iwork p.
+** when the caller must use the QR instead.  G is overwritten; work:
+** rq_normal_work(p) = 4p doubles (dtrcon's 3p and the scales), iwork p.
 */
 /*
 ** The threshold used by regress: rcond(U) >= 1e-2 keeps cond(X_scaled)
@@ -89,6 +89,7 @@ int rq_qform (const double *A, size_t n, size_t rank, const double *tau,
 */
 #define RQ_RCOND_NORMAL 1e-2
 
+size_t rq_normal_work (size_t p);
 int rq_normal (double *G, size_t p, const double *c, double rcmin,
                double *coef, double *V, double *work, int *iwork);
 
@@ -97,8 +98,10 @@ int rq_normal (double *G, size_t p, const double *c, double rcmin,
 ** the leading column of ones only when intercept): G (p x p, upper
 ** triangle, p = k + intercept) = [1 X]'[1 X] by dsyrk and c = [1 X]'y.
 ** oy is n x 2, a column of ones and then y, so that the column sums and
-** X'y come from one dgemm, one pass over X.  work: 2k doubles.
+** X'y come from one dgemm, one pass over X.  work: rq_crossprod_work(k)
+** = 2k doubles.
 */
+size_t rq_crossprod_work (size_t k);
 void rq_crossprod (const double *X, size_t n, size_t k, int intercept,
                    const double *oy, double *G, double *c, double *work);
 
@@ -127,8 +130,9 @@ void rq_summary (const double *y0, const double *w0, const double *X0,
 ** Predictions for the m rows of X (m x k, NULL when k = 0) with a leading
 ** 1 when intercept (p = k + intercept coefficients b, the NaN ones left
 ** out as predict.lm does): fit = x'b + off (off NULL: 0) and, with V (p x
-** p) not NULL, se = sqrt(x'V x). work: p doubles.
+** p) not NULL, se = sqrt(x'V x). work: rq_predict_work(p) = p doubles.
 */
+size_t rq_predict_work (size_t p);
 void rq_predict (const double *X, size_t m, size_t k, int intercept,
                  const double *b, const double *V, const double *off,
                  double *fit, double *se, double *work);

@@ -74,3 +74,7 @@ void sw_omega (const double *e, const double *h, size_t n, int type,
     omega[i] = e2;
   }
 }
+
+
+size_t sw_meat_hc_work (size_t chunk, size_t r) { return chunk * r; }
+size_t sw_sandwich_work (size_t r) { return r * r; }

@@ -27,7 +27,9 @@ void sw_omega (const double *e, const double *h, size_t n, int type,
 
 /* Rows of Q per block of sw_meat_hc: 4096 x r stays in cache for r <= 32. */
 #define SW_CHUNK  4096
-/* M (r x r) = Q' diag(omega) Q; buf holds chunk x r doubles. */
+/* M (r x r) = Q' diag(omega) Q; buf: sw_meat_hc_work(chunk, r) = chunk r
+   doubles (a block of rows scaled by sqrt(omega)). */
+size_t sw_meat_hc_work (size_t chunk, size_t r);
 void sw_meat_hc (const double *Q, size_t n, size_t r, const double *omega,
                  double *M, double *buf, size_t chunk);
 
@@ -38,7 +40,9 @@ void sw_meat_hc (const double *Q, size_t n, size_t r, const double *omega,
 void sw_meat_cl (const double *Q, size_t n, size_t r, const double *e,
                  const int *g, size_t G, double *S, double *M);
 
-/* V = Ri M Ri' with Ri upper triangular r x r; tmp r x r. */
+/* V = Ri M Ri' with Ri upper triangular r x r; tmp: sw_sandwich_work(r) =
+   r^2 doubles. */
+size_t sw_sandwich_work (size_t r);
 void sw_sandwich (const double *Ri, size_t r, const double *M, double *V,
                   double *tmp);
 

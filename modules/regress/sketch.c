@@ -109,3 +109,6 @@ int sk_lstsq (double *M, size_t r, size_t k, double *coef, double *work) {
   for (j = 0; j < p; j++) coef[j] = M[r * p + j];
   return REG_OK;
 }
+
+
+size_t sk_gaussian_work (size_t m) { return m * SK_BLOCK; }

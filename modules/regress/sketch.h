@@ -16,6 +16,7 @@
    block (buf holds m * SK_BLOCK doubles: 256 columns of S make the dgemm
    efficient while the block of normals stays in cache). */
 #define SK_BLOCK 256
+size_t sk_gaussian_work (size_t m);   /* m SK_BLOCK doubles */
 int sk_gaussian (const gsl_rng *r, const double *A, size_t n, size_t k,
                  size_t m, double *SA, double *buf);
 
@@ -28,7 +29,7 @@ int sk_countsketch (const gsl_rng *r, const double *A, size_t n, size_t k,
 ** Subsampled randomised Hadamard transform: S = sqrt(N/m) R H D with D random
 ** signs, H the normalised Walsh-Hadamard matrix of order N = the power of two
 ** >= n (A zero-padded) and R m rows sampled without replacement.
-** buf holds N doubles, sign n doubles, rows N size_t.
+** buf holds sk_pow2(n) = N doubles, sign n doubles, rows N size_t.
 */
 int sk_srht (const gsl_rng *r, const double *A, size_t n, size_t k, size_t m,
              double *SA, double *buf, double *sign, size_t *rows);

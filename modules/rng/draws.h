@@ -42,17 +42,21 @@ int orng_fill (const gsl_rng *r, int dist, const double *p, double *x,
 
 /*
 ** Categorical codes 1..k with probabilities proportional to w[0..k-1]
-** (w >= 0, finite, sum > 0). cum[0..k-1] is work space. Inversion by binary
+** (w >= 0, finite, sum > 0). cum: orng_categorical_work(k) = k doubles
+** of work (the cumulative sums). Inversion by binary
 ** search on the cumulative sums: one uniform per draw, and a zero-weight
 ** category is never drawn.
 */
+size_t orng_categorical_work (size_t k);
 int orng_categorical (const gsl_rng *r, const double *w, size_t k,
                       double *cum, double *x, size_t n);
 
 /*
 ** n draws from Dirichlet(alpha[0..k-1]) into the n x k column-major x;
-** theta[0..k-1] is work space. Row i uses consecutive draws.
+** theta: orng_dirichlet_work(k) = k doubles of work (one draw's gammas).
+** Row i uses consecutive draws.
 */
+size_t orng_dirichlet_work (size_t k);
 int orng_dirichlet (const gsl_rng *r, const double *alpha, size_t k,
                     double *theta, double *x, size_t n);
 

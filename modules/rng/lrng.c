@@ -442,7 +442,7 @@ static int m_dirichlet (lua_State *L) {
     if (!(alpha->x[j] > 0))
       orr_error(L, fn, "'alpha' element %d must be > 0, got %f", (int)j + 1,
                 alpha->x[j]);
-  theta = orr_work(L, k);
+  theta = orr_work(L, orng_dirichlet_work(k));
   m = omat_new(L, n, k);
   raisestatus(L, orng_dirichlet(&s->r, alpha->x, k, theta, m->x, n), fn);
   return 1;
@@ -464,7 +464,7 @@ static int m_categorical (lua_State *L) {
   }
   if (!(total > 0) || !isfinite(total))
     orr_error(L, fn, "'probs' must have a positive, finite sum, got %f", total);
-  cum = orr_work(L, k);
+  cum = orr_work(L, orng_categorical_work(k));
   m = omat_new(L, n, 1);
   raisestatus(L, orng_categorical(&s->r, w->x, k, cum, m->x, n), fn);
   return 1;

@@ -396,7 +396,7 @@ size_t desc_strata (const double *s, size_t n, double *lev, int *code) {
 
 size_t desc_cv_strata_work (size_t n, size_t k) {
   /* desc_cv's, the stratum's y and h, its mean_h */
-  return (n * k + n + k * k + k) + n + n * k + k;
+  return desc_cv_work(n, k) + n + n * k + k;
 }
 
 
@@ -404,7 +404,7 @@ int desc_cv_strata (const double *y, const double *h, const double *mean_h,
                     size_t mh_rows, const int *code, size_t K, size_t n,
                     size_t k, desc_cv_out *out, size_t *bad, double *work) {
   size_t kk, i, j;
-  double *cw = work, *yk = cw + (n * k + n + k * k + k), *hk = yk + n;
+  double *cw = work, *yk = cw + desc_cv_work(n, k), *hk = yk + n;
   double *mu = hk + n * k, est = 0, var = 0, rss = 0, tss = 0;
   for (kk = 0; kk < K; kk++) {
     size_t nk = 0;
@@ -435,3 +435,11 @@ int desc_cv_strata (const double *y, const double *h, const double *mean_h,
   out->r2 = tss > 0 ? 1 - rss / tss : NAN;
   return STATS_OK;
 }
+
+
+size_t desc_rank_work (size_t n) { return 2 * n; }
+size_t desc_kendall_work (size_t n) { return 4 * n; }
+size_t desc_covmat_work (size_t n, size_t p) { return n * p; }
+size_t desc_pcor_work (size_t p) { return 2 * p * p + p; }
+size_t desc_cv_work (size_t n, size_t k) { return n * k + n + k * k + k; }
+size_t desc_cortest_work (size_t n) { return 2 * n; }

@@ -419,7 +419,8 @@ static void checkconst (lua_State *L, const double *S, size_t p, const char *fn,
 */
 static void cormat (lua_State *L, const char *fn, corargs *a, double *S) {
   size_t n = a->n, p = a->p, i, j;
-  double *w = orr_work(L, 2 * n * (p > 1 ? p : 1));
+  size_t rw = desc_rank_work(n), cw = desc_covmat_work(n, p);
+  double *w = orr_work(L, rw > cw ? rw : cw);
   if (a->method == DESC_SPEARMAN) {
     double *R = orr_work(L, n * p);
     for (j = 0; j < p; j++) desc_rank(a->X + j * n, n, R + j * n, w);
@@ -438,7 +439,7 @@ static void cormat (lua_State *L, const char *fn, corargs *a, double *S) {
     for (i = 1; i < n && c[i] == c[0]; i++) ;
     if (i == n) consterror(L, fn, j, a->pair);
   }
-  w = orr_work(L, 4 * n);
+  w = orr_work(L, desc_kendall_work(n));
   for (j = 0; j < p; j++) {
     S[j + j * p] = 1;
     for (i = j + 1; i < p; i++) {
@@ -462,7 +463,7 @@ static int s_cov (lua_State *L) {
     return 1;
   }
   S = omat_new(L, a.p, a.p);
-  desc_covmat(a.X, a.n, a.p, S->x, orr_work(L, a.n * a.p));
+  desc_covmat(a.X, a.n, a.p, S->x, orr_work(L, desc_covmat_work(a.n, a.p)));
   lua_pop(L, 1);
   return 1;
 }
@@ -543,7 +544,8 @@ static int s_cor_test (lua_State *L) {
     cormat(L, fn, &a, s);
     r = s[1];
   }
-  desc_cortest(method, X, n, r, level, &stat, &p, &df, ci, orr_work(L, 2 * n));
+  desc_cortest(method, X, n, r, level, &stat, &p, &df, ci,
+               orr_work(L, desc_cortest_work(n)));
   lua_pop(L, 1);
   lua_createtable(L, 0, 8);
   setnum(L, "estimate", r);
@@ -600,7 +602,8 @@ static int pcor (lua_State *L, const char *fn, int clr) {
     for (j = 0; j < p; j++) desc_scale(x + j * n, n);
   R = omat_new(L, p, p);
   lua_insert(L, 1);
-  w = orr_work(L, n * p > 2 * p * p + p ? n * p : 2 * p * p + p);
+  w = orr_work(L, desc_covmat_work(n, p) > desc_pcor_work(p) ?
+                 desc_covmat_work(n, p) : desc_pcor_work(p));
   desc_covmat(x, n, p, R->x, w);
   checkconst(L, R->x, p, fn, 0);
   st = desc_pcor(R->x, p, clr, w);
