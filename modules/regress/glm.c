@@ -18,12 +18,26 @@
 #include "regress/glm.h"
 
 #define LOGIT_THRESH 30.0
+/* cloglog's mu.eta takes exp(eta) at most at 700, as R's: exp(700) is
+   near the largest double and exp(-exp(700)) underflows to 0 cleanly */
+#define CLOGLOG_EMAX 700.0
+/* glm.fit's QR tolerance: min(RQ_TOL, epsilon / GLM_QR_TOL_RATIO) */
+#define GLM_QR_TOL_RATIO 1000.0
 
+/*
+** Rows per block of the weighted cross-product: BLOCK_ELEMS doubles of
+** scaled rows (1 MB), but never fewer than BLOCK_MIN rows (a dsyrk on
+** fewer is mostly overhead) nor more than BLOCK_MAX (BLOCK_NOCOL without
+** columns).
+*/
+#define BLOCK_ELEMS  131072
+#define BLOCK_MIN    64
+#define BLOCK_MAX    4096
+#define BLOCK_NOCOL  2048
 
-/* rows per block of the weighted cross-product: a buffer of ~1 MB */
 static size_t blockrows (size_t p) {
-  size_t b = p > 0 ? 131072 / p : 2048;
-  return b < 64 ? 64 : b > 4096 ? 4096 : b;
+  size_t b = p > 0 ? BLOCK_ELEMS / p : BLOCK_NOCOL;
+  return b < BLOCK_MIN ? BLOCK_MIN : b > BLOCK_MAX ? BLOCK_MAX : b;
 }
 
 
@@ -93,7 +107,7 @@ double glm_mueta (int link, double eta) {
       return d > DBL_EPSILON ? d : DBL_EPSILON;
     }
     case GL_CLOGLOG: {
-      double e = eta < 700 ? eta : 700, d = exp(e) * exp(-exp(e));
+      double e = eta < CLOGLOG_EMAX ? eta : CLOGLOG_EMAX, d = exp(e) * exp(-exp(e));
       return d > DBL_EPSILON ? d : DBL_EPSILON;
     }
     case GL_INVERSE: return -1 / (eta * eta);
@@ -330,7 +344,8 @@ int glm_irls (const glm_model *m, const double *etastart, int maxit,
   double *G = lw + llw, *nw = G + p * p;
   int *niw = (int *)(nw + 4 * p);
   double *blk = nw + 6 * p + 8;
-  double tol = epsilon / 1000 < 1e-7 ? epsilon / 1000 : 1e-7;
+  double tol = epsilon / GLM_QR_TOL_RATIO < RQ_TOL ? epsilon / GLM_QR_TOL_RATIO
+                                                  : RQ_TOL;
   double dev = 0, devold;
   int iter, have_old = 0;
   double *eta = f->eta, *mu = f->mu;

@@ -21,6 +21,14 @@
 ** exactly as dqrdc2 applies it.
 */
 #define RQ_MARGIN 100.0
+/* a sum of squares in this range gives the norm by sqrt without overflow
+   or lost precision; outside it dnrm2 scales (slower) */
+#define NORM2_MIN  1e-290
+#define NORM2_MAX  1e290
+/* rq_crossprod's blocks: 65536 doubles of X (512 KB, in cache for X'y
+   after dsyrk), at least 256 rows */
+#define XBLOCK_ELEMS  65536
+#define XBLOCK_MIN    256
 
 
 size_t rq_lwork (size_t n, size_t p) {
@@ -48,7 +56,7 @@ static void colnorms (const double *A, size_t n, size_t p, double *colnorm) {
     const double *a = A + j * n;
     double s = 0;
     for (i = 0; i < n; i++) s += a[i] * a[i];
-    colnorm[j] = (s > 1e-290 && s < 1e290) ? sqrt(s) : cblas_dnrm2((int)n, a, 1);
+    colnorm[j] = (s > NORM2_MIN && s < NORM2_MAX) ? sqrt(s) : cblas_dnrm2((int)n, a, 1);
     if (colnorm[j] == 0) colnorm[j] = 1.0;  /* a zero column is aliased */
   }
 }
@@ -273,12 +281,12 @@ int rq_normal (double *G, size_t p, const double *c, double rcmin,
 void rq_crossprod (const double *X, size_t n, size_t k, int intercept,
                    const double *oy, double *G, double *c, double *work) {
   size_t p = k + (intercept != 0), c0 = (size_t)(intercept != 0), i, j, i0;
-  size_t B = k > 0 ? 65536 / k : n;  /* rows per block: ~512 KB of X */
+  size_t B = k > 0 ? XBLOCK_ELEMS / k : n;  /* rows per block: ~512 KB of X */
   const double *y = oy + n;
   memset(G, 0, p * p * sizeof(double));
   memset(c, 0, p * sizeof(double));
   memset(work, 0, 2 * k * sizeof(double));
-  if (B < 256) B = 256;
+  if (B < XBLOCK_MIN) B = XBLOCK_MIN;
   /* by blocks of rows, so that X'y and the column sums read the block
      from cache right after dsyrk brought it in: one pass over X */
   if (k > 0)

@@ -13,6 +13,10 @@
 #include "stats/dist.h"
 #include "stats/desc.h"
 
+/* a column whose part not explained by the columns before it is below
+   this fraction of its scale is collinear: lm's 1e-7 on R_jj */
+#define DESC_COLLINEAR  1e-7
+
 
 /* The second pass adds the mean of the residuals, which recovers most of
    the rounding error of the first sum (as R's mean does in long double). */
@@ -236,7 +240,7 @@ int desc_pcor (double *S, size_t p, int pinv, double *work) {
        columns before it is below 1e-7 (on the scale of R_jj) is collinear,
        even when rounding leaves its Cholesky pivot positive */
     for (j = 0; j < p; j++)
-      if (!(W[j + j * p] > 1e-7 * sqrt(S[j + j * p]))) return STATS_ENOTPD;
+      if (!(W[j + j * p] > DESC_COLLINEAR * sqrt(S[j + j * p]))) return STATS_ENOTPD;
     if (LAPACKE_dpotri(LAPACK_COL_MAJOR, 'U', (int)p, W, (int)p) != 0)
       return STATS_ENOTPD;
     for (j = 0; j < p; j++)
@@ -295,7 +299,7 @@ int desc_cv (const double *y, const double *h, const double *mean_h, size_t n,
   /* R_jj^2 / S_jj is the share of column j not explained by the columns
      before it: near zero, the columns are collinear (as lm's 1e-7 on R_jj) */
   for (j = 0; j < k; j++)
-    if (!(A[j + j * k] > 1e-7 * sqrt(beta[j]))) return STATS_ENOTPD;
+    if (!(A[j + j * k] > DESC_COLLINEAR * sqrt(beta[j]))) return STATS_ENOTPD;
   cblas_dgemv(CblasColMajor, CblasTrans, (int)n, (int)k, 1.0, Hc, (int)n, yc,
               1, 0.0, beta, 1);
   LAPACKE_dpotrs(LAPACK_COL_MAJOR, 'U', (int)k, 1, A, (int)k, beta, (int)k);

@@ -36,6 +36,16 @@
 #define CF_TINY       1e-300
 #define CF_MAXIT      20000
 #define BIG_SHAPES    1000   /* beta-family shapes summing beyond this: own tails */
+/* R's tolerance for a count that is an integer but for representation error */
+#define COUNT_FUZZ    1e-7
+/* |t| or F beyond this (F below its inverse): GSL squares or scales x into
+   overflow, the tails come from the log-space continued fraction */
+#define FAR_X         1e100
+#define FAR_X_INV     1e-100
+/* GSL's t for df above CF_DF is a Cornish-Fisher expansion, good to 1e-12
+   only down to tails of CF_TAIL: smaller ones are recomputed */
+#define CF_DF         30
+#define CF_TAIL       1e-6
 
 
 int dist_npar (int dist) {
@@ -195,7 +205,7 @@ static double logibeta (double lx, double l1mx, double a, double b) {
 
 
 /* floor of a count argument, with R's tolerance for representation error */
-static double countfloor (double x) { return floor(x + 1e-7); }
+static double countfloor (double x) { return floor(x + COUNT_FUZZ); }
 
 
 static double far_tail (int d, const double *par, double x, int lower);
@@ -226,8 +236,8 @@ static double gsl_tail (int d, const double *par, double x, int lower) {
     z = far_tail(d, par, x, !lower);
     if (!isnan(z)) return -expm1(z);
   }
-  if ((d == DIST_T && fabs(x) > 1e100) ||
-      (d == DIST_F && (x > 1e100 || (x > 0 && x < 1e-100)))) {
+  if ((d == DIST_T && fabs(x) > FAR_X) ||
+      (d == DIST_F && (x > FAR_X || (x > 0 && x < FAR_X_INV)))) {
     int small_lower = d == DIST_T ? x < 0 : x < 1;
     double sm = exp(far_tail(d, par, x, small_lower));
     return lower == small_lower ? sm : 1 - sm;
@@ -241,7 +251,7 @@ static double gsl_tail (int d, const double *par, double x, int lower) {
       /* for df > 30 GSL uses a Cornish-Fisher expansion: within 1e-12 down to
          tails of 1e-6, but 3e-8 off at 1e-20 (df 31, t 12) and 7e-8 at 1e-65
          (df 148, t 30). Small tails come from the continued fraction. */
-      if (par[0] > 30 && (x < 0) == lower && z < 1e-6) {
+      if (par[0] > CF_DF && (x < 0) == lower && z < CF_TAIL) {
         k = exp(far_tail(d, par, x, lower));
         if (!isnan(k)) return k;
       }
@@ -337,7 +347,7 @@ static double logtail (int d, const double *par, double x, int lower) {
 
 /* R's test for a non-integer count */
 static int nonint (double x) {
-  return fabs(x - nearbyint(x)) > 1e-7 * fmax(1, fabs(x));
+  return fabs(x - nearbyint(x)) > COUNT_FUZZ * fmax(1, fabs(x));
 }
 
 /*
@@ -418,7 +428,7 @@ static double logdens (int d, const double *par, double x) {
     case DIST_T:
       n = par[0];
       if (isinf(x)) return -INFINITY;
-      z = fabs(x) < 1e100 ? log1p(x / n * x)      /* log(1 + x^2/n) */
+      z = fabs(x) < FAR_X ? log1p(x / n * x)      /* log(1 + x^2/n) */
                           : log1pexp(2 * log(fabs(x)) - log(n));
       return -0.5 * log(n) - gsl_sf_lnbeta(n / 2, 0.5) - (n + 1) / 2 * z;
     case DIST_CHISQ:
@@ -540,7 +550,7 @@ static double to_u (int sup, double x) {
 
 /* GSL's quantile of tail probability q as a start; NaN when none */
 static double guess (int d, const double *par, double q, int lower) {
-  if (!(q > 1e-300)) return NAN;
+  if (!(q > CF_TINY)) return NAN;   /* GSL's inverses have no start there */
   /* GSL's beta (and F) inverse never returns at large shapes: qbeta(0.3,
      1e6, 1e6) spun in its Newton loop. Brent from no start is bounded. */
   if ((d == DIST_BETA && par[0] + par[1] > BIG_SHAPES) ||

@@ -24,6 +24,9 @@
 #include "mat/mat.h"
 #include "surv/surv.h"
 
+/* fewer rows than this go through rank-one updates: cheaper than a call
+   of dsyrk */
+#define DSYRK_MIN_ROWS  8
 /* the pivot tolerance of cox.zph's score tests (its solve(), R's default
    tolerance for a generalised inverse of the information blocks) */
 #define ZPH_TOL_CHOL  1e-12
@@ -89,7 +92,7 @@ static void addblock (const cox_data *d, size_t i, size_t e, const double *r,
   size_t p = d->p, k, j, nb = 0;
   for (k = i; k < e; k++)
     if (!deaths_only || d->status[k] != 0) nb++;
-  if (nb < 8) {
+  if (nb < DSYRK_MIN_ROWS) {
     for (k = i; k < e; k++)
       if (!deaths_only || d->status[k] != 0) addrow(d->x + k * p, p, r[k], S1, S2);
     return;
