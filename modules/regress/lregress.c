@@ -512,6 +512,10 @@ static const int deflink[] = {GL_IDENTITY, GL_LOGIT, GL_LOG, GL_INVERSE,
   GL_LOG};
 
 
+/* binomial's y times weights must be whole successes: R's warning
+   threshold for "non-integer #successes" (binomial()$initialize) */
+#define BINOM_SUCC_TOL  1e-3
+
 /*
 ** Rejects responses outside the family's support.  Binomial: a proportion
 ** needs weights = trials that make whole successes; a 0/1 response may carry
@@ -528,7 +532,7 @@ static int checkfamily (lua_State *L, const regdata *d, int fam) {
         if (y < 0 || y > 1)
           orr_error(L, d->fn, "binomial y must be 0/1 (or a proportion with weights = trials), row %d is %f",
                     (int)d->keep[i] + 1, y);
-        if (fabs(w * y - round(w * y)) > 1e-3) {
+        if (fabs(w * y - round(w * y)) > BINOM_SUCC_TOL) {
           if (y != 1)
             orr_error(L, d->fn, "binomial y must be 0/1 (or a proportion with weights = trials): row %d has %f successes",
                       (int)d->keep[i] + 1, w * y);

@@ -495,6 +495,9 @@ static void setnum (lua_State *L, const char *k, double v) {
 
 static const char *const cortest_opts[] = {"na_rm", "conf_level", NULL};
 
+/* cor.test's default conf.level */
+#define CORTEST_LEVEL  0.95
+
 /*
 ** cor.test with exact = FALSE: Pearson's t (with Fisher's z interval),
 ** Spearman's S with the asymptotic t_{n-2} p value, Kendall's z with R's tie
@@ -504,7 +507,7 @@ static int s_cor_test (lua_State *L) {
   const char *fn = "stats.cor_test";
   int method = DESC_PEARSON, na = 0, optidx = 0;
   size_t nx, ny, n;
-  double r, stat, p, df, ci[2], level = 0.95, s[4], *X;
+  double r, stat, p, df, ci[2], level = CORTEST_LEVEL, s[4], *X;
   char nb[32];
   omat *x, *y;
   if (lua_gettop(L) < 2) orr_error(L, fn, "expected x and y");
@@ -526,7 +529,7 @@ static int s_cor_test (lua_State *L) {
                 optidx, luaL_typename(L, optidx));
     orr_checkopts(L, optidx, fn, cortest_opts);
     na = orr_optboolean(L, optidx, "na_rm", 0, fn);
-    level = orr_optnumber(L, optidx, "conf_level", 0.95, fn);
+    level = orr_optnumber(L, optidx, "conf_level", CORTEST_LEVEL, fn);
     if (!(level > 0 && level < 1))
       orr_error(L, fn, "conf_level must be in (0, 1) (got %s)", num(nb, level));
   }
