@@ -171,6 +171,15 @@ static void checkfunction (lua_State *L, int idx, const char *fn,
 }
 
 
+/* the option maxiter of the table at 1: an integer in 1..OPTIM_MAXITER_CAP */
+static int optmaxiter (lua_State *L, const char *fn, lua_Integer def) {
+  lua_Integer mi = orr_optinteger(L, 1, "maxiter", def, fn);
+  if (mi < 1 || mi > OPTIM_MAXITER_CAP)
+    orr_error(L, fn, "'maxiter' must be between 1 and 1e8, got %I", mi);
+  return (int)mi;
+}
+
+
 static void setfield_num (lua_State *L, const char *k, double v) {
   lua_pushnumber(L, v);
   lua_setfield(L, -2, k);
@@ -226,13 +235,7 @@ static int o_minimize (lua_State *L) {
   tol = orr_optnumber(L, 1, "tol", OPTIM_TOL, fn);
   if (!(tol > 0 && tol < 1))
     orr_error(L, fn, "'tol' must be in (0, 1), got %s", isnan(tol) ? "NaN" : lua_pushfstring(L, "%f", tol));
-  {
-    lua_Integer mi = orr_optinteger(L, 1, "maxiter",
-                                    method == 1 ? OPTIM_NM_MAXITER : OPTIM_MAXITER, fn);
-    if (mi < 1 || mi > OPTIM_MAXITER_CAP)
-      orr_error(L, fn, "'maxiter' must be between 1 and 1e8, got %I", mi);
-    maxiter = (int)mi;
-  }
+  maxiter = optmaxiter(L, fn, method == 1 ? OPTIM_NM_MAXITER : OPTIM_MAXITER);
   x = omat_new(L, n, 1);                                    /* 5 */
   memcpy(x->x, x0->x, n * sizeof(double));
   setup(L, &c, &p, 2, method != 1 ? gidx : 0, n, fn);       /* 6: error slot */
@@ -298,12 +301,7 @@ static int o_root (lua_State *L) {
     orr_error(L, fn, "need finite lower < upper, got [%f, %f]", lo, hi);
   tol = orr_optnumber(L, 1, "tol", OPTIM_ROOT_TOL, fn);
   if (!(tol > 0)) orr_error(L, fn, "'tol' must be > 0, got %s", isnan(tol) ? "NaN" : lua_pushfstring(L, "%f", tol));
-  {
-    lua_Integer mi = orr_optinteger(L, 1, "maxiter", OPTIM_ROOT_MAXITER, fn);
-    if (mi < 1 || mi > OPTIM_MAXITER_CAP)
-      orr_error(L, fn, "'maxiter' must be between 1 and 1e8, got %I", mi);
-    maxiter = (int)mi;
-  }
+  maxiter = optmaxiter(L, fn, OPTIM_ROOT_MAXITER);
   setup(L, &c, &p, 2, 0, 1, fn);
   c.scalar = 1;
   flo = endpoint(L, &c, &p, lo, "lower");

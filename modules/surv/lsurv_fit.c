@@ -94,21 +94,32 @@ static void getmodel (lua_State *L, int idx, sr_model *m) {
 }
 
 
+/* The model at 1 into m and its parameter vector at 2 (one per free
+   parameter). */
+static omat *modelargs (lua_State *L, sr_model *m, const char *what) {
+  size_t np, P;
+  omat *v;
+  getmodel(L, 1, m);
+  P = sr_npar(m);
+  v = omat_vecarg(L, 2, FN, what, &np);
+  if (np != P) orr_error(L, FN, "internal: %d values of '%s' for %d parameters",
+                         (int)np, what, (int)P);
+  return v;
+}
+
+
 /* _fit(model, start [, maxit, tol]) -> coef (mat), vcov (mat), info table */
 static int s_fit (lua_State *L) {
   sr_model m;
   sr_result res;
   omat *start, *coef, *vcov;
-  size_t P, np;
+  size_t P;
   double *work;
   int maxit = (int)luaL_optinteger(L, 3, FIT_MAXIT);
   double tol = luaL_optnumber(L, 4, FIT_TOL);
   lua_settop(L, 4);
-  getmodel(L, 1, &m);
+  start = modelargs(L, &m, "start");
   P = sr_npar(&m);
-  start = omat_vecarg(L, 2, FN, "start", &np);
-  if (np != P) orr_error(L, FN, "internal: %d starting values for %d parameters",
-                         (int)np, (int)P);
   work = orr_work(L, sr_newton_work(&m));              /* 5 */
   coef = omat_new(L, P, 1);                            /* 6 */
   if (P) memcpy(coef->x, start->x, P * sizeof(double));
@@ -131,14 +142,11 @@ static int s_fit (lua_State *L) {
 static int s_loglik (lua_State *L) {
   sr_model m;
   omat *beta, *g;
-  size_t P, np;
+  size_t P;
   double *work, ll;
   lua_settop(L, 2);
-  getmodel(L, 1, &m);
+  beta = modelargs(L, &m, "beta");
   P = sr_npar(&m);
-  beta = omat_vecarg(L, 2, FN, "beta", &np);
-  if (np != P) orr_error(L, FN, "internal: %d values for %d parameters",
-                         (int)np, (int)P);
   work = orr_work(L, sr_loglik_work(&m));
   g = omat_new(L, P, 1);
   ll = sr_loglik(&m, beta->x, g->x, NULL, work);
