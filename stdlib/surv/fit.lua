@@ -804,6 +804,7 @@ end
 help.doc(M.fit, "surv.fit", [[
 surv.fit{ time =, status =, dist = [, x=, model=, ph_x=, aft_x=, shape_x=, fixed=, na=, names=, maxit=] }
   Parametric survival regression by maximum likelihood (Newton, analytic gradients).
+  Times must be > 0: the families take log t (survreg refuses 0 too); Inf is an error, NaN missing.
   dist: "exponential" "weibull" "gompertz" "loglogistic" "lognormal" "burr" "apgw".
   model: "aft" (default; coefficients on the log-time scale as survreg) or "ph"
   (log hazard ratios). ph_x and aft_x together for burr/apgw; shape_x models log gamma.

@@ -56,3 +56,11 @@ T.test("a NaN time is missing: the row is dropped and counted everywhere", funct
   T.eq(f.cox().n_dropped, 1)
   T.eq(f.fit().n_dropped, 1)
 end)
+
+T.test("the rule is stated in each function's help", function()
+  local help = require "orrery.help"
+  for _, k in ipairs { "km", "na", "logrank", "cox" } do
+    T.ok((help.lookup("surv." .. k) or ""):find("must be >= 0 as in R's Surv", 1, true), k)
+  end
+  T.ok((help.lookup("surv.fit") or ""):find("Times must be > 0", 1, true), "fit")
+end)
