@@ -150,7 +150,7 @@ static int iv_first_stage_l (lua_State *L) {
   if (Z->r != n) orr_error(L, "regress.iv", "x has %d rows but z has %d", (int)n, (int)Z->r);
   exo = (int *)orr_workbytes(L, (p + 1) * sizeof(int));
   iwork = (int *)orr_workbytes(L, (p + q + 1) * sizeof(int));
-  work = orr_work(L, iv_worksize(n, p, q) + n * p);
+  work = orr_work(L, iv_worksize(n, p, q));
   F = omat_new(L, p, 1);
   iv_shared_columns(X->x, Z->x, n, p, q, exo);
   check(L, iv_first_stage(X->x, Z->x, n, p, q, exo, F->x, &df1, &df2, work,
