@@ -248,7 +248,8 @@ doc(M.km, "surv.km", [[surv.km(time, status [, {group=, conf="log"|"log-log"|"pl
   or surv.km{formula = "Surv(time, status) ~ group", data = df, ...}
 Kaplan-Meier estimate, as R's survfit: .time .surv .se (SE of S, Greenwood) .lower .upper
 .n_risk .n_event .n_censor .cumhaz; :median() -> median, lower, upper; :at(t) -> {surv, se, lower, upper}.
-With group: a table of estimates keyed by level, plus .levels.]])
+With group: a table of estimates keyed by level, plus .levels.
+Times must be >= 0 as in R's Surv (0 is a time); a negative or infinite time is an error, NaN is missing.]])
 
 -- ------------------------------------------------------------ Nelson-Aalen
 
@@ -289,7 +290,8 @@ function M.na(time, status, opts)
     n_event = k.n_event, n = k.n, n_dropped = k.n_dropped }, NA)
 end
 doc(M.na, "surv.na", [[surv.na(time, status [, {na=}]) -> Nelson-Aalen cumulative hazard:
-.time .cumhaz .se (sqrt of sum d/n^2, R's std.chaz) .n_risk .n_event]])
+.time .cumhaz .se (sqrt of sum d/n^2, R's std.chaz) .n_risk .n_event
+Times must be >= 0 as in R's Surv (0 is a time); a negative or infinite time is an error, NaN is missing.]])
 
 -- ------------------------------------------------------------ log-rank
 
@@ -345,6 +347,7 @@ function M.logrank(time, status, group, opts)
   local scodes, slevels
   if opts.strata ~= nil then scodes, slevels = group_codes(fn, "strata", opts.strata, n) end
   local r = C._logrank(fn, time, st, codes, #levels, scodes, slevels and #slevels, rho)
+  r.p = pchisq(r.chisq, r.df)
   check_dropped(fn, na_rule, r.n_dropped)
   r.levels, r.rho, r.group_name = levels, rho, group_name
   return setmetatable(r, LR)
@@ -352,7 +355,8 @@ end
 doc(M.logrank, "surv.logrank", [[surv.logrank(time, status, group [, {rho=0, strata=, na=}])
   or surv.logrank{formula = "Surv(time, status) ~ group + strata(s)", data = df, rho =}
 G-rho test as R's survdiff (rho = 0 log-rank, rho = 1 Peto-Peto; weights S(t-)^rho):
-.chisq .df .p .observed .expected (per group, summed over strata) .var .levels]])
+.chisq .df .p .observed .expected (per group, summed over strata) .var .levels
+Times must be >= 0 as in R's Surv (0 is a time); a negative or infinite time is an error, NaN is missing.]])
 
 -- ------------------------------------------------------------ Cox
 
@@ -567,6 +571,7 @@ doc(M.cox, "surv.cox", [[surv.cox{ time =, status =, x = [, start=, ties="efron"
 (robust defaults to true with cluster = or non-integer weights, as coxph; zph = false skips cox.zph's pass)
 Cox proportional hazards model as R's coxph (Newton-Raphson with step-halving; Efron ties by default;
 (start, stop] data, strata, case weights; robust/cluster sandwich variance).
+Times (and start) must be >= 0 as in R's Surv (0 is a time), start < stop; Inf is an error, NaN is missing.
 .coef .se .vcov .z .pvalue .loglik = {null, fitted} .tests = {lr, wald, score [, robust_score]} each {stat, df, p}
 .concordance .concordance_se .means .n .nevent .n_dropped .converged .iterations .warning
 :baseline() :predict(X, "lp"|"risk"|"survival") :zph()]])

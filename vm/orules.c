@@ -2,6 +2,7 @@
 ** Rules about data that several modules share (see orules.h).
 */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "lua.h"
@@ -14,15 +15,15 @@
 
 size_t orr_rowmask (const double *x, size_t n, size_t ncol, size_t ld,
                     unsigned char *drop, size_t *col) {
-  size_t i, j;
+  size_t i, j, inf = n;
   for (j = 0; j < ncol; j++) {
     const double *c = x + j * ld;
     for (i = 0; i < n; i++) {
       if (isnan(c[i])) drop[i] = 1;
-      else if (isinf(c[i])) { *col = j; return i; }
+      else if (isinf(c[i]) && inf == n) { inf = i; *col = j; }
     }
   }
-  return n;
+  return inf;
 }
 
 
@@ -40,12 +41,14 @@ size_t orr_badtime (const double *t, size_t n, int positive) {
 void orr_checktime (lua_State *L, const char *fn, const char *what,
                     const double *t, size_t n, int positive) {
   size_t i = orr_badtime(t, n, positive);
+  char num[32];   /* lua_pushfstring has no %g */
   if (i == n) return;
   if (isinf(t[i]))
     orr_error(L, fn, "'%s' element %d is infinite", what, (int)i + 1);
-  orr_error(L, fn, "'%s' element %d is %g: times must be %s", what, (int)i + 1,
-            t[i], positive ? "positive (the parametric families take log t)"
-                           : ">= 0 (as R's Surv)");
+  snprintf(num, sizeof num, "%.15g", t[i]);
+  orr_error(L, fn, "'%s' element %d is %s: times must be %s", what, (int)i + 1,
+            num, positive ? "positive (the parametric families take log t)"
+                          : ">= 0 (as R's Surv)");
 }
 
 

@@ -16,9 +16,11 @@
 /*
 ** Kernel. Marks in drop[0..n-1] (set to 1, never cleared) the rows of the
 ** n x ncol column-major array x (leading dimension ld >= n) that hold a
-** NaN. Returns the 0-based index of the first row holding an infinite
-** value, scanning column by column, or n when there is none; *col gets its
-** column. No work array.
+** NaN; the mask is complete even when there are infinite values, so a
+** caller that treats Inf otherwise (a later check, or allowed) can use it.
+** Returns the 0-based index of the first row holding an infinite value,
+** scanning column by column, or n when there is none; *col gets its
+** column (untouched when there is none). No work array.
 */
 size_t orr_rowmask (const double *x, size_t n, size_t ncol, size_t ld,
                     unsigned char *drop, size_t *col);

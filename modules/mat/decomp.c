@@ -302,6 +302,83 @@ int mat_chol (double *A, size_t n, size_t *minor) {
 }
 
 
+/* the marker of an aliased column in mat_cholrank's R: dpotrf's pivots are
+   positive, so a negative diagonal element cannot be anything else */
+#define ALIASED  (-1.0)
+
+/*
+** Passes of dpotrf over A with the aliased rows and columns replaced by
+** those of the identity, each pass aliasing the first kept column whose
+** pivot (R_jj^2, the part of a_jj the columns before it leave) is at most
+** tol: the factor of the columns before it does not depend on it, those
+** after it are refactored without it. Between passes the flags live in the
+** strict lower triangle of R (row n-1 of column j < n-1), which dpotrf('U')
+** never touches; the last column needs no flag, nothing comes after it.
+*/
+int mat_cholrank (const double *A, size_t n, size_t lda, double tol,
+                  double *R) {
+  size_t i, j;
+  double mx = 0.0;
+  int rank = 0;
+#define FLAG(j)  R[(n - 1) + (j) * n]
+  if (n == 0) return 0;
+  for (j = 0; j < n; j++)
+    if (fabs(A[j + j * lda]) > mx) mx = fabs(A[j + j * lda]);
+  tol *= mx;
+  for (j = 0; j + 1 < n; j++) FLAG(j) = 0.0;
+  for (;;) {
+    int info;
+    size_t bad;
+    for (j = 0; j < n; j++) {
+      int aj = j + 1 < n && FLAG(j) != 0.0;
+      for (i = 0; i <= j; i++) {
+        int ai = i + 1 < n && FLAG(i) != 0.0;
+        R[i + j * n] = (ai || aj) ? (i == j) : A[i + j * lda];
+      }
+    }
+    info = LAPACKE_dpotrf_work(COL, 'U', (int)n, R, (int)n);
+    bad = info > 0 ? (size_t)info - 1 : n;   /* the first pivot <= 0 */
+    for (j = 0; j < bad; j++)
+      if (!(j + 1 < n && FLAG(j) != 0.0) && !(R[j + j * n] * R[j + j * n] > tol))
+        break;
+    if (j == n) break;                        /* every kept pivot is large */
+    if (j + 1 < n) { FLAG(j) = 1.0; continue; }
+    for (i = 0; i < j; i++) R[i + j * n] = 0.0;   /* the last column */
+    R[j + j * n] = ALIASED;
+    break;
+  }
+  for (j = 0; j < n; j++) {
+    if (j + 1 < n && FLAG(j) != 0.0) R[j + j * n] = ALIASED;
+    if (R[j + j * n] > 0) rank++;
+    for (i = j + 1; i < n; i++) R[i + j * n] = 0.0;
+  }
+#undef FLAG
+  return rank;
+}
+
+
+void mat_cholrank_solve (const double *R, size_t n, double *b) {
+  size_t j;
+  if (n == 0) return;
+  /* an aliased row of R'R is e_j': with b_j = 0 its x_j is 0 */
+  for (j = 0; j < n; j++) if (R[j + j * n] < 0) b[j] = 0.0;
+  LAPACKE_dpotrs_work(COL, 'U', (int)n, 1, R, (int)n, b, (int)n);
+}
+
+
+void mat_cholrank_inv (const double *R, size_t n, double *Ainv) {
+  size_t i, j;
+  if (n == 0) return;
+  memcpy(Ainv, R, n * n * sizeof(double));
+  LAPACKE_dpotri_work(COL, 'U', (int)n, Ainv, (int)n);
+  for (j = 0; j < n; j++)
+    for (i = 0; i <= j; i++) {
+      double v = (R[i + i * n] < 0 || R[j + j * n] < 0) ? 0.0 : Ainv[i + j * n];
+      Ainv[i + j * n] = Ainv[j + i * n] = v;
+    }
+}
+
+
 int mat_logdet_lu (double *A, size_t n, int *ipiv, double *logabs,
                    int *sign) {
   size_t i;
@@ -527,3 +604,7 @@ int mat_eigsym (double *A, size_t n, double *values, double *vectors,
   }
   return MAT_OK;
 }
+
+
+size_t mat_rcond_work (size_t n) { return 2 * n; }   /* dlacn2's x and v */
+size_t mat_solve_work (size_t n) { return 4 * n; }   /* dgecon/dpocon/dtrcon */

@@ -18,6 +18,7 @@
 
 #include "oaux.h"
 #include "mat/omat.h"
+#include "mat/lmat.h"
 #include "mat/mat.h"
 
 
@@ -28,18 +29,30 @@ int luaopen_orrery_mat (lua_State *L);
 /* the C API of omat.h                                                     */
 /* ---------------------------------------------------------------------- */
 
-/* Large buffers (>= 4 MB, as numpy) ask for transparent huge pages before
-   their first touch: 2 MB pages fault 512 times less often than 4 KB ones. */
-#define HUGE_MIN  ((size_t)4 << 20)
-
-static void hugepages (void *p, size_t len) {
+/* The hint of OMAT_HUGE_MIN (lmat.h) for the whole 2 MB pages inside
+   [p, p + nb): the only part of a buffer the kernel can back by one. */
+static void hugepages (void *p, size_t nb) {
 #ifdef MADV_HUGEPAGE
-  uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
-  uintptr_t e = ((uintptr_t)p + len) & ~(uintptr_t)4095;
-  if (e > a) (void)madvise((void *)a, e - a, MADV_HUGEPAGE);
+  const uintptr_t huge = (uintptr_t)2 << 20;
+  uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+  uintptr_t e = ((uintptr_t)p + nb) & ~(huge - 1);
+  if (nb >= OMAT_HUGE_MIN && e > a)
+    (void)madvise((void *)a, e - a, MADV_HUGEPAGE);  /* a hint only */
 #else
-  (void)p; (void)len;
+  (void)p; (void)nb;
 #endif
+}
+
+
+double *omat_buffer (lua_State *L, size_t n) {
+  size_t nb;
+  void *p;
+  if (n > ((size_t)-1 - sizeof(omat)) / sizeof(double))
+    luaL_error(L, "not enough memory");
+  nb = n * sizeof(double);
+  p = lua_newuserdatauv(L, nb ? nb : 1, 0);
+  hugepages(p, nb);
+  return (double *)p;
 }
 
 
@@ -52,7 +65,7 @@ omat *omat_new (lua_State *L, size_t r, size_t c) {
   m = (omat *)lua_newuserdatauv(L, sizeof(omat) + n * sizeof(double), 0);
   m->r = r; m->c = c;
   m->x = (double *)(m + 1);
-  if (n * sizeof(double) >= HUGE_MIN) hugepages(m->x, n * sizeof(double));
+  hugepages(m->x, n * sizeof(double));
   if (n) memset(m->x, 0, n * sizeof(double));
   if (luaL_getmetatable(L, OMAT_TNAME) == LUA_TNIL) {
     /* a binding made a matrix before anything loaded mat: load it now, so
@@ -288,13 +301,13 @@ static void checkstatus (lua_State *L, int status, const char *fn,
                          const char *routine) {
   switch (status) {
     case MAT_OK: return;
-    case MAT_SINGULAR: orr_error(L, fn, "matrix is singular"); break;
-    case MAT_NOTPD: orr_error(L, fn, "matrix is not positive definite"); break;
-    case MAT_NOCONV: orr_error(L, fn, "LAPACK %s did not converge", routine); break;
     case MAT_INTERRUPTED: orr_interrupterror(L, fn); break;
+    case MAT_NOCONV: orr_error(L, fn, "LAPACK %s did not converge", routine); break;
     default:
-      orr_error(L, fn, "LAPACK %s rejected argument %d (a bug: please report)",
-                routine, -status);
+      if (status < 0)
+        orr_error(L, fn, "LAPACK %s rejected argument %d (a bug: please report)",
+                  routine, -status);
+      orr_error(L, fn, "%s", mat_strerror(status));
   }
 }
 
@@ -390,7 +403,7 @@ static int m_range (lua_State *L) {
   double step = lua_isnoneornil(L, 3) ? (b >= a ? 1.0 : -1.0)
                                       : checknum(L, 3, "mat.range", "step");
   double span, q;
-  size_t n, i;
+  size_t n;
   omat *m;
   if (!isfinite(a) || !isfinite(b) || !isfinite(step))
     orr_error(L, "mat.range", "arguments must be finite, got %s, %s, %s",
@@ -407,15 +420,9 @@ static int m_range (lua_State *L) {
   if (q >= (double)INT_MAX)
     orr_error(L, "mat.range", "too many elements (%s)", gstr(L, q + 1, 6));
   /* a span at rounding level of the ends gives a itself, as in R */
-  if (fabs(span) / fmax(fabs(a), fabs(b)) < 100 * DBL_EPSILON) {
-    m = omat_new(L, 1, 1); m->x[0] = a; return 1;
-  }
-  n = (size_t)floor(q + 1e-10) + 1;
+  n = mat_range_len(a, b, step);
   m = omat_new(L, n, 1);
-  for (i = 0; i < n; i++) {
-    double v = a + (double)i * step;
-    m->x[i] = step > 0 ? fmin(v, b) : fmax(v, b);  /* never past b */
-  }
+  mat_range_fill(a, b, step, m->x, n);
   return 1;
 }
 
@@ -694,7 +701,7 @@ static int m_diag (lua_State *L) {
 static int arith (lua_State *L, int op, const char *fn) {
   omat *a = NULL, *b = NULL, *m;
   double s = 0;
-  size_t i, n;
+  size_t n;
   int scalar_left = 0;
   if (lua_type(L, 1) == LUA_TNUMBER) { s = lua_tonumber(L, 1); scalar_left = 1; }
   else a = omat_arg(L, 1, fn, "left operand");
@@ -709,23 +716,17 @@ static int arith (lua_State *L, int op, const char *fn) {
       orr_error(L, fn, "shapes differ: %d x %d and %d x %d", (int)a->r,
                 (int)a->c, (int)b->r, (int)b->c);
     m = omat_new(L, a->r, a->c);
-    n = a->r * a->c;
-    if (op == '+') for (i = 0; i < n; i++) m->x[i] = a->x[i] + b->x[i];
-    else for (i = 0; i < n; i++) m->x[i] = a->x[i] - b->x[i];
+    mat_ewise(op == '+' ? MAT_OP_ADD : MAT_OP_SUB, a->x, b->x, 0, m->x,
+              a->r * a->c);
     return 1;
   }
   if (!a) a = b;  /* scalar on the left */
   m = omat_new(L, a->r, a->c);
   n = a->r * a->c;
   switch (op) {
-    case '+': for (i = 0; i < n; i++) m->x[i] = a->x[i] + s; break;
-    case '-':
-      if (scalar_left) for (i = 0; i < n; i++) m->x[i] = s - a->x[i];
-      else for (i = 0; i < n; i++) m->x[i] = a->x[i] - s;
-      break;
-    default:
-      if (scalar_left) for (i = 0; i < n; i++) m->x[i] = s / a->x[i];
-      else for (i = 0; i < n; i++) m->x[i] = a->x[i] / s;
+    case '+': mat_ewise(MAT_OP_ADD, a->x, NULL, s, m->x, n); break;
+    case '-': mat_ewise(scalar_left ? MAT_OP_RSUB : MAT_OP_SUB, a->x, NULL, s, m->x, n); break;
+    default: mat_ewise(scalar_left ? MAT_OP_RDIV : MAT_OP_DIV, a->x, NULL, s, m->x, n);
   }
   return 1;
 }
@@ -738,22 +739,20 @@ static int m_div (lua_State *L) { return arith(L, '/', "mat.__div"); }
 
 static int m_unm (lua_State *L) {
   omat *a = omat_check(L, 1, "mat.__unm", "operand"), *m;
-  size_t i;
   m = omat_new(L, a->r, a->c);
-  for (i = 0; i < a->r * a->c; i++) m->x[i] = -a->x[i];
+  mat_ewise(MAT_OP_NEG, a->x, NULL, 0, m->x, a->r * a->c);
   return 1;
 }
 
 
 static int m_mul (lua_State *L) {
   omat *a, *b, *m;
-  size_t i;
   if (lua_type(L, 1) == LUA_TNUMBER || lua_type(L, 2) == LUA_TNUMBER) {
     int si = lua_type(L, 1) == LUA_TNUMBER ? 1 : 2;
     double s = lua_tonumber(L, si);
     a = omat_arg(L, 3 - si, "mat.__mul", "operand");
     m = omat_new(L, a->r, a->c);
-    for (i = 0; i < a->r * a->c; i++) m->x[i] = a->x[i] * s;
+    mat_ewise(MAT_OP_MUL, a->x, NULL, s, m->x, a->r * a->c);
     return 1;
   }
   a = omat_arg(L, 1, "mat.__mul", "left operand");
@@ -770,13 +769,12 @@ static int m_mul (lua_State *L) {
 
 static int m_hadamard (lua_State *L) {
   omat *a = checkself(L, "mat:hadamard"), *b, *m;
-  size_t i;
   b = omat_arg(L, 2, "mat:hadamard", "B");
   if (a->r != b->r || a->c != b->c)
     orr_error(L, "mat:hadamard", "shapes differ: %d x %d and %d x %d",
               (int)a->r, (int)a->c, (int)b->r, (int)b->c);
   m = omat_new(L, a->r, a->c);
-  for (i = 0; i < a->r * a->c; i++) m->x[i] = a->x[i] * b->x[i];
+  mat_ewise(MAT_OP_MUL, a->x, b->x, 0, m->x, a->r * a->c);
   return 1;
 }
 
@@ -851,7 +849,7 @@ static int rowred (lua_State *L, const char *fn, int mean) {
   double *comp;
   size_t i;
   m = omat_new(L, a->r, 1);
-  comp = orr_work(L, a->r);
+  comp = orr_work(L, mat_rowsums_work(a->r));
   mat_rowsums(a->x, a->r, a->c, m->x, comp);
   if (mean) for (i = 0; i < a->r; i++) m->x[i] /= (double)a->c;
   lua_pop(L, 1);
@@ -977,7 +975,7 @@ static int m_solve (lua_State *L) {
   checkfinite(L, b, "mat:solve", "b");
   x = copyof(L, b);  /* LAPACK solves in place: the copy is the answer */
   W = orr_work(L, n * n);
-  work = orr_work(L, 4 * n + 1);
+  work = orr_work(L, mat_solve_work(n));
   ipiv = (int *)orr_workbytes(L, (n + 1) * sizeof(int));
   iwork = (int *)orr_workbytes(L, (n + 1) * sizeof(int));
   st = mat_solve(a->x, n, x->x, b->c, W, ipiv, work, iwork, &rcond, &chol);

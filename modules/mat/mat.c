@@ -3,6 +3,7 @@
 ** Dimensions fit LAPACK's int (the binding checks); leading dimensions are
 ** at least 1 even for empty matrices, as BLAS requires.
 */
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -252,3 +253,71 @@ size_t mat_argext (const double *x, size_t n, int sign) {
   }
   return best;
 }
+
+
+void mat_ewise (mat_op op, const double *a, const double *b, double s,
+                double *out, size_t n) {
+  size_t i;
+  switch (op) {
+    case MAT_OP_ADD:
+      if (b) for (i = 0; i < n; i++) out[i] = a[i] + b[i];
+      else for (i = 0; i < n; i++) out[i] = a[i] + s;
+      break;
+    case MAT_OP_SUB:
+      if (b) for (i = 0; i < n; i++) out[i] = a[i] - b[i];
+      else for (i = 0; i < n; i++) out[i] = a[i] - s;
+      break;
+    case MAT_OP_MUL:
+      if (b) for (i = 0; i < n; i++) out[i] = a[i] * b[i];
+      else for (i = 0; i < n; i++) out[i] = a[i] * s;
+      break;
+    case MAT_OP_DIV:
+      if (b) for (i = 0; i < n; i++) out[i] = a[i] / b[i];
+      else for (i = 0; i < n; i++) out[i] = a[i] / s;
+      break;
+    case MAT_OP_RSUB: for (i = 0; i < n; i++) out[i] = s - a[i]; break;
+    case MAT_OP_RDIV: for (i = 0; i < n; i++) out[i] = s / a[i]; break;
+    case MAT_OP_NEG: for (i = 0; i < n; i++) out[i] = -a[i]; break;
+  }
+}
+
+
+/* R's seq.default: a count within RANGE_FUZZ of the next integer reaches
+   it, so that seq(0, 1, 0.1) ends at 1 despite 1/0.1 rounding below 10 */
+#define RANGE_FUZZ  1e-10
+/* a span below this many ulps of the ends is rounding: seq gives a alone */
+#define RANGE_ULPS  100
+
+
+size_t mat_range_len (double a, double b, double step) {
+  double span = b - a;
+  if (fabs(span) / fmax(fabs(a), fabs(b)) < RANGE_ULPS * DBL_EPSILON) return 1;
+  return (size_t)floor(span / step + RANGE_FUZZ) + 1;
+}
+
+
+void mat_range_fill (double a, double b, double step, double *out, size_t n) {
+  size_t i;
+  if (n == 1) { out[0] = a; return; }
+  for (i = 0; i < n; i++) {
+    double v = a + (double)i * step;
+    out[i] = step > 0 ? fmin(v, b) : fmax(v, b);  /* never past b */
+  }
+}
+
+
+const char *mat_strerror (int status) {
+  switch (status) {
+    case MAT_OK: return "ok";
+    case MAT_SINGULAR: return "matrix is singular";
+    case MAT_NOTPD: return "matrix is not positive definite";
+    case MAT_NOCONV: return "LAPACK did not converge";
+    case MAT_INTERRUPTED: return "interrupted";
+    default:
+      return status < 0 ? "a LAPACK routine was called with a bad argument"
+                        : "unknown status";
+  }
+}
+
+
+size_t mat_rowsums_work (size_t r) { return r; }

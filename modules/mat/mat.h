@@ -10,13 +10,19 @@
 
 #include <stddef.h>
 
-enum {
+typedef enum {
   MAT_OK = 0,
   MAT_SINGULAR = 1,     /* exactly or computationally singular (rcond < eps) */
   MAT_NOTPD = 2,        /* Cholesky failed: not positive definite */
   MAT_NOCONV = 3,       /* an iterative LAPACK routine did not converge */
   MAT_INTERRUPTED = 4   /* ORR_INTERRUPTED() was seen */
-};
+} mat_status;
+
+/*
+** The message of a status (MAT_OK: "ok"; a negative one: "a LAPACK routine
+** was called with a bad argument"), without the function's name.
+*/
+const char *mat_strerror (int status);
 
 /* ------------------------------------------------------------ mat.c */
 
@@ -33,6 +39,27 @@ void mat_tcrossprod2 (const double *A, const double *B, double *C,
 /* C = A'B (p x q) for an n x p A and an n x q B (dgemm) */
 void mat_crossprod2 (const double *A, const double *B, double *C,
                      size_t n, size_t p, size_t q);
+/* The element-wise operations of mat_ewise. */
+typedef enum {
+  MAT_OP_ADD, MAT_OP_SUB, MAT_OP_MUL, MAT_OP_DIV,
+  MAT_OP_RSUB, MAT_OP_RDIV,   /* s - a, s / a: a scalar on the left */
+  MAT_OP_NEG                  /* -a (the sign of 0 and NaN flips too) */
+} mat_op;
+/*
+** out[i] = a[i] op b[i], or a[i] op s when b is NULL (b, s unused by
+** MAT_OP_NEG); out may be a or b.
+*/
+void mat_ewise (mat_op op, const double *a, const double *b, double s,
+                double *out, size_t n);
+/*
+** The length of R's seq(a, b, by = step) for finite a != b and a step of
+** the right sign (the caller checks): floor((b - a)/step + 1e-10) + 1, R's
+** fuzz, or 1 when b - a is at the rounding level of the ends.
+** mat_range_fill writes it, a + i step, never past b.
+*/
+size_t mat_range_len (double a, double b, double step);
+void mat_range_fill (double a, double b, double step, double *out, size_t n);
+
 /* Copies the upper triangle of the n x n C into its lower triangle. */
 void mat_symfill (double *C, size_t n);
 /* B (c x r) = A' for an r x c A, in cache-sized tiles. */
@@ -63,7 +90,9 @@ double mat_mean (const double *x, size_t n);
 void mat_colmeans (const double *A, size_t r, size_t c, double *out);
 /* out[j] = sum of column j of the r x c A (compensated). */
 void mat_colsums (const double *A, size_t r, size_t c, double *out);
-/* out[i] = sum of row i of the r x c A; comp has r doubles of work. */
+/* out[i] = sum of row i of the r x c A; comp: mat_rowsums_work(r) = r
+   doubles of work (the compensations). */
+size_t mat_rowsums_work (size_t r);
 void mat_rowsums (const double *A, size_t r, size_t c, double *out,
                   double *comp);
 /*
@@ -86,20 +115,23 @@ double mat_norm1 (const double *A, size_t r, size_t c);
 ** Reciprocal condition number (1-norm) of A from its factors F: LU with
 ** ipiv (dgetrf), or the upper Cholesky factor (dpotrf) when ipiv is NULL;
 ** anorm = ||A||_1. Hager-Higham estimate, as LAPACK's dgecon/dpocon: an
-** upper bound of the true value, 0 when a solve overflows. work 2n doubles.
+** upper bound of the true value, 0 when a solve overflows.
+** work: mat_rcond_work(n) = 2n doubles.
 */
+size_t mat_rcond_work (size_t n);
 int mat_rcond (const double *F, size_t n, const int *ipiv, double anorm,
                double *work, double *rcond);
 /*
 ** Solves A X = B for an n x n A. B (n x nrhs) is overwritten by X. W gets
-** n*n doubles (the factors), ipiv n ints, work 4n doubles, iwork n ints
-** (unused now; kept for callers).
+** n*n doubles (the factors), ipiv n ints, work mat_solve_work(n) = 4n
+** doubles, iwork n ints (unused now; kept for callers).
 ** A triangular A is solved as it is (dtrtrs, no copy); a Cholesky solve
 ** (dpotrf) is tried first when A is exactly symmetric with a positive
 ** diagonal; LU (dgetrf) otherwise or when Cholesky fails. *rcond is
 ** the reciprocal condition number (1-norm); MAT_SINGULAR when it is below
 ** machine epsilon, as R's solve(). *chol tells which path was taken.
 */
+size_t mat_solve_work (size_t n);
 int mat_solve (const double *A, size_t n, double *B, size_t nrhs, double *W,
                int *ipiv, double *work, int *iwork, double *rcond, int *chol);
 /* Workspace (doubles) that mat_inv needs besides its arguments. */
@@ -117,6 +149,27 @@ int mat_inv (const double *A, size_t n, double *Ainv, int *ipiv,
 ** zeroed. MAT_NOTPD with *minor = the order of the failing leading minor.
 */
 int mat_chol (double *A, size_t n, size_t *minor);
+/*
+** Cholesky with a tolerance, for a symmetric positive semi-definite A (as
+** R's cholesky2, the factorisation of coxph and survdiff), on LAPACK's
+** dpotrf: a column whose pivot (the variance left after the columns before
+** it) is at most tol times the largest diagonal element of A is aliased:
+** left out, and the later columns factored without it, so of collinear
+** columns the later ones go. A is n x n with leading dimension lda >= n
+** (only its upper triangle is read; it is not changed). R (n x n, not A)
+** receives the upper factor of the kept columns, zeros below the diagonal,
+** and an aliased column j as R_jj = -1 with the rest of its row and column
+** 0. Returns the rank. No work array; a pass of dpotrf per aliased column.
+*/
+int mat_cholrank (const double *A, size_t n, size_t lda, double tol,
+                  double *R);
+/* Solves A x = b in place from mat_cholrank's R; x_j = 0 where j is aliased. */
+void mat_cholrank_solve (const double *R, size_t n, double *b);
+/*
+** The inverse of A from mat_cholrank's R into Ainv (n x n, full, not R),
+** with the rows and columns of the aliased j zero: a generalised inverse.
+*/
+void mat_cholrank_inv (const double *R, size_t n, double *Ainv);
 /*
 ** log|det A| and its sign for an n x n A; A is overwritten by its LU factors,
 ** ipiv has n ints. Returns LAPACK's info (>0: exactly singular, det = 0).

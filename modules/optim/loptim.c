@@ -142,7 +142,7 @@ static void check (lua_State *L, lctx *c, int status) {
   if (status == OPTIM_INTERRUPTED) {
     orr_interrupterror(L, c->fn);
   }
-  if (status == OPTIM_NOMEM) orr_error(L, c->fn, "not enough memory");
+  if (status == OPTIM_NOMEM) orr_error(L, c->fn, "%s", optim_strerror(status));
 }
 
 
@@ -168,6 +168,15 @@ static void checkfunction (lua_State *L, int idx, const char *fn,
     orr_error(L, fn, "'%s' must be a function, got %s", what,
               luaL_typename(L, idx));
   if (!lua_isfunction(L, idx)) lua_pop(L, 1);  /* the __call field */
+}
+
+
+/* the option maxiter of the table at 1: an integer in 1..OPTIM_MAXITER_CAP */
+static int optmaxiter (lua_State *L, const char *fn, lua_Integer def) {
+  lua_Integer mi = orr_optinteger(L, 1, "maxiter", def, fn);
+  if (mi < 1 || mi > OPTIM_MAXITER_CAP)
+    orr_error(L, fn, "'maxiter' must be between 1 and 1e8, got %I", mi);
+  return (int)mi;
 }
 
 
@@ -223,15 +232,10 @@ static int o_minimize (lua_State *L) {
     gidx = 4;
   }
   method = orr_optoption(L, 1, "method", "bfgs", methods, fn);
-  tol = orr_optnumber(L, 1, "tol", 1e-8, fn);
+  tol = orr_optnumber(L, 1, "tol", OPTIM_TOL, fn);
   if (!(tol > 0 && tol < 1))
     orr_error(L, fn, "'tol' must be in (0, 1), got %s", isnan(tol) ? "NaN" : lua_pushfstring(L, "%f", tol));
-  {
-    lua_Integer mi = orr_optinteger(L, 1, "maxiter", method == 1 ? 5000 : 1000, fn);
-    if (mi < 1 || mi > 100000000)
-      orr_error(L, fn, "'maxiter' must be between 1 and 1e8, got %I", mi);
-    maxiter = (int)mi;
-  }
+  maxiter = optmaxiter(L, fn, method == 1 ? OPTIM_NM_MAXITER : OPTIM_MAXITER);
   x = omat_new(L, n, 1);                                    /* 5 */
   memcpy(x->x, x0->x, n * sizeof(double));
   setup(L, &c, &p, 2, method != 1 ? gidx : 0, n, fn);       /* 6: error slot */
@@ -295,14 +299,9 @@ static int o_root (lua_State *L) {
   lua_pop(L, 2);
   if (!isfinite(lo) || !isfinite(hi) || !(lo < hi))
     orr_error(L, fn, "need finite lower < upper, got [%f, %f]", lo, hi);
-  tol = orr_optnumber(L, 1, "tol", 1e-12, fn);
+  tol = orr_optnumber(L, 1, "tol", OPTIM_ROOT_TOL, fn);
   if (!(tol > 0)) orr_error(L, fn, "'tol' must be > 0, got %s", isnan(tol) ? "NaN" : lua_pushfstring(L, "%f", tol));
-  {
-    lua_Integer mi = orr_optinteger(L, 1, "maxiter", 1000, fn);
-    if (mi < 1 || mi > 100000000)
-      orr_error(L, fn, "'maxiter' must be between 1 and 1e8, got %I", mi);
-    maxiter = (int)mi;
-  }
+  maxiter = optmaxiter(L, fn, OPTIM_ROOT_MAXITER);
   setup(L, &c, &p, 2, 0, 1, fn);
   c.scalar = 1;
   flo = endpoint(L, &c, &p, lo, "lower");
@@ -327,7 +326,7 @@ static int o_root (lua_State *L) {
 
 static int o_grad (lua_State *L) {
   const char *fn = "optim.grad";
-  size_t n;
+  size_t n, bad = 0;
   omat *x, *g;
   double *work, fx;
   int status;
@@ -339,16 +338,16 @@ static int o_grad (lua_State *L) {
   x = startpoint(L, 2, fn, "x", &n);
   lua_settop(L, 2);
   g = omat_new(L, n, 1);                                    /* 3 */
-  work = orr_work(L, n);                                    /* 4 */
+  work = orr_work(L, optim_fd_work(n));                     /* 4 */
   setup(L, &c, &p, 1, 0, n, fn);
   fx = lua_f(&p, x->x);
   check(L, &c, p.abort ? OPTIM_ABORTED : OPTIM_OK);
   if (!isfinite(fx)) orr_error(L, fn, "f is not finite at x (%s)", nfname(fx));
-  status = optim_fdgrad(&p, x->x, fx, g->x, work);
+  status = optim_fdgrad(&p, x->x, fx, g->x, work, &bad);
   check(L, &c, status);
-  if (status > 0)
+  if (status == OPTIM_ENOTFINITE)
     orr_error(L, fn, "f is not finite on either side of x along coordinate %d",
-              status);
+              (int)bad + 1);
   lua_pushvalue(L, 3);
   return 1;
 }
@@ -368,11 +367,11 @@ static int o_hessian (lua_State *L) {
   x = startpoint(L, 2, fn, "x", &n);
   lua_settop(L, 2);
   H = omat_new(L, n, n);                                    /* 3 */
-  work = orr_work(L, n);                                    /* 4 */
+  work = orr_work(L, optim_fd_work(n));                     /* 4 */
   setup(L, &c, &p, 1, 0, n, fn);
   status = optim_fdhessian(&p, x->x, H->x, work);
   check(L, &c, status);
-  if (status > 0)
+  if (status == OPTIM_ENOTFINITE)
     orr_error(L, fn, "f is not finite at x or at a point of the stencil");
   lua_pushvalue(L, 3);
   return 1;

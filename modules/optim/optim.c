@@ -17,6 +17,21 @@
 #include "ointr.h"
 #include "optim/optim.h"
 
+/*
+** Line searches. BFGS backtracks to Armijo's sufficient decrease with
+** c1 = ARMIJO_C1 (Nocedal & Wright's usual value), each trial step the
+** minimum of the interpolating quadratic kept within [SHRINK_MIN t,
+** SHRINK_MAX t] (SHRINK_MIN alone after a non-finite f). A first step
+** along an unscaled direction moves x by FIRST_MOVE of its scale, as does
+** bfgs2's first trial and Nelder-Mead's initial simplex; FLETCHER_SIGMA is
+** the accuracy GSL recommends for bfgs2's line search.
+*/
+#define ARMIJO_C1       1e-4
+#define SHRINK_MIN      0.1
+#define SHRINK_MAX      0.5
+#define FIRST_MOVE      0.1
+#define FLETCHER_SIGMA  0.1
+
 
 /* ---------------------------------------------------------------------- */
 /* finite differences                                                      */
@@ -32,8 +47,11 @@ static double evalf (optim_problem *p, const double *w) {
 }
 
 
+size_t optim_fd_work (size_t n) { return n; }
+
+
 int optim_fdgrad (optim_problem *p, const double *x, double fx, double *g,
-                  double *work) {
+                  double *work, size_t *bad) {
   /* h ~ eps^(1/3) max(|x_i|, 1) balances truncation against the O(eps/h)
      rounding of f. The step is relative to x, not to how fast f changes
      with x_i (a coefficient of a covariate in the hundreds), so the
@@ -42,7 +60,7 @@ int optim_fdgrad (optim_problem *p, const double *x, double fx, double *g,
      leaving O(h^4) */
   const double c = cbrt(DBL_EPSILON);
   size_t i, n = p->n;
-  int bad = 0;
+  int status = OPTIM_OK;
   memcpy(work, x, n * sizeof(double));
   for (i = 0; i < n; i++) {
     double h = c * fmax(fabs(x[i]), 1.0), f1p, f1m, f2p, f2m;
@@ -64,10 +82,14 @@ int optim_fdgrad (optim_problem *p, const double *x, double fx, double *g,
       }
       if (isfinite(f1p) && isfinite(fx)) g[i] = (f1p - fx) / h;
       else if (isfinite(f1m) && isfinite(fx)) g[i] = (fx - f1m) / h;
-      else { g[i] = NAN; if (!bad) bad = (int)i + 1; }
+      else {
+        g[i] = NAN;
+        if (status == OPTIM_OK && bad) *bad = i;
+        status = OPTIM_ENOTFINITE;
+      }
     }
   }
-  return bad;
+  return status;
 }
 
 
@@ -85,7 +107,7 @@ int optim_fdhessian (optim_problem *p, const double *x, double *H,
   memcpy(work, x, n * sizeof(double));
   f0 = evalf(p, x);
   if (p->abort) return OPTIM_ABORTED;
-  if (!isfinite(f0)) return 1;
+  if (!isfinite(f0)) return OPTIM_ENOTFINITE;
   for (i = 0; i < n; i++) {
     double d[2];
     for (t = 0; t < 2; t++) {
@@ -95,7 +117,7 @@ int optim_fdhessian (optim_problem *p, const double *x, double *H,
       work[i] = x[i] - hi; fm = evalf(p, work);
       work[i] = x[i];
       if (p->abort) return OPTIM_ABORTED;
-      if (!isfinite(fp) || !isfinite(fm)) return 1;
+      if (!isfinite(fp) || !isfinite(fm)) return OPTIM_ENOTFINITE;
       d[t] = ((fp - f0) + (fm - f0)) / (hi * hi);
     }
     H[i + i * n] = (4 * d[1] - d[0]) / 3;
@@ -114,7 +136,7 @@ int optim_fdhessian (optim_problem *p, const double *x, double *H,
         if (p->abort) return OPTIM_ABORTED;
         if (!isfinite(fpp) || !isfinite(fpm) || !isfinite(fmp) ||
             !isfinite(fmm))
-          return 1;
+          return OPTIM_ENOTFINITE;
         d[t] = ((fpp - fpm) - (fmp - fmm)) / (4.0 * hi * hj);
       }
       v = (4 * d[1] - d[0]) / 3;
@@ -122,7 +144,7 @@ int optim_fdhessian (optim_problem *p, const double *x, double *H,
       H[j + i * n] = v;
     }
   }
-  return 0;
+  return OPTIM_OK;
 }
 
 
@@ -141,7 +163,7 @@ static double fgrad (optim_problem *p, const double *x, double *g,
       p->grad(p, x, g);
       p->ng++;
     }
-    else optim_fdgrad(p, x, fx, g, work);
+    else optim_fdgrad(p, x, fx, g, work, NULL);
   }
   return fx;
 }
@@ -218,9 +240,9 @@ int optim_bfgs (optim_problem *p, double *x, double tol, int maxiter,
     dn = sqrt(dot(d, d, n));
     /* unit step, except along the unscaled gradient: then a first move of
        a tenth of the scale of x */
-    t = scaled ? 1.0 : fmin(1.0, 0.1 * fmax(1.0, sqrt(dot(x, x, n))) / dn);
-    /* backtracking to Armijo's sufficient decrease, c1 = 1e-4; a
-       non-finite f is a failed trial, so walls are stepped back from */
+    t = scaled ? 1.0 : fmin(1.0, FIRST_MOVE * fmax(1.0, sqrt(dot(x, x, n))) / dn);
+    /* backtracking to Armijo's sufficient decrease; a non-finite f is a
+       failed trial, so walls are stepped back from */
     for (;;) {
       int moved = 0;
       for (i = 0; i < n; i++) {
@@ -230,14 +252,14 @@ int optim_bfgs (optim_problem *p, double *x, double tol, int maxiter,
       if (!moved) { t = 0; break; }
       fn = fgrad(p, xn, gn, work, 0);
       if (p->abort) { status = OPTIM_ABORTED; goto done; }
-      if (isfinite(fn) && fn <= f + 1e-4 * t * gd) break;
+      if (isfinite(fn) && fn <= f + ARMIJO_C1 * t * gd) break;
       if (isfinite(fn)) {
         /* the minimum of the quadratic through f, f'(0) = gd and fn,
-           kept within [0.1 t, 0.5 t] */
+           kept within [SHRINK_MIN t, SHRINK_MAX t] */
         double q = -gd * t * t / (2 * (fn - f - gd * t));
-        t = fmin(fmax(q, 0.1 * t), 0.5 * t);
+        t = fmin(fmax(q, SHRINK_MIN * t), SHRINK_MAX * t);
       }
-      else t *= 0.1;
+      else t *= SHRINK_MIN;
     }
     if (t == 0) {
       if (!fresh) {  /* retry once from steepest descent, as R's vmmin */
@@ -251,7 +273,7 @@ int optim_bfgs (optim_problem *p, double *x, double tol, int maxiter,
       break;
     }
     if (p->grad) { p->grad(p, xn, gn); p->ng++; }
-    else optim_fdgrad(p, xn, fn, gn, work);
+    else optim_fdgrad(p, xn, fn, gn, work, NULL);
     if (p->abort) { status = OPTIM_ABORTED; goto done; }
     if (!isfinite(fn) || !finitevec(gn, n)) {
       res->reason = "the gradient is not finite at the new point";
@@ -329,7 +351,7 @@ static void b_grad (bctx *c, double fx, gsl_vector *g) {
     p->grad(p, c->x, c->work);
     p->ng++;
   }
-  else optim_fdgrad(p, c->x, fx, c->work, c->work + p->n);
+  else optim_fdgrad(p, c->x, fx, c->work, c->work + p->n, NULL);
   for (i = 0; i < p->n; i++)
     gsl_vector_set(g, i, p->abort ? NAN : c->work[i]);
 }
@@ -389,8 +411,8 @@ int optim_bfgs2 (optim_problem *p, double *x, double tol, int maxiter,
   /* the first trial step of the line search, along the unit steepest-descent
      direction: a tenth of the scale of x0; 0.1 is Fletcher's sigma for the
      line search (the accuracy GSL recommends for bfgs2) */
-  step = 0.1 * fmax(1.0, sqrt(step));
-  gsl_multimin_fdfminimizer_set(s, &fdf, xv, step, 0.1);
+  step = FIRST_MOVE * fmax(1.0, sqrt(step));
+  gsl_multimin_fdfminimizer_set(s, &fdf, xv, step, FLETCHER_SIGMA);
   if (p->abort) { status = OPTIM_ABORTED; goto done; }
   fbest = s->f;
   if (!isfinite(fbest) || !allfinite(s->gradient)) {
@@ -489,7 +511,7 @@ int optim_nm (optim_problem *p, double *x, double tol, int maxiter,
   fn.n = n; fn.f = nm_f; fn.params = &c;
   for (i = 0; i < n; i++) {
     gsl_vector_set(xv, i, x[i]);
-    gsl_vector_set(steps, i, 0.1 * fmax(fabs(x[i]), 1.0));
+    gsl_vector_set(steps, i, FIRST_MOVE * fmax(fabs(x[i]), 1.0));
   }
   if (gsl_multimin_fminimizer_set(s, &fn, xv, steps) != GSL_SUCCESS) {
     status = p->abort ? OPTIM_ABORTED : OPTIM_BADSTART;
@@ -590,4 +612,17 @@ int optim_brent (optim_problem *p, double lo, double hi, double flo,
 done:
   gsl_root_fsolver_free(s);
   return status;
+}
+
+
+const char *optim_strerror (int status) {
+  switch (status) {
+    case OPTIM_OK: return "ok";
+    case OPTIM_ABORTED: return "a callback raised an error";
+    case OPTIM_INTERRUPTED: return "interrupted";
+    case OPTIM_NOMEM: return "not enough memory";
+    case OPTIM_BADSTART: return "f or its gradient is not finite at the start";
+    case OPTIM_ENOTFINITE: return "f is not finite at a point of the stencil";
+    default: return "unknown status";
+  }
 }

@@ -28,11 +28,30 @@ typedef struct optim_result {
 } optim_result;
 
 /* kernel statuses (the result is valid only for OPTIM_OK) */
-#define OPTIM_OK           0
-#define OPTIM_ABORTED     -1   /* a callback set abort */
-#define OPTIM_INTERRUPTED -2   /* the interrupt flag (ointr.h) was raised */
-#define OPTIM_NOMEM       -3   /* GSL could not allocate its workspace */
-#define OPTIM_BADSTART    -4   /* f or its gradient is not finite at x0 */
+typedef enum {
+  OPTIM_OK = 0,
+  OPTIM_ABORTED = -1,      /* a callback set abort */
+  OPTIM_INTERRUPTED = -2,  /* the interrupt flag (ointr.h) was raised */
+  OPTIM_NOMEM = -3,        /* GSL could not allocate its workspace */
+  OPTIM_BADSTART = -4,     /* f or its gradient is not finite at x0 */
+  OPTIM_ENOTFINITE = -5    /* a finite difference met a non-finite f */
+} optim_status;
+
+/* The message of a status (OPTIM_OK: "ok"), without the function's name. */
+const char *optim_strerror (int status);
+
+/*
+** The defaults of the binding's options: the convergence tolerance of the
+** minimisers (relative to max(1, |f|)) and of Brent's bracket, and the
+** iteration limits (Nelder-Mead needs many more, cheaper, steps).
+*/
+#define OPTIM_TOL           1e-8
+#define OPTIM_MAXITER       1000
+#define OPTIM_NM_MAXITER    5000
+#define OPTIM_ROOT_TOL      1e-12
+#define OPTIM_ROOT_MAXITER  1000
+/* the largest iteration limit accepted: an int, and far beyond any use */
+#define OPTIM_MAXITER_CAP   100000000
 
 /*
 ** BFGS with a dense inverse-Hessian approximation (Nocedal & Wright,
@@ -84,19 +103,22 @@ int optim_brent (optim_problem *p, double lo, double hi, double flo,
 ** Richardson-extrapolated over h and 2h (the five-point stencil, O(h^4)).
 ** Where f is not finite at x +- 2h it falls back to the three-point
 ** difference, and where it is not finite at x + h or x - h to the one-sided
-** one. work[n] is scratch. Returns 0, OPTIM_ABORTED, or i + 1 > 0 when
-** component i cannot be formed (f not finite on both sides).
+** one. work: optim_fd_work(n) = n doubles (the moving point). Returns
+** OPTIM_OK, OPTIM_ABORTED, or
+** OPTIM_ENOTFINITE when a component cannot be formed (f not finite on both
+** sides; it is NaN and *bad, when not NULL, the first such index).
 */
+size_t optim_fd_work (size_t n);
 int optim_fdgrad (optim_problem *p, const double *x, double fx, double *g,
-                  double *work);
+                  double *work, size_t *bad);
 
 /*
 ** Central-difference Hessian (n x n, column-major, exactly symmetric):
 ** steps h_i = 2 eps^(1/4) max(|x_i|, 1) and h_i / 2, combined by
 ** Richardson extrapolation; diagonal from f(x +- h e_i), off the diagonal
 ** from the four points x +- h_i e_i +- h_j e_j (4n^2 + 1 evaluations).
-** work[n] is scratch. Returns 0, OPTIM_ABORTED, or 1 when f is not finite
-** at one of the points.
+** work: optim_fd_work(n). Returns OPTIM_OK, OPTIM_ABORTED, or OPTIM_ENOTFINITE
+** when f is not finite at one of the points.
 */
 int optim_fdhessian (optim_problem *p, const double *x, double *H,
                      double *work);

@@ -18,12 +18,26 @@
 #include "regress/glm.h"
 
 #define LOGIT_THRESH 30.0
+/* cloglog's mu.eta takes exp(eta) at most at 700, as R's: exp(700) is
+   near the largest double and exp(-exp(700)) underflows to 0 cleanly */
+#define CLOGLOG_EMAX 700.0
+/* glm.fit's QR tolerance: min(RQ_TOL, epsilon / GLM_QR_TOL_RATIO) */
+#define GLM_QR_TOL_RATIO 1000.0
 
+/*
+** Rows per block of the weighted cross-product: BLOCK_ELEMS doubles of
+** scaled rows (1 MB), but never fewer than BLOCK_MIN rows (a dsyrk on
+** fewer is mostly overhead) nor more than BLOCK_MAX (BLOCK_NOCOL without
+** columns).
+*/
+#define BLOCK_ELEMS  131072
+#define BLOCK_MIN    64
+#define BLOCK_MAX    4096
+#define BLOCK_NOCOL  2048
 
-/* rows per block of the weighted cross-product: a buffer of ~1 MB */
 static size_t blockrows (size_t p) {
-  size_t b = p > 0 ? 131072 / p : 2048;
-  return b < 64 ? 64 : b > 4096 ? 4096 : b;
+  size_t b = p > 0 ? BLOCK_ELEMS / p : BLOCK_NOCOL;
+  return b < BLOCK_MIN ? BLOCK_MIN : b > BLOCK_MAX ? BLOCK_MAX : b;
 }
 
 
@@ -93,7 +107,7 @@ double glm_mueta (int link, double eta) {
       return d > DBL_EPSILON ? d : DBL_EPSILON;
     }
     case GL_CLOGLOG: {
-      double e = eta < 700 ? eta : 700, d = exp(e) * exp(-exp(e));
+      double e = eta < CLOGLOG_EMAX ? eta : CLOGLOG_EMAX, d = exp(e) * exp(-exp(e));
       return d > DBL_EPSILON ? d : DBL_EPSILON;
     }
     case GL_INVERSE: return -1 / (eta * eta);
@@ -330,7 +344,8 @@ int glm_irls (const glm_model *m, const double *etastart, int maxit,
   double *G = lw + llw, *nw = G + p * p;
   int *niw = (int *)(nw + 4 * p);
   double *blk = nw + 6 * p + 8;
-  double tol = epsilon / 1000 < 1e-7 ? epsilon / 1000 : 1e-7;
+  double tol = epsilon / GLM_QR_TOL_RATIO < RQ_TOL ? epsilon / GLM_QR_TOL_RATIO
+                                                  : RQ_TOL;
   double dev = 0, devold;
   int iter, have_old = 0;
   double *eta = f->eta, *mu = f->mu;
@@ -344,7 +359,7 @@ int glm_irls (const glm_model *m, const double *etastart, int maxit,
   for (iter = 1; iter <= maxit; iter++) {
     size_t ngood = 0, rank;
     int st;
-    if (ORR_INTERRUPTED()) return GLM_INTERRUPT;
+    if (ORR_INTERRUPTED()) return REG_EINTR;
     for (i = 0; i < n; i++) {
       double me = glm_mueta(m->link, eta[i]);
       if (m->w[i] > 0 && me != 0) {
@@ -355,36 +370,36 @@ int glm_irls (const glm_model *m, const double *etastart, int maxit,
       }
       else z[i] = sw[i] = 0;  /* a zero row leaves R unchanged */
     }
-    if (ngood == 0) return GLM_NOGOOD;
+    if (ngood == 0) return REG_ENOGOOD;
     for (i = 0; i < n; i++) z[i] *= sw[i];
     /* the normal equations when they are safely conditioned (see ols.h),
        else the QR with limited pivoting, as glm.fit's Cdqrls */
-    st = RQ_NEEDPIVOT;
+    st = REG_NEEDPIVOT;
     if (p > 0) {
       wcross(m, sw, z, G, eff, blk, B);
       if (rq_normal(G, p, eff, RQ_RCOND_NORMAL, cw, f->V, nw, niw) == 0) {
         rank = p;
         for (j = 0; j < p; j++) f->pivot[j] = (int)j;
         f->qr_valid = 0;
-        st = RQ_OK;
+        st = REG_OK;
       }
     }
-    if (st != RQ_OK) {
+    if (st != REG_OK) {
       wdesign(m, sw, f->A);
       st = rq_qr(f->A, n, p, tol, f->tau, f->pivot, &rank, colnorm, lw, llw);
-      if (st == RQ_NEEDPIVOT) {
+      if (st == REG_NEEDPIVOT) {
         wdesign(m, sw, f->A);
         st = rq_qr_pivot(f->A, n, p, tol, f->tau, f->pivot, &rank, colnorm, lw);
       }
-      if (st == RQ_INTERRUPT) return GLM_INTERRUPT;
-      if (st != RQ_OK) return GLM_LAPACK;
+      if (st == REG_EINTR) return REG_EINTR;
+      if (st != REG_OK) return REG_ELAPACK;
       if (rq_solve(f->A, n, rank, f->tau, z, cw, eff, res, lw, llw))
-        return GLM_LAPACK;
-      if (rq_unscaled(f->A, n, rank, f->V)) return GLM_LAPACK;
+        return REG_ELAPACK;
+      if (rq_unscaled(f->A, n, rank, f->V)) return REG_ELAPACK;
       f->qr_valid = 1;
     }
     for (j = 0; j < rank; j++)
-      if (!isfinite(cw[j])) return GLM_NONFINITE;
+      if (!isfinite(cw[j])) return REG_ENONFINITE;
     for (j = 0; j < p; j++) start[j] = 0;
     for (j = 0; j < rank; j++) start[f->pivot[j]] = cw[j];
     f->rank = rank;
@@ -394,10 +409,10 @@ int glm_irls (const glm_model *m, const double *etastart, int maxit,
     if (!isfinite(dev) || !(valideta(m->link, eta, n) &&
                             validmu(m->family, mu, n))) {
       int ii = 1;
-      if (!have_old) return GLM_NOVALID;
+      if (!have_old) return REG_ENOVALID;
       while (!isfinite(dev) || !(valideta(m->link, eta, n) &&
                                  validmu(m->family, mu, n))) {
-        if (ii > maxit) return GLM_HALVING;
+        if (ii > maxit) return REG_EHALVING;
         ii++;
         for (j = 0; j < p; j++) start[j] = (start[j] + coefold[j]) / 2;
         dev = update(m, start, eta, mu);
@@ -419,7 +434,7 @@ int glm_irls (const glm_model *m, const double *etastart, int maxit,
     f->wres[i] = (m->y[i] - mu[i]) / glm_mueta(m->link, eta[i]);
     f->wwork[i] = sw[i] * sw[i];
   }
-  return GLM_OK;
+  return REG_OK;
 }
 
 
@@ -486,7 +501,7 @@ int glm_nb (glm_model *m, int maxit, double epsilon, glm_fit *f,
   m->family = GF_POISSON;
   st = glm_irls(m, NULL, maxit, epsilon, f, work, lwork);
   m->family = GF_NEGBIN;
-  if (st != GLM_OK) return st;
+  if (st != REG_OK) return st;
   memcpy(muold, f->mu, n * sizeof(double));
   th = glm_theta_ml(m, muold, maxit, &f->se_theta, &it, &warn);
   rdf = 0;
@@ -502,7 +517,7 @@ int glm_nb (glm_model *m, int maxit, double epsilon, glm_fit *f,
     for (i = 0; i < n; i++) etas[i] = glm_linkfun(link, muold[i]);
     m->theta = th;
     st = glm_irls(m, etas, maxit, epsilon, f, work, lwork);
-    if (st != GLM_OK) return st;
+    if (st != REG_OK) return st;
     t0 = th;
     /* as glm.nb: theta from the mu of the previous fit, then mu moves on */
     th = glm_theta_ml(m, muold, maxit, &f->se_theta, &it, &warn);
@@ -517,5 +532,74 @@ int glm_nb (glm_model *m, int maxit, double epsilon, glm_fit *f,
   f->theta_iter = it;
   f->theta_warn = warn;
   f->twologlik = 2 * Lm;
-  return GLM_OK;
+  return REG_OK;
+}
+
+
+int glm_extreme (int family, const double *mu, size_t n) {
+  size_t i;
+  for (i = 0; i < n; i++) {
+    double u = mu[i];
+    if (family == GF_BINOMIAL && (u > 1 - GLM_EXTREME_EPS || u < GLM_EXTREME_EPS))
+      return 1;
+    if (family == GF_POISSON && u < GLM_EXTREME_EPS) return 1;
+  }
+  return 0;
+}
+
+
+void glm_resid (int family, int type, const double *y, const double *mu,
+                const double *w, double theta, size_t n, double *r) {
+  size_t i;
+  for (i = 0; i < n; i++) {
+    double yi = y[i], m = mu[i], wi = w ? w[i] : 1;
+    if (type == GLM_PEARSON)
+      r[i] = (yi - m) * sqrt(wi) / sqrt(glm_variance(family, m, theta));
+    else {
+      double dr = glm_devres(family, yi, m, wi, theta);
+      r[i] = (yi > m ? 1 : -1) * sqrt(dr > 0 ? dr : 0);
+    }
+  }
+}
+
+
+size_t glm_nulldev_work (size_t n) {
+  /* IRLS's work, the column of ones and the start, eta, mu, working
+     weights and residuals, A (n each), coef, tau, V and two pivots */
+  return glm_lwork(n, 1) + 7 * n + 6;
+}
+
+
+int glm_nulldev (const glm_model *m, const glm_fit *f, int hasint,
+                 int maxit, double epsilon, double *dev, double *work) {
+  size_t n = m->n, i, lw0 = glm_lwork(n, 1);
+  if (hasint && m->off && m->p > 1) {
+    /* the intercept-only fit with the offset, by IRLS from the fit's mu */
+    glm_model m0 = *m;
+    glm_fit f0;
+    double *one = work + lw0, *es = one + n;
+    int st;
+    memset(&f0, 0, sizeof f0);
+    for (i = 0; i < n; i++) { one[i] = 1; es[i] = glm_linkfun(m->link, f->mu[i]); }
+    m0.p = 1; m0.X = one; m0.intercept = 0;
+    if (m->family == GF_NEGBIN) m0.theta = f->theta;
+    f0.eta = es + n; f0.mu = f0.eta + n; f0.wwork = f0.mu + n;
+    f0.wres = f0.wwork + n; f0.A = f0.wres + n; f0.coef = f0.A + n;
+    f0.tau = f0.coef + 1; f0.V = f0.tau + 1;
+    f0.pivot = (int *)(f0.V + 1);
+    st = glm_irls(&m0, es, maxit, epsilon, &f0, work, lw0);
+    if (st != REG_OK) return st;
+    *dev = f0.deviance;
+  }
+  else {  /* the weighted mean, or eta = the offset without an intercept */
+    double sumw = 0, swy = 0, mu0;
+    for (i = 0; i < n; i++) { sumw += m->w[i]; swy += m->w[i] * m->y[i]; }
+    mu0 = swy / sumw;
+    *dev = 0;
+    for (i = 0; i < n; i++) {
+      double mi = hasint ? mu0 : glm_linkinv(m->link, m->off ? m->off[i] : 0);
+      *dev += glm_devres(m->family, m->y[i], mi, m->w[i], m->theta);
+    }
+  }
+  return REG_OK;
 }

@@ -12,19 +12,17 @@
 #define glm_h
 
 #include <stddef.h>
+#include "regress/regress.h"
 
 enum { GF_GAUSSIAN, GF_BINOMIAL, GF_POISSON, GF_GAMMA, GF_NEGBIN };
 enum { GL_IDENTITY, GL_LOG, GL_LOGIT, GL_PROBIT, GL_CLOGLOG, GL_INVERSE,
        GL_SQRT };
 
-/* statuses */
-#define GLM_OK         0
-#define GLM_NOGOOD     1   /* no observation with positive working weight */
-#define GLM_NOVALID    2   /* first step invalid and nothing to halve to */
-#define GLM_HALVING    3   /* step-halving could not find a valid step */
-#define GLM_NONFINITE  4   /* non-finite coefficients */
-#define GLM_LAPACK     5
-#define GLM_INTERRUPT  6
+/* statuses: regress_status (regress.h) */
+
+/* glm.control's defaults: at most 25 IRLS iterations, epsilon 1e-8 */
+#define GLM_MAXIT    25
+#define GLM_EPSILON  1e-8
 
 typedef struct glm_model {
   size_t n, p;
@@ -89,5 +87,31 @@ double glm_theta_ml (const glm_model *m, const double *mu, int limit,
 /* MASS::glm.nb: Poisson start, then alternate theta.ml and IRLS. */
 int glm_nb (glm_model *m, int maxit, double epsilon, glm_fit *f,
             double *work, size_t lwork);
+
+/*
+** The null deviance of the fit f of m: with an intercept (hasint) the
+** deviance of the intercept-only model, the weighted mean of y or, when
+** m has an offset (and more than the intercept), the intercept-only fit
+** with the offset by IRLS from f's mu, as glm.fit (negbin at f's theta);
+** without one, that of eta = the offset. Returns REG_OK or the IRLS's
+** status. work: glm_nulldev_work(n) doubles.
+*/
+size_t glm_nulldev_work (size_t n);
+int glm_nulldev (const glm_model *m, const glm_fit *f, int hasint,
+                 int maxit, double epsilon, double *dev, double *work);
+
+/*
+** glm.fit's warning threshold 10 eps: a binomial mean within it of 0 or 1,
+** or a Poisson mean below it, is a fitted value "numerically 0 or 1".
+*/
+#define GLM_EXTREME_EPS  (10 * 2.220446049250313e-16)
+/* 1 when some fitted mean is that extreme (separation), else 0. */
+int glm_extreme (int family, const double *mu, size_t n);
+
+/* The residual types of glm_resid. */
+enum { GLM_PEARSON, GLM_DEVIANCE };
+/* r = Pearson or deviance residuals of y at mu (w NULL: unit weights). */
+void glm_resid (int family, int type, const double *y, const double *mu,
+                const double *w, double theta, size_t n, double *r);
 
 #endif

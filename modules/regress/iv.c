@@ -4,6 +4,7 @@
 ** with dormqr: P_Z M = Q1 Q1' M costs O(n q m), never an n x n matrix.
 */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <lapacke.h>
@@ -33,15 +34,15 @@ int iv_lstsq (double *A, double *y, size_t nr, size_t p, double rcond,
               int *jpvt, double *coef, size_t *rank) {
   lapack_int r = 0, info;
   size_t j;
-  if (p == 0) { *rank = 0; return IV_OK; }
+  if (p == 0) { *rank = 0; return REG_OK; }
   memset(jpvt, 0, p * sizeof(int));
   info = LAPACKE_dgelsy(LAPACK_COL_MAJOR, (lapack_int)nr, (lapack_int)p, 1,
                         A, (lapack_int)MAX(nr, 1), y,
                         (lapack_int)MAX(MAX(nr, p), 1), jpvt, rcond, &r);
-  if (info != 0) return IV_ELAPACK;
+  if (info != 0) return REG_ELAPACK;
   for (j = 0; j < p; j++) coef[j] = y[j];
   *rank = (size_t)r;
-  return IV_OK;
+  return REG_OK;
 }
 
 
@@ -50,26 +51,26 @@ static int qr_rank (double *Z, size_t n, size_t q, int *jpvt, double *tau,
                     size_t *rank) {
   size_t k, kmax = n < q ? n : q;
   double r11;
-  if (q == 0 || n == 0) { *rank = 0; return IV_OK; }
+  if (q == 0 || n == 0) { *rank = 0; return REG_OK; }
   memset(jpvt, 0, q * sizeof(int));
   if (LAPACKE_dgeqp3(LAPACK_COL_MAJOR, (lapack_int)n, (lapack_int)q, Z,
                      (lapack_int)n, jpvt, tau) != 0)
-    return IV_ELAPACK;
+    return REG_ELAPACK;
   r11 = fabs(Z[0]);
   for (k = 0; k < kmax; k++)
     if (!(fabs(Z[k + k * n]) > RANK_TOL * r11)) break;
   *rank = k;
-  return IV_OK;
+  return REG_OK;
 }
 
 
 /* M (n x m) := Q1' M (trans = 'T') or Q1 M (trans = 'N'), Q1 from k reflectors */
 static int apply_q (const double *QR, const double *tau, size_t n, size_t k,
                     char trans, double *M, size_t m) {
-  if (k == 0 || m == 0) return IV_OK;
+  if (k == 0 || m == 0) return REG_OK;
   return LAPACKE_dormqr(LAPACK_COL_MAJOR, 'L', trans, (lapack_int)n,
                         (lapack_int)m, (lapack_int)k, QR, (lapack_int)n, tau,
-                        M, (lapack_int)n) == 0 ? IV_OK : IV_ELAPACK;
+                        M, (lapack_int)n) == 0 ? REG_OK : REG_ELAPACK;
 }
 
 
@@ -78,7 +79,7 @@ static int project (const double *QR, const double *tau, size_t n, size_t k,
                     double *M, size_t m) {
   size_t i, j;
   int st = apply_q(QR, tau, n, k, 'T', M, m);
-  if (st != IV_OK) return st;
+  if (st != REG_OK) return st;
   for (j = 0; j < m; j++)
     for (i = k; i < n; i++) M[i + j * n] = 0.0;
   return apply_q(QR, tau, n, k, 'N', M, m);
@@ -101,24 +102,24 @@ int iv_tsls (const double *X, const double *y, const double *Z, size_t n,
   size_t r, i, j;
   int st;
   memcpy(Zq, Z, n * q * sizeof(double));
-  if ((st = qr_rank(Zq, n, q, iwork, tau, &r)) != IV_OK) return st;
+  if ((st = qr_rank(Zq, n, q, iwork, tau, &r)) != REG_OK) return st;
   *rankz = r;
   stack_xy(X, y, n, p, M);
-  if ((st = apply_q(Zq, tau, n, r, 'T', M, p + 1)) != IV_OK) return st;
+  if ((st = apply_q(Zq, tau, n, r, 'T', M, p + 1)) != REG_OK) return st;
   /* 2SLS is least squares of Q1'y on Q1'X: an r x p problem */
   for (j = 0; j < p; j++)
     for (i = 0; i < r; i++) A[i + j * r] = M[i + j * n];
   for (i = 0; i < r; i++) b[i] = M[i + p * n];
   for (i = r; i < MAX(q, p); i++) b[i] = 0.0;
-  if ((st = iv_lstsq(A, b, r, p, LS_RCOND, iwork + q, coef, rank)) != IV_OK)
+  if ((st = iv_lstsq(A, b, r, p, LS_RCOND, iwork + q, coef, rank)) != REG_OK)
     return st;
   if (xhat) {
     memcpy(xhat, M, n * p * sizeof(double));
     for (j = 0; j < p; j++)
       for (i = r; i < n; i++) xhat[i + j * n] = 0.0;
-    if ((st = apply_q(Zq, tau, n, r, 'N', xhat, p)) != IV_OK) return st;
+    if ((st = apply_q(Zq, tau, n, r, 'N', xhat, p)) != REG_OK) return st;
   }
-  return IV_OK;
+  return REG_OK;
 }
 
 
@@ -130,10 +131,10 @@ int iv_anchor (const double *X, const double *y, const double *A, size_t n,
   size_t r, i;
   int st;
   memcpy(Aq, A, n * q * sizeof(double));
-  if ((st = qr_rank(Aq, n, q, iwork, tau, &r)) != IV_OK) return st;
+  if ((st = qr_rank(Aq, n, q, iwork, tau, &r)) != REG_OK) return st;
   stack_xy(X, y, n, p, M);
   memcpy(PM, M, n * (p + 1) * sizeof(double));
-  if ((st = project(Aq, tau, n, r, PM, p + 1)) != IV_OK) return st;
+  if ((st = project(Aq, tau, n, r, PM, p + 1)) != REG_OK) return st;
   for (i = 0; i < n * (p + 1); i++) M[i] -= c * PM[i];   /* W [X y] */
   return iv_lstsq(M, M + n * p, n, p, LS_RCOND, iwork + q, coef, rank);
 }
@@ -145,10 +146,10 @@ static int ivrisk (const double *Zq, const double *tau, size_t n, size_t r,
   size_t i;
   double s = 0;
   int st = apply_q(Zq, tau, n, r, 'T', res, 1);
-  if (st != IV_OK) return st;
+  if (st != REG_OK) return st;
   for (i = 0; i < r; i++) s += res[i] * res[i];
   *risk = s;
-  return IV_OK;
+  return REG_OK;
 }
 
 
@@ -187,26 +188,26 @@ int iv_cv_alpha (const double *X, const double *y, const double *Z, size_t n,
     take_rows(X, n, p, fold, f, 1, Xte, nte);
     take_rows(y, n, 1, fold, f, 1, yte, nte);
     take_rows(Z, n, q, fold, f, 1, Zte, nte);
-    if ((st = qr_rank(Zte, nte, q, iwork, tau, &rte)) != IV_OK) return st;
+    if ((st = qr_rank(Zte, nte, q, iwork, tau, &rte)) != REG_OK) return st;
     for (k = 0; k < nalpha; k++) {
       double a = alpha[k], rk;
-      if (ORR_INTERRUPTED()) return IV_EINTR;
+      if (ORR_INTERRUPTED()) return REG_EINTR;
       if (a == 0.0)
         st = iv_tsls(Xtr, ytr, Ztr, ntr, p, q, coef, NULL, &rz, &rank, inner, iwork);
       else
         st = iv_anchor(Xtr, ytr, Ztr, ntr, p, q, isinf(a) ? 1.0 : 1.0 + 1.0 / a,
                        coef, &rank, inner, iwork);
-      if (st != IV_OK) return st;
+      if (st != REG_OK) return st;
       for (i = 0; i < nte; i++) {
         double s = yte[i];
         for (j = 0; j < p; j++) s -= Xte[i + j * nte] * coef[j];
         res[i] = s;
       }
-      if ((st = ivrisk(Zte, tau, nte, rte, res, &rk)) != IV_OK) return st;
+      if ((st = ivrisk(Zte, tau, nte, rte, res, &rk)) != REG_OK) return st;
       risk[k] += rk;
     }
   }
-  return IV_OK;
+  return REG_OK;
 }
 
 
@@ -227,13 +228,13 @@ static int tail_rss (const double *QR, const double *tau, size_t n, size_t r,
                      double *M, size_t m, double *rss) {
   size_t i, j;
   int st = apply_q(QR, tau, n, r, 'T', M, m);
-  if (st != IV_OK) return st;
+  if (st != REG_OK) return st;
   for (j = 0; j < m; j++) {
     double s = 0;
     for (i = r; i < n; i++) s += M[i + j * n] * M[i + j * n];
     rss[j] = s;
   }
-  return IV_OK;
+  return REG_OK;
 }
 
 
@@ -246,19 +247,109 @@ int iv_first_stage (const double *X, const double *Z, size_t n, size_t p,
   size_t j, k, r, r0, ne = 0;
   int st;
   memcpy(Zq, Z, n * q * sizeof(double));
-  if ((st = qr_rank(Zq, n, q, iwork, tau, &r)) != IV_OK) return st;
+  if ((st = qr_rank(Zq, n, q, iwork, tau, &r)) != REG_OK) return st;
   memcpy(M, X, n * p * sizeof(double));
-  if ((st = tail_rss(Zq, tau, n, r, M, p, rssu)) != IV_OK) return st;
+  if ((st = tail_rss(Zq, tau, n, r, M, p, rssu)) != REG_OK) return st;
   /* the restricted model: the exogenous columns alone */
   for (j = 0; j < p; j++)
     if (exo[j] >= 0) memcpy(Zq + ne++ * n, X + j * n, n * sizeof(double));
   r0 = 0;
-  if (ne > 0 && (st = qr_rank(Zq, n, ne, iwork, tau, &r0)) != IV_OK) return st;
+  if (ne > 0 && (st = qr_rank(Zq, n, ne, iwork, tau, &r0)) != REG_OK) return st;
   memcpy(M, X, n * p * sizeof(double));
-  if ((st = tail_rss(Zq, tau, n, r0, M, p, rssr)) != IV_OK) return st;
+  if ((st = tail_rss(Zq, tau, n, r0, M, p, rssr)) != REG_OK) return st;
   *df1 = (double)r - (double)r0;
   *df2 = (double)n - (double)r;
   for (k = 0; k < p; k++)
     F[k] = exo[k] >= 0 ? NAN : ((rssr[k] - rssu[k]) / *df1) / (rssu[k] / *df2);
-  return IV_OK;
+  return REG_OK;
+}
+
+
+typedef struct { double id; size_t row; } idrow;
+
+static int cmp_idrow (const void *a, const void *b) {
+  double x = ((const idrow *)a)->id, y = ((const idrow *)b)->id;
+  return x < y ? -1 : x > y;
+}
+
+
+/* M += sum_g s_g s_g', s_g the sum over cluster g of e_i xh_i; returns G.
+   ord: n pairs, s: p doubles. */
+static size_t meat_cluster (const double *Xh, const double *e,
+                            const double *ids, size_t n, size_t p, double *M,
+                            idrow *ord, double *s) {
+  size_t i, j, k, g = 0, start;
+  for (i = 0; i < n; i++) { ord[i].id = ids[i]; ord[i].row = i; }
+  qsort(ord, n, sizeof *ord, cmp_idrow);
+  for (start = 0; start < n; start = i) {
+    for (j = 0; j < p; j++) s[j] = 0;
+    for (i = start; i < n && ord[i].id == ord[start].id; i++)
+      for (j = 0; j < p; j++)
+        s[j] += Xh[ord[i].row + j * n] * e[ord[i].row];
+    for (j = 0; j < p; j++)
+      for (k = 0; k < p; k++) M[j + k * p] += s[j] * s[k];
+    g++;
+  }
+  return g;
+}
+
+
+/* h_i = x_i' B xh_i: AER's hat values of an ivreg fit */
+static double hatvalue (const double *X, const double *B, const double *Xh,
+                        size_t n, size_t p, size_t i) {
+  size_t j, k;
+  double s = 0;
+  for (j = 0; j < p; j++)
+    for (k = 0; k < p; k++) s += X[i + j * n] * B[j + k * p] * Xh[i + k * n];
+  return s;
+}
+
+
+size_t iv_vcov_work (size_t n, size_t p) {
+  /* the meat (p^2); the (id, row) pairs (2n) and a cluster sum (p), or the
+     squared residuals (n) */
+  return p * p + 2 * n + p;
+}
+
+
+void iv_vcov (const double *X, const double *Xh, const double *e,
+              const double *B, size_t n, size_t p, int kind,
+              const double *ids, double *V, size_t *G, double *work) {
+  size_t i, j, k, l;
+  double *meat = work, *w = meat + p * p, scale = 1.0;
+  memset(meat, 0, p * p * sizeof(double));
+  *G = 0;
+  if (kind == IV_CLUSTER) {
+    *G = meat_cluster(Xh, e, ids, n, p, meat, (idrow *)w, w + 2 * n);
+    scale = (double)*G / (double)(*G - 1) * (double)(n - 1) / (double)(n - p);
+  }
+  else {
+    for (i = 0; i < n; i++) {
+      double e2 = e[i] * e[i], h;
+      switch (kind) {
+        case IV_HC2: h = hatvalue(X, B, Xh, n, p, i); e2 /= 1 - h; break;
+        case IV_HC3: h = hatvalue(X, B, Xh, n, p, i); e2 /= (1 - h) * (1 - h); break;
+        default: break;
+      }
+      w[i] = e2;
+    }
+    if (kind == IV_HC1) scale = (double)n / (double)(n - p);
+    for (j = 0; j < p; j++)
+      for (k = 0; k <= j; k++) {
+        const double *xj = Xh + j * n, *xk = Xh + k * n;
+        double s = 0;
+        for (i = 0; i < n; i++) s += xj[i] * w[i] * xk[i];
+        meat[j + k * p] = meat[k + j * p] = s;
+      }
+  }
+  for (j = 0; j < p; j++)     /* V = B meat B, B symmetric */
+    for (l = 0; l < p; l++) {
+      double s = 0;
+      for (k = 0; k < p; k++) {
+        double bm = 0;
+        for (i = 0; i < p; i++) bm += B[j + i * p] * meat[i + k * p];
+        s += bm * B[k + l * p];
+      }
+      V[j + l * p] = s * scale;
+    }
 }

@@ -11,19 +11,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sys/mman.h>
-
-
 #include "lua.h"
 #include "lauxlib.h"
 
 #include "oaux.h"
+#include "orules.h"
 #include "regress/lregress.h"
 #include "mat/omat.h"
+#include "mat/lmat.h"
 #include "regress/ols.h"
 #include "regress/sandwich.h"
 #include "regress/glm.h"
 #include "regress/ridge.h"
+#include "regress/regress.h"
 
 
 /* ---------------------------------------------------------------------- */
@@ -51,17 +51,12 @@ static omat *vecfield (lua_State *L, int t, const char *key, regdata *d) {
 }
 
 
-static void checkvalue (lua_State *L, regdata *d, double v, const char *what,
-                        size_t i, int nafail, int *drop) {
-  if (isnan(v)) {
-    if (nafail)
-      orr_error(L, d->fn, "'%s' has a missing value (NaN) at row %d and na = \"fail\"",
-                what, (int)i + 1);
-    *drop = 1;
-  }
-  else if (isinf(v))
-    orr_error(L, d->fn, "'%s' has an infinite value at row %d", what,
-              (int)i + 1);
+/* na = "fail": names the variable whose value v at row i is missing */
+static void failmissing (lua_State *L, regdata *d, double v, const char *what,
+                         size_t i) {
+  if (isnan(v))
+    orr_error(L, d->fn, "'%s' has a missing value (NaN) at row %d and na = \"fail\"",
+              what, (int)i + 1);
 }
 
 
@@ -106,29 +101,22 @@ static void readdata (lua_State *L, regdata *d, const char *fn) {
   d->p = d->k + (size_t)d->intercept;
   d->keep = (size_t *)orr_workbytes(L, (d->n0 + 1) * sizeof(size_t));  /* 7 */
   {
-    /* column by column (contiguous), marking rows with a missing value;
-       the first non-finite value found in a column is then diagnosed */
+    /* the missing-value rule (vm/orules.h), variable by variable: NaN
+       marks the row, the first Inf is an error naming the variable */
     unsigned char *drop = (unsigned char *)orr_workbytes(L, d->n0 + 1);
     const omat *vs[5];
     const char *names[5] = {"y", "x", "weights", "cluster", "offset"};
-    size_t nv, v;
+    size_t nv, v, col;
     memset(drop, 0, d->n0);
     vs[0] = d->y; vs[1] = d->x; vs[2] = d->w; vs[3] = d->cl; vs[4] = d->off;
     for (v = 0; v < 5; v++) {
       const omat *m = vs[v];
       if (m == NULL) continue;
       nv = v == 1 ? d->k : 1;
-      for (j = 0; j < nv; j++) {
-        const double *c = m->x + j * d->n0;
-        for (i = 0; i < d->n0; i++) {
-          double x = c[i];
-          if (x - x != 0) {  /* NaN or Inf */
-            int dr = 0;
-            checkvalue(L, d, x, names[v], i, 0, &dr);  /* Inf raises here */
-            drop[i] = 1;
-          }
-        }
-      }
+      i = orr_rowmask(m->x, d->n0, nv, d->n0, drop, &col);
+      if (i < d->n0)
+        orr_error(L, fn, "'%s' has an infinite value at row %d", names[v],
+                  (int)i + 1);
     }
     if (d->w)
       for (i = 0; i < d->n0; i++)
@@ -141,11 +129,10 @@ static void readdata (lua_State *L, regdata *d, const char *fn) {
     if (nafail && n < d->n0) {  /* name the first missing value, row by row */
       for (i = 0; !drop[i]; i++) ;
       for (v = 0; v < 5; v++) {
-        int dr = 0;
         if (vs[v] == NULL) continue;
         nv = v == 1 ? d->k : 1;
         for (j = 0; j < nv; j++)
-          checkvalue(L, d, vs[v]->x[i + j * d->n0], names[v], i, 1, &dr);
+          failmissing(L, d, vs[v]->x[i + j * d->n0], names[v], i);
       }
     }
     for (i = 0, j = 0; i < d->n0; i++)
@@ -206,29 +193,6 @@ static void setint (lua_State *L, const char *k, lua_Integer v) {
 }
 
 
-
-
-/*
-** A work or result array of n doubles in a userdata pushed on the stack.
-** Arrays of a design's size are asked to live on transparent huge pages:
-** first-touch page faults on a fresh 4 KB-paged block of a 10^6 x 20 design
-** cost as much as a third of its QR.  Not zeroed.
-*/
-static double *bigbuf (lua_State *L, size_t n) {
-  size_t nb = n * sizeof(double);
-  char *p;
-  if (n > ((size_t)-1) / sizeof(double) - 64) luaL_error(L, "not enough memory");
-  p = (char *)lua_newuserdatauv(L, nb ? nb : 1, 0);
-#ifdef MADV_HUGEPAGE
-  if (nb >= ((size_t)8 << 20)) {
-    const size_t huge = (size_t)2 << 20;
-    char *a = (char *)(((size_t)p + huge - 1) & ~(huge - 1));
-    size_t len = (size_t)(p + nb - a) & ~(huge - 1);
-    if (len > 0) (void)madvise(a, len, MADV_HUGEPAGE);  /* a hint only */
-  }
-#endif
-  return (double *)p;
-}
 
 
 /* The common parts of an ols/glm result: keep, counts, clusters, pivot. */
@@ -315,9 +279,9 @@ static omat *pushexpanded (lua_State *L, const double *V, size_t r,
 }
 
 
-static void qrfail (lua_State *L, const char *fn, int st) {
-  if (st == RQ_INTERRUPT) orr_interrupterror(L, fn);
-  orr_error(L, fn, "LAPACK failed in the QR decomposition");
+int lregress_fail (lua_State *L, const char *fn, int status) {
+  if (status == REG_EINTR) return orr_interrupterror(L, fn);
+  return orr_error(L, fn, "%s", regress_strerror(status));
 }
 
 
@@ -334,11 +298,10 @@ static int r_ols (lua_State *L) {
   const char *fn = luaL_optstring(L, 4, "regress.ols");
   regdata d;
   size_t n, p, i, j, k, rank = 0, neff = 0, lw;
-  double *sw, *yw, *cw, *eff, *res, *colnorm, *work, *V, *G, sumw = 0;
-  double slogw = 0, rss = 0, mss = 0, fw = 0;
+  double *sw, *yw, *cw, *eff, *res, *colnorm, *work, *V, *G, ss[3];
   int *pivot, st, iA = 0, itau = 0, center, forceqr, normal = 0;
   double *A = NULL;
-  omat *tau = NULL, *coef, *resid, *fitted, *wres;
+  omat *tau = NULL, *coef, *resid, *fitted, *wres = NULL;
   lua_settop(L, 4);
   lua_remove(L, 4);
   readdata(L, &d, fn);
@@ -351,7 +314,9 @@ static int r_ols (lua_State *L) {
               (int)neff, (int)p);
   pivot = (int *)orr_workbytes(L, (p + 1) * 2 * sizeof(int));
   lw = rq_lwork(n, p);
-  sw = bigbuf(L, 4 * n + 3 * p + lw + 2 * p * p + 4 * p);
+  /* sw, yw, eff, res (n each), colnorm, cw (p each), V, G (p^2 each), then
+     the work of rq_qr/rq_solve (lw) or of rq_normal and rq_crossprod */
+  sw = omat_buffer(L, 4 * n + 2 * p + 2 * p * p + lw + rq_normal_work(p));
   yw = sw + n; eff = yw + n; res = eff + n; colnorm = res + n;
   cw = colnorm + p; V = cw + p; G = V + p * p; work = G + p * p;
   for (i = 0; i < n; i++) {
@@ -366,7 +331,7 @@ static int r_ols (lua_State *L) {
     /* sw, yw are adjacent: [1 y] when there are no weights */
     if (direct) rq_crossprod(d.x->x, n, k, d.intercept, sw, G, cw, work);
     else {
-      A = bigbuf(L, n * p); iA = lua_gettop(L);
+      A = omat_buffer(L, n * p); iA = lua_gettop(L);
       filldesign(&d, A, d.w ? sw : NULL);
       rq_crossprod(A, n, p, 0, sw, G, cw, work);
     }
@@ -380,19 +345,17 @@ static int r_ols (lua_State *L) {
     }
   }
   if (!normal) {
-    if (A == NULL) { A = bigbuf(L, n * p); iA = lua_gettop(L); }
+    if (A == NULL) { A = omat_buffer(L, n * p); iA = lua_gettop(L); }
     tau = omat_new(L, p, 1); itau = lua_gettop(L);
     filldesign(&d, A, d.w ? sw : NULL);
-    st = rq_qr(A, n, p, 1e-7, tau->x, pivot, &rank, colnorm, work, lw);
-    if (st == RQ_NEEDPIVOT) {
+    st = rq_qr(A, n, p, RQ_TOL, tau->x, pivot, &rank, colnorm, work, lw);
+    if (st == REG_NEEDPIVOT) {
       filldesign(&d, A, d.w ? sw : NULL);
-      st = rq_qr_pivot(A, n, p, 1e-7, tau->x, pivot, &rank, colnorm, work);
+      st = rq_qr_pivot(A, n, p, RQ_TOL, tau->x, pivot, &rank, colnorm, work);
     }
-    if (st != RQ_OK) qrfail(L, fn, st);
-    if (rq_solve(A, n, rank, tau->x, yw, cw, eff, res, work, lw))
-      qrfail(L, fn, RQ_LAPACK);
-    if (rq_unscaled(A, n, rank, V))
-      orr_error(L, fn, "the design is singular");
+    if (st == REG_OK) st = rq_solve(A, n, rank, tau->x, yw, cw, eff, res, work, lw);
+    if (st == REG_OK) st = rq_unscaled(A, n, rank, V);
+    if (st != REG_OK) lregress_fail(L, fn, st);
   }
   lua_createtable(L, 0, 24);
   coef = omat_new(L, p, 1);
@@ -401,44 +364,22 @@ static int r_ols (lua_State *L) {
   lua_setfield(L, -2, "coef");
   resid = omat_new(L, n, 1);
   fitted = omat_new(L, n, 1);
-  wres = d.w ? omat_new(L, n, 1) : resid;
-  for (i = 0; i < n; i++) {
-    double w = wk(&d, i);
-    wres->x[i] = res[i];
-    if (w > 0) {
-      resid->x[i] = d.w ? res[i] / sw[i] : res[i];
-      fitted->x[i] = yk(&d, i) - resid->x[i];
-    }
-    else {  /* not in the fit: predicted from its x */
-      double f = 0;
-      for (j = 0; j < p; j++) {
-        double b = coef->x[j];
-        if (isnan(b)) continue;
-        f += b * (d.intercept && j == 0 ? 1.0 : OMAT(d.x, d.keep[i], j - (size_t)d.intercept));
-      }
-      fitted->x[i] = f;
-      resid->x[i] = yk(&d, i) - f;
-    }
+  if (d.w) {   /* the weighted residuals of the solve */
+    wres = omat_new(L, n, 1);
+    if (n) memcpy(wres->x, res, n * sizeof(double));
   }
-  for (i = 0; i < n; i++) {
-    double w = wk(&d, i);
-    rss += res[i] * res[i];
-    if (w > 0) { sumw += w; if (d.w) slogw += log(w); fw += w * fitted->x[i]; }
-  }
-  fw /= sumw;
-  for (i = 0; i < n; i++) {
-    double w = wk(&d, i), f = fitted->x[i];
-    if (w > 0) mss += center ? w * (f - fw) * (f - fw) : w * f * f;
-  }
+  rq_summary(d.y->x, d.w ? d.w->x : NULL, d.x ? d.x->x : NULL, d.n0, k,
+             d.intercept, d.keep, n, coef->x, res, sw, center, resid->x,
+             fitted->x, ss);
   if (d.w) lua_setfield(L, -4, "wresid");
   else { lua_pushvalue(L, -2); lua_setfield(L, -4, "wresid"); }
   lua_setfield(L, -3, "fitted");
   lua_setfield(L, -2, "residuals");
   pushexpanded(L, V, rank, pivot, p);
   lua_setfield(L, -2, "unscaled");
-  setnum(L, "rss", rss);
-  setnum(L, "mss", mss);
-  setnum(L, "sum_logw", slogw);
+  setnum(L, "rss", ss[0]);
+  setnum(L, "mss", ss[1]);
+  setnum(L, "sum_logw", ss[2]);
   setint(L, "n", (lua_Integer)neff);
   lua_pushstring(L, normal ? "normal" : "qr");
   lua_setfield(L, -2, "solver");
@@ -493,14 +434,15 @@ static int r_leverage (lua_State *L) {
   qrinfo q;
   size_t lw;
   double *Q, *work;
+  int st;
   omat *h;
   readqr(L, 1, &q, "regress.leverage");
   lw = rq_lwork(q.n, q.p);
   Q = orr_work(L, q.n * q.rank + lw);
   work = Q + q.n * q.rank;
   h = omat_new(L, q.n, 1);
-  if (rq_qform(q.A, q.n, q.rank, q.tau->x, Q, h->x, work, lw))
-    orr_error(L, "regress.leverage", "LAPACK failed forming Q");
+  if ((st = rq_qform(q.A, q.n, q.rank, q.tau->x, Q, h->x, work, lw)) != REG_OK)
+    lregress_fail(L, "regress.leverage", st);
   return 1;
 }
 
@@ -512,12 +454,13 @@ static int r_leverage (lua_State *L) {
 ** times sqrt(weight) (working residuals times sqrt(working weight) for glm).
 */
 static int r_sandwich (lua_State *L) {
+  /* indexed by SW_HC0 .. SW_HC3, then the clusters */
   static const char *const types[] = {"HC0", "HC1", "HC2", "HC3", "CL", NULL};
   const char *fn = "regress.sandwich";
   qrinfo q;
-  size_t lw, i, r, n, ne, G = 0, chunk = 4096;
+  size_t lw, i, r, n, ne, G = 0, chunk = SW_CHUNK;
   double *Q, *h, *om, *Ri, *M, *Vr, *tmp, *buf, *work;
-  int type, *g = NULL;
+  int type, st, *g = NULL;
   omat *e;
   readqr(L, 1, &q, fn);
   e = omat_vecarg(L, 2, fn, "e", &ne);
@@ -538,26 +481,20 @@ static int r_sandwich (lua_State *L) {
   }
   lw = rq_lwork(n, q.p);
   if (chunk > n) chunk = n ? n : 1;
-  Q = orr_work(L, n * r + 2 * n + 4 * r * r + chunk * r + G * r + lw);
+  /* Q (n r), h, om (n each), Ri, M, Vr (r^2 each), tmp, buf (the HC
+     block, or the cluster sums: G r), the work of rq_qform */
+  Q = orr_work(L, n * r + 2 * n + 3 * r * r + sw_sandwich_work(r) +
+                  sw_meat_hc_work(chunk, r) + G * r + lw);
   h = Q + n * r; om = h + n; Ri = om + n; M = Ri + r * r; Vr = M + r * r;
   tmp = Vr + r * r; buf = tmp + r * r; work = buf + chunk * r + G * r;
-  if (rq_qform(q.A, n, r, q.tau->x, Q, h, work, lw))
-    orr_error(L, fn, "LAPACK failed forming Q");
+  if ((st = rq_qform(q.A, n, r, q.tau->x, Q, h, work, lw)) != REG_OK)
+    lregress_fail(L, fn, st);
   if (type == 4) sw_meat_cl(Q, n, r, e->x, g, G, buf, M);
   else {
-    for (i = 0; i < n; i++) {
-      double e2 = e->x[i] * e->x[i];
-      /* at leverage 1 the residual is 0 and HC2/HC3 divide 0 by 0: rounding
-         would leave a meaningless number, so NaN as sandwich (the threshold
-         of its warning, 1 - sqrt(eps)) */
-      if (type >= 2 && h[i] > 1 - sqrt(DBL_EPSILON)) e2 = NAN;
-      else if (type == 2) e2 /= 1 - h[i];
-      else if (type == 3) e2 /= (1 - h[i]) * (1 - h[i]);
-      om[i] = e2;
-    }
+    sw_omega(e->x, h, n, type, om);
     sw_meat_hc(Q, n, r, om, M, buf, chunk);
   }
-  if (rq_rinv(q.A, n, r, Ri)) orr_error(L, fn, "the design is singular");
+  if ((st = rq_rinv(q.A, n, r, Ri)) != REG_OK) lregress_fail(L, fn, st);
   sw_sandwich(Ri, r, M, Vr, tmp);
   pushexpanded(L, Vr, r, q.pivot, q.p);
   return 1;
@@ -576,6 +513,10 @@ static const int deflink[] = {GL_IDENTITY, GL_LOGIT, GL_LOG, GL_INVERSE,
   GL_LOG};
 
 
+/* binomial's y times weights must be whole successes: R's warning
+   threshold for "non-integer #successes" (binomial()$initialize) */
+#define BINOM_SUCC_TOL  1e-3
+
 /*
 ** Rejects responses outside the family's support.  Binomial: a proportion
 ** needs weights = trials that make whole successes; a 0/1 response may carry
@@ -592,7 +533,7 @@ static int checkfamily (lua_State *L, const regdata *d, int fam) {
         if (y < 0 || y > 1)
           orr_error(L, d->fn, "binomial y must be 0/1 (or a proportion with weights = trials), row %d is %f",
                     (int)d->keep[i] + 1, y);
-        if (fabs(w * y - round(w * y)) > 1e-3) {
+        if (fabs(w * y - round(w * y)) > BINOM_SUCC_TOL) {
           if (y != 1)
             orr_error(L, d->fn, "binomial y must be 0/1 (or a proportion with weights = trials): row %d has %f successes",
                       (int)d->keep[i] + 1, w * y);
@@ -619,18 +560,6 @@ static int checkfamily (lua_State *L, const regdata *d, int fam) {
 }
 
 
-static void glmfail (lua_State *L, const char *fn, int st) {
-  switch (st) {
-    case GLM_NOGOOD: orr_error(L, fn, "no observations with positive weight"); break;
-    case GLM_NOVALID: orr_error(L, fn, "no valid set of coefficients found from the starting values (eta or mu out of range)"); break;
-    case GLM_HALVING: orr_error(L, fn, "step-halving could not find valid coefficients"); break;
-    case GLM_NONFINITE: orr_error(L, fn, "non-finite coefficients"); break;
-    case GLM_INTERRUPT: orr_interrupterror(L, fn); break;
-    default: orr_error(L, fn, "LAPACK failed in the QR decomposition");
-  }
-}
-
-
 /*
 ** _glm(y, x, opts, fn) with opts.family, opts.link, opts.maxit,
 ** opts.epsilon as well as the data options.  Returns the raw fit.
@@ -640,8 +569,8 @@ static int r_glm (lua_State *L) {
   regdata d;
   glm_model m;
   glm_fit f;
-  size_t n, p, i, j, lw, neff = 0;
-  double *D, *yv, *wv, *ov = NULL, *work, *V, nulldev, sumw = 0, swy = 0, eps;
+  size_t n, p, i, lw, neff = 0;
+  double *D, *yv, *wv, *ov = NULL, *work, *V, nulldev, eps;
   int fam, link, maxit, st, iA, itau, lk, hasint, nonint;
   double *A;
   omat *tau, *coef, *mu, *eta, *ww, *wr;
@@ -650,8 +579,8 @@ static int r_glm (lua_State *L) {
   fam = orr_optoption(L, 3, "family", "gaussian", families, fn);
   lk = orr_optoption(L, 3, "link", links[deflink[fam]], links, fn);
   link = lk;
-  maxit = (int)orr_optinteger(L, 3, "maxit", 25, fn);
-  eps = orr_optnumber(L, 3, "epsilon", 1e-8, fn);
+  maxit = (int)orr_optinteger(L, 3, "maxit", GLM_MAXIT, fn);
+  eps = orr_optnumber(L, 3, "epsilon", GLM_EPSILON, fn);
   if (maxit < 1) orr_error(L, fn, "'maxit' must be at least 1");
   if (!(eps > 0)) orr_error(L, fn, "'epsilon' must be positive");
   readdata(L, &d, fn);
@@ -662,7 +591,7 @@ static int r_glm (lua_State *L) {
     orr_error(L, fn, "fewer usable rows (%d) than coefficients (%d)",
               (int)neff, (int)p);
   nonint = checkfamily(L, &d, fam);
-  A = bigbuf(L, n * p); iA = lua_gettop(L);
+  A = omat_buffer(L, n * p); iA = lua_gettop(L);
   tau = omat_new(L, p, 1); itau = lua_gettop(L);
   coef = omat_new(L, p, 1);
   mu = omat_new(L, n, 1);
@@ -670,7 +599,7 @@ static int r_glm (lua_State *L) {
   ww = omat_new(L, n, 1);
   wr = omat_new(L, n, 1);
   lw = glm_lwork(n, p);
-  D = bigbuf(L, n * d.k + 3 * n + p * p + lw);
+  D = omat_buffer(L, n * d.k + 3 * n + p * p + lw);
   yv = D + n * d.k; wv = yv + n; ov = wv + n; V = ov + n; work = V + p * p;
   f.pivot = (int *)orr_workbytes(L, (p + 1) * sizeof(int));
   if (d.k > 0 && n == d.n0) m.X = d.x->x;  /* the caller's x as it is */
@@ -689,36 +618,11 @@ static int r_glm (lua_State *L) {
   f.theta = f.se_theta = f.twologlik = NAN;
   st = fam == GF_NEGBIN ? glm_nb(&m, maxit, eps, &f, work, lw)
                         : glm_irls(&m, NULL, maxit, eps, &f, work, lw);
-  if (st != GLM_OK) glmfail(L, fn, st);
-
-  /* null deviance: the weighted mean, or the intercept-only fit with offset */
-  for (i = 0; i < n; i++) { sumw += wv[i]; swy += wv[i] * yv[i]; }
-  if (hasint && d.off && p > 1) {
-    glm_model m0 = m;
-    glm_fit f0;
-    size_t lw0 = glm_lwork(n, 1);
-    double *w0 = orr_work(L, 7 * n + 16 + lw0);
-    double *one = w0 + lw0, *es = one + n;
-    for (i = 0; i < n; i++) { one[i] = 1; es[i] = glm_linkfun(link, mu->x[i]); }
-    m0.p = 1; m0.X = one; m0.intercept = 0;
-    if (fam == GF_NEGBIN) m0.theta = f.theta;
-    f0.coef = es + n; f0.eta = f0.coef + 1; f0.mu = f0.eta + n;
-    f0.wwork = f0.mu + n; f0.wres = f0.wwork + n; f0.A = f0.wres + n;
-    f0.tau = f0.A + n; f0.V = f0.tau + 1;
-    f0.pivot = (int *)orr_workbytes(L, 2 * sizeof(int));
-    st = glm_irls(&m0, es, maxit, eps, &f0, w0, lw0);
-    if (st != GLM_OK) glmfail(L, fn, st);
-    nulldev = f0.deviance;
-    lua_pop(L, 2);
-  }
-  else {
-    double mu0 = swy / sumw;
-    nulldev = 0;
-    for (i = 0; i < n; i++) {
-      double mi = hasint ? mu0 : glm_linkinv(link, ov[i]);
-      nulldev += glm_devres(fam, yv[i], mi, wv[i], m.theta);
-    }
-  }
+  if (st != REG_OK) lregress_fail(L, fn, st);
+  st = glm_nulldev(&m, &f, hasint, maxit, eps, &nulldev,
+                   orr_work(L, glm_nulldev_work(n)));
+  if (st != REG_OK) lregress_fail(L, fn, st);
+  lua_pop(L, 1);
   lua_createtable(L, 0, 32);
   lua_pushvalue(L, iA + 2); lua_setfield(L, -2, "coef");
   lua_pushvalue(L, iA + 3); lua_setfield(L, -2, "fitted");
@@ -743,18 +647,10 @@ static int r_glm (lua_State *L) {
     setnum(L, "theta_used", m.theta);
   }
   else setnum(L, "aic_family", glm_aic(&m, mu->x, f.deviance));
-  {  /* fitted values at 0 or 1 (binomial) or 0 (poisson): separation */
-    double e10 = 10 * 2.220446049250313e-16;
-    int sep = 0;
-    for (i = 0; i < n; i++) {
-      double u = mu->x[i];
-      if (fam == GF_BINOMIAL && (u > 1 - e10 || u < e10)) sep = 1;
-      if (fam == GF_POISSON && u < e10) sep = 1;
-    }
-    lua_pushboolean(L, sep); lua_setfield(L, -2, "extreme_fitted");
-  }
+  /* fitted values at 0 or 1 (binomial) or 0 (poisson): separation */
+  lua_pushboolean(L, glm_extreme(fam, mu->x, n));
+  lua_setfield(L, -2, "extreme_fitted");
   lua_pushboolean(L, nonint); lua_setfield(L, -2, "nonint_successes");
-  (void)j;
   lua_pushstring(L, f.qr_valid ? "qr" : "normal");
   lua_setfield(L, -2, "solver");
   setcommon(L, &d, f.pivot, f.rank);
@@ -770,9 +666,10 @@ static int r_glm (lua_State *L) {
 ** _glmres(y, mu, w, family, theta, type) -> pearson or deviance residuals
 */
 static int r_glmres (lua_State *L) {
+  /* indexed by GLM_PEARSON, GLM_DEVIANCE (glm.h) */
   static const char *const types[] = {"pearson", "deviance", NULL};
   const char *fn = "regress.residuals";
-  size_t n, i, n2, n3;
+  size_t n, n2, n3;
   omat *y = omat_vecarg(L, 1, fn, "y", &n);
   omat *mu = omat_vecarg(L, 2, fn, "mu", &n2);
   omat *w = lua_isnil(L, 3) ? NULL : omat_vecarg(L, 3, fn, "w", &n3);
@@ -782,14 +679,7 @@ static int r_glmres (lua_State *L) {
   omat *r;
   if (n2 != n || (w && n3 != n)) orr_error(L, fn, "lengths differ");
   r = omat_new(L, n, 1);
-  for (i = 0; i < n; i++) {
-    double yi = y->x[i], m = mu->x[i], wi = w ? w->x[i] : 1;
-    if (type == 0) r->x[i] = (yi - m) * sqrt(wi) / sqrt(glm_variance(fam, m, theta));
-    else {
-      double dr = glm_devres(fam, yi, m, wi, theta);
-      r->x[i] = (yi > m ? 1 : -1) * sqrt(dr > 0 ? dr : 0);
-    }
-  }
+  glm_resid(fam, type, y->x, mu->x, w ? w->x : NULL, theta, n, r->x);
   return 1;
 }
 
@@ -818,7 +708,7 @@ static int r_mueta (lua_State *L) { return linkapply(L, 1); }
 */
 static int r_predict (lua_State *L) {
   const char *fn = luaL_optstring(L, 6, "regress.predict");
-  size_t pc, m, k, i, j, l, p, no = 0;
+  size_t pc, m, k, p, no = 0;
   omat *X = lua_isnil(L, 1) ? NULL : omat_arg(L, 1, fn, "x");
   omat *b = omat_vecarg(L, 2, fn, "coef", &p);
   omat *V = lua_isnil(L, 3) ? NULL : omat_check(L, 3, fn, "vcov");
@@ -835,24 +725,11 @@ static int r_predict (lua_State *L) {
   if (off && no != m)
     orr_error(L, fn, "offset has %d elements but newdata has %d rows", (int)no, (int)m);
   if (X) omat_checkfinite(L, X, fn, "newdata");
-  xr = orr_work(L, p + 1);
+  xr = orr_work(L, rq_predict_work(p));
   fit = omat_new(L, m, 1);
   if (V) se = omat_new(L, m, 1);
-  for (i = 0; i < m; i++) {
-    double f = 0, s = 0;
-    for (j = 0; j < p; j++)
-      xr[j] = (icpt && j == 0) ? 1.0 : OMAT(X, i, j - (size_t)icpt);
-    for (j = 0; j < p; j++) if (!isnan(b->x[j])) f += xr[j] * b->x[j];
-    fit->x[i] = f + (off ? off->x[i] : 0);
-    if (V) {
-      for (j = 0; j < p; j++) {
-        if (isnan(b->x[j])) continue;
-        for (l = 0; l < p; l++)
-          if (!isnan(b->x[l])) s += xr[j] * OMAT(V, j, l) * xr[l];
-      }
-      se->x[i] = sqrt(s > 0 ? s : 0);
-    }
-  }
+  rq_predict(X ? X->x : NULL, m, k, icpt, b->x, V ? V->x : NULL,
+             off ? off->x : NULL, fit->x, se ? se->x : NULL, xr);
   if (!V) lua_pushnil(L);
   return 2;
 }
@@ -860,17 +737,13 @@ static int r_predict (lua_State *L) {
 
 /* _sums(v [, w]) -> sum(w v), sum(w v^2), sum(w) over non-NaN */
 static int r_sums (lua_State *L) {
-  size_t n, nw, i;
+  size_t n, nw;
   omat *v = omat_vecarg(L, 1, "regress", "v", &n);
   omat *w = lua_isnoneornil(L, 2) ? NULL : omat_vecarg(L, 2, "regress", "w", &nw);
-  double s = 0, s2 = 0, sw = 0;
+  double sums[3];
   if (w && nw != n) orr_error(L, "regress", "lengths differ");
-  for (i = 0; i < n; i++) {
-    double x = v->x[i], wi = w ? w->x[i] : 1;
-    if (isnan(x)) continue;
-    s += wi * x; s2 += wi * x * x; sw += wi;
-  }
-  lua_pushnumber(L, s); lua_pushnumber(L, s2); lua_pushnumber(L, sw);
+  rq_wsums(v->x, w ? w->x : NULL, n, sums);
+  lua_pushnumber(L, sums[0]); lua_pushnumber(L, sums[1]); lua_pushnumber(L, sums[2]);
   return 3;
 }
 
@@ -923,8 +796,7 @@ static int r_ridge (lua_State *L) {
   in.scale = scale; in.lambda = lambda;
   out.coef = coef->x; out.fitted = fitted->x;
   st = ridge_fit(&in, &out, work, lw);
-  if (st == RIDGE_INTERRUPT) orr_interrupterror(L, fn);
-  if (st != RIDGE_OK) orr_error(L, fn, "LAPACK failed in the SVD");
+  if (st != REG_OK) lregress_fail(L, fn, st);
   for (i = 0; i < n; i++) resid->x[i] = yv[i] - fitted->x[i];
   lua_createtable(L, 0, 12);
   if (!d.intercept) {  /* drop the zero intercept slot */

@@ -10,6 +10,9 @@
 #include "lua.h"
 
 void lregress_iv_open (lua_State *L);
+/* Raises "fn: message" for a kernel's regress_status (REG_EINTR clears the
+   interrupt flag, as orr_interrupterror). */
+int lregress_fail (lua_State *L, const char *fn, int status);
 void lregress_sketch_open (lua_State *L);
 void lregress_ipcw_open (lua_State *L);
 

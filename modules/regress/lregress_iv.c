@@ -1,24 +1,23 @@
 /*
 ** The C half of regress.iv, regress.ivl and regress.anchor: the estimators
-** and the pieces of their sandwich covariances. stdlib/ivreg.lua handles the
-** options, missing values and the fit objects.
+** and the pieces of their sandwich covariances (iv.c). stdlib/regress/iv.lua
+** handles the options, missing values and the fit objects.
 */
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "lua.h"
 #include "lauxlib.h"
 
 #include "oaux.h"
+#include "orules.h"
 #include "regress/lregress.h"
 #include "mat/omat.h"
 #include "regress/iv.h"
 
 
 static void check (lua_State *L, int st, const char *fn) {
-  if (st == IV_EINTR) orr_interrupterror(L, fn);
-  if (st != IV_OK) orr_error(L, fn, "LAPACK failed");
+  if (st != REG_OK) lregress_fail(L, fn, st);
 }
 
 
@@ -107,104 +106,34 @@ static int iv_cv_l (lua_State *L) {
 }
 
 
-typedef struct { double id; size_t row; } idrow;
-
-static int cmp_idrow (const void *a, const void *b) {
-  double x = ((const idrow *)a)->id, y = ((const idrow *)b)->id;
-  return x < y ? -1 : x > y;
-}
-
-
-/* M = sum_g s_g s_g', s_g the sum over cluster g of e_i xh_i; returns G */
-static size_t meat_cluster (lua_State *L, const omat *Xh, const double *e,
-                            const omat *ids, double *M) {
-  size_t n = Xh->r, p = Xh->c, i, j, k, g = 0, start;
-  idrow *ord = (idrow *)orr_workbytes(L, (n + 1) * sizeof(idrow));
-  double *s = orr_work(L, p + 1);
-  for (i = 0; i < n; i++) { ord[i].id = ids->x[i]; ord[i].row = i; }
-  qsort(ord, n, sizeof *ord, cmp_idrow);
-  for (start = 0; start < n; start = i) {
-    for (j = 0; j < p; j++) s[j] = 0;
-    for (i = start; i < n && ord[i].id == ord[start].id; i++)
-      for (j = 0; j < p; j++)
-        s[j] += Xh->x[ord[i].row + j * n] * e[ord[i].row];
-    for (j = 0; j < p; j++)
-      for (k = 0; k < p; k++) M[j + k * p] += s[j] * s[k];
-    g++;
-  }
-  lua_pop(L, 2);
-  return g;
-}
-
-
-/* h_i = x_i' B xh_i: AER's hat values of an ivreg fit */
-static double hatvalue (const omat *X, const omat *B, const omat *Xh, size_t i) {
-  size_t n = X->r, p = X->c, j, k;
-  double s = 0;
-  for (j = 0; j < p; j++)
-    for (k = 0; k < p; k++) s += X->x[i + j * n] * OMAT(B, j, k) * Xh->x[i + k * n];
-  return s;
-}
-
-
 /*
 ** _vcov(X, Xh, e, B, kind [, cluster]) -> V, G. Sandwich B M B with the
-** scores e_i xh_i of 2SLS (sandwich's estfun for ivreg): kind is "HC0".."HC3"
-** or "cluster" (vcovCL's default: HC1-type G/(G-1) (n-1)/(n-p)).
+** scores e_i xh_i of 2SLS (iv_vcov): kind is "HC0".."HC3" or "cluster"
+** (vcovCL's default: HC1-type G/(G-1) (n-1)/(n-p)).
 */
-static int iv_vcov (lua_State *L) {
+static int iv_vcov_l (lua_State *L) {
+  /* indexed by IV_HC0 .. IV_CLUSTER (iv.h) */
   static const char *const kinds[] = {"HC0", "HC1", "HC2", "HC3", "cluster", NULL};
   omat *X = omat_check(L, 1, "regress.iv", "x");
   omat *Xh = omat_check(L, 2, "regress.iv", "xhat");
   omat *e = omat_check(L, 3, "regress.iv", "residuals");
   omat *B = omat_check(L, 4, "regress.iv", "bread");
   int kind = luaL_checkoption(L, 5, NULL, kinds);
-  size_t n = X->r, p = X->c, i, j, k, l, G = 0;
-  double *meat, *w, scale = 1.0;
-  omat *V;
+  size_t n = X->r, p = X->c, G = 0;
+  omat *ids = NULL, *V;
   if (Xh->r != n || Xh->c != p || e->r * e->c != n || B->r != p || B->c != p)
     orr_error(L, "regress.iv", "covariance: shapes do not match");
-  meat = orr_work(L, p * p);
-  memset(meat, 0, p * p * sizeof(double));
-  if (kind == 4) {
-    omat *ids = omat_check(L, 6, "regress.iv", "cluster");
+  if (kind == IV_CLUSTER) {
+    ids = omat_check(L, 6, "regress.iv", "cluster");
     if (ids->r * ids->c != n) orr_error(L, "regress.iv", "cluster has %d ids for %d rows",
                                         (int)(ids->r * ids->c), (int)n);
-    G = meat_cluster(L, Xh, e->x, ids, meat);
-    if (G < 2) orr_error(L, "regress.iv", "cluster needs at least 2 clusters");
-    scale = (double)G / (G - 1) * (n - 1) / (double)(n - p);
-  }
-  else {
-    w = orr_work(L, n);
-    for (i = 0; i < n; i++) {
-      double e2 = e->x[i] * e->x[i], h;
-      switch (kind) {
-        case 2: h = hatvalue(X, B, Xh, i); e2 /= 1 - h; break;
-        case 3: h = hatvalue(X, B, Xh, i); e2 /= (1 - h) * (1 - h); break;
-        default: break;
-      }
-      w[i] = e2;
-    }
-    if (kind == 1) scale = (double)n / (double)(n - p);
-    for (j = 0; j < p; j++)
-      for (k = 0; k <= j; k++) {
-        const double *xj = Xh->x + j * n, *xk = Xh->x + k * n;
-        double s = 0;
-        for (i = 0; i < n; i++) s += xj[i] * w[i] * xk[i];
-        meat[j + k * p] = meat[k + j * p] = s;
-      }
   }
   V = omat_new(L, p, p);
-  for (j = 0; j < p; j++)     /* V = B meat B, B symmetric */
-    for (l = 0; l < p; l++) {
-      double s = 0;
-      for (k = 0; k < p; k++) {
-        double bm = 0;
-        for (i = 0; i < p; i++) bm += OMAT(B, j, i) * meat[i + k * p];
-        s += bm * OMAT(B, k, l);
-      }
-      OMAT(V, j, l) = s * scale;
-    }
+  iv_vcov(X->x, Xh->x, e->x, B->x, n, p, kind, ids ? ids->x : NULL, V->x, &G,
+          orr_work(L, iv_vcov_work(n, p)));
+  lua_pop(L, 1);
+  if (kind == IV_CLUSTER && G < 2)
+    orr_error(L, "regress.iv", "cluster needs at least 2 clusters");
   lua_pushinteger(L, (lua_Integer)G);
   return 2;
 }
@@ -221,7 +150,7 @@ static int iv_first_stage_l (lua_State *L) {
   if (Z->r != n) orr_error(L, "regress.iv", "x has %d rows but z has %d", (int)n, (int)Z->r);
   exo = (int *)orr_workbytes(L, (p + 1) * sizeof(int));
   iwork = (int *)orr_workbytes(L, (p + q + 1) * sizeof(int));
-  work = orr_work(L, iv_worksize(n, p, q) + n * p);
+  work = orr_work(L, iv_worksize(n, p, q));
   F = omat_new(L, p, 1);
   iv_shared_columns(X->x, Z->x, n, p, q, exo);
   check(L, iv_first_stage(X->x, Z->x, n, p, q, exo, F->x, &df1, &df2, work,
@@ -234,11 +163,13 @@ static int iv_first_stage_l (lua_State *L) {
 
 /*
 ** _complete(m1, m2, ...) -> rows (the 1-based indices of the rows with no NaN
-** in any argument; nil arguments are skipped), n_dropped: R's na.omit.
+** in any argument; nil arguments are skipped), n_dropped: R's na.omit, by
+** the kernel of vm/orules.h. Inf is left to the caller's later check, which
+** names the argument and the caller's row.
 */
 static int iv_complete (lua_State *L) {
   int k, top = lua_gettop(L);
-  size_t n = 0, i, j, kept = 0;
+  size_t n = 0, i, j, kept = 0, col;
   unsigned char *bad;
   omat *rows;
   for (k = 1; k <= top; k++) {
@@ -252,8 +183,7 @@ static int iv_complete (lua_State *L) {
   for (k = 1; k <= top; k++) {
     omat *m = lua_isnil(L, k) ? NULL : omat_test(L, k);
     if (m == NULL) continue;
-    for (j = 0; j < m->c; j++)
-      for (i = 0; i < n; i++) bad[i] |= isnan(OMAT(m, i, j)) != 0;
+    (void)orr_rowmask(m->x, n, m->c, m->r, bad, &col);
   }
   for (i = 0; i < n; i++) kept += !bad[i];
   rows = omat_new(L, kept, 1);
@@ -267,7 +197,7 @@ static int iv_complete (lua_State *L) {
 static const luaL_Reg ivreg_funcs[] = {
   {"_complete", iv_complete},
   {"_tsls", iv_tsls_l}, {"_anchor", iv_anchor_l}, {"_cv_alpha", iv_cv_l},
-  {"_vcov", iv_vcov}, {"_first_stage", iv_first_stage_l},
+  {"_vcov", iv_vcov_l}, {"_first_stage", iv_first_stage_l},
   {NULL, NULL}
 };
 

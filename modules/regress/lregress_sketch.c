@@ -1,11 +1,9 @@
 /*
 ** The C half of regress.sketch: draws the sketch of [X y] and solves the
-** sketched (and, when asked, the exact) least-squares problem with dgels.
+** sketched (and, when asked, the exact) least-squares problem (sketch.c).
 */
 #include <math.h>
 #include <string.h>
-
-#include <lapacke.h>
 
 #include "lua.h"
 #include "lauxlib.h"
@@ -19,16 +17,11 @@
 #define FN "regress.sketch"
 
 
-/* least squares of column k-1 on columns 0..k-2 of the r x k matrix M
-   (overwritten); coef gets k-1 values */
+/* least squares of column k-1 on the others (sk_lstsq) */
 static void lstsq (lua_State *L, double *M, size_t r, size_t k, double *coef) {
-  size_t p = k - 1, j;
-  int info = LAPACKE_dgels(LAPACK_COL_MAJOR, 'N', (lapack_int)r, (lapack_int)p, 1,
-                           M, (lapack_int)r, M + r * p, (lapack_int)r);
-  if (info > 0)
-    orr_error(L, FN, "the sketched design is rank deficient (increase m)");
-  if (info < 0) orr_error(L, FN, "LAPACK dgels failed");
-  for (j = 0; j < p; j++) coef[j] = M[r * p + j];
+  int st = sk_lstsq(M, r, k, coef, orr_work(L, sk_lstsq_work(r, k)));
+  lua_pop(L, 1);
+  if (st != REG_OK) lregress_fail(L, FN, st);
 }
 
 
@@ -56,7 +49,7 @@ static int sk_solve (lua_State *L) {
   SA = orr_work(L, (size_t)m * k);
   switch (kind) {
     case 0:
-      st = sk_gaussian(r, A->x, n, k, (size_t)m, SA, orr_work(L, (size_t)m * SK_BLOCK));
+      st = sk_gaussian(r, A->x, n, k, (size_t)m, SA, orr_work(L, sk_gaussian_work((size_t)m)));
       break;
     case 1: {
       size_t N = sk_pow2(n);
@@ -68,7 +61,7 @@ static int sk_solve (lua_State *L) {
     default:
       st = sk_countsketch(r, A->x, n, k, (size_t)m, SA);
   }
-  if (st != 0) orr_interrupterror(L, FN);
+  if (st != REG_OK) lregress_fail(L, FN, st);
   lstsq(L, SA, (size_t)m, k, coef->x);
   if (exact) {
     double *W = orr_work(L, n * k);

@@ -21,6 +21,14 @@
 ** exactly as dqrdc2 applies it.
 */
 #define RQ_MARGIN 100.0
+/* a sum of squares in this range gives the norm by sqrt without overflow
+   or lost precision; outside it dnrm2 scales (slower) */
+#define NORM2_MIN  1e-290
+#define NORM2_MAX  1e290
+/* rq_crossprod's blocks: 65536 doubles of X (512 KB, in cache for X'y
+   after dsyrk), at least 256 rows */
+#define XBLOCK_ELEMS  65536
+#define XBLOCK_MIN    256
 
 
 size_t rq_lwork (size_t n, size_t p) {
@@ -48,7 +56,7 @@ static void colnorms (const double *A, size_t n, size_t p, double *colnorm) {
     const double *a = A + j * n;
     double s = 0;
     for (i = 0; i < n; i++) s += a[i] * a[i];
-    colnorm[j] = (s > 1e-290 && s < 1e290) ? sqrt(s) : cblas_dnrm2((int)n, a, 1);
+    colnorm[j] = (s > NORM2_MIN && s < NORM2_MAX) ? sqrt(s) : cblas_dnrm2((int)n, a, 1);
     if (colnorm[j] == 0) colnorm[j] = 1.0;  /* a zero column is aliased */
   }
 }
@@ -59,18 +67,18 @@ int rq_qr (double *A, size_t n, size_t p, double tol, double *tau,
            size_t lwork) {
   size_t j;
   lapack_int info;
-  if (p == 0) { *rank = 0; return RQ_OK; }
-  if (n < p) return RQ_NEEDPIVOT;
+  if (p == 0) { *rank = 0; return REG_OK; }
+  if (n < p) return REG_NEEDPIVOT;
   colnorms(A, n, p, colnorm);
   info = LAPACKE_dgeqrf_work(LAPACK_COL_MAJOR, (lapack_int)n, (lapack_int)p,
                              A, (lapack_int)n, tau, work, (lapack_int)lwork);
-  if (info != 0) return RQ_LAPACK;
+  if (info != 0) return REG_ELAPACK;
   for (j = 0; j < p; j++)
     if (!(fabs(A[j + j * n]) >= RQ_MARGIN * tol * colnorm[j]))
-      return RQ_NEEDPIVOT;
+      return REG_NEEDPIVOT;
   for (j = 0; j < p; j++) pivot[j] = (int)j;
   *rank = p;
-  return RQ_OK;
+  return REG_OK;
 }
 
 
@@ -102,7 +110,7 @@ int rq_qr_pivot (double *A, size_t n, size_t p, double tol, double *tau,
   colnorms(A, n, p, colnorm);
   for (j = 0; j < p; j++) { pivot[j] = (int)j; tau[j] = 0; }
   for (l = 0; l < lup; l++) {
-    if (ORR_INTERRUPTED()) return RQ_INTERRUPT;
+    if (ORR_INTERRUPTED()) return REG_EINTR;
     for (;;) {  /* move negligible columns to the end */
       double rest = l < n ? cblas_dnrm2((int)(n - l), A + l + l * n, 1) : 0;
       if (rest >= tol * colnorm[l]) break;
@@ -129,7 +137,7 @@ int rq_qr_pivot (double *A, size_t n, size_t p, double tol, double *tau,
     }
   }
   *rank = lup;
-  return RQ_OK;
+  return REG_OK;
 }
 
 
@@ -159,13 +167,13 @@ static void qty1 (const double *A, size_t n, size_t k, const double *tau,
 int rq_qty (const double *A, size_t n, size_t k, const double *tau,
             double *y, size_t m, int trans, double *work, size_t lwork) {
   lapack_int info;
-  if (k == 0 || n == 0 || m == 0) return RQ_OK;
-  if (m == 1) { qty1(A, n, k, tau, y, trans); return RQ_OK; }
+  if (k == 0 || n == 0 || m == 0) return REG_OK;
+  if (m == 1) { qty1(A, n, k, tau, y, trans); return REG_OK; }
   info = LAPACKE_dormqr_work(LAPACK_COL_MAJOR, 'L', trans ? 'T' : 'N',
                              (lapack_int)n, (lapack_int)m, (lapack_int)k,
                              (double *)A, (lapack_int)n, tau, y,
                              (lapack_int)n, work, (lapack_int)lwork);
-  return info == 0 ? RQ_OK : RQ_LAPACK;
+  return info == 0 ? REG_OK : REG_ELAPACK;
 }
 
 
@@ -174,7 +182,7 @@ int rq_solve (const double *A, size_t n, size_t rank, const double *tau,
               double *work, size_t lwork) {
   size_t i;
   memcpy(effects, y, n * sizeof(double));
-  if (rq_qty(A, n, rank, tau, effects, 1, 1, work, lwork)) return RQ_LAPACK;
+  if (rq_qty(A, n, rank, tau, effects, 1, 1, work, lwork)) return REG_ELAPACK;
   if (rank > 0) {
     memcpy(coef, effects, rank * sizeof(double));
     cblas_dtrsv(CblasColMajor, CblasUpper, CblasNoTrans, CblasNonUnit,
@@ -182,32 +190,32 @@ int rq_solve (const double *A, size_t n, size_t rank, const double *tau,
   }
   /* residuals as R's qr.resid: Q applied to the effects past the rank */
   for (i = 0; i < n; i++) resid[i] = i < rank ? 0.0 : effects[i];
-  if (rq_qty(A, n, rank, tau, resid, 1, 0, work, lwork)) return RQ_LAPACK;
-  return RQ_OK;
+  if (rq_qty(A, n, rank, tau, resid, 1, 0, work, lwork)) return REG_ELAPACK;
+  return REG_OK;
 }
 
 
 int rq_rinv (const double *A, size_t n, size_t rank, double *Ri) {
   size_t i, j;
-  if (rank == 0) return RQ_OK;
+  if (rank == 0) return REG_OK;
   for (j = 0; j < rank; j++)
     for (i = 0; i < rank; i++) Ri[i + j * rank] = i <= j ? A[i + j * n] : 0.0;
   return LAPACKE_dtrtri_work(LAPACK_COL_MAJOR, 'U', 'N', (lapack_int)rank,
-                             Ri, (lapack_int)rank) == 0 ? RQ_OK : RQ_LAPACK;
+                             Ri, (lapack_int)rank) == 0 ? REG_OK : REG_ESINGULAR;
 }
 
 
 int rq_unscaled (const double *A, size_t n, size_t rank, double *V) {
   size_t i, j;
-  if (rank == 0) return RQ_OK;
+  if (rank == 0) return REG_OK;
   for (j = 0; j < rank; j++)
     for (i = 0; i < rank; i++) V[i + j * rank] = i <= j ? A[i + j * n] : 0.0;
   if (LAPACKE_dpotri_work(LAPACK_COL_MAJOR, 'U', (lapack_int)rank, V,
                           (lapack_int)rank) != 0)
-    return RQ_LAPACK;
+    return REG_ESINGULAR;
   for (j = 0; j < rank; j++)  /* mirror the upper triangle */
     for (i = j + 1; i < rank; i++) V[i + j * rank] = V[j + i * rank];
-  return RQ_OK;
+  return REG_OK;
 }
 
 
@@ -219,7 +227,7 @@ int rq_qform (const double *A, size_t n, size_t rank, const double *tau,
     if (LAPACKE_dorgqr_work(LAPACK_COL_MAJOR, (lapack_int)n, (lapack_int)rank,
                             (lapack_int)rank, Q, (lapack_int)n, tau, work,
                             (lapack_int)lwork) != 0)
-      return RQ_LAPACK;
+      return REG_ELAPACK;
   }
   if (h) {
     for (i = 0; i < n; i++) h[i] = 0;
@@ -228,7 +236,7 @@ int rq_qform (const double *A, size_t n, size_t rank, const double *tau,
       for (i = 0; i < n; i++) h[i] += q[i] * q[i];
     }
   }
-  return RQ_OK;
+  return REG_OK;
 }
 
 
@@ -236,20 +244,20 @@ int rq_normal (double *G, size_t p, const double *c, double rcmin,
                double *coef, double *V, double *work, int *iwork) {
   double *sc = work, *w3 = work + p, rcond = 0;
   size_t i, j;
-  if (p == 0) return 1;
+  if (p == 0) return REG_NEEDQR;
   for (j = 0; j < p; j++) {
-    if (!(G[j + j * p] > 0) || !isfinite(G[j + j * p])) return 1;
+    if (!(G[j + j * p] > 0) || !isfinite(G[j + j * p])) return REG_NEEDQR;
     sc[j] = 1 / sqrt(G[j + j * p]);
   }
   for (j = 0; j < p; j++)
     for (i = 0; i <= j; i++) G[i + j * p] *= sc[i] * sc[j];
   if (LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, 'U', (lapack_int)p, G,
                           (lapack_int)p) != 0)
-    return 1;
+    return REG_NEEDQR;
   if (LAPACKE_dtrcon_work(LAPACK_COL_MAJOR, '1', 'U', 'N', (lapack_int)p, G,
                           (lapack_int)p, &rcond, w3, (lapack_int *)iwork) != 0
       || !(rcond >= rcmin))
-    return 1;
+    return REG_NEEDQR;
   for (j = 0; j < p; j++) coef[j] = c[j] * sc[j];
   cblas_dtrsv(CblasColMajor, CblasUpper, CblasTrans, CblasNonUnit, (int)p, G,
               (int)p, coef, 1);
@@ -260,25 +268,25 @@ int rq_normal (double *G, size_t p, const double *c, double rcmin,
     for (i = 0; i < p; i++) V[i + j * p] = i <= j ? G[i + j * p] : 0.0;
   if (LAPACKE_dpotri_work(LAPACK_COL_MAJOR, 'U', (lapack_int)p, V,
                           (lapack_int)p) != 0)
-    return 1;
+    return REG_NEEDQR;
   for (j = 0; j < p; j++)
     for (i = 0; i <= j; i++) {
       V[i + j * p] *= sc[i] * sc[j];
       V[j + i * p] = V[i + j * p];
     }
-  return 0;
+  return REG_OK;
 }
 
 
 void rq_crossprod (const double *X, size_t n, size_t k, int intercept,
                    const double *oy, double *G, double *c, double *work) {
   size_t p = k + (intercept != 0), c0 = (size_t)(intercept != 0), i, j, i0;
-  size_t B = k > 0 ? 65536 / k : n;  /* rows per block: ~512 KB of X */
+  size_t B = k > 0 ? XBLOCK_ELEMS / k : n;  /* rows per block: ~512 KB of X */
   const double *y = oy + n;
   memset(G, 0, p * p * sizeof(double));
   memset(c, 0, p * sizeof(double));
   memset(work, 0, 2 * k * sizeof(double));
-  if (B < 256) B = 256;
+  if (B < XBLOCK_MIN) B = XBLOCK_MIN;
   /* by blocks of rows, so that X'y and the column sums read the block
      from cache right after dsyrk brought it in: one pass over X */
   if (k > 0)
@@ -311,3 +319,84 @@ void rq_resid (const double *X, size_t n, size_t k, int intercept,
                 b + c0, 1, 1.0, r, 1);
   if (c0) for (i = 0; i < n; i++) r[i] -= b[0];
 }
+
+
+void rq_summary (const double *y0, const double *w0, const double *X0,
+                 size_t n0, size_t k, int intercept, const size_t *keep,
+                 size_t n, const double *coef, const double *r,
+                 const double *sw, int center, double *resid, double *fitted,
+                 double ss[3]) {
+  size_t i, j, p = k + (size_t)intercept;
+  double rss = 0, mss = 0, slogw = 0, sumw = 0, fw = 0;
+#define ROW(i) (keep ? keep[i] : (i))
+  for (i = 0; i < n; i++) {
+    size_t o = ROW(i);
+    double w = w0 ? w0[o] : 1.0, y = y0[o];
+    if (w > 0) {
+      resid[i] = w0 ? r[i] / sw[i] : r[i];
+      fitted[i] = y - resid[i];
+    }
+    else {  /* not in the fit: predicted from its x */
+      double f = 0;
+      for (j = 0; j < p; j++) {
+        double b = coef[j];
+        if (isnan(b)) continue;
+        f += b * (intercept && j == 0 ? 1.0 : X0[o + (j - (size_t)intercept) * n0]);
+      }
+      fitted[i] = f;
+      resid[i] = y - f;
+    }
+  }
+  for (i = 0; i < n; i++) {
+    double w = w0 ? w0[ROW(i)] : 1.0;
+    rss += r[i] * r[i];
+    if (w > 0) { sumw += w; if (w0) slogw += log(w); fw += w * fitted[i]; }
+  }
+  fw /= sumw;
+  for (i = 0; i < n; i++) {
+    double w = w0 ? w0[ROW(i)] : 1.0, f = fitted[i];
+    if (w > 0) mss += center ? w * (f - fw) * (f - fw) : w * f * f;
+  }
+#undef ROW
+  ss[0] = rss; ss[1] = mss; ss[2] = slogw;
+}
+
+
+void rq_predict (const double *X, size_t m, size_t k, int intercept,
+                 const double *b, const double *V, const double *off,
+                 double *fit, double *se, double *work) {
+  size_t i, j, l, p = k + (size_t)intercept;
+  double *xr = work;
+  for (i = 0; i < m; i++) {
+    double f = 0, s = 0;
+    for (j = 0; j < p; j++)
+      xr[j] = (intercept && j == 0) ? 1.0 : X[i + (j - (size_t)intercept) * m];
+    for (j = 0; j < p; j++) if (!isnan(b[j])) f += xr[j] * b[j];
+    fit[i] = f + (off ? off[i] : 0);
+    if (V) {
+      for (j = 0; j < p; j++) {
+        if (isnan(b[j])) continue;
+        for (l = 0; l < p; l++)
+          if (!isnan(b[l])) s += xr[j] * V[j + l * p] * xr[l];
+      }
+      se[i] = sqrt(s > 0 ? s : 0);
+    }
+  }
+}
+
+
+void rq_wsums (const double *v, const double *w, size_t n, double out[3]) {
+  size_t i;
+  double s = 0, s2 = 0, sw = 0;
+  for (i = 0; i < n; i++) {
+    double x = v[i], wi = w ? w[i] : 1;
+    if (isnan(x)) continue;
+    s += wi * x; s2 += wi * x * x; sw += wi;
+  }
+  out[0] = s; out[1] = s2; out[2] = sw;
+}
+
+
+size_t rq_normal_work (size_t p) { return 4 * p; }
+size_t rq_crossprod_work (size_t k) { return 2 * k; }
+size_t rq_predict_work (size_t p) { return p; }

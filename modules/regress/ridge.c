@@ -52,12 +52,26 @@ static double gcv (const gcvctx *c, double lambda, double *rss, double *edf) {
 }
 
 
+/*
+** The GCV search: GRID_N + 1 points of log lambda from log d_max^2 -
+** GRID_BELOW (lambda negligible against every d^2: the OLS end) to
+** + GRID_ABOVE (every coefficient shrunk to ~0), then golden section
+** (ratio GOLDEN) around the best point, to GOLDEN_TOL in log lambda or
+** GOLDEN_MAX steps.
+*/
+#define GRID_N      400
+#define GRID_BELOW  30.0
+#define GRID_ABOVE  12.0
+#define GOLDEN      0.6180339887498949
+#define GOLDEN_TOL  1e-12
+#define GOLDEN_MAX  200
+
 static double choose_lambda (const gcvctx *c) {
   double dmax = c->d[0] > 0 ? c->d[0] : 1, lo, hi, best = 0, bv, r, e;
   double a, b, x1, x2, f1, f2;
-  const double g = 0.6180339887498949;
-  int i, ib = -1, N = 400;
-  lo = log(dmax * dmax) - 30; hi = log(dmax * dmax) + 12;
+  const double g = GOLDEN;
+  int i, ib = -1, N = GRID_N;
+  lo = log(dmax * dmax) - GRID_BELOW; hi = log(dmax * dmax) + GRID_ABOVE;
   bv = gcv(c, 0, &r, &e);
   for (i = 0; i <= N; i++) {
     double l = lo + (hi - lo) * i / N, v = gcv(c, exp(l), &r, &e);
@@ -68,7 +82,7 @@ static double choose_lambda (const gcvctx *c) {
   b = lo + (hi - lo) * (ib < N ? ib + 1 : N) / N;
   x1 = b - g * (b - a); x2 = a + g * (b - a);
   f1 = gcv(c, exp(x1), &r, &e); f2 = gcv(c, exp(x2), &r, &e);
-  for (i = 0; i < 200 && b - a > 1e-12; i++) {
+  for (i = 0; i < GOLDEN_MAX && b - a > GOLDEN_TOL; i++) {
     if (f1 < f2) { b = x2; x2 = x1; f2 = f1; x1 = b - g * (b - a); f1 = gcv(c, exp(x1), &r, &e); }
     else { a = x1; x1 = x2; f1 = f2; x2 = a + g * (b - a); f2 = gcv(c, exp(x2), &r, &e); }
   }
@@ -98,12 +112,12 @@ int ridge_fit (const ridge_in *in, ridge_out *out, double *work,
     if (out->scales[j] == 0) out->scales[j] = 1.0;  /* a constant column */
     if (in->scale) for (i = 0; i < n; i++) x[i] /= out->scales[j];
   }
-  if (ORR_INTERRUPTED()) return RIDGE_INTERRUPT;
+  if (ORR_INTERRUPTED()) return REG_EINTR;
   if (LAPACKE_dgesdd_work(LAPACK_COL_MAJOR, 'S', (lapack_int)n, (lapack_int)k,
                           in->X, (lapack_int)n, d, U, (lapack_int)n, Vt,
                           (lapack_int)m, lw, (lapack_int)llw,
                           (lapack_int *)iw) != 0)
-    return RIDGE_LAPACK;
+    return REG_ELAPACK;
   cblas_dgemv(CblasColMajor, CblasTrans, (int)n, (int)m, 1.0, U, (int)n, yc,
               1, 0.0, rhs, 1);
   c.d = d; c.rhs = rhs; c.m = m; c.n = n; c.rss0 = yy;
@@ -131,5 +145,5 @@ int ridge_fit (const ridge_in *in, ridge_out *out, double *work,
   cblas_dgemv(CblasColMajor, CblasNoTrans, (int)n, (int)m, 1.0, U, (int)n, iw,
               1, 0.0, out->fitted, 1);
   for (i = 0; i < n; i++) out->fitted[i] += ym;
-  return RIDGE_OK;
+  return REG_OK;
 }

@@ -12,10 +12,10 @@
 #define ridge_h
 
 #include <stddef.h>
+#include "regress/regress.h"
 
-#define RIDGE_OK        0
-#define RIDGE_LAPACK    1
-#define RIDGE_INTERRUPT 2
+/* ridge_fit returns a regress_status (regress.h): REG_OK, REG_ELAPACK or
+   REG_EINTR. */
 
 typedef struct ridge_in {
   size_t n, k;

@@ -59,3 +59,22 @@ void sw_sandwich (const double *Ri, size_t r, const double *M, double *V,
   for (j = 0; j < r; j++)  /* exact symmetry */
     for (i = j + 1; i < r; i++) V[i + j * r] = V[j + i * r] = 0.5 * (V[i + j * r] + V[j + i * r]);
 }
+
+
+void sw_omega (const double *e, const double *h, size_t n, int type,
+               double *omega) {
+  size_t i;
+  for (i = 0; i < n; i++) {
+    double e2 = e[i] * e[i];
+    /* at leverage 1 the residual is 0 and HC2/HC3 divide 0 by 0: rounding
+       would leave a meaningless number, so NaN as sandwich does */
+    if (type >= SW_HC2 && h[i] > SW_HMAX) e2 = NAN;
+    else if (type == SW_HC2) e2 /= 1 - h[i];
+    else if (type == SW_HC3) e2 /= (1 - h[i]) * (1 - h[i]);
+    omega[i] = e2;
+  }
+}
+
+
+size_t sw_meat_hc_work (size_t chunk, size_t r) { return chunk * r; }
+size_t sw_sandwich_work (size_t r) { return r * r; }

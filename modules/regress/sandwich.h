@@ -10,7 +10,26 @@
 
 #include <stddef.h>
 
-/* M (r x r) = Q' diag(omega) Q; buf holds chunk x r doubles. */
+/* The HC types (sandwich's vcovHC; HC1 is HC0 times n/(n - p)). */
+enum { SW_HC0, SW_HC1, SW_HC2, SW_HC3 };
+/*
+** The largest leverage HC2 and HC3 divide by 1 - h at: sandwich's warning
+** threshold 1 - sqrt(eps) (sqrt(DBL_EPSILON) = 2^-26); above it omega is
+** NaN.
+*/
+#define SW_HMAX  (1 - 1.4901161193847656e-08)
+/*
+** omega[i] = e_i^2, divided by 1 - h_i (HC2) or (1 - h_i)^2 (HC3), h the
+** leverages (unused for HC0 and HC1).
+*/
+void sw_omega (const double *e, const double *h, size_t n, int type,
+               double *omega);
+
+/* Rows of Q per block of sw_meat_hc: 4096 x r stays in cache for r <= 32. */
+#define SW_CHUNK  4096
+/* M (r x r) = Q' diag(omega) Q; buf: sw_meat_hc_work(chunk, r) = chunk r
+   doubles (a block of rows scaled by sqrt(omega)). */
+size_t sw_meat_hc_work (size_t chunk, size_t r);
 void sw_meat_hc (const double *Q, size_t n, size_t r, const double *omega,
                  double *M, double *buf, size_t chunk);
 
@@ -21,7 +40,9 @@ void sw_meat_hc (const double *Q, size_t n, size_t r, const double *omega,
 void sw_meat_cl (const double *Q, size_t n, size_t r, const double *e,
                  const int *g, size_t G, double *S, double *M);
 
-/* V = Ri M Ri' with Ri upper triangular r x r; tmp r x r. */
+/* V = Ri M Ri' with Ri upper triangular r x r; tmp: sw_sandwich_work(r) =
+   r^2 doubles. */
+size_t sw_sandwich_work (size_t r);
 void sw_sandwich (const double *Ri, size_t r, const double *M, double *V,
                   double *tmp);
 

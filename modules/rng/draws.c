@@ -2,12 +2,12 @@
 ** Vectorised draws on top of GSL's samplers (see draws.h); normals come
 ** from our own ziggurat (ziggurat.h), which is faster than GSL's.
 */
-#include <gsl/gsl_blas.h>
+#include <gsl/gsl_cblas.h>   /* the BLAS declarations GSL's headers use; OpenBLAS links */
 #include <gsl/gsl_errno.h>
-#include <gsl/gsl_linalg.h>
 #include <gsl/gsl_randist.h>
 
 #include "ointr.h"
+#include "mat/mat.h"
 #include "rng/draws.h"
 #include "rng/xoshiro.h"
 #include "rng/ziggurat.h"
@@ -21,7 +21,7 @@
     size_t i_, e_; \
     for (i_ = 0; i_ < n; i_ = e_) { \
       e_ = n - i_ > BLOCK ? i_ + BLOCK : n; \
-      if (ORR_INTERRUPTED()) return -1; \
+      if (ORR_INTERRUPTED()) return ORNG_EINTR; \
       for (; i_ < e_; i_++) x[i_] = (expr); \
     } \
   } while (0)
@@ -76,9 +76,9 @@ int orng_fill (const gsl_rng *r, int dist, const double *p, double *x,
       FILL(p[0] + gsl_ran_laplace(r, p[1]));
       break;
     default:
-      return -3;
+      return ORNG_EDIST;
   }
-  return 0;
+  return ORNG_OK;
 }
 
 
@@ -95,7 +95,7 @@ int orng_categorical (const gsl_rng *r, const double *w, size_t k,
     size_t i_, e_;
     for (i_ = 0; i_ < n; i_ = e_) {
       e_ = n - i_ > BLOCK ? i_ + BLOCK : n;
-      if (ORR_INTERRUPTED()) return -1;
+      if (ORR_INTERRUPTED()) return ORNG_EINTR;
       for (; i_ < e_; i_++) {
         /* the smallest j with t < cum[j]: cum[j] = cum[j-1] (weight 0) never
            qualifies first, so zero-weight categories are never drawn */
@@ -110,7 +110,7 @@ int orng_categorical (const gsl_rng *r, const double *w, size_t k,
       }
     }
   }
-  return 0;
+  return ORNG_OK;
 }
 
 
@@ -118,39 +118,30 @@ int orng_dirichlet (const gsl_rng *r, const double *alpha, size_t k,
                     double *theta, double *x, size_t n) {
   size_t i, j;
   for (i = 0; i < n; i++) {
-    if ((i & (BLOCK - 1)) == 0 && ORR_INTERRUPTED()) return -1;
+    if ((i & (BLOCK - 1)) == 0 && ORR_INTERRUPTED()) return ORNG_EINTR;
     gsl_ran_dirichlet(r, k, alpha, theta);
     for (j = 0; j < k; j++) x[i + j * n] = theta[j];
   }
-  return 0;
+  return ORNG_OK;
 }
 
 
 int orng_mvnormal (const gsl_rng *r, const double *mu, double *R, size_t d,
                    double *x, size_t n) {
-  size_t i, j;
-  gsl_matrix_view S;
-  if (d == 0) return 0;
-  /* GSL's matrices are row-major: the column-major Sigma read row-major is
-     Sigma itself (symmetric); its lower Cholesky factor L (Sigma = L L'),
-     read back column-major, is the upper R = L' */
-  S = gsl_matrix_view_array(R, d, d);
-  if (gsl_linalg_cholesky_decomp1(&S.matrix) != GSL_SUCCESS) return -2;
+  size_t i, j, minor;
+  if (d == 0) return ORNG_OK;
+  if (mat_chol(R, d, &minor) != MAT_OK) return ORNG_ENOTPD;
   for (i = 0; i < n; i++) {  /* row by row: z_i uses consecutive draws */
-    if ((i & (BLOCK - 1)) == 0 && ORR_INTERRUPTED()) return -1;
+    if ((i & (BLOCK - 1)) == 0 && ORR_INTERRUPTED()) return ORNG_EINTR;
     for (j = 0; j < d; j++) x[i + j * n] = stdnormal(r);
   }
-  if (n == 0) return 0;
-  {
-    /* the column-major n x d X read row-major is the d x n X': X = Z R is
-       X' = L Z', a BLAS-3 triangular product in place */
-    gsl_matrix_view Xt = gsl_matrix_view_array(x, d, n);
-    gsl_blas_dtrmm(CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, 1.0,
-                   &S.matrix, &Xt.matrix);
-  }
+  if (n == 0) return ORNG_OK;
+  /* X = Z R (n x d): a BLAS-3 triangular product in place */
+  cblas_dtrmm(CblasColMajor, CblasRight, CblasUpper, CblasNoTrans,
+              CblasNonUnit, (int)n, (int)d, 1.0, R, (int)d, x, (int)n);
   for (j = 0; j < d; j++)
     for (i = 0; i < n; i++) x[i + j * n] += mu[j];
-  return 0;
+  return ORNG_OK;
 }
 
 
@@ -162,8 +153,24 @@ int orng_permutation (const gsl_rng *r, double *x, size_t n) {
   for (i = n; i > 1; i--) {
     size_t j = (size_t)gsl_rng_uniform_int(r, (unsigned long)i);
     double t = x[i - 1];
-    if (((n - i) & (BLOCK - 1)) == 0 && ORR_INTERRUPTED()) return -1;
+    if (((n - i) & (BLOCK - 1)) == 0 && ORR_INTERRUPTED()) return ORNG_EINTR;
     x[i - 1] = x[j]; x[j] = t;
   }
-  return 0;
+  return ORNG_OK;
 }
+
+
+const char *orng_strerror (int status) {
+  switch (status) {
+    case ORNG_OK: return "ok";
+    case ORNG_EINTR: return "interrupted";
+    case ORNG_ENOTPD: return "'Sigma' is not positive definite (Cholesky failed)";
+    case ORNG_EDIST: return "unknown distribution";
+    case ORNG_EBRACKET: return "the ziggurat's bisection did not bracket its root";
+    default: return "unknown status";
+  }
+}
+
+
+size_t orng_categorical_work (size_t k) { return k; }
+size_t orng_dirichlet_work (size_t k) { return k; }

@@ -18,6 +18,7 @@
 
 #include "oaux.h"
 #include "mat/omat.h"
+#include "mat/mat.h"
 #include "rng/orng.h"
 #include "rng/xoshiro.h"
 #include "rng/draws.h"
@@ -31,6 +32,10 @@ typedef struct orng {
 } orng;
 
 #define INUSE_KEY  "orrery.rng.inuse"   /* keeps orng_default's stream alive */
+
+/* Sigma's symmetry, relative to its largest entry, as R's isSymmetric
+   allows for rounding */
+#define RNG_SYM_TOL  1e-10
 
 
 /* ---------------------------------------------------------------------- */
@@ -184,8 +189,8 @@ static void nomore (lua_State *L, int last, const char *fn) {
 
 
 static void raisestatus (lua_State *L, int status, const char *fn) {
-  if (status == -1) orr_interrupterror(L, fn);
-  if (status != 0) orr_error(L, fn, "internal error %d", status);
+  if (status == ORNG_EINTR) orr_interrupterror(L, fn);
+  if (status != ORNG_OK) orr_error(L, fn, "%s", orng_strerror(status));
 }
 
 
@@ -437,7 +442,7 @@ static int m_dirichlet (lua_State *L) {
     if (!(alpha->x[j] > 0))
       orr_error(L, fn, "'alpha' element %d must be > 0, got %f", (int)j + 1,
                 alpha->x[j]);
-  theta = orr_work(L, k);
+  theta = orr_work(L, orng_dirichlet_work(k));
   m = omat_new(L, n, k);
   raisestatus(L, orng_dirichlet(&s->r, alpha->x, k, theta, m->x, n), fn);
   return 1;
@@ -459,7 +464,7 @@ static int m_categorical (lua_State *L) {
   }
   if (!(total > 0) || !isfinite(total))
     orr_error(L, fn, "'probs' must have a positive, finite sum, got %f", total);
-  cum = orr_work(L, k);
+  cum = orr_work(L, orng_categorical_work(k));
   m = omat_new(L, n, 1);
   raisestatus(L, orng_categorical(&s->r, w->x, k, cum, m->x, n), fn);
   return 1;
@@ -471,7 +476,7 @@ static int m_mvnormal (lua_State *L) {
   orng *s = checkself(L, fn);
   size_t n = checkcount(L, 2, fn, "n"), d, i, j;
   omat *mu = checkvector(L, 3, fn, "mu", &d), *S, *m;
-  double *R, big = 0;
+  double *R;
   int status;
   if (lua_isnoneornil(L, 4)) orr_error(L, fn, "'Sigma' is missing");
   S = omat_arg(L, 4, fn, "Sigma");
@@ -480,21 +485,14 @@ static int m_mvnormal (lua_State *L) {
     orr_error(L, fn, "'Sigma' must be %d x %d to match 'mu', got %d x %d",
               (int)d, (int)d, (int)S->r, (int)S->c);
   omat_checkfinite(L, S, fn, "Sigma");
-  for (i = 0; i < d * d; i++)
-    if (fabs(S->x[i]) > big) big = fabs(S->x[i]);
-  for (j = 0; j < d; j++)
-    for (i = j + 1; i < d; i++)  /* relative to the largest entry, as R's
-                                    isSymmetric allows for rounding */
-      if (fabs(OMAT(S, i, j) - OMAT(S, j, i)) > 1e-10 * big)
-        orr_error(L, fn, "'Sigma' is not symmetric: [%d,%d] = %f but [%d,%d] = %f",
-                  (int)i + 1, (int)j + 1, OMAT(S, i, j), (int)j + 1, (int)i + 1,
-                  OMAT(S, j, i));
+  if (!mat_issym(S->x, d, RNG_SYM_TOL, &i, &j))
+    orr_error(L, fn, "'Sigma' is not symmetric: [%d,%d] = %f but [%d,%d] = %f",
+              (int)i + 1, (int)j + 1, OMAT(S, i, j), (int)j + 1, (int)i + 1,
+              OMAT(S, j, i));
   R = orr_work(L, d * d);
   memcpy(R, S->x, d * d * sizeof(double));
   m = omat_new(L, n, d);
   status = orng_mvnormal(&s->r, mu->x, R, d, m->x, n);
-  if (status == -2)
-    orr_error(L, fn, "'Sigma' is not positive definite (Cholesky failed)");
   raisestatus(L, status, fn);
   return 1;
 }

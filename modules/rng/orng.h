@@ -13,7 +13,7 @@
 ** next orng_default call, even if a script reassigns rng.default meanwhile.
 **
 ** Usage in a binding whose random functions take the stream last or as
-** 'rng =' (API.md):
+** 'rng =' (docs/reference/rng.md):
 **     gsl_rng *r = orng_opt(L, 3, "sem.sample");        -- nil: rng.default
 **     gsl_rng *r = orng_field(L, 1, "regress.sketch");  -- opts.rng or default
 */

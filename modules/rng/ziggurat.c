@@ -8,7 +8,12 @@
 #include <string.h>
 
 #include "ointr.h"
+#include "rng/draws.h"
 #include "rng/ziggurat.h"
+
+/* bisection steps for r: [3, 4] halves to adjacent doubles in about 52,
+   the loop stops there; the cap only guards against a broken comparison */
+#define ZIG_BISECT_MAX  200
 
 #define N      ORNG_ZIG_LAYERS
 #define BLOCK  65536     /* draws between interrupt polls */
@@ -52,9 +57,9 @@ static double layers (double r, double *x, double *vp) {
 int orng_zig_build (orng_zig *z) {
   double lo = 3.0, hi = 4.0, v;
   int i, it;
-  if (!(layers(lo, z->x, &v) < 0 && layers(hi, z->x, &v) > 0)) return -1;
+  if (!(layers(lo, z->x, &v) < 0 && layers(hi, z->x, &v) > 0)) return ORNG_EBRACKET;
   /* bisection to the last bit: the endpoint with the smaller error wins */
-  for (it = 0; it < 200; it++) {
+  for (it = 0; it < ZIG_BISECT_MAX; it++) {
     double mid = 0.5 * (lo + hi);
     if (mid <= lo || mid >= hi) break;
     if (layers(mid, z->x, &v) < 0) lo = mid; else hi = mid;
@@ -71,7 +76,7 @@ int orng_zig_build (orng_zig *z) {
     /* floor: every fast-path abscissa is below x[i+1] */
     z->k[i] = (uint64_t)ldexp(z->x[i + 1] / z->x[i], 53);
   }
-  return 0;
+  return ORNG_OK;
 }
 
 
@@ -203,7 +208,7 @@ int orng_zig_fill (orng_state *st, double mean, double sd, double *x,
     }
   }
   st->s[0] = s0; st->s[1] = s1; st->s[2] = s2; st->s[3] = s3;
-  return k < n ? -1 : 0;
+  return k < n ? ORNG_EINTR : ORNG_OK;
 }
 
 

@@ -58,8 +58,8 @@ typedef struct orng_zig {
 
 /*
 ** Fills *z from scratch (deterministic: the same bits on every call).
-** Returns 0, or -1 if the bisection failed to bracket (never, in
-** IEEE double arithmetic). Exposed for the unit test.
+** Returns ORNG_OK, or ORNG_EBRACKET if the bisection failed to bracket
+** (never, in IEEE double arithmetic). Exposed for the unit test.
 */
 int orng_zig_build (orng_zig *z);
 

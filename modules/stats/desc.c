@@ -10,7 +10,12 @@
 #include <lapacke.h>
 
 #include "ointr.h"
+#include "stats/dist.h"
 #include "stats/desc.h"
+
+/* a column whose part not explained by the columns before it is below
+   this fraction of its scale is collinear: lm's 1e-7 on R_jj */
+#define DESC_COLLINEAR  1e-7
 
 
 /* The second pass adds the mean of the residuals, which recovers most of
@@ -166,10 +171,10 @@ int desc_kendall (const double *x, const double *y, size_t n, double *tau,
   double *a = work + 2 * n, *b = work + 3 * n, *t;
   double n0 = 0.5 * (double)n * (double)(n - 1), n1, n2, n3 = 0, ex = 0;
   size_t i, j, w;
-  if (n < 2) { *tau = NAN; return DESC_OK; }
+  if (n < 2) { *tau = NAN; return STATS_OK; }
   for (i = 0; i < n; i++) { p[i].x = x[i]; p[i].y = y[i]; }
   qsort(p, n, sizeof(xy), cmpxy);
-  if (ORR_INTERRUPTED()) return DESC_EINTR;
+  if (ORR_INTERRUPTED()) return STATS_EINTR;
   n1 = tiepairs(&p[0].x, n, 2);
   for (i = 0; i < n; i = j) {   /* joint ties: runs equal in x and y */
     for (j = i + 1; j < n && p[j].x == p[i].x && p[j].y == p[i].y; j++) ;
@@ -190,9 +195,9 @@ int desc_kendall (const double *x, const double *y, size_t n, double *tau,
     t = a; a = b; b = t;
   }
   n2 = tiepairs(a, n, 1);
-  if (n0 - n1 == 0 || n0 - n2 == 0) { *tau = NAN; return DESC_OK; }
+  if (n0 - n1 == 0 || n0 - n2 == 0) { *tau = NAN; return STATS_OK; }
   *tau = (n0 - n1 - n2 + n3 - 2 * ex) / (sqrt(n0 - n1) * sqrt(n0 - n2));
-  return DESC_OK;
+  return STATS_OK;
 }
 
 
@@ -226,18 +231,18 @@ void desc_cov2cor (double *S, size_t p) {
 int desc_pcor (double *S, size_t p, int pinv, double *work) {
   double *W = work, *O = work + p * p, *ev = work + 2 * p * p;
   size_t i, j, k;
-  if (p == 0) return DESC_OK;
+  if (p == 0) return STATS_OK;
   memcpy(W, S, p * p * sizeof(double));
   if (!pinv) {
     if (LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'U', (int)p, W, (int)p) != 0)
-      return DESC_ENOTPD;
+      return STATS_ENOTPD;
     /* rank check as lm's QR: a column whose share not explained by the
        columns before it is below 1e-7 (on the scale of R_jj) is collinear,
        even when rounding leaves its Cholesky pivot positive */
     for (j = 0; j < p; j++)
-      if (!(W[j + j * p] > 1e-7 * sqrt(S[j + j * p]))) return DESC_ENOTPD;
+      if (!(W[j + j * p] > DESC_COLLINEAR * sqrt(S[j + j * p]))) return STATS_ENOTPD;
     if (LAPACKE_dpotri(LAPACK_COL_MAJOR, 'U', (int)p, W, (int)p) != 0)
-      return DESC_ENOTPD;
+      return STATS_ENOTPD;
     for (j = 0; j < p; j++)
       for (i = 0; i < p; i++)
         O[i + j * p] = i <= j ? W[i + j * p] : W[j + i * p];
@@ -245,7 +250,7 @@ int desc_pcor (double *S, size_t p, int pinv, double *work) {
   else {
     double tol;
     if (LAPACKE_dsyev(LAPACK_COL_MAJOR, 'V', 'U', (int)p, W, (int)p, ev) != 0)
-      return DESC_ELAPACK;
+      return STATS_ELAPACK;
     tol = sqrt(DBL_EPSILON) * ev[p - 1];   /* ascending: the largest is last */
     memset(O, 0, p * p * sizeof(double));
     for (k = 0; k < p; k++) {
@@ -259,7 +264,7 @@ int desc_pcor (double *S, size_t p, int pinv, double *work) {
     for (i = 0; i < p; i++)
       S[i + j * p] = i == j ? 1
                    : -O[i + j * p] / sqrt(O[i + i * p] * O[j + j * p]);
-  return DESC_OK;
+  return STATS_OK;
 }
 
 
@@ -290,11 +295,11 @@ int desc_cv (const double *y, const double *h, const double *mean_h, size_t n,
               (int)n, 0.0, A, (int)k);
   for (j = 0; j < k; j++) beta[j] = A[j + j * k];
   if (LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'U', (int)k, A, (int)k) != 0)
-    return DESC_ENOTPD;
+    return STATS_ENOTPD;
   /* R_jj^2 / S_jj is the share of column j not explained by the columns
      before it: near zero, the columns are collinear (as lm's 1e-7 on R_jj) */
   for (j = 0; j < k; j++)
-    if (!(A[j + j * k] > 1e-7 * sqrt(beta[j]))) return DESC_ENOTPD;
+    if (!(A[j + j * k] > DESC_COLLINEAR * sqrt(beta[j]))) return STATS_ENOTPD;
   cblas_dgemv(CblasColMajor, CblasTrans, (int)n, (int)k, 1.0, Hc, (int)n, yc,
               1, 0.0, beta, 1);
   LAPACKE_dpotrs(LAPACK_COL_MAJOR, 'U', (int)k, 1, A, (int)k, beta, (int)k);
@@ -313,5 +318,132 @@ int desc_cv (const double *y, const double *h, const double *mean_h, size_t n,
   *rss = s; *tss = t;
   *se = sqrt(s / (double)(n - k - 1) * (1.0 / (double)n + q));
   *r2 = t > 0 ? 1 - s / t : NAN;
-  return DESC_OK;
+  return STATS_OK;
 }
+
+
+double desc_median (const double *sorted, size_t n) {
+  double a, b, m;
+  if (n % 2) return sorted[n / 2];
+  a = sorted[n / 2 - 1]; b = sorted[n / 2]; m = (a + b) / 2;
+  if (isinf(m) && isfinite(a) && isfinite(b)) m = a / 2 + b / 2;   /* overflow */
+  return m;   /* NaN between -Inf and Inf */
+}
+
+
+void desc_cortest (int method, const double *X, size_t n, double r,
+                   double level, double *stat, double *p, double *df,
+                   double ci[2], double *work) {
+  double nd = (double)n;
+  size_t bad;
+  *df = NAN; ci[0] = ci[1] = NAN;
+  if (method == DESC_PEARSON) {
+    double pl, pu;
+    *df = nd - 2;
+    *stat = sqrt(*df) * r / sqrt(1 - r * r);
+    dist_p(DIST_T, df, stat, &pl, 1, 1, 0, &bad);
+    dist_p(DIST_T, df, stat, &pu, 1, 0, 0, &bad);
+    *p = 2 * fmin(pl, pu);
+    if (nd > 3) {   /* Fisher's z interval */
+      double z = atanh(r), sg = 1 / sqrt(nd - 3), pr = (1 + level) / 2, zq;
+      double par[2] = {0, 1};
+      dist_q(DIST_NORM, par, &pr, &zq, 1, 1, 0, &bad);
+      ci[0] = tanh(z - sg * zq); ci[1] = tanh(z + sg * zq);
+    }
+  }
+  else if (method == DESC_SPEARMAN) {
+    double den = nd * (nd * nd - 1) / 6, q = (nd * nd * nd - nd) * (1 - r) / 6;
+    double dfs = nd - 2, rr, t, pv;
+    int lower = !(q > den);   /* R: the tail on the side of the observed S */
+    *stat = q;
+    rr = 1 - q / den;
+    t = rr / sqrt((1 - rr * rr) / dfs);
+    dist_p(DIST_T, &dfs, &t, &pv, 1, !lower, 0, &bad);
+    *p = fmin(2 * pv, 1);
+  }
+  else {   /* Kendall: S / sqrt(var S) with R's tie corrections */
+    double t0 = nd * (nd - 1) / 2, tx[3], ty[3], S, v, par[2] = {0, 1}, pl, pu;
+    double *sx = work;
+    memcpy(sx, X, 2 * n * sizeof(double));
+    desc_sort(sx, n);
+    desc_sort(sx + n, n);
+    desc_ties(sx, n, tx);
+    desc_ties(sx + n, n, ty);
+    S = r * sqrt((t0 - tx[0] / 2) * (t0 - ty[0] / 2));
+    v = (nd * (nd - 1) * (2 * nd + 5) - tx[1] - ty[1]) / 18
+        + tx[0] * ty[0] / (2 * nd * (nd - 1))
+        + (nd > 2 ? tx[2] * ty[2] / (9 * nd * (nd - 1) * (nd - 2)) : 0);
+    *stat = S / sqrt(v);
+    dist_p(DIST_NORM, par, stat, &pl, 1, 1, 0, &bad);
+    dist_p(DIST_NORM, par, stat, &pu, 1, 0, 0, &bad);
+    *p = 2 * fmin(pl, pu);
+  }
+}
+
+
+size_t desc_strata (const double *s, size_t n, double *lev, int *code) {
+  size_t i, K = 0;
+  memcpy(lev, s, n * sizeof(double));
+  desc_sort(lev, n);
+  for (i = 0; i < n; i++) if (i == 0 || lev[i] != lev[K - 1]) lev[K++] = lev[i];
+  for (i = 0; i < n; i++) {
+    size_t lo = 0, hi = K;   /* the level of s[i]: a binary search */
+    while (hi - lo > 1) {
+      size_t mid = (lo + hi) / 2;
+      if (lev[mid] <= s[i]) lo = mid; else hi = mid;
+    }
+    code[i] = (int)lo;
+  }
+  return K;
+}
+
+
+size_t desc_cv_strata_work (size_t n, size_t k) {
+  /* desc_cv's, the stratum's y and h, its mean_h */
+  return desc_cv_work(n, k) + n + n * k + k;
+}
+
+
+int desc_cv_strata (const double *y, const double *h, const double *mean_h,
+                    size_t mh_rows, const int *code, size_t K, size_t n,
+                    size_t k, desc_cv_out *out, size_t *bad, double *work) {
+  size_t kk, i, j;
+  double *cw = work, *yk = cw + desc_cv_work(n, k), *hk = yk + n;
+  double *mu = hk + n * k, est = 0, var = 0, rss = 0, tss = 0;
+  for (kk = 0; kk < K; kk++) {
+    size_t nk = 0;
+    double e, se, r2, rs, ts;
+    for (i = 0; i < n; i++) {
+      if (code && (size_t)code[i] != kk) continue;
+      yk[nk] = y[i];
+      for (j = 0; j < k; j++) hk[nk + j * n] = h[i + j * n];
+      nk++;
+    }
+    for (j = 0; j < k; j++) {   /* pack h rows of this stratum: column stride nk */
+      memmove(hk + j * nk, hk + j * n, nk * sizeof(double));
+      mu[j] = mh_rows == 1 ? mean_h[j] : mean_h[kk + j * mh_rows];
+    }
+    out->nk[kk] = nk;
+    *bad = kk;
+    if (nk <= k + 1) return STATS_ESMALL;
+    if (desc_cv(yk, hk, mu, nk, k, &e, &se, &r2, out->beta + kk * k, &rs, &ts,
+                cw) != STATS_OK)
+      return STATS_ENOTPD;
+    out->est_k[kk] = e; out->se_k[kk] = se; out->r2_k[kk] = r2;
+    est += (double)nk / (double)n * e;
+    var += ((double)nk / (double)n) * ((double)nk / (double)n) * se * se;
+    rss += rs; tss += ts;
+  }
+  out->est = est;
+  out->se = sqrt(var);
+  out->r2 = tss > 0 ? 1 - rss / tss : NAN;
+  return STATS_OK;
+}
+
+
+size_t desc_rank_work (size_t n) { return 2 * n; }
+size_t desc_kendall_work (size_t n) { return 4 * n; }
+size_t desc_covmat_work (size_t n, size_t p) { return n * p; }
+size_t desc_pcor_work (size_t p) { return 2 * p * p + p; }
+size_t desc_cv_work (size_t n, size_t k) { return n * k + n + k * k + k; }
+size_t desc_cortest_work (size_t n) { return 2 * n; }

@@ -16,7 +16,7 @@
 ** logistic of u gives x, so brackets grow geometrically), then polished by
 ** Newton in x. GSL's occasional failures at extreme arguments (NaN, slow or
 ** inaccurate inverses) cannot leak out; a quantile beyond the doubles is
-** DIST_ERANGE, one that underflows is 0 (or the smallest doubles).
+** STATS_ERANGE, one that underflows is 0 (or the smallest doubles).
 */
 #include <float.h>
 #include <math.h>
@@ -36,6 +36,16 @@
 #define CF_TINY       1e-300
 #define CF_MAXIT      20000
 #define BIG_SHAPES    1000   /* beta-family shapes summing beyond this: own tails */
+/* R's tolerance for a count that is an integer but for representation error */
+#define COUNT_FUZZ    1e-7
+/* |t| or F beyond this (F below its inverse): GSL squares or scales x into
+   overflow, the tails come from the log-space continued fraction */
+#define FAR_X         1e100
+#define FAR_X_INV     1e-100
+/* GSL's t for df above CF_DF is a Cornish-Fisher expansion, good to 1e-12
+   only down to tails of CF_TAIL: smaller ones are recomputed */
+#define CF_DF         30
+#define CF_TAIL       1e-6
 
 
 int dist_npar (int dist) {
@@ -195,7 +205,7 @@ static double logibeta (double lx, double l1mx, double a, double b) {
 
 
 /* floor of a count argument, with R's tolerance for representation error */
-static double countfloor (double x) { return floor(x + 1e-7); }
+static double countfloor (double x) { return floor(x + COUNT_FUZZ); }
 
 
 static double far_tail (int d, const double *par, double x, int lower);
@@ -226,8 +236,8 @@ static double gsl_tail (int d, const double *par, double x, int lower) {
     z = far_tail(d, par, x, !lower);
     if (!isnan(z)) return -expm1(z);
   }
-  if ((d == DIST_T && fabs(x) > 1e100) ||
-      (d == DIST_F && (x > 1e100 || (x > 0 && x < 1e-100)))) {
+  if ((d == DIST_T && fabs(x) > FAR_X) ||
+      (d == DIST_F && (x > FAR_X || (x > 0 && x < FAR_X_INV)))) {
     int small_lower = d == DIST_T ? x < 0 : x < 1;
     double sm = exp(far_tail(d, par, x, small_lower));
     return lower == small_lower ? sm : 1 - sm;
@@ -241,7 +251,7 @@ static double gsl_tail (int d, const double *par, double x, int lower) {
       /* for df > 30 GSL uses a Cornish-Fisher expansion: within 1e-12 down to
          tails of 1e-6, but 3e-8 off at 1e-20 (df 31, t 12) and 7e-8 at 1e-65
          (df 148, t 30). Small tails come from the continued fraction. */
-      if (par[0] > 30 && (x < 0) == lower && z < 1e-6) {
+      if (par[0] > CF_DF && (x < 0) == lower && z < CF_TAIL) {
         k = exp(far_tail(d, par, x, lower));
         if (!isnan(k)) return k;
       }
@@ -337,7 +347,7 @@ static double logtail (int d, const double *par, double x, int lower) {
 
 /* R's test for a non-integer count */
 static int nonint (double x) {
-  return fabs(x - nearbyint(x)) > 1e-7 * fmax(1, fabs(x));
+  return fabs(x - nearbyint(x)) > COUNT_FUZZ * fmax(1, fabs(x));
 }
 
 /*
@@ -418,7 +428,7 @@ static double logdens (int d, const double *par, double x) {
     case DIST_T:
       n = par[0];
       if (isinf(x)) return -INFINITY;
-      z = fabs(x) < 1e100 ? log1p(x / n * x)      /* log(1 + x^2/n) */
+      z = fabs(x) < FAR_X ? log1p(x / n * x)      /* log(1 + x^2/n) */
                           : log1pexp(2 * log(fabs(x)) - log(n));
       return -0.5 * log(n) - gsl_sf_lnbeta(n / 2, 0.5) - (n + 1) / 2 * z;
     case DIST_CHISQ:
@@ -476,12 +486,12 @@ int dist_d (int dist, const double *par, const double *x, double *out,
   size_t i;
   for (i = 0; i < n; i++) {
     double v;
-    if (POLL(i)) { *bad = i; return DIST_EINTR; }
+    if (POLL(i)) { *bad = i; return STATS_EINTR; }
     if (isnan(x[i])) { out[i] = x[i]; continue; }
     v = logdens(dist, par, x[i]);
     out[i] = give_log ? v : exp(v);
   }
-  return DIST_OK;
+  return STATS_OK;
 }
 
 
@@ -490,7 +500,7 @@ int dist_p (int dist, const double *par, const double *x, double *out,
   size_t i;
   for (i = 0; i < n; i++) {
     double v;
-    if (POLL(i)) { *bad = i; return DIST_EINTR; }
+    if (POLL(i)) { *bad = i; return STATS_EINTR; }
     if (isnan(x[i])) { out[i] = x[i]; continue; }
     if (give_log) v = logtail(dist, par, x[i], lower);
     else {
@@ -501,10 +511,10 @@ int dist_p (int dist, const double *par, const double *x, double *out,
         else if (!(v >= 0 && v <= 1)) v = NAN;
       }
     }
-    if (isnan(v)) { *bad = i; return DIST_EFAIL; }
+    if (isnan(v)) { *bad = i; return STATS_EFAIL; }
     out[i] = v;
   }
-  return DIST_OK;
+  return STATS_OK;
 }
 
 
@@ -540,7 +550,7 @@ static double to_u (int sup, double x) {
 
 /* GSL's quantile of tail probability q as a start; NaN when none */
 static double guess (int d, const double *par, double q, int lower) {
-  if (!(q > 1e-300)) return NAN;
+  if (!(q > CF_TINY)) return NAN;   /* GSL's inverses have no start there */
   /* GSL's beta (and F) inverse never returns at large shapes: qbeta(0.3,
      1e6, 1e6) spun in its Newton loop. Brent from no start is bounded. */
   if ((d == DIST_BETA && par[0] + par[1] > BIG_SHAPES) ||
@@ -589,7 +599,7 @@ static double qtol (int sup, double u) {
 /*
 ** Brent's zero finder (Brent 1973, "Algorithms for minimization without
 ** derivatives", ch. 4) on [a, b] with fa < 0 < fb (or the reverse).
-** Returns DIST_OK and the root in *root, or DIST_EFAIL.
+** Returns STATS_OK and the root in *root, or STATS_EFAIL.
 */
 static int brent (const qprob *Q, double a, double b, double fa, double fb,
                   double *root) {
@@ -606,7 +616,7 @@ static int brent (const qprob *Q, double a, double b, double fa, double fb,
     }
     tol = 0.5 * qtol(Q->sup, b);
     m = 0.5 * (c - b);
-    if (fabs(m) <= tol || fb == 0) { *root = b; return DIST_OK; }
+    if (fabs(m) <= tol || fb == 0) { *root = b; return STATS_OK; }
     if (fabs(e) < tol || fabs(fa) <= fabs(fb) || isinf(fa) || isinf(fc)) {
       d = e = m;   /* bisection */
     }
@@ -627,9 +637,9 @@ static int brent (const qprob *Q, double a, double b, double fa, double fb,
     a = b; fa = fb;
     b += fabs(d) > tol ? d : (m > 0 ? tol : -tol);
     fb = qfun(Q, b);
-    if (isnan(fb)) return DIST_EFAIL;
+    if (isnan(fb)) return STATS_EFAIL;
   }
-  return DIST_EFAIL;
+  return STATS_EFAIL;
 }
 
 /*
@@ -687,32 +697,32 @@ static int solve (const qprob *Q, double x0, double *x) {
   *x = x0;   /* from GSL's start Newton usually suffices */
   if (isfinite(x0) && (Q->sup == SUP_REAL || x0 > 0) &&
       (Q->sup != SUP_UNIT || x0 < 1) && newton(Q, x))
-    return DIST_OK;
+    return STATS_OK;
   u0 = isfinite(x0) ? to_u(Q->sup, x0) : NAN;   /* else bracket and Brent */
   if (!isfinite(u0)) { u0 = 0; h = 1; }
   else h = 1e-6 * (1 + fabs(u0));
   f0 = qfun(Q, u0);
-  if (isnan(f0)) return DIST_EFAIL;
-  if (f0 == 0) { *x = to_x(Q->sup, u0); return DIST_OK; }
+  if (isnan(f0)) return STATS_EFAIL;
+  if (f0 == 0) { *x = to_x(Q->sup, u0); return STATS_OK; }
   a = b = u0; fa = fb = f0;
   for (k = 0; ; k++) {   /* step away from the start until the sign changes */
     double u = f0 < 0 ? u0 + h : u0 - h, fu;
     if (u > ubound(Q->sup, 1)) u = ubound(Q->sup, 1);
     if (u < ubound(Q->sup, 0)) u = ubound(Q->sup, 0);
-    if (k == 200 || u == a || u == b) return DIST_ERANGE;
+    if (k == 200 || u == a || u == b) return STATS_ERANGE;
     fu = qfun(Q, u);
-    if (isnan(fu)) return DIST_EFAIL;
+    if (isnan(fu)) return STATS_EFAIL;
     if (f0 < 0) { if (fu >= 0) { b = u; fb = fu; break; } a = u; fa = fu; }
     else { if (fu <= 0) { a = u; fa = fu; break; } b = u; fb = fu; }
     h *= 4;
   }
-  if (fa == 0) { *x = to_x(Q->sup, a); return DIST_OK; }
-  if (fb == 0) { *x = to_x(Q->sup, b); return DIST_OK; }
+  if (fa == 0) { *x = to_x(Q->sup, a); return STATS_OK; }
+  if (fb == 0) { *x = to_x(Q->sup, b); return STATS_OK; }
   k = brent(Q, a, b, fa, fb, &u0);
-  if (k != DIST_OK) return k;
+  if (k != STATS_OK) return k;
   *x = to_x(Q->sup, u0);
   if (*x > 0 || Q->sup == SUP_REAL) newton(Q, x);   /* the last digits */
-  return DIST_OK;
+  return STATS_OK;
 }
 
 
@@ -724,9 +734,9 @@ int dist_q (int dist, const double *par, const double *p, double *out,
   for (i = 0; i < n; i++) {
     double v = p[i], q, x;
     int tail = lower, st, at_zero, at_one;
-    if (POLL(i)) { *bad = i; return DIST_EINTR; }
+    if (POLL(i)) { *bad = i; return STATS_EINTR; }
     if (isnan(v)) { out[i] = v; continue; }
-    if (log_p ? v > 0 : (v < 0 || v > 1)) { *bad = i; return DIST_EPROB; }
+    if (log_p ? v > 0 : (v < 0 || v > 1)) { *bad = i; return STATS_EPROB; }
     at_zero = log_p ? v == -INFINITY : v == 0;
     at_one = log_p ? v == 0 : v == 1;
     if (at_zero || at_one) {   /* the ends of the support */
@@ -745,8 +755,8 @@ int dist_q (int dist, const double *par, const double *p, double *out,
     else { q = v; Q.lq = log(v); }
     Q.lower = tail;
     st = solve(&Q, guess(dist, par, q, tail), &x);
-    if (st != DIST_OK) { *bad = i; return st; }
+    if (st != STATS_OK) { *bad = i; return st; }
     out[i] = x;
   }
-  return DIST_OK;
+  return STATS_OK;
 }

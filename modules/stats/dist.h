@@ -14,16 +14,13 @@
 #define stats_dist_h
 
 #include <stddef.h>
+#include "stats/stats.h"
 
 enum { DIST_NORM, DIST_T, DIST_CHISQ, DIST_F, DIST_BETA, DIST_GAMMA,
        DIST_BINOM, DIST_POIS, DIST_COUNT };
 
-/* Status codes of the kernels */
-#define DIST_OK       0
-#define DIST_EPROB    1   /* a probability outside [0, 1] (log p > 0) */
-#define DIST_EFAIL    2   /* no accurate value could be computed */
-#define DIST_ERANGE   3   /* the quantile lies beyond the doubles */
-#define DIST_EINTR    4   /* interrupted (ORR_INTERRUPTED, polled per block) */
+/* The kernels return a stats_status (stats.h): STATS_OK, STATS_EPROB,
+   STATS_EFAIL, STATS_ERANGE or STATS_EINTR (polled per block). */
 
 /* Number of parameters of a distribution. */
 int dist_npar (int dist);
@@ -35,7 +32,7 @@ const char *dist_checkpar (int dist, const double *par, int *which);
 
 /*
 ** out[i] = density (log density when give_log) at x[i]. Never fails for
-** valid parameters; returns DIST_OK.
+** valid parameters; returns STATS_OK.
 */
 int dist_d (int dist, const double *par, const double *x, double *out,
             size_t n, int give_log, size_t *bad);

@@ -14,6 +14,7 @@
 #include "lauxlib.h"
 
 #include "oaux.h"
+#include "orules.h"
 #include "mat/omat.h"
 #include "stats/dist.h"
 #include "stats/desc.h"
@@ -59,15 +60,15 @@ static void dpq_error (lua_State *L, const char *fn, int kind, int st,
                        int give_log, double v, size_t i) {
   char nb[32];
   switch (st) {
-    case DIST_EINTR:
+    case STATS_EINTR:
       orr_interrupterror(L, fn);
       break;
-    case DIST_EPROB:
+    case STATS_EPROB:
       if (give_log)
         orr_error(L, fn, "log p must be <= 0 (got %s at element %d)", num(nb, v), (int)i + 1);
       orr_error(L, fn, "p must be in [0, 1] (got %s at element %d)", num(nb, v), (int)i + 1);
       break;
-    case DIST_ERANGE:
+    case STATS_ERANGE:
       orr_error(L, fn, "the quantile at %sp = %s (element %d) lies beyond the range of double precision",
                 give_log ? "log " : "", num(nb, v), (int)i + 1);
       break;
@@ -97,7 +98,7 @@ static int s_dpq (lua_State *L) {
   int dist = (int)lua_tointeger(L, lua_upvalueindex(1));
   int kind = (int)lua_tointeger(L, lua_upvalueindex(2));
   const distinfo *D = &dists[dist];
-  int top = lua_gettop(L), optidx = 0, i, lower, give_log, st = DIST_OK;
+  int top = lua_gettop(L), optidx = 0, i, lower, give_log, st = STATS_OK;
   double par[2] = {0, 0}, scalar;
   const double *pv[2] = {NULL, NULL}, *x;
   const omat *shape = NULL;
@@ -152,7 +153,7 @@ static int s_dpq (lua_State *L) {
   if (shape == NULL) {   /* all numbers: a number */
     x = &scalar; out = &scalar;
     st = dpq_run(kind, dist, par, x, out, 1, lower, give_log, &bad);
-    if (st != DIST_OK) dpq_error(L, fn, kind, st, give_log, x[0], 0);
+    if (st != STATS_OK) dpq_error(L, fn, kind, st, give_log, x[0], 0);
     lua_pushnumber(L, scalar);
     return 1;
   }
@@ -165,7 +166,7 @@ static int s_dpq (lua_State *L) {
   out = omat_new(L, shape->r, shape->c)->x;
   if (pv[0] == NULL && pv[1] == NULL) {   /* one call for the whole vector */
     st = dpq_run(kind, dist, par, x, out, n, lower, give_log, &bad);
-    if (st != DIST_OK) dpq_error(L, fn, kind, st, give_log, x[bad], bad);
+    if (st != STATS_OK) dpq_error(L, fn, kind, st, give_log, x[bad], bad);
     return 1;
   }
   for (k = 0; k < n; k++) {   /* parameters per element */
@@ -175,7 +176,7 @@ static int s_dpq (lua_State *L) {
     if ((msg = dist_checkpar(dist, pk, &i)) != NULL)
       orr_error(L, fn, "%s (got %s at element %d)", msg, num(nb, pk[i]), (int)k + 1);
     st = dpq_run(kind, dist, pk, x + k, out + k, 1, lower, give_log, &bad);
-    if (st != DIST_OK) dpq_error(L, fn, kind, st, give_log, x[k], k);
+    if (st != STATS_OK) dpq_error(L, fn, kind, st, give_log, x[k], k);
   }
   return 1;
 }
@@ -198,35 +199,40 @@ static int getna (lua_State *L, int idx, const char *fn) {
 }
 
 /*
-** Copies the rows of X (n x p) that have no NaN into a work array pushed on
-** the stack, and returns it with *nout rows. Without na_rm a NaN is an error
-** that says so; infinite values are an error unless allow_inf.
+** Copies the rows of X (n x p) that have no NaN (the mask of vm/orules.h)
+** into a work array pushed on the stack (over the mask), and returns it
+** with *nout rows. Without na_rm a NaN is an error that says so; infinite
+** values are an error unless allow_inf. Of several bad values the first in
+** row order is named.
 */
 static double *cleanrows (lua_State *L, const double *X, size_t n, size_t p,
                           int na_rm, int allow_inf, const char *fn,
                           const char *what, size_t *nout) {
-  double *w = orr_work(L, n * p);
-  size_t i, j, k = 0;
+  unsigned char *drop = (unsigned char *)orr_workbytes(L, n + 1);
+  double *w;
+  size_t i, j, k = 0, ri = n, ci = 0, rn, cn = 0, col;
+  memset(drop, 0, n + 1);
+  for (j = 0; j < p; j++) {   /* column by column: the first Inf by row */
+    size_t r = orr_rowmask(X + j * n, n, 1, n, drop, &col);
+    if (r < ri) { ri = r; ci = j; }
+  }
+  if (allow_inf) ri = n;
+  for (rn = 0; rn < n && !drop[rn]; rn++) ;
+  if (rn < n) while (!isnan(X[rn + cn * n])) cn++;
+  if (!na_rm && rn < n && (rn < ri || (rn == ri && cn < ci))) {
+    if (p == 1)
+      orr_error(L, fn, "'%s' has a missing value (NaN) at element %d; "
+                "use {na_rm = true} to drop missing values", what, (int)rn + 1);
+    orr_error(L, fn, "'%s' has a missing value (NaN) at row %d, column %d; "
+              "use {na_rm = true} to drop rows with missing values",
+              what, (int)rn + 1, (int)cn + 1);
+  }
+  if (ri < n)
+    orr_error(L, fn, "'%s' has an infinite value at %s %d", what,
+              p == 1 ? "element" : "row", (int)ri + 1);
+  w = orr_work(L, n * p);   /* above the mask, which stays referenced */
   for (i = 0; i < n; i++) {
-    int skip = 0;
-    for (j = 0; j < p; j++) {
-      double v = X[i + j * n];
-      if (isnan(v)) {
-        if (!na_rm) {
-          if (p == 1)
-            orr_error(L, fn, "'%s' has a missing value (NaN) at element %d; "
-                      "use {na_rm = true} to drop missing values", what, (int)i + 1);
-          orr_error(L, fn, "'%s' has a missing value (NaN) at row %d, column %d; "
-                    "use {na_rm = true} to drop rows with missing values",
-                    what, (int)i + 1, (int)j + 1);
-        }
-        skip = 1;
-      }
-      else if (isinf(v) && !allow_inf)
-        orr_error(L, fn, "'%s' has an infinite value at %s %d", what,
-                  p == 1 ? "element" : "row", (int)i + 1);
-    }
-    if (skip) continue;
+    if (drop[i]) continue;
     for (j = 0; j < p; j++) w[k + j * n] = X[i + j * n];
     k++;
   }
@@ -289,17 +295,14 @@ static int s_sd (lua_State *L) {
 
 static int s_median (lua_State *L) {
   size_t n;
+  double m;
   int na = getna(L, 2, "stats.median");
   double *x = vecdata(L, 1, na, 1, "stats.median", "x", &n);
   if (n == 0) orr_error(L, "stats.median", "no values");
   desc_sort(x, n);
-  if (n % 2) lua_pushnumber(L, x[n / 2]);
-  else {
-    double a = x[n / 2 - 1], b = x[n / 2], m = (a + b) / 2;
-    if (isinf(m) && isfinite(a) && isfinite(b)) m = a / 2 + b / 2;   /* overflow */
-    if (isnan(m)) orr_error(L, "stats.median", "the median lies between -Inf and Inf: undefined");
-    lua_pushnumber(L, m);
-  }
+  m = desc_median(x, n);
+  if (isnan(m)) orr_error(L, "stats.median", "the median lies between -Inf and Inf: undefined");
+  lua_pushnumber(L, m);
   return 1;
 }
 
@@ -338,7 +341,7 @@ static int s_quantile (lua_State *L) {
 /* covariance and correlation                                              */
 /* ---------------------------------------------------------------------- */
 
-enum { COR_PEARSON, COR_SPEARMAN, COR_KENDALL };
+/* indexed by DESC_PEARSON, DESC_SPEARMAN, DESC_KENDALL (desc.h) */
 static const char *const cor_methods[] = {"pearson", "spearman", "kendall", NULL};
 
 typedef struct corargs {
@@ -360,7 +363,7 @@ static int isdata (lua_State *L, int idx) {
 static void corargs_get (lua_State *L, const char *fn, int methods, corargs *a) {
   int top = lua_gettop(L), idx = 2, na;
   omat *X = omat_arg(L, 1, fn, "X"), *Y = NULL;
-  a->pair = 0; a->method = COR_PEARSON;
+  a->pair = 0; a->method = DESC_PEARSON;
   if (idx <= top && isdata(L, idx)) {
     size_t nx, ny;
     omat_vecarg(L, 1, fn, "x", &nx);
@@ -416,14 +419,15 @@ static void checkconst (lua_State *L, const double *S, size_t p, const char *fn,
 */
 static void cormat (lua_State *L, const char *fn, corargs *a, double *S) {
   size_t n = a->n, p = a->p, i, j;
-  double *w = orr_work(L, 2 * n * (p > 1 ? p : 1));
-  if (a->method == COR_SPEARMAN) {
+  size_t rw = desc_rank_work(n), cw = desc_covmat_work(n, p);
+  double *w = orr_work(L, rw > cw ? rw : cw);
+  if (a->method == DESC_SPEARMAN) {
     double *R = orr_work(L, n * p);
     for (j = 0; j < p; j++) desc_rank(a->X + j * n, n, R + j * n, w);
     a->X = R;
   }
-  if (a->method != COR_KENDALL) {
-    if (a->method == COR_PEARSON)
+  if (a->method != DESC_KENDALL) {
+    if (a->method == DESC_PEARSON)
       for (j = 0; j < p; j++) desc_scale(a->X + j * n, n);
     desc_covmat(a->X, n, p, S, w);
     checkconst(L, S, p, fn, a->pair);
@@ -435,12 +439,12 @@ static void cormat (lua_State *L, const char *fn, corargs *a, double *S) {
     for (i = 1; i < n && c[i] == c[0]; i++) ;
     if (i == n) consterror(L, fn, j, a->pair);
   }
-  w = orr_work(L, 4 * n);
+  w = orr_work(L, desc_kendall_work(n));
   for (j = 0; j < p; j++) {
     S[j + j * p] = 1;
     for (i = j + 1; i < p; i++) {
       double tau;
-      if (desc_kendall(a->X + i * n, a->X + j * n, n, &tau, w) != DESC_OK) {
+      if (desc_kendall(a->X + i * n, a->X + j * n, n, &tau, w) != STATS_OK) {
         orr_interrupterror(L, fn);
       }
       S[i + j * p] = S[j + i * p] = tau;
@@ -459,7 +463,7 @@ static int s_cov (lua_State *L) {
     return 1;
   }
   S = omat_new(L, a.p, a.p);
-  desc_covmat(a.X, a.n, a.p, S->x, orr_work(L, a.n * a.p));
+  desc_covmat(a.X, a.n, a.p, S->x, orr_work(L, desc_covmat_work(a.n, a.p)));
   lua_pop(L, 1);
   return 1;
 }
@@ -491,6 +495,9 @@ static void setnum (lua_State *L, const char *k, double v) {
 
 static const char *const cortest_opts[] = {"na_rm", "conf_level", NULL};
 
+/* cor.test's default conf.level */
+#define CORTEST_LEVEL  0.95
+
 /*
 ** cor.test with exact = FALSE: Pearson's t (with Fisher's z interval),
 ** Spearman's S with the asymptotic t_{n-2} p value, Kendall's z with R's tie
@@ -498,9 +505,9 @@ static const char *const cortest_opts[] = {"na_rm", "conf_level", NULL};
 */
 static int s_cor_test (lua_State *L) {
   const char *fn = "stats.cor_test";
-  int method = COR_PEARSON, na = 0, optidx = 0;
-  size_t nx, ny, n, bad;
-  double r, stat, p, level = 0.95, s[4], *X, nd;
+  int method = DESC_PEARSON, na = 0, optidx = 0;
+  size_t nx, ny, n;
+  double r, stat, p, df, ci[2], level = CORTEST_LEVEL, s[4], *X;
   char nb[32];
   omat *x, *y;
   if (lua_gettop(L) < 2) orr_error(L, fn, "expected x and y");
@@ -522,7 +529,7 @@ static int s_cor_test (lua_State *L) {
                 optidx, luaL_typename(L, optidx));
     orr_checkopts(L, optidx, fn, cortest_opts);
     na = orr_optboolean(L, optidx, "na_rm", 0, fn);
-    level = orr_optnumber(L, optidx, "conf_level", 0.95, fn);
+    level = orr_optnumber(L, optidx, "conf_level", CORTEST_LEVEL, fn);
     if (!(level > 0 && level < 1))
       orr_error(L, fn, "conf_level must be in (0, 1) (got %s)", num(nb, level));
   }
@@ -540,57 +547,23 @@ static int s_cor_test (lua_State *L) {
     cormat(L, fn, &a, s);
     r = s[1];
   }
-  nd = (double)n;
+  desc_cortest(method, X, n, r, level, &stat, &p, &df, ci,
+               orr_work(L, desc_cortest_work(n)));
+  lua_pop(L, 1);
   lua_createtable(L, 0, 8);
   setnum(L, "estimate", r);
   lua_pushinteger(L, (lua_Integer)n);
   lua_setfield(L, -2, "n");
-  if (method == COR_PEARSON) {
-    double df = nd - 2, pl, pu;
-    stat = sqrt(df) * r / sqrt(1 - r * r);
-    dist_p(DIST_T, &df, &stat, &pl, 1, 1, 0, &bad);
-    dist_p(DIST_T, &df, &stat, &pu, 1, 0, 0, &bad);
-    p = 2 * fmin(pl, pu);
+  if (method == DESC_PEARSON) {
     lua_pushinteger(L, (lua_Integer)n - 2);
     lua_setfield(L, -2, "df");
-    if (nd > 3) {
-      double z = atanh(r), sg = 1 / sqrt(nd - 3), pr = (1 + level) / 2, zq;
-      double par[2] = {0, 1};
-      dist_q(DIST_NORM, par, &pr, &zq, 1, 1, 0, &bad);
+    if (n > 3) {   /* Fisher's z interval needs n - 3 > 0 */
       lua_createtable(L, 2, 0);
-      lua_pushnumber(L, tanh(z - sg * zq)); lua_rawseti(L, -2, 1);
-      lua_pushnumber(L, tanh(z + sg * zq)); lua_rawseti(L, -2, 2);
+      lua_pushnumber(L, ci[0]); lua_rawseti(L, -2, 1);
+      lua_pushnumber(L, ci[1]); lua_rawseti(L, -2, 2);
       lua_setfield(L, -2, "conf_int");
       setnum(L, "conf_level", level);
     }
-  }
-  else if (method == COR_SPEARMAN) {
-    double den = nd * (nd * nd - 1) / 6, q = (nd * nd * nd - nd) * (1 - r) / 6;
-    double df = nd - 2, rr, t, pv;
-    int lower = !(q > den);   /* R: the tail on the side of the observed S */
-    stat = q;
-    rr = 1 - q / den;
-    t = rr / sqrt((1 - rr * rr) / df);
-    dist_p(DIST_T, &df, &t, &pv, 1, !lower, 0, &bad);
-    p = fmin(2 * pv, 1);
-  }
-  else {
-    double t0 = nd * (nd - 1) / 2, tx[3], ty[3], S, v, par[2] = {0, 1}, pl, pu;
-    double *sx = orr_work(L, 2 * n);
-    memcpy(sx, X, (size_t)nd * 2 * sizeof(double));
-    desc_sort(sx, (size_t)nd);
-    desc_sort(sx + (size_t)nd, (size_t)nd);
-    desc_ties(sx, (size_t)nd, tx);
-    desc_ties(sx + (size_t)nd, (size_t)nd, ty);
-    S = r * sqrt((t0 - tx[0] / 2) * (t0 - ty[0] / 2));
-    v = (nd * (nd - 1) * (2 * nd + 5) - tx[1] - ty[1]) / 18
-        + tx[0] * ty[0] / (2 * nd * (nd - 1))
-        + (nd > 2 ? tx[2] * ty[2] / (9 * nd * (nd - 1) * (nd - 2)) : 0);
-    stat = S / sqrt(v);
-    dist_p(DIST_NORM, par, &stat, &pl, 1, 1, 0, &bad);
-    dist_p(DIST_NORM, par, &stat, &pu, 1, 0, 0, &bad);
-    p = 2 * fmin(pl, pu);
-    lua_pop(L, 1);
   }
   setnum(L, "statistic", stat);
   setnum(L, "p", p);
@@ -632,13 +605,14 @@ static int pcor (lua_State *L, const char *fn, int clr) {
     for (j = 0; j < p; j++) desc_scale(x + j * n, n);
   R = omat_new(L, p, p);
   lua_insert(L, 1);
-  w = orr_work(L, n * p > 2 * p * p + p ? n * p : 2 * p * p + p);
+  w = orr_work(L, desc_covmat_work(n, p) > desc_pcor_work(p) ?
+                 desc_covmat_work(n, p) : desc_pcor_work(p));
   desc_covmat(x, n, p, R->x, w);
   checkconst(L, R->x, p, fn, 0);
   st = desc_pcor(R->x, p, clr, w);
-  if (st == DESC_ENOTPD)
-    orr_error(L, fn, "the covariance matrix is singular (collinear columns or fewer rows than columns)");
-  if (st != DESC_OK) orr_error(L, fn, "the eigen-decomposition failed");
+  if (st != STATS_OK)
+    orr_error(L, fn, "%s%s", stats_strerror(st), st == STATS_ENOTPD ?
+              " (collinear columns or fewer rows than columns)" : "");
   lua_settop(L, 1);
   return 1;
 }
@@ -667,11 +641,6 @@ static int s_clr (lua_State *L) {
 
 static const char *const cv_opts[] = {"y", "h", "mean_h", "strata", NULL};
 
-static int cmpd (const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
 /*
 ** stats.control_variate{y =, h =, mean_h = [, strata =]}. Stratified: one
 ** fit per stratum (mean_h a vector shared by all strata or a matrix with one
@@ -681,8 +650,11 @@ static int cmpd (const void *a, const void *b) {
 static int s_control_variate (lua_State *L) {
   const char *fn = "stats.control_variate";
   omat *y, *h, *mh, *st = NULL, *beta;
-  size_t n, k, i, j, K = 1, kk;
-  double *lev, *yk, *hk, *work, est = 0, var = 0, rss = 0, tss = 0;
+  size_t n, k, i, K = 1, kk, bad = 0, mh_rows = 1;
+  double *lev, *vals;
+  int *code = NULL, status;
+  desc_cv_out out;
+  char nb[32];
   if (lua_type(L, 1) != LUA_TTABLE || omat_test(L, 1))
     orr_error(L, fn, "expected a table {y =, h =, mean_h = [, strata =]}");
   lua_settop(L, 1);
@@ -703,76 +675,61 @@ static int s_control_variate (lua_State *L) {
   omat_checkfinite(L, mh, fn, "mean_h");
   /* y, h, mean_h and strata stay on the stack: a converted Lua array exists
      only there, and popping it would let the collector free it while used */
+  lev = orr_work(L, n + 1);
   if (st) {
-    size_t m = st->r * st->c, u = 0;
+    size_t m = st->r * st->c;
     if (m != n) orr_error(L, fn, "'strata' has %d elements but y has %d", (int)m, (int)n);
-    lev = orr_work(L, n);
-    memcpy(lev, st->x, n * sizeof(double));
     for (i = 0; i < n; i++)
-      if (!isfinite(lev[i])) orr_error(L, fn, "'strata' has a missing or infinite value at element %d", (int)i + 1);
-    qsort(lev, n, sizeof(double), cmpd);
-    for (i = 0; i < n; i++) if (i == 0 || lev[i] != lev[u - 1]) lev[u++] = lev[i];
-    K = u;
+      if (!isfinite(st->x[i])) orr_error(L, fn, "'strata' has a missing or infinite value at element %d", (int)i + 1);
+    code = (int *)orr_workbytes(L, (n + 1) * sizeof(int));
+    K = desc_strata(st->x, n, lev, code);
   }
-  else { lev = orr_work(L, 1); lev[0] = 0; }
+  else lev[0] = 0;
   /* mean_h: k values, or K x k */
-  if (!(mh->r * mh->c == k && (mh->r == 1 || mh->c == 1)) && !(st && mh->r == K && mh->c == k))
+  if (mh->r * mh->c == k && (mh->r == 1 || mh->c == 1)) mh_rows = 1;
+  else if (st && mh->r == K && mh->c == k) mh_rows = K;
+  else
     orr_error(L, fn, "'mean_h' must have %d values (one per column of h)%s, got %d x %d",
               (int)k, st ? " or one row per stratum" : "", (int)mh->r, (int)mh->c);
-  yk = orr_work(L, n); hk = orr_work(L, n * k);
-  work = orr_work(L, n * k + n + k * k + k + k);
+  vals = orr_work(L, 3 * K);
+  out.est_k = vals; out.se_k = vals + K; out.r2_k = vals + 2 * K;
+  out.nk = (size_t *)orr_workbytes(L, K * sizeof(size_t));
   beta = omat_new(L, k, K);
+  out.beta = beta->x;
+  status = desc_cv_strata(y->x, h->x, mh->x, mh_rows, code, K, n, k, &out,
+                          &bad, orr_work(L, desc_cv_strata_work(n, k)));
+  lua_pop(L, 1);
+  if (status == STATS_ESMALL) {
+    if (st)
+      orr_error(L, fn, "stratum %s has %d row%s: needs more than %d (the number of columns of h + 1)",
+                num(nb, lev[bad]), (int)out.nk[bad], out.nk[bad] == 1 ? "" : "s", (int)k + 1);
+    orr_error(L, fn, "y has %d rows: needs more than %d (the number of columns of h + 1)",
+              (int)out.nk[bad], (int)k + 1);
+  }
+  if (status != STATS_OK) {
+    if (st) orr_error(L, fn, "the columns of h are constant or collinear in stratum %s", num(nb, lev[bad]));
+    orr_error(L, fn, "the columns of h are constant or collinear");
+  }
   lua_createtable(L, 0, 8);                         /* result, on the top */
   lua_pushvalue(L, -2); lua_setfield(L, -2, "beta");
-  if (st) lua_createtable(L, 0, 6);                 /* result.strata */
-  for (kk = 0; kk < K; kk++) {
-    size_t nk = 0;
-    double e, se, r2, rs, ts, *mu = work + n * k + n + k * k + k;
-    for (i = 0; i < n; i++) {
-      if (st && st->x[i] != lev[kk]) continue;
-      yk[nk] = y->x[i];
-      for (j = 0; j < k; j++) hk[nk + j * n] = h->x[i + j * n];
-      nk++;
-    }
-    for (j = 0; j < k; j++) {   /* pack h rows of this stratum: column stride nk */
-      memmove(hk + j * nk, hk + j * n, nk * sizeof(double));
-      mu[j] = (mh->r * mh->c == k && (mh->r == 1 || mh->c == 1)) ? mh->x[j] : OMAT(mh, kk, j);
-    }
-    if (nk <= k + 1) {
-      char nb[32];
-      if (st)
-        orr_error(L, fn, "stratum %s has %d row%s: needs more than %d (the number of columns of h + 1)",
-                  num(nb, lev[kk]), (int)nk, nk == 1 ? "" : "s", (int)k + 1);
-      orr_error(L, fn, "y has %d rows: needs more than %d (the number of columns of h + 1)",
-                (int)nk, (int)k + 1);
-    }
-    if (desc_cv(yk, hk, mu, nk, k, &e, &se, &r2, beta->x + kk * k, &rs, &ts, work) != DESC_OK) {
-      char nb[32];
-      if (st) orr_error(L, fn, "the columns of h are constant or collinear in stratum %s", num(nb, lev[kk]));
-      orr_error(L, fn, "the columns of h are constant or collinear");
-    }
-    est += (double)nk / (double)n * e;
-    var += ((double)nk / (double)n) * ((double)nk / (double)n) * se * se;
-    rss += rs; tss += ts;
-    if (st) {
-      const char *f[5] = {"level", "n", "estimate", "se", "r2"};
-      double v[5];
-      int q;
-      v[0] = lev[kk]; v[1] = (double)nk; v[2] = e; v[3] = se; v[4] = r2;
-      for (q = 0; q < 5; q++) {
-        if (kk == 0) { lua_createtable(L, (int)K, 0); lua_setfield(L, -2, f[q]); }
-        lua_getfield(L, -1, f[q]);
-        if (q == 1) lua_pushinteger(L, (lua_Integer)nk);
-        else lua_pushnumber(L, v[q]);
+  if (st) {
+    const char *f[5] = {"level", "n", "estimate", "se", "r2"};
+    int q;
+    lua_createtable(L, 0, 6);                       /* result.strata */
+    for (q = 0; q < 5; q++) {
+      lua_createtable(L, (int)K, 0);
+      for (kk = 0; kk < K; kk++) {
+        if (q == 1) lua_pushinteger(L, (lua_Integer)out.nk[kk]);
+        else lua_pushnumber(L, q == 0 ? lev[kk] : vals[(size_t)(q - 2) * K + kk]);
         lua_rawseti(L, -2, (lua_Integer)kk + 1);
-        lua_pop(L, 1);
       }
+      lua_setfield(L, -2, f[q]);
     }
+    lua_setfield(L, -2, "strata");
   }
-  if (st) lua_setfield(L, -2, "strata");
-  setnum(L, "estimate", est);
-  setnum(L, "se", sqrt(var));
-  setnum(L, "r2", tss > 0 ? 1 - rss / tss : NAN);
+  setnum(L, "estimate", out.est);
+  setnum(L, "se", out.se);
+  setnum(L, "r2", out.r2);
   lua_pushinteger(L, (lua_Integer)n);
   lua_setfield(L, -2, "n");
   return 1;

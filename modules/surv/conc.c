@@ -35,8 +35,30 @@ static double fw_below (const double *tree, size_t r) {  /* ranks < r */
 #define STRATUM(d, i) ((d)->strata ? (d)->strata[i] : 0)
 #define W(d, i) ((d)->w ? (d)->w[i] : 1.0)
 
-void cox_concordance (const cox_data *d, const size_t *rank, size_t K,
-                      double *count, double *num, double *den, double *tree) {
+size_t conc_rank_work (size_t n) {
+  return n * sizeof(size_t) + surv_order_work(n);
+}
+
+
+size_t conc_rank (const double *score, size_t n, size_t *rank, void *work) {
+  size_t *o = (size_t *)work, i, K = 0;
+  surv_order(score, n, o, o + n);
+  for (i = 0; i < n; i++) {
+    /* equal scores (rows with equal covariates) share a rank */
+    if (i == 0 || score[o[i]] != score[o[i - 1]]) K++;
+    rank[o[i]] = K;
+  }
+  return K;
+}
+
+
+size_t cox_concordance_work (size_t K) {
+  return 3 * (K + 1);   /* the tree, the plain totals, the deaths by rank */
+}
+
+
+double cox_concordance (const cox_data *d, const size_t *rank, size_t K,
+                        double *count, double *num, double *den, double *tree) {
   size_t n = d->n, i = 0, q = 0;
   double *at = tree + K + 1, *byrank = at + K + 1;
   memset(count, 0, 5 * sizeof(double));
@@ -128,6 +150,7 @@ void cox_concordance (const cox_data *d, const size_t *rank, size_t K,
       }
     }
   }
+  return (count[0] + count[2] / 2) / (count[0] + count[1] + count[2]);
 }
 
 

@@ -21,11 +21,51 @@
 #include <cblas.h>
 
 #include "ointr.h"
+#include "mat/mat.h"
 #include "surv/surv.h"
+
+/* fewer rows than this go through rank-one updates: cheaper than a call
+   of dsyrk */
+#define DSYRK_MIN_ROWS  8
+/* the pivot tolerance of cox.zph's score tests (its solve(), R's default
+   tolerance for a generalised inverse of the information blocks) */
+#define ZPH_TOL_CHOL  1e-12
+
+
+void cox_center (double *x, size_t n, size_t p, const double *w,
+                 double *mean, double *rmean) {
+  size_t i, j;
+  double sw = 0;
+  for (i = 0; i < n; i++) sw += w ? w[i] : 1.0;
+  for (j = 0; j < p; j++) {
+    double m = 0;
+    int binary = 1;
+    for (i = 0; i < n; i++) {
+      double v = x[i * p + j];
+      m += (w ? w[i] : 1.0) * v;
+      if (v != 0 && v != 1) binary = 0;
+    }
+    mean[j] = m / sw;
+    rmean[j] = binary ? 0 : mean[j];
+    for (i = 0; i < n; i++) x[i * p + j] -= mean[j];
+  }
+}
+
+
+void cox_eta (const cox_data *d, const double *beta, double *eta) {
+  size_t i, j, p = d->p;
+  for (i = 0; i < d->n; i++) {
+    double e = 0;
+    for (j = 0; j < p; j++) e += d->x[i * p + j] * beta[j];
+    eta[i] = e;
+  }
+}
 
 
 size_t cox_pass_work (size_t n, size_t p) {
-  return 2 * n + n * p + 3 * p * p + 6 * p + 8;
+  /* eta, r (n each), the rows scaled for dsyrk (n p), S2 and D2 (p^2
+     each), S1, D1, sa, sad, sabar (p each) */
+  return 2 * n + n * p + 2 * p * p + 5 * p;
 }
 
 
@@ -52,7 +92,7 @@ static void addblock (const cox_data *d, size_t i, size_t e, const double *r,
   size_t p = d->p, k, j, nb = 0;
   for (k = i; k < e; k++)
     if (!deaths_only || d->status[k] != 0) nb++;
-  if (nb < 8) {
+  if (nb < DSYRK_MIN_ROWS) {
     for (k = i; k < e; k++)
       if (!deaths_only || d->status[k] != 0) addrow(d->x + k * p, p, r[k], S1, S2);
     return;
@@ -79,9 +119,8 @@ int cox_pass (const cox_data *d, const double *beta, double *loglik,
               double *u, double *imat, cox_extra *ex, double *work) {
   size_t n = d->n, p = d->p, i, j, l, k, m = 0, q = 0;
   double *eta = work, *r = eta + n;
-  double *S1 = r + n, *S2 = S1 + p, *D1 = S2 + p * p, *D2 = D1 + p * p;
-  double *a = D2 + p * p, *xs = a + p, *sa = xs + p, *sad = sa + p,
-         *sabar = sad + p, *blk = sabar + p;
+  double *S1 = r + n, *S2 = S1 + p, *D1 = S2 + p * p, *D2 = D1 + p;
+  double *sa = D2 + p * p, *sad = sa + p, *sabar = sad + p, *blk = sabar + p;
   double lk = 0;
   int full = (u != NULL);
   size_t p2 = ex && ex->g ? 2 * p : 0;
@@ -164,7 +203,7 @@ int cox_pass (const cox_data *d, const double *beta, double *loglik,
           double f = efron ? (double)k / nd : 0;
           double den = S0 - f * D0;
           double wk = efron ? meanw : dw;   /* Breslow: all d at once */
-          if (!(den > 0) || !isfinite(den)) return -1;
+          if (!(den > 0) || !isfinite(den)) return SURV_ENOTFINITE;
           lk -= wk * log(den);
           h0 += wk / den; h1 += wk * f / den;
           q0 += wk / (den * den); q1 += wk * f / (den * den);
@@ -224,78 +263,14 @@ int cox_pass (const cox_data *d, const double *beta, double *loglik,
   }
   if (ex) ex->m = m;
   *loglik = lk;
-  return 0;
+  return SURV_OK;
 }
 
 
-int cox_chol (double *a, int p, double tol) {
-  int i, j, k, rank = 0;
-  double mx = 0;
-  for (i = 0; i < p; i++) if (fabs(a[i + i * p]) > mx) mx = fabs(a[i + i * p]);
-  tol *= mx;
-  /* LDL': the unit lower factor below the diagonal, D on it */
-  for (j = 0; j < p; j++) {
-    double dj = a[j + j * p];
-    for (k = 0; k < j; k++) dj -= a[j + k * p] * a[j + k * p] * a[k + k * p];
-    if (!(dj > tol)) {
-      a[j + j * p] = 0;
-      for (i = j + 1; i < p; i++) a[i + j * p] = 0;
-      continue;
-    }
-    a[j + j * p] = dj;
-    rank++;
-    for (i = j + 1; i < p; i++) {
-      double e = a[i + j * p];   /* lower triangle: column j, row i */
-      for (k = 0; k < j; k++) e -= a[i + k * p] * a[j + k * p] * a[k + k * p];
-      a[i + j * p] = e / dj;
-    }
-  }
-  return rank;
-}
-
-
-void cox_chol_solve (const double *a, int p, double *b) {
-  int i, k;
-  for (i = 0; i < p; i++) {          /* L y = b */
-    double e = b[i];
-    for (k = 0; k < i; k++) e -= a[i + k * p] * b[k];
-    b[i] = e;
-  }
-  for (i = 0; i < p; i++) b[i] = a[i + i * p] > 0 ? b[i] / a[i + i * p] : 0;
-  for (i = p - 1; i >= 0; i--) {     /* L' x = y */
-    double e = b[i];
-    if (a[i + i * p] == 0) { b[i] = 0; continue; }
-    for (k = i + 1; k < p; k++) e -= a[k + i * p] * b[k];
-    b[i] = e;
-  }
-}
-
-
-void cox_chol_inv (double *a, int p) {
-  int i, j, k;
-  /* invert the unit lower factor in place (below the diagonal) */
-  for (j = 0; j < p; j++)
-    for (i = j + 1; i < p; i++) {
-      double e = -a[i + j * p];
-      for (k = j + 1; k < i; k++) e -= a[i + k * p] * a[k + j * p];
-      a[i + j * p] = e;
-    }
-  /* inverse = L^-T D^-1 L^-1, into the upper triangle, then mirrored */
-  for (i = 0; i < p; i++)
-    for (j = i; j < p; j++) {
-      double e = 0;
-      for (k = j; k < p; k++) {
-        double dk = a[k + k * p];
-        double lki = k == i ? 1 : a[k + i * p], lkj = k == j ? 1 : a[k + j * p];
-        if (dk > 0) e += lki * lkj / dk;
-      }
-      a[i + j * p] = e;
-    }
-  for (i = 0; i < p; i++) {
-    if (a[i + i * p] == 0)
-      for (j = 0; j < p; j++) a[i + j * p] = 0;
-    for (j = 0; j < i; j++) a[i + j * p] = a[j + i * p];
-  }
+size_t cox_fit_work (size_t n, size_t p) {
+  /* the pass, the information and its factor (p^2 each), the trial beta
+     and the step (p each) */
+  return cox_pass_work(n, p) + 2 * p * p + 2 * p;
 }
 
 
@@ -304,16 +279,15 @@ int cox_fit (const cox_data *d, double *beta, int maxiter, double eps,
              double *sctest, int *iter, int *rank, double *dlk,
              double *work) {
   size_t p = d->p, j;
-  int ip = (int)p, halving = 0, it;
+  int halving = 0, it;
   double *pw = work, *imat = pw + cox_pass_work(d->n, p);
-  double *newbeta = imat + p * p, *step = newbeta + p;
+  double *fac = imat + p * p, *newbeta = fac + p * p, *step = newbeta + p;
   double lk, newlk;
-  if (cox_pass(d, beta, &lk, u, imat, NULL, pw) != 0) return 3;
+  if (cox_pass(d, beta, &lk, u, imat, NULL, pw) != SURV_OK) return SURV_ESTART;
   loglik[0] = lk;
-  memcpy(var, imat, p * p * sizeof(double));
-  *rank = cox_chol(var, ip, tol_chol);
+  *rank = mat_cholrank(imat, p, p, tol_chol, fac);
   memcpy(step, u, p * sizeof(double));
-  cox_chol_solve(var, ip, step);
+  mat_cholrank_solve(fac, p, step);
   *sctest = 0;
   for (j = 0; j < p; j++) *sctest += step[j] * u[j];
   for (j = 0; j < p; j++) newbeta[j] = beta[j] + step[j];
@@ -321,22 +295,22 @@ int cox_fit (const cox_data *d, double *beta, int maxiter, double eps,
   *dlk = NAN;
   if (maxiter == 0) {
     loglik[1] = lk;
-    cox_chol_inv(var, ip);
-    return 0;
+    mat_cholrank_inv(fac, p, var);
+    return SURV_OK;
   }
   for (it = 1; it <= maxiter; it++) {
     int bad;
     *iter = it;
-    if (ORR_INTERRUPTED()) return 2;
-    bad = cox_pass(d, newbeta, &newlk, u, imat, NULL, pw) != 0 || !isfinite(newlk);
+    if (ORR_INTERRUPTED()) return SURV_EINTR;
+    bad = cox_pass(d, newbeta, &newlk, u, imat, NULL, pw) != SURV_OK ||
+          !isfinite(newlk);
     if (!bad) *dlk = fabs(1 - lk / newlk);
     if (!bad && fabs(1 - lk / newlk) <= eps && halving == 0) {
       memcpy(beta, newbeta, p * sizeof(double));
       loglik[1] = newlk;
-      memcpy(var, imat, p * p * sizeof(double));
-      *rank = cox_chol(var, ip, tol_chol);
-      cox_chol_inv(var, ip);
-      return 0;
+      *rank = mat_cholrank(imat, p, p, tol_chol, fac);
+      mat_cholrank_inv(fac, p, var);
+      return SURV_OK;
     }
     if (it == maxiter) break;
     if (bad || newlk < lk) {  /* worse: halve the step back towards beta */
@@ -347,25 +321,23 @@ int cox_fit (const cox_data *d, double *beta, int maxiter, double eps,
       halving = 0;
       lk = newlk;
       memcpy(beta, newbeta, p * sizeof(double));
-      memcpy(var, imat, p * p * sizeof(double));
-      *rank = cox_chol(var, ip, tol_chol);
+      *rank = mat_cholrank(imat, p, p, tol_chol, fac);
       memcpy(step, u, p * sizeof(double));
-      cox_chol_solve(var, ip, step);
+      mat_cholrank_solve(fac, p, step);
       for (j = 0; j < p; j++) newbeta[j] = beta[j] + step[j];
     }
   }
   /* out of iterations: report the best point reached */
-  if (cox_pass(d, newbeta, &newlk, u, imat, NULL, pw) == 0 && isfinite(newlk) &&
-      newlk >= lk) {
+  if (cox_pass(d, newbeta, &newlk, u, imat, NULL, pw) == SURV_OK &&
+      isfinite(newlk) && newlk >= lk) {
     memcpy(beta, newbeta, p * sizeof(double));
     lk = newlk;
   }
   else cox_pass(d, beta, &lk, u, imat, NULL, pw);
   loglik[1] = lk;
-  memcpy(var, imat, p * p * sizeof(double));
-  *rank = cox_chol(var, ip, tol_chol);
-  cox_chol_inv(var, ip);
-  return 1;
+  *rank = mat_cholrank(imat, p, p, tol_chol, fac);
+  mat_cholrank_inv(fac, p, var);
+  return SURV_EMAXITER;
 }
 
 
@@ -376,6 +348,11 @@ int cox_fit (const cox_data *d, double *beta, int maxiter, double eps,
 ** sums over t use cumulative sums of haz and A over the event times of the
 ** stratum (in increasing time), so each row costs O(p log m).
 */
+size_t cox_score_resid_work (size_t m, size_t p) {
+  return (m + 1) * (p + 1);   /* cumulative hazard and mean covariates */
+}
+
+
 void cox_score_resid (const cox_data *d, const cox_extra *ex,
                       const double *risk, double *resid, double *work) {
   size_t n = d->n, p = d->p, m = ex->m, i, j;
@@ -493,34 +470,52 @@ void cox_zph_transform (const cox_data *d, double *g, void *work) {
 }
 
 
-/* u_W' (V_WW)^- u_W over the indices idx[0..k-1] of u and V (P x P) */
+/*
+** u_W' (V_WW)^- u_W over the indices idx[0..k-1] of u and V (P x P).
+** a, r: k x k doubles each, b: 2k.
+*/
 static double blocktest (const double *u, const double *V, size_t P,
-                         const size_t *idx, int k, double *a, double *b) {
-  int i, j;
+                         const size_t *idx, size_t k, double *a, double *r,
+                         double *b) {
+  size_t i, j;
   double q = 0, *y = b + k;
   for (j = 0; j < k; j++) {
     b[j] = u[idx[j]];
     for (i = 0; i < k; i++) a[i + j * k] = V[idx[i] + idx[j] * P];
   }
-  cox_chol(a, k, 1e-12);
-  memcpy(y, b, (size_t)k * sizeof(double));
-  cox_chol_solve(a, k, y);
+  mat_cholrank(a, k, k, ZPH_TOL_CHOL, r);
+  memcpy(y, b, k * sizeof(double));
+  mat_cholrank_solve(r, k, y);
   for (j = 0; j < k; j++) q += y[j] * b[j];
   return q;
+}
+
+
+size_t cox_zph_test_work (size_t p) {
+  /* the indices (2p size_t), a block and its factor ((2p)^2 each), b and y
+     (2p each) */
+  size_t idx = (2 * p * sizeof(size_t) + sizeof(double) - 1) / sizeof(double);
+  return idx + 8 * p * p + 4 * p;
 }
 
 
 void cox_zph_test (const double *u2, const double *i2, size_t p, double *chi,
                    double *work) {
   size_t *idx = (size_t *)work, j, l;
-  double *a = (double *)(idx + 2 * p), *b = a + 4 * p * p;
+  double *a = (double *)(idx + 2 * p), *r = a + 4 * p * p, *b = r + 4 * p * p;
   for (j = 0; j < p; j++) {
     for (l = 0; l < p; l++) idx[l] = l;
     idx[p] = p + j;
-    chi[j] = blocktest(u2, i2, 2 * p, idx, (int)p + 1, a, b);
+    chi[j] = blocktest(u2, i2, 2 * p, idx, p + 1, a, r, b);
   }
   for (j = 0; j < 2 * p; j++) idx[j] = j;
-  chi[p] = blocktest(u2, i2, 2 * p, idx, 2 * (int)p, a, b);
+  chi[p] = blocktest(u2, i2, 2 * p, idx, 2 * p, a, r, b);
+}
+
+
+size_t cox_robust_var_work (size_t n, size_t p, size_t G, size_t m) {
+  /* the residuals (n p), the risks (n), the dfbeta sums (G p) */
+  return n * p + n + G * p + cox_score_resid_work(m, p);
 }
 
 
@@ -549,4 +544,32 @@ void cox_robust_var (const cox_data *d, const cox_extra *ex, const double *eta,
   for (g = 0; g < G; g++)
     for (j = 0; j < p; j++)
       for (l = 0; l < p; l++) rv[j + l * p] += db[g * p + j] * db[g * p + l];
+}
+
+
+size_t cox_robust_score_work (size_t n, size_t p, size_t G) {
+  /* the pass and its information (unused), beta = 0, the score, D0'D0 and
+     its factor, the solve, then cox_robust_var with up to n event times */
+  return cox_pass_work(n, p) + 3 * p * p + 3 * p +
+         cox_robust_var_work(n, p, G, n);
+}
+
+
+double cox_robust_score (const cox_data *d, cox_extra *ex,
+                         const int *cluster, size_t ncl, double tol_chol,
+                         double *work) {
+  size_t p = d->p, j;
+  double *pw = work, *imat = pw + cox_pass_work(d->n, p);
+  double *b0 = imat + p * p, *u0 = b0 + p, *y = u0 + p, *rv = y + p;
+  double *fac = rv + p * p, *rw = fac + p * p, lk0, q = 0;
+  cox_extra ex0 = *ex;
+  ex0.g = NULL; ex0.u2 = ex0.i2 = NULL;
+  memset(b0, 0, p * sizeof(double));
+  cox_pass(d, b0, &lk0, u0, imat, &ex0, pw);
+  cox_robust_var(d, &ex0, NULL, NULL, cluster, ncl, rv, rw);
+  mat_cholrank(rv, p, p, tol_chol, fac);
+  memcpy(y, u0, p * sizeof(double));
+  mat_cholrank_solve(fac, p, y);
+  for (j = 0; j < p; j++) q += y[j] * u0[j];
+  return q;
 }

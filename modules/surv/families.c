@@ -2,8 +2,8 @@
 ** The parametric families of surv.fit: log-likelihood, gradient and Hessian
 ** of one observation on the slot scale (see families.h), and the functions
 ** of the fitted distribution (H, log h, log S, quantiles, cure fraction).
-** Formulas: METHODS.md "Parametric families"; the APGW hazard of Burke,
-** Jones & Noufaily with kappa carried as theta = log(kappa + 1).
+** Formulas: docs/methods/surv.md, "Parametric families"; the APGW hazard
+** of Burke, Jones & Noufaily with kappa carried as theta = log(kappa + 1).
 */
 #include <math.h>
 
@@ -11,6 +11,19 @@
 #include <gsl/gsl_sf_erf.h>
 
 #include "surv/families.h"
+
+/*
+** expm1(kA)/k and its derivatives by their series where |x| = |kA| <
+** SERIES_X (the closed forms cancel there): terms until one falls below
+** SERIES_TOL of the sum (below the last bit), at most SERIES_MAX (x^40/40!
+** at |x| < 0.5 is 1e-60: never reached).
+*/
+#define SERIES_X    0.5
+#define SERIES_TOL  1e-17
+#define SERIES_MAX  40
+/* the central-difference step of the Hessian fallback, relative to 1 +
+   |e|: near eps^(1/3) of the gradient's scale */
+#define FD_STEP     1e-5
 
 #define LOG_SQRT_2PI 0.91893853320467274178
 
@@ -36,16 +49,16 @@ static double logistic (double x) {
 
 void sr_expm1_ratio (double k, double A, double *E, double *Ek) {
   double x = k * A;
-  if (fabs(x) < 0.5) {
+  if (fabs(x) < SERIES_X) {
     /* E = A sum x^n/(n+1)!,  Ek = A^2 sum (n+1) x^n/(n+2)!: the closed forms
        below cancel catastrophically here, and are 0/0 at k = 0 */
     double se = 0, sk = 0, term = 1;  /* term = x^n / (n+1)! */
     int n;
-    for (n = 0; n < 40; n++) {
+    for (n = 0; n < SERIES_MAX; n++) {
       se += term;
       sk += (n + 1) * term / (n + 2);
       term *= x / (n + 2);
-      if (fabs(term) < 1e-17 * fabs(se)) break;
+      if (fabs(term) < SERIES_TOL * fabs(se)) break;
     }
     *E = A * se;
     *Ek = A * A * sk;
@@ -62,14 +75,14 @@ void sr_expm1_ratio (double k, double A, double *E, double *Ek) {
    A^3 sum (m+1)(m+2) x^m/(m+3)! for |x| = |kA| < 0.5 */
 static double expm1_ratio_kk (double k, double A, double Ek) {
   double x = k * A;
-  if (fabs(x) < 0.5) {
+  if (fabs(x) < SERIES_X) {
     double sum = 0, term = 1.0 / 6;  /* x^m / (m+3)! */
     int m;
-    for (m = 0; m < 40; m++) {
+    for (m = 0; m < SERIES_MAX; m++) {
       double t = (m + 1) * (m + 2) * term;
       sum += t;
       term *= x / (m + 4);
-      if (fabs(t) < 1e-17 * fabs(sum)) break;
+      if (fabs(t) < SERIES_TOL * fabs(sum)) break;
     }
     return A * A * A * sum;
   }
@@ -290,7 +303,7 @@ double sr_loglik2 (int fam, double t, double logt, double delta,
         for (b = 0; b < SR_NSLOT; b++) h[a * SR_NSLOT + b] = 0;
         continue;
       }
-      step = 1e-5 * (1 + fabs(e[a]));
+      step = FD_STEP * (1 + fabs(e[a]));
       for (b = 0; b < SR_NSLOT; b++) ep[b] = e[b];
       ep[a] = e[a] + step;
       sr_loglik1(fam, t, logt, delta, ep, gp);

@@ -2,7 +2,7 @@
 ** Parametric survival families on the linear-predictor ("eta") scale.
 **
 ** Every family is written as a function of four slots, so that one fitting
-** engine serves all of them (METHODS.md, "Parametric families"):
+** engine serves all of them (docs/methods/surv.md, "Parametric families"):
 **   e[0] = log lambda   (PH scale)
 **   e[1] = log phi      (AFT scale; the AFT block enters as -x'beta)
 **   e[2] = log gamma    (power shape; Gompertz: gamma itself, any sign;

@@ -6,6 +6,12 @@
 
 #include "surv/surv.h"
 
+/* with weights, the weight left at risk after the deaths is a difference
+   of sums: below this fraction of the risk set it is rounding, S = 0 */
+#define KM_ZERO  1e-12
+/* quantile.survfit's tolerance for S equal to 1 - p (relative) */
+#define KM_QUANTILE_TOL  1e-8
+
 
 #define ORD(i) (ord ? ord[i] : (i))
 
@@ -28,13 +34,19 @@ size_t km_table (const double *time, const double *status, const double *w,
       /* left - d is a difference of sums: exactly 0 when all die, by the
          order of the subtractions above, which gives S = 0 and g = Inf */
       double rest = left - d;
-      if (rest <= 1e-12 * left) { s = 0; g = INFINITY; }
+      if (rest <= KM_ZERO * left) { s = 0; g = INFINITY; }
       else { s *= rest / left; g += d / (left * rest); }
       h += d / left;
       vh += d / (left * left);
     }
-    t[m] = tt; nrisk[m] = left; nevent[m] = d; ncens[m] = c;
-    surv[m] = s; gw[m] = g; cumhaz[m] = h; varhaz[m] = vh;
+    if (t) t[m] = tt;
+    if (nrisk) nrisk[m] = left;
+    if (nevent) nevent[m] = d;
+    if (ncens) ncens[m] = c;
+    if (surv) surv[m] = s;
+    if (gw) gw[m] = g;
+    if (cumhaz) cumhaz[m] = h;
+    if (varhaz) varhaz[m] = vh;
     m++;
   }
   return m;
@@ -73,8 +85,21 @@ void km_ci (double s, double se_log, double z, int type, double *lo,
 }
 
 
+void km_se (size_t m, const double *surv, double *gw, double *varhaz,
+            double z, int type, double *se, double *lower, double *upper) {
+  size_t i;
+  for (i = 0; i < m; i++) {
+    double sl = sqrt(gw[i]);   /* Greenwood sum -> se of log S */
+    gw[i] = sl;
+    se[i] = isfinite(sl) ? surv[i] * sl : NAN;
+    km_ci(surv[i], sl, z, type, &lower[i], &upper[i]);
+    varhaz[i] = sqrt(varhaz[i]);
+  }
+}
+
+
 double km_quantile (const double *t, const double *s, size_t m, double p) {
-  double target = 1 - p, tol = 1e-8;
+  double target = 1 - p, tol = KM_QUANTILE_TOL;
   size_t i, j;
   for (i = 0; i < m; i++) {
     if (isnan(s[i])) continue;

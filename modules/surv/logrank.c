@@ -7,7 +7,21 @@
 #include <math.h>
 #include <string.h>
 
+#include "mat/mat.h"
 #include "surv/surv.h"
+
+/*
+** A pivot of the variance at most this times its largest diagonal element
+** marks a group with no variance left (no one at risk at any death: exactly
+** 0, where R's survdiff drops the groups with no expected deaths); rounding
+** leaves an exact zero many orders of magnitude below it.
+*/
+#define LOGRANK_TOL_CHOL  1e-10
+
+
+size_t logrank_work (int k) {
+  return 2 * (size_t)k;
+}
 
 
 void logrank (const double *time, const double *status, const int *group,
@@ -56,39 +70,24 @@ void logrank (const double *time, const double *status, const int *group,
 }
 
 
-int logrank_chisq (const double *u, const double *v, int k, double *a,
-                   double *chisq) {
-  int n = k - 1, i, j, l, df = 0;
-  double q = 0;
-  /* a = the leading (k-1) block; a zero pivot (a group with no one at risk
-     at any death) drops that row, as a generalised inverse would */
-  for (j = 0; j < n; j++)
-    for (i = 0; i < n; i++) a[i + j * n] = v[i + j * k];
-  {
-    double *y = a + n * n;
-    int *ok = (int *)(y + n);
-    for (j = 0; j < n; j++) {
-      double d = a[j + j * n];
-      for (l = 0; l < j; l++) if (ok[l]) d -= a[j + l * n] * a[j + l * n];
-      ok[j] = d > 1e-10 * (fabs(v[j + j * k]) + 1e-300);
-      if (!ok[j]) { y[j] = 0; continue; }
-      d = sqrt(d);
-      a[j + j * n] = d;
-      for (i = j + 1; i < n; i++) {
-        double e = a[i + j * n];
-        for (l = 0; l < j; l++) if (ok[l]) e -= a[i + l * n] * a[j + l * n];
-        a[i + j * n] = e / d;
-      }
-      df++;
-    }
-    for (j = 0; j < n; j++) {   /* forward solve L y = u */
-      double e = u[j];
-      if (!ok[j]) continue;
-      for (l = 0; l < j; l++) if (ok[l]) e -= a[j + l * n] * y[l];
-      y[j] = e / a[j + j * n];
-      q += y[j] * y[j];
-    }
-  }
+size_t logrank_chisq_work (int k) {
+  size_t n = k > 1 ? (size_t)(k - 1) : 0;
+  return n * n + 2 * n;
+}
+
+
+int logrank_chisq (const double *obs, const double *expv, const double *v,
+                   int k, double *work, double *chisq) {
+  size_t n = k > 1 ? (size_t)(k - 1) : 0, j;
+  double q = 0, *a = work, *u = a + n * n, *y = u + n;
+  int df;
+  for (j = 0; j < n; j++) u[j] = obs[j] - expv[j];
+  /* the leading (k-1) block of v in place (leading dimension k); a group
+     with no variance left drops out, as a generalised inverse would */
+  df = mat_cholrank(v, n, (size_t)k, LOGRANK_TOL_CHOL, a);
+  memcpy(y, u, n * sizeof(double));
+  mat_cholrank_solve(a, n, y);
+  for (j = 0; j < n; j++) q += y[j] * u[j];
   *chisq = q;
   return df;
 }

@@ -1,9 +1,10 @@
 /*
 ** surv: the binding of the survival kernels (Kaplan-Meier, Nelson-Aalen,
-** log-rank, Cox).  Argument checks and userdata only; the numerics live in
-** sort.c, km.c, logrank.c, cox.c and conc.c.  The friendly layer (option tables, formulas,
-** printing, groups) is stdlib/surv.lua, which calls the functions here whose
-** names start with '_'.
+** log-rank, Cox).  Argument checks, the missing-value and time rules of
+** vm/orules.h and userdata only; the numerics live in sort.c, km.c,
+** logrank.c, cox.c and conc.c.  The friendly layer (option tables,
+** formulas, printing, groups, p-values from the stats module) is
+** stdlib/surv.lua, which calls the functions here whose names start with '_'.
 */
 #include <math.h>
 #include <string.h>
@@ -11,13 +12,15 @@
 #include "lua.h"
 #include "lauxlib.h"
 
-#include <gsl/gsl_cdf.h>
-
 #include "oaux.h"
 #include "surv/lsurv.h"
 #include "orules.h"
 #include "mat/omat.h"
 #include "surv/surv.h"
+
+/* coxph.control's defaults, for a spec table without them */
+#define COX_MAXITER  20
+#define COX_EPS      1e-9
 
 
 /* ---------------------------------------------------------------------- */
@@ -42,13 +45,24 @@ static omat *optvec (lua_State *L, int idx, const char *fn, const char *what,
   return vecarg(L, idx, fn, what, n);
 }
 
-/* Inf is always an error in model data (NaN is missing). */
-static void checkinf (lua_State *L, const omat *m, const char *fn,
-                      const char *what) {
-  size_t i, n = m->r * m->c;
-  for (i = 0; i < n; i++)
-    if (isinf(m->x[i]))
-      orr_error(L, fn, "'%s' element %d is infinite", what, (int)i + 1);
+/*
+** The missing-value rule (vm/orules.h) for the column(s) of m (n rows):
+** NaN marks the row in drop; Inf is an error naming the element.
+*/
+static void mask (lua_State *L, const omat *m, size_t n, unsigned char *drop,
+                  const char *fn, const char *what) {
+  size_t col, i;
+  if (m == NULL) return;
+  i = orr_rowmask(m->x, n, m->r * m->c / (n ? n : 1), n, drop, &col);
+  if (i < n)
+    orr_error(L, fn, "'%s' element %d is infinite", what, (int)(i + col * n) + 1);
+}
+
+/* A zeroed mask of n rows, owned by a userdata on the stack. */
+static unsigned char *newmask (lua_State *L, size_t n) {
+  unsigned char *drop = (unsigned char *)orr_workbytes(L, n + 1);
+  memset(drop, 0, n + 1);
+  return drop;
 }
 
 /* Integer codes 0..k-1 from a vector of doubles (NaN allowed: missing). */
@@ -101,8 +115,9 @@ static void setcount (lua_State *L, int t, const char *k, size_t v) {
 
 /*
 ** _km(fn, time, status, z, conftype [, g, level]) -> table of columns.
-** Rows with NaN in time or status (or g) are dropped and counted in
-** .n_dropped; rows whose g is not level are left out.
+** Times follow vm/orules.h (>= 0, as R's Surv).  Rows with NaN in time or
+** status (or g) are dropped and counted in .n_dropped; rows whose g is not
+** level are left out.
 */
 static int s_km (lua_State *L) {
   const char *fn = luaL_checkstring(L, 1);
@@ -112,20 +127,23 @@ static int s_km (lua_State *L) {
   int type = (int)luaL_checkinteger(L, 5);
   double level = luaL_optnumber(L, 7, 0);
   double *t, *s, *col[11];
+  unsigned char *drop;
   int res, c;
   static const char *const names[11] = {"time", "n_risk", "n_event", "n_censor",
     "surv", "std_err", "cumhaz", "se_cumhaz", "se", "lower", "upper"};
   n = tm->r * tm->c;
   st = vecarg(L, 3, fn, "status", n);
   g = optvec(L, 6, fn, "group", n);
-  checkinf(L, tm, fn, "time");
+  orr_checktime(L, fn, "time", tm->x, n, 0);
+  drop = newmask(L, n);
+  mask(L, tm, n, drop, fn, "time");
+  mask(L, st, n, drop, fn, "status");
+  mask(L, g, n, drop, fn, "group");
   t = orr_work(L, 2 * n + 1); s = t + n;
   for (i = 0; i < n; i++) {
-    double ti = tm->x[i], si = st->x[i];
-    if (isnan(ti) || isnan(si) || (g && isnan(g->x[i]))) { dropped++; continue; }
-    if (ti < 0) orr_error(L, fn, "'time' element %d is negative (%f)", (int)i + 1, ti);
+    if (drop[i]) { dropped++; continue; }
     if (g && g->x[i] != level) continue;
-    t[k] = ti; s[k] = si; k++;
+    t[k] = tm->x[i]; s[k] = st->x[i]; k++;
   }
   /* into time order (status carried along); m distinct times */
   surv_sort2(t, s, k, orr_workbytes(L, surv_order_work(k)));
@@ -139,13 +157,7 @@ static int s_km (lua_State *L) {
   }
   km_table(t, s, NULL, NULL, k, col[0], col[1], col[2], col[3], col[4],
            col[5], col[6], col[7]);
-  for (i = 0; i < m; i++) {
-    double sl = sqrt(col[5][i]);   /* Greenwood sum -> se of log S */
-    col[5][i] = sl;
-    col[8][i] = isfinite(sl) ? col[4][i] * sl : NAN;
-    km_ci(col[4][i], sl, z, type, &col[9][i], &col[10][i]);
-    col[7][i] = sqrt(col[7][i]);   /* se of the cumulative hazard */
-  }
+  km_se(m, col[4], col[5], col[7], z, type, col[8], col[9], col[10]);
   setcount(L, res, "n", k);
   setcount(L, res, "n_dropped", dropped);
   lua_settop(L, res);
@@ -160,13 +172,6 @@ static int s_ci (lua_State *L) {
         (int)luaL_checkinteger(L, 4), &lo, &hi);
   lua_pushnumber(L, lo); lua_pushnumber(L, hi);
   return 2;
-}
-
-
-/* _qnorm(p) -> the standard normal quantile */
-static int s_qnorm (lua_State *L) {
-  lua_pushnumber(L, gsl_cdf_ugaussian_Pinv(luaL_checknumber(L, 1)));
-  return 1;
 }
 
 
@@ -185,8 +190,9 @@ static int s_quantile (lua_State *L) {
 /* ---------------------------------------------------------------------- */
 
 /*
-** _logrank(fn, time, status, g, k [, strata, ns], rho) -> obs, exp, chisq,
-** df, p, n, n_dropped, var
+** _logrank(fn, time, status, g, k [, strata, ns], rho) -> observed,
+** expected, var, chisq, df, n, n_dropped, n_group (the p value is the Lua
+** half's, from the stats module).  Times follow vm/orules.h.
 */
 static int s_logrank (lua_State *L) {
   const char *fn = luaL_checkstring(L, 1);
@@ -196,47 +202,48 @@ static int s_logrank (lua_State *L) {
   int ns = (int)luaL_optinteger(L, 7, 1);
   double rho = luaL_checknumber(L, 8);
   int *gc, *sc = NULL, *gk, *sk;
-  double *t, *s, *obs, *ex, *var, *u, chisq, nev = 0;
+  double *t, *s, *obs, *ex, *var, chisq, nev = 0;
   size_t *ord, *ord2, *bounds;
-  int df, j;
+  unsigned char *drop;
+  int df;
   n = tm->r * tm->c;
   st = vecarg(L, 3, fn, "status", n);
   g = vecarg(L, 4, fn, "group", n);
   sg = optvec(L, 6, fn, "strata", n);
-  checkinf(L, tm, fn, "time");
+  orr_checktime(L, fn, "time", tm->x, n, 0);
   if (ng < 2) orr_error(L, fn, "'group' has %d level, at least 2 are needed", ng);
   gc = codes(L, g, ng, fn, "group");
   if (sg) sc = codes(L, sg, ns, fn, "strata");
+  drop = newmask(L, n);
+  mask(L, tm, n, drop, fn, "time");
+  mask(L, st, n, drop, fn, "status");
   t = orr_work(L, 2 * n + 1); s = t + n;
   gk = (int *)orr_workbytes(L, 2 * (n + 1) * sizeof(int)); sk = gk + n + 1;
   for (i = 0; i < n; i++) {
-    double ti = tm->x[i], si = st->x[i];
-    if (isnan(ti) || isnan(si) || gc[i] < 0 || (sc && sc[i] < 0)) { dropped++; continue; }
-    if (ti <= 0) orr_error(L, fn, "'time' element %d is not positive (%f)", (int)i + 1, ti);
-    t[k] = ti; s[k] = si; gk[k] = gc[i]; sk[k] = sc ? sc[i] : 0; k++;
-    nev += si;
+    if (drop[i] || gc[i] < 0 || (sc && sc[i] < 0)) { dropped++; continue; }
+    t[k] = tm->x[i]; s[k] = st->x[i]; gk[k] = gc[i]; sk[k] = sc ? sc[i] : 0; k++;
+    nev += s[k - 1];
   }
   if (nev == 0) orr_error(L, fn, "there are no events");
   ord = (size_t *)orr_workbytes(L, 3 * (k + 1) * sizeof(size_t) + (size_t)(ns + 1) * sizeof(size_t));
   ord2 = ord + k + 1; bounds = ord2 + k + 1;
   surv_order(t, k, ord, orr_workbytes(L, surv_order_work(k)));
   surv_strata_order(sk, ns, ord, k, ord2, bounds);
-  obs = orr_work(L, (size_t)ng * (ng + 6) + (size_t)ng * ng + 8);
-  ex = obs + ng; var = ex + ng; u = var + (size_t)ng * ng;
-  logrank(t, s, gk, ng, sk, ord2, k, rho, obs, ex, var, u + ng);
-  for (j = 0; j < ng; j++) u[j] = obs[j] - ex[j];
-  df = logrank_chisq(u, var, ng, u + ng, &chisq);
   lua_createtable(L, 0, 10);
-  setvec(L, -2, "observed", obs, (size_t)ng);
-  setvec(L, -2, "expected", ex, (size_t)ng);
-  {
-    omat *vm = omat_new(L, (size_t)ng, (size_t)ng);
-    memcpy(vm->x, var, (size_t)ng * ng * sizeof(double));
-    lua_setfield(L, -2, "var");
-  }
-  setnum(L, -2, "chisq", chisq);
+  obs = omat_new(L, (size_t)ng, 1)->x;
+  lua_setfield(L, -2, "observed");
+  ex = omat_new(L, (size_t)ng, 1)->x;
+  lua_setfield(L, -2, "expected");
+  var = omat_new(L, (size_t)ng, (size_t)ng)->x;
+  lua_setfield(L, -2, "var");
+  logrank(t, s, gk, ng, sk, ord2, k, rho, obs, ex, var,
+          orr_work(L, logrank_work(ng)));
+  lua_pop(L, 1);
+  df = logrank_chisq(obs, ex, var, ng, orr_work(L, logrank_chisq_work(ng)),
+                     &chisq);
+  lua_pop(L, 1);
+  setnum(L, -2, "chisq", chisq);   /* -2: the table, below the value */
   setnum(L, -2, "df", df);
-  setnum(L, -2, "p", df > 0 ? gsl_cdf_chisq_Q(chisq, df) : NAN);
   setcount(L, -2, "n", k);
   setcount(L, -2, "n_dropped", dropped);
   {
@@ -331,29 +338,29 @@ static void cox_read (lua_State *L, const char *fn, coxin *c) {
   ns = specint(L, "nstrata", 1);
   ncl = specint(L, "ncluster", 0);
   efron = specint(L, "efron", 1);
-  c->maxiter = specint(L, "maxiter", 20);
+  c->maxiter = specint(L, "maxiter", COX_MAXITER);
   c->robust = specint(L, "robust", 0) || cl != NULL;
   c->dozph = specint(L, "zph", 1);
-  c->eps = specnum(L, "eps", 1e-9);
+  c->eps = specnum(L, "eps", COX_EPS);
   if (sg) scode = codes(L, sg, ns, fn, "strata");
   if (cl) ccode = codes(L, cl, ncl, fn, "cluster");
-  checkinf(L, tm, fn, "time");
-  checkinf(L, X, fn, "x");
-  if (t0) checkinf(L, t0, fn, "start");
-  if (wt) checkinf(L, wt, fn, "weights");
-  /* rows kept: no NaN anywhere */
+  /* rows kept: no NaN anywhere (vm/orules.h); Inf is an error */
   {
-    char *keep = (char *)orr_workbytes(L, n + 1);
+    unsigned char *drop = newmask(L, n);
     size_t *map = (size_t *)orr_workbytes(L, (n + 1) * sizeof(size_t));
+    mask(L, tm, n, drop, fn, "time");
+    mask(L, X, n, drop, fn, "x");
+    mask(L, t0, n, drop, fn, "start");
+    mask(L, wt, n, drop, fn, "weights");
+    mask(L, st, n, drop, fn, "status");
+    orr_checktime(L, fn, "time", tm->x, n, 0);
+    if (t0) orr_checktime(L, fn, "start", t0->x, n, 0);
     for (i = 0; i < n; i++) {
-      int ok = !isnan(tm->x[i]) && !isnan(st->x[i]) && (!t0 || !isnan(t0->x[i])) &&
-               (!wt || !isnan(wt->x[i])) && (!scode || scode[i] >= 0) &&
-               (!ccode || ccode[i] >= 0);
-      for (j = 0; ok && j < p; j++) if (isnan(OMAT(X, i, j))) ok = 0;
-      keep[i] = (char)ok;
-      if (!ok) { dropped++; continue; }
-      if (!t0 && tm->x[i] <= 0)
-        orr_error(L, fn, "'time' element %d is not positive (%f)", (int)i + 1, tm->x[i]);
+      if (drop[i] || (scode && scode[i] < 0) || (ccode && ccode[i] < 0)) {
+        drop[i] = 1;
+        dropped++;
+        continue;
+      }
       if (t0 && !(t0->x[i] < tm->x[i]))
         orr_error(L, fn, "row %d: 'start' (%f) must be less than the stop time (%f)",
                   (int)i + 1, t0->x[i], tm->x[i]);
@@ -383,7 +390,7 @@ static void cox_read (lua_State *L, const char *fn, coxin *c) {
       if (ccode) cls = (int *)orr_workbytes(L, (k + 1) * sizeof(int));
       mean = orr_work(L, 2 * p); rmean = mean + p;
       {
-        double *tstop = ss + k, sw2 = 0;
+        double *tstop = ss + k;
         for (i = 0; i < k; i++) {
           size_t r = map[ord2[i]];
           tstop[i] = tm->x[r];
@@ -400,24 +407,10 @@ static void cox_read (lua_State *L, const char *fn, coxin *c) {
           for (j = 0; j < p; j++) {
             const double *col = X->x + j * X->r;
             for (i = 0; i < n; i++)
-              if (keep[i]) xs[pos[i] * p + j] = col[i];
+              if (!drop[i]) xs[pos[i] * p + j] = col[i];
           }
         }
-        /* centre at the weighted means (the fit is invariant to it);
-           rmean: R's coxph means, 0 for a column of zeros and ones */
-        for (i = 0; i < k; i++) sw2 += ws ? ws[i] : 1.0;
-        for (j = 0; j < p; j++) {
-          double m = 0;
-          int binary = 1;
-          for (i = 0; i < k; i++) {
-            double v = xs[i * p + j];
-            m += (ws ? ws[i] : 1.0) * v;
-            if (v != 0 && v != 1) binary = 0;
-          }
-          mean[j] = m / sw2;
-          rmean[j] = binary ? 0 : mean[j];
-          for (i = 0; i < k; i++) xs[i * p + j] -= mean[j];
-        }
+        cox_center(xs, k, p, ws, mean, rmean);
         /* start order: stratum, then decreasing start */
         if (t0s) {
           for (i = 0; i < k; i++) ts[i] = -t0s[i];
@@ -445,24 +438,25 @@ static void cox_read (lua_State *L, const char *fn, coxin *c) {
 static int s_cox (lua_State *L) {
   const char *fn = luaL_checkstring(L, 1);
   coxin c;
-  size_t k, p, i, j;
+  size_t k, p;
   int status, iter = 0, rank = 0, res, robust, ncl;
   double *beta, *var, *u, *work, loglik[2], sctest, dlk;
-  const double *ws, *xs;
+  const double *ws;
   const int *cls;
   cox_data d;
   luaL_checktype(L, 2, LUA_TTABLE);
   lua_settop(L, 2);
   cox_read(L, fn, &c);
-  d = c.d; k = d.n; p = d.p; ws = d.w; xs = d.x;
+  d = c.d; k = d.n; p = d.p; ws = d.w;
   cls = c.cluster; ncl = c.ncl; robust = c.robust;
   beta = zwork(L, 2 * p + p * p);
   u = beta + p; var = u + p;
-  work = orr_work(L, cox_pass_work(k, p) + 4 * p * p + 4 * p);
-  status = cox_fit(&d, beta, c.maxiter, c.eps, 1.8189894035458617e-12, loglik, u, var,
+  work = orr_work(L, cox_fit_work(k, p));
+  status = cox_fit(&d, beta, c.maxiter, c.eps, COX_TOL_CHOL, loglik, u, var,
                    &sctest, &iter, &rank, &dlk, work);
-  if (status == 2) orr_interrupterror(L, fn);
-  if (status == 3) orr_error(L, fn, "the partial likelihood is not finite at the start");
+  if (status == SURV_EINTR) orr_interrupterror(L, fn);
+  if (status != SURV_OK && status != SURV_EMAXITER)
+    orr_error(L, fn, "%s", surv_strerror(status));
   lua_createtable(L, 0, 32);
   res = lua_gettop(L);
   setvec(L, res, "coef", beta, p);
@@ -475,12 +469,13 @@ static int s_cox (lua_State *L) {
   setnum(L, res, "iter", iter);
   setnum(L, res, "dlk", dlk);
   setnum(L, res, "rank", rank);
-  setnum(L, res, "converged", status == 0);
+  setnum(L, res, "converged", status == SURV_OK);
   setcount(L, res, "n", k);
   setnum(L, res, "nevent", (double)c.nev);
   setcount(L, res, "n_dropped", c.dropped);
   {
-    /* one more pass at the estimate, keeping the per-time quantities */
+    /* one more pass at the estimate, keeping the per-time quantities (the
+       information goes to its slot in cox_fit's work) */
     size_t m = k + 1;
     double *eta = orr_work(L, k + 1), lk;
     cox_extra ex;
@@ -494,11 +489,7 @@ static int s_cox (lua_State *L) {
       ex.g = g; ex.u2 = orr_work(L, 2 * p); ex.i2 = orr_work(L, 4 * p * p);
     }
     cox_pass(&d, beta, &lk, u, work + cox_pass_work(k, p), &ex, work);
-    for (i = 0; i < k; i++) {
-      double e = 0;
-      for (j = 0; j < p; j++) e += xs[i * p + j] * beta[j];
-      eta[i] = e;
-    }
+    cox_eta(&d, beta, eta);
     {
       double *bt = orr_work(L, 3 * k + 1);
       size_t nu = cox_baseline(&d, &ex, bt, bt + k, bt + 2 * k);
@@ -507,18 +498,13 @@ static int s_cox (lua_State *L) {
       setvec(L, res, "bh_strata", bt + 2 * k, nu);
     }
     {  /* concordance of eta: rank the scores, count the pairs */
-      size_t *rk = (size_t *)orr_workbytes(L, (k + 1) * sizeof(size_t));
-      size_t *o = (size_t *)orr_workbytes(L, (k + 1) * sizeof(size_t));
-      double *num = orr_work(L, 2 * k + 1), *den = num + k, cnt[5], K = 0;
-      surv_order(eta, k, o, orr_workbytes(L, surv_order_work(k)));
-      for (i = 0; i < k; i++) {
-        /* equal scores (rows with equal covariates) share a rank */
-        if (i == 0 || eta[o[i]] != eta[o[i - 1]]) K++;
-        rk[o[i]] = (size_t)K;
-      }
-      cox_concordance(&d, rk, (size_t)K, cnt, num, den, orr_work(L, 3 * ((size_t)K + 1)));
+      size_t *rk = (size_t *)orr_workbytes(L, (k + 1) * sizeof(size_t)), K;
+      double *num = orr_work(L, 2 * k + 1), *den = num + k, cnt[5], conc;
+      K = conc_rank(eta, k, rk, orr_workbytes(L, conc_rank_work(k)));
+      conc = cox_concordance(&d, rk, K, cnt, num, den,
+                             orr_work(L, cox_concordance_work(K)));
       setvec(L, res, "conc_counts", cnt, 5);
-      setnum(L, res, "concordance", (cnt[0] + cnt[2] / 2) / (cnt[0] + cnt[1] + cnt[2]));
+      setnum(L, res, "concordance", conc);
       setnum(L, res, "concordance_se", conc_se(k, cnt, num, den, ws, cls, (size_t)ncl,
                                                robust, orr_work(L, (size_t)ncl + 1)));
     }
@@ -526,28 +512,16 @@ static int s_cox (lua_State *L) {
       size_t G = cls ? (size_t)ncl : k;
       double *rv = orr_work(L, p * p);
       cox_robust_var(&d, &ex, eta, var, cls, (size_t)ncl, rv,
-                     orr_work(L, k * p + k + G * p + 2 * (ex.m + 1) * (p + 1)));
+                     orr_work(L, cox_robust_var_work(k, p, G, ex.m)));
       setmat(L, res, "robust_var", rv, p, p);
-      {
-        /* the robust score test at beta = 0: u0' (D0'D0)^- u0, D0 the
-           weighted score residuals at 0 summed within clusters */
-        cox_extra ex0 = ex;
-        double *b0 = zwork(L, p), *u0 = orr_work(L, p), *y = orr_work(L, p), lk0, q = 0;
-        ex0.g = NULL; ex0.u2 = ex0.i2 = NULL;
-        cox_pass(&d, b0, &lk0, u0, work + cox_pass_work(k, p), &ex0, work);
-        cox_robust_var(&d, &ex0, NULL, NULL, cls, (size_t)ncl, rv,
-                       orr_work(L, k * p + k + G * p + 2 * (ex0.m + 1) * (p + 1)));
-        cox_chol(rv, (int)p, 1.8189894035458617e-12);
-        memcpy(y, u0, p * sizeof(double));
-        cox_chol_solve(rv, (int)p, y);
-        for (j = 0; j < p; j++) q += y[j] * u0[j];
-        setnum(L, res, "robust_score", q);
-      }
+      /* the last use of ex's per-time arrays: the test overwrites them */
+      setnum(L, res, "robust_score",
+             cox_robust_score(&d, &ex, cls, (size_t)ncl, COX_TOL_CHOL,
+                              orr_work(L, cox_robust_score_work(k, p, G))));
     }
     if (c.dozph) {
       double *chi = orr_work(L, p + 1);
-      cox_zph_test(ex.u2, ex.i2, p, chi,
-                   orr_work(L, 4 * p * p + 4 * p + 2 * p * sizeof(size_t) / sizeof(double) + 2));
+      cox_zph_test(ex.u2, ex.i2, p, chi, orr_work(L, cox_zph_test_work(p)));
       setvec(L, res, "zph_chisq", chi, p + 1);
       setvec(L, res, "zph_u2", ex.u2, 2 * p);   /* for tests of other blocks */
       setmat(L, res, "zph_i2", ex.i2, 2 * p, 2 * p);
@@ -558,18 +532,24 @@ static int s_cox (lua_State *L) {
 }
 
 
-/* _pchisq_upper(x, df) */
-static int s_pchisq (lua_State *L) {
-  double x = luaL_checknumber(L, 1), df = luaL_checknumber(L, 2);
-  lua_pushnumber(L, df > 0 ? gsl_cdf_chisq_Q(x, df) : NAN);
-  return 1;
+/*
+** _checktime(fn, time, positive) -> nothing: the time rule of vm/orules.h
+** for a Lua half (surv.fit: positive, as the parametric families take
+** log t).
+*/
+static int s_checktime (lua_State *L) {
+  const char *fn = luaL_checkstring(L, 1);
+  size_t n;
+  omat *t = omat_vecarg(L, 2, fn, "time", &n);
+  orr_checktime(L, fn, "time", t->x, n, lua_toboolean(L, 3));
+  return 0;
 }
 
 
 static const luaL_Reg surv_funcs[] = {
-  {"_status_c", orr_status},
-  {"_km", s_km}, {"_ci", s_ci}, {"_quantile", s_quantile}, {"_qnorm", s_qnorm},
-  {"_logrank", s_logrank}, {"_cox", s_cox}, {"_pchisq", s_pchisq},
+  {"_status_c", orr_status}, {"_checktime", s_checktime},
+  {"_km", s_km}, {"_ci", s_ci}, {"_quantile", s_quantile},
+  {"_logrank", s_logrank}, {"_cox", s_cox},
   {NULL, NULL}
 };
 

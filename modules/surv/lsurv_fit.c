@@ -1,7 +1,9 @@
 /*
-** survreg: the C half of surv.fit (parametric survival regression).
-** The public surface lives in stdlib/survreg.lua; these functions start with
-** '_' and only check what would otherwise crash.
+** The C half of surv.fit (parametric survival regression): the families
+** and the Newton fit of parametric.c and families.c. The public surface
+** lives in stdlib/surv/fit.lua (the missing-value mask is the args
+** namespace's, the time rule surv's _checktime); these functions start
+** with '_' and only check what would otherwise crash.
 */
 #include <math.h>
 #include <string.h>
@@ -12,10 +14,15 @@
 #include "oaux.h"
 #include "surv/lsurv.h"
 #include "mat/omat.h"
+#include "surv/surv.h"
 #include "surv/families.h"
 #include "surv/parametric.h"
 
 #define FN "surv.fit"
+
+/* Newton's defaults when the Lua half passes none (it passes its own) */
+#define FIT_MAXIT  100
+#define FIT_TOL    1e-10
 
 static const char *const family_names[] = {
   "exponential", "weibull", "gompertz", "loglogistic", "lognormal", "burr",
@@ -87,32 +94,46 @@ static void getmodel (lua_State *L, int idx, sr_model *m) {
 }
 
 
+/* The model at 1 into m and its parameter vector at 2 (one per free
+   parameter). */
+static omat *modelargs (lua_State *L, sr_model *m, const char *what) {
+  size_t np, P;
+  omat *v;
+  getmodel(L, 1, m);
+  P = sr_npar(m);
+  v = omat_vecarg(L, 2, FN, what, &np);
+  if (np != P) orr_error(L, FN, "internal: %d values of '%s' for %d parameters",
+                         (int)np, what, (int)P);
+  return v;
+}
+
+
 /* _fit(model, start [, maxit, tol]) -> coef (mat), vcov (mat), info table */
 static int s_fit (lua_State *L) {
   sr_model m;
   sr_result res;
   omat *start, *coef, *vcov;
-  size_t P, np;
+  size_t P;
   double *work;
-  int maxit = (int)luaL_optinteger(L, 3, 100);
-  double tol = luaL_optnumber(L, 4, 1e-10);
+  int maxit = (int)luaL_optinteger(L, 3, FIT_MAXIT);
+  double tol = luaL_optnumber(L, 4, FIT_TOL);
   lua_settop(L, 4);
-  getmodel(L, 1, &m);
+  start = modelargs(L, &m, "start");
   P = sr_npar(&m);
-  start = omat_vecarg(L, 2, FN, "start", &np);
-  if (np != P) orr_error(L, FN, "internal: %d starting values for %d parameters",
-                         (int)np, (int)P);
   work = orr_work(L, sr_newton_work(&m));              /* 5 */
   coef = omat_new(L, P, 1);                            /* 6 */
   if (P) memcpy(coef->x, start->x, P * sizeof(double));
   vcov = omat_new(L, P, P);                            /* 7 */
-  if (sr_newton(&m, coef->x, vcov->x, maxit, tol, &res, work) != 0)
+  if (sr_newton(&m, coef->x, vcov->x, maxit, tol, &res, work) == SURV_EINTR)
     orr_interrupterror(L, FN);
   lua_createtable(L, 0, 4);
   lua_pushnumber(L, res.loglik); lua_setfield(L, -2, "loglik");
   lua_pushinteger(L, res.iterations); lua_setfield(L, -2, "iterations");
   lua_pushboolean(L, res.converged); lua_setfield(L, -2, "converged");
-  if (res.reason) { lua_pushstring(L, res.reason); lua_setfield(L, -2, "reason"); }
+  if (!res.converged) {
+    lua_pushstring(L, surv_strerror(res.status));
+    lua_setfield(L, -2, "reason");
+  }
   return 3;
 }
 
@@ -121,15 +142,12 @@ static int s_fit (lua_State *L) {
 static int s_loglik (lua_State *L) {
   sr_model m;
   omat *beta, *g;
-  size_t P, np;
+  size_t P;
   double *work, ll;
   lua_settop(L, 2);
-  getmodel(L, 1, &m);
+  beta = modelargs(L, &m, "beta");
   P = sr_npar(&m);
-  beta = omat_vecarg(L, 2, FN, "beta", &np);
-  if (np != P) orr_error(L, FN, "internal: %d values for %d parameters",
-                         (int)np, (int)P);
-  work = orr_work(L, 3 * m.n + 20 * m.n + 8);
+  work = orr_work(L, sr_loglik_work(&m));
   g = omat_new(L, P, 1);
   ll = sr_loglik(&m, beta->x, g->x, NULL, work);
   lua_pushnumber(L, ll);
@@ -138,6 +156,7 @@ static int s_loglik (lua_State *L) {
 }
 
 
+/* indexed by SR_SURVIVAL .. SR_CURE (parametric.h) */
 static const char *const what_names[] = {
   "survival", "hazard", "cumhazard", "quantile", "cure", NULL
 };
@@ -150,65 +169,13 @@ static const char *const what_names[] = {
 static int s_eval (lua_State *L) {
   int fam = checkfamily(L, 1);
   int what = luaL_checkoption(L, 2, NULL, what_names);
-  size_t nt, i, j;
+  size_t nt;
   omat *t = omat_vecarg(L, 3, FN, "t", &nt);
   omat *E = omat_arg(L, 4, FN, "E"), *out;
   if (E->c != SR_NSLOT) orr_error(L, FN, "internal: E needs 4 columns");
   out = omat_new(L, nt, E->r);
-  for (j = 0; j < E->r; j++) {
-    double e[SR_NSLOT];
-    int k;
-    for (k = 0; k < SR_NSLOT; k++) e[k] = OMAT(E, j, k);
-    for (i = 0; i < nt; i++) {
-      double x = t->x[i], v;
-      switch (what) {
-        case 0: v = exp(sr_logsurv(fam, x, e)); break;
-        case 1: v = exp(sr_loghaz(fam, x, e)); break;
-        case 2: v = sr_cumhaz(fam, x, e); break;
-        case 3: v = sr_quantile(fam, x, e); break;
-        default: v = sr_cure(fam, e); break;
-      }
-      OMAT(out, i, j) = v;
-    }
-  }
+  sr_eval(fam, what, t->x, nt, E->x, E->r, out->x);
   return 1;
-}
-
-
-/*
-** _mask(n, fn, {name, mat}, ...) -> keep (n x 1 mat of 1/0), number dropped.
-** A row is dropped when any of the mats has NaN in it; Inf raises
-** "fn: 'name' has an infinite value in row i". Each mat must have n rows.
-*/
-static int s_mask (lua_State *L) {
-  size_t n = (size_t)luaL_checkinteger(L, 1), i, j;
-  const char *fn = luaL_checkstring(L, 2);
-  int top = lua_gettop(L), a;
-  omat *keep = omat_new(L, n, 1);
-  lua_Integer dropped = 0;
-  for (i = 0; i < n; i++) keep->x[i] = 1;
-  for (a = 3; a <= top; a++) {
-    const char *name;
-    omat *x;
-    luaL_checktype(L, a, LUA_TTABLE);
-    lua_rawgeti(L, a, 1);
-    name = luaL_checkstring(L, -1);
-    lua_rawgeti(L, a, 2);
-    x = omat_check(L, -1, fn, name);
-    if (x->r != n)
-      orr_error(L, fn, "'%s' has %d rows but 'time' has %d", name, (int)x->r, (int)n);
-    for (j = 0; j < x->c; j++)
-      for (i = 0; i < n; i++) {
-        double v = OMAT(x, i, j);
-        if (isnan(v)) keep->x[i] = 0;
-        else if (isinf(v))
-          orr_error(L, fn, "'%s' has an infinite value in row %d", name, (int)i + 1);
-      }
-    lua_pop(L, 2);
-  }
-  for (i = 0; i < n; i++) dropped += keep->x[i] == 0;
-  lua_pushinteger(L, dropped);
-  return 2;
 }
 
 
@@ -236,17 +203,9 @@ static int s_design (lua_State *L) {
 }
 
 
-/* _pnorm2(z) -> 2 P(Z > |z|), the two-sided normal p value */
-static int s_pnorm2 (lua_State *L) {
-  double z = fabs(luaL_checknumber(L, 1));
-  lua_pushnumber(L, erfc(z / M_SQRT2));
-  return 1;
-}
-
-
 static const luaL_Reg survreg_funcs[] = {
   {"_fit", s_fit}, {"_loglik", s_loglik}, {"_eval", s_eval},
-  {"_mask", s_mask}, {"_design", s_design}, {"_pnorm2", s_pnorm2},
+  {"_design", s_design},
   {NULL, NULL}
 };
 

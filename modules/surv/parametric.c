@@ -11,9 +11,33 @@
 #include <lapacke.h>
 
 #include "ointr.h"
+#include "surv/surv.h"
 #include "surv/parametric.h"
 
 #define NPAIR 10  /* slot pairs a <= b */
+
+/*
+** Newton-Raphson's safeguards. Marquardt's damping adds mu D to the
+** information, D its diagonal but at least DAMP_FLOOR (so that a zero
+** diagonal still gets damped); mu starts at MU_START, grows by MU_GROWTH
+** while the damped information is not positive definite, gives up past
+** MU_MAX (singular), and after an accepted step shrinks by MU_GROWTH,
+** back to 0 (the pure Newton step, quadratic convergence) once below
+** MU_OFF.
+*/
+#define DAMP_FLOOR  1e-8
+#define MU_START    1e-4
+#define MU_GROWTH   10.0
+#define MU_MAX      1e12
+#define MU_OFF      1e-6
+/* step-halvings per iteration: 2^-50 is below the precision of a step */
+#define MAX_HALVINGS  50
+/* a step is accepted unless it loses more than this relative to |ll| + 1:
+   rounding near the optimum must not reject the last step */
+#define LL_SLACK    1e-12
+/* when halving fails, a Newton decrement below DEC_SLACK * tol is the
+   optimum reached within rounding, not a failure */
+#define DEC_SLACK   1e3
 
 static const double slot_sign[SR_NSLOT] = {1, -1, 1, 1};
 
@@ -31,14 +55,14 @@ static size_t pmax3 (const sr_model *m) {
 }
 
 
-static size_t loglik_work (const sr_model *m) {
+size_t sr_loglik_work (const sr_model *m) {
   return (3 + SR_NSLOT + NPAIR + pmax3(m)) * m->n;
 }
 
 
 size_t sr_newton_work (const sr_model *m) {
-  size_t P = sr_npar(m);
-  return loglik_work(m) + 3 * P * P + 4 * P + 8;
+  size_t P = sr_npar(m);   /* g, H, the damped A, d, bnew */
+  return sr_loglik_work(m) + 2 * P * P + 3 * P;
 }
 
 
@@ -142,7 +166,7 @@ static int damped_step (const double *H, const double *g, double mu, size_t P,
   for (j = 0; j < P * P; j++) A[j] = -H[j];
   for (j = 0; j < P; j++) {
     double dj = fabs(H[j + j * P]);
-    A[j + j * P] += mu * (dj > 1e-8 ? dj : 1e-8);
+    A[j + j * P] += mu * (dj > DAMP_FLOOR ? dj : DAMP_FLOOR);
   }
   memcpy(d, g, P * sizeof(double));
   if (P == 0) return 0;
@@ -156,53 +180,52 @@ static int damped_step (const double *H, const double *g, double mu, size_t P,
 int sr_newton (const sr_model *m, double *beta, double *vcov, int maxit,
                double tol, sr_result *res, double *work) {
   size_t P = sr_npar(m), j;
-  double *lw = work, *g = lw + loglik_work(m), *H = g + P, *A = H + P * P;
+  double *lw = work, *g = lw + sr_loglik_work(m), *H = g + P, *A = H + P * P;
   double *d = A + P * P, *bnew = d + P;
   double ll, mu = 0;
   int it;
-  res->iterations = 0; res->converged = 0; res->reason = NULL;
+  res->iterations = 0; res->converged = 0; res->status = SURV_OK;
   ll = sr_loglik(m, beta, g, H, lw);
   if (!isfinite(ll)) {
     res->loglik = ll;
-    res->reason = "the log-likelihood is not finite at the starting values";
+    res->status = SURV_ESTART;
     for (j = 0; j < P * P; j++) vcov[j] = NAN;
-    return 0;
+    return SURV_OK;
   }
   for (it = 1; it <= maxit; it++) {
     double step = 1, llnew = -INFINITY, dec = 0;
     int halvings, accepted = 0;
-    if (ORR_INTERRUPTED()) return -1;
+    if (ORR_INTERRUPTED()) return SURV_EINTR;
     res->iterations = it;
     while (damped_step(H, g, mu, P, A, d) != 0) {  /* not negative definite */
-      mu = mu == 0 ? 1e-4 : mu * 10;
-      if (mu > 1e12) break;
+      mu = mu == 0 ? MU_START : mu * MU_GROWTH;
+      if (mu > MU_MAX) break;
     }
-    if (mu > 1e12) { res->reason = "the information matrix is singular"; break; }
+    if (mu > MU_MAX) { res->status = SURV_ESINGULAR; break; }
     /* the Newton decrement g' I^-1 g; the step is taken even when it is
        below tol, since that last step squares the remaining error */
     for (j = 0; j < P; j++) dec += g[j] * d[j];
-    for (halvings = 0; halvings < 50; halvings++) {
+    for (halvings = 0; halvings < MAX_HALVINGS; halvings++) {
       for (j = 0; j < P; j++) bnew[j] = beta[j] + step * d[j];
       llnew = sr_loglik(m, bnew, NULL, NULL, lw);
-      if (isfinite(llnew) && llnew >= ll - 1e-12 * (1 + fabs(ll))) {
+      if (isfinite(llnew) && llnew >= ll - LL_SLACK * (1 + fabs(ll))) {
         accepted = 1;
         break;
       }
       step *= 0.5;
     }
     if (!accepted) {
-      if (mu == 0) { mu = 1e-4; continue; }  /* retry nearer the gradient */
-      if (dec < 1e3 * tol) { res->converged = 1; break; }
-      res->reason = "step-halving failed to increase the log-likelihood";
+      if (mu == 0) { mu = MU_START; continue; }  /* retry nearer the gradient */
+      if (dec < DEC_SLACK * tol) { res->converged = 1; break; }
+      res->status = SURV_EHALVING;
       break;
     }
     memcpy(beta, bnew, P * sizeof(double));
     ll = sr_loglik(m, beta, g, H, lw);
-    mu = mu > 1e-6 ? mu / 10 : 0;
+    mu = mu > MU_OFF ? mu / MU_GROWTH : 0;
     if (step == 1 && mu == 0 && dec < tol) { res->converged = 1; break; }
   }
-  if (!res->converged && res->reason == NULL)
-    res->reason = "the iteration limit was reached";
+  if (!res->converged && res->status == SURV_OK) res->status = SURV_EMAXITER;
   res->loglik = ll;
   /* vcov = (-H)^-1 */
   for (j = 0; j < P * P; j++) vcov[j] = -H[j];
@@ -217,5 +240,27 @@ int sr_newton (const sr_model *m, double *beta, double *vcov, int maxit,
     for (j = 0; j < P; j++)
       for (k = j + 1; k < P; k++) vcov[j + k * P] = vcov[k + j * P];
   }
-  return 0;
+  return SURV_OK;
+}
+
+
+void sr_eval (int fam, int what, const double *t, size_t nt, const double *E,
+              size_t ne, double *out) {
+  size_t i, j;
+  for (j = 0; j < ne; j++) {
+    double e[SR_NSLOT];
+    int k;
+    for (k = 0; k < SR_NSLOT; k++) e[k] = E[j + k * ne];
+    for (i = 0; i < nt; i++) {
+      double x = t[i], v;
+      switch (what) {
+        case SR_SURVIVAL: v = exp(sr_logsurv(fam, x, e)); break;
+        case SR_HAZARD: v = exp(sr_loghaz(fam, x, e)); break;
+        case SR_CUMHAZ: v = sr_cumhaz(fam, x, e); break;
+        case SR_QUANTILE: v = sr_quantile(fam, x, e); break;
+        default: v = sr_cure(fam, e); break;
+      }
+      out[i + j * nt] = v;
+    }
+  }
 }

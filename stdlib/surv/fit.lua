@@ -515,6 +515,7 @@ function M.fit(opts)
   -- missing values
   local masks = { { "time", time }, { "status", status } }
   for b, m in pairs(xs) do masks[#masks + 1] = { b == "shape" and "shape_x" or (opts.x and "x" or b .. "_x"), m } end
+  C._checktime(FN, time, true)   -- > 0: the families take log t, as survreg
   local keep, _, dropped = args.mask(FN, table.unpack(masks))
   if dropped > 0 and na == "fail" then
     err("%d rows have missing values (na = \"fail\")", dropped)
@@ -527,7 +528,6 @@ function M.fit(opts)
   local nev, sumt = 0, 0
   for i = 1, nk do
     local ti = t[i]
-    if not (ti > 0) then err("'time' must be > 0, got %s", fmt(ti)) end
     logt:set(i, 1, math.log(ti))
     nev = nev + d[i]; sumt = sumt + ti
   end
@@ -765,6 +765,7 @@ end
 help.doc(M.fit, "surv.fit", [[
 surv.fit{ time =, status =, dist = [, x=, model=, ph_x=, aft_x=, shape_x=, fixed=, na=, names=, maxit=] }
   Parametric survival regression by maximum likelihood (Newton, analytic gradients).
+  Times must be > 0: the families take log t (survreg refuses 0 too); Inf is an error, NaN missing.
   dist: "exponential" "weibull" "gompertz" "loglogistic" "lognormal" "burr" "apgw".
   model: "aft" (default; coefficients on the log-time scale as survreg) or "ph"
   (log hazard ratios). ph_x and aft_x together for burr/apgw; shape_x models log gamma.

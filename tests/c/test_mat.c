@@ -254,6 +254,108 @@ static void svd_eig_pinv (void) {
   }
 }
 
+/*
+** mat_cholrank: the tolerant Cholesky of coxph and survdiff. A full-rank
+** matrix solves and inverts exactly as a plain Cholesky would; a column
+** that is a combination of the ones before it, or zero, is aliased (its
+** coefficient 0, its row and column of the inverse 0), the others solved
+** as if it were not there.
+*/
+static void cholrank (void) {
+  /* A = B'B for B = [1 2 0; 0 1 1; 1 0 2] (full rank) */
+  double A[9] = {2, 2, 2, 2, 5, 1, 2, 1, 5}, R[9], Ai[9], b[3];
+  double B[16], RB[16], bb[4], Bi[16];
+  size_t i, j, k;
+  CHECK(mat_cholrank(A, 3, 3, 1e-12, R) == 3);
+  CHECK(R[1] == 0 && R[2] == 0 && R[5] == 0);   /* zeros below */
+  b[0] = 6; b[1] = 8; b[2] = 8;                  /* A (1, 1, 1)' */
+  mat_cholrank_solve(R, 3, b);
+  for (i = 0; i < 3; i++) CHECK_NEAR(b[i], 1, 1e-14);
+  mat_cholrank_inv(R, 3, Ai);
+  for (i = 0; i < 3; i++)
+    for (j = 0; j < 3; j++) {
+      double e = 0;
+      for (k = 0; k < 3; k++) e += A[i + k * 3] * Ai[k + j * 3];
+      CHECK(fabs(e - (i == j)) < 1e-14);
+      CHECK(Ai[i + j * 3] == Ai[j + i * 3]);
+    }
+  /* a 4 x 4 Gram matrix in a 5-row buffer (lda 5) whose column 2 is the
+     sum of columns 0 and 1, column 3 independent: rank 3, column 2 aliased */
+  {
+    double Xc[16] = {1, 0, 1, 0, 2, 1, 0, 1, 3, 1, 1, 1, 0, 1, 4, 2};  /* 4 x 4 */
+    double G[20];
+    /* x2 = x0 + x1; G = Xc'Xc */
+    for (i = 0; i < 4; i++) Xc[i + 2 * 4] = Xc[i] + Xc[i + 4];
+    for (i = 0; i < 4; i++)
+      for (j = 0; j < 4; j++) {
+        double e = 0;
+        for (k = 0; k < 4; k++) e += Xc[k + i * 4] * Xc[k + j * 4];
+        G[i + j * 5] = e;
+      }
+    for (j = 0; j < 4; j++) G[4 + j * 5] = NAN;   /* outside the matrix */
+    CHECK(mat_cholrank(G, 4, 5, 1e-10, RB) == 3);
+    CHECK(RB[2 + 2 * 4] < 0);                    /* the marker */
+    CHECK(RB[0 + 2 * 4] == 0 && RB[1 + 2 * 4] == 0 && RB[2 + 3 * 4] == 0);
+    /* G b = G (1, 2, 0, -1)': the aliased coefficient is 0, the others
+       those of the fit without column 2 */
+    {
+      double beta[4] = {1, 2, 0, -1};
+      for (i = 0; i < 4; i++) {
+        bb[i] = 0;
+        for (k = 0; k < 4; k++) bb[i] += G[i + k * 5] * beta[k];
+      }
+    }
+    mat_cholrank_solve(RB, 4, bb);
+    CHECK_NEAR(bb[0], 1, 1e-12); CHECK_NEAR(bb[1], 2, 1e-12);
+    CHECK(bb[2] == 0); CHECK_NEAR(bb[3], -1, 1e-12);
+    mat_cholrank_inv(RB, 4, Bi);
+    for (i = 0; i < 4; i++) CHECK(Bi[2 + i * 4] == 0 && Bi[i + 2 * 4] == 0);
+    for (i = 0; i < 4; i++)     /* the kept block: G_kept Bi_kept = I */
+      for (j = 0; j < 4; j++) {
+        double e = 0;
+        if (i == 2 || j == 2) continue;
+        for (k = 0; k < 4; k++) if (k != 2) e += G[i + k * 5] * Bi[k + j * 4];
+        CHECK(fabs(e - (i == j)) < 1e-10);
+      }
+  }
+  /* a zero row and column (a group with no one at risk), first and last */
+  {
+    double Z[9] = {0, 0, 0, 0, 4, 2, 0, 2, 3}, Z2[9] = {4, 2, 0, 2, 3, 0, 0, 0, 0};
+    CHECK(mat_cholrank(Z, 3, 3, 1e-10, B) == 2);
+    CHECK(B[0] < 0 && B[4] > 0 && B[8] > 0);
+    CHECK(mat_cholrank(Z2, 3, 3, 1e-10, B) == 2);
+    CHECK(B[0] > 0 && B[4] > 0 && B[8] < 0);
+    b[0] = 6; b[1] = 5; b[2] = 7;
+    mat_cholrank_solve(B, 3, b);
+    CHECK_NEAR(b[0], 1, 1e-14); CHECK_NEAR(b[1], 1, 1e-14); CHECK(b[2] == 0);
+  }
+  {  /* all zero: rank 0, everything aliased; n = 0 does nothing */
+    double O[4] = {0, 0, 0, 0};
+    CHECK(mat_cholrank(O, 2, 2, 1e-10, B) == 0);
+    CHECK(B[0] < 0 && B[3] < 0 && B[1] == 0 && B[2] == 0);
+    CHECK(mat_cholrank(O, 0, 1, 1e-10, B) == 0);
+  }
+}
+
+
+/* element-wise operations, R's seq lengths, the status messages */
+static void ewise_range (void) {
+  double a[3] = {1, -2, 0}, b[3] = {4, 5, 6}, o[3], r[12];
+  mat_ewise(MAT_OP_ADD, a, b, 0, o, 3); CHECK(o[0] == 5 && o[1] == 3);
+  mat_ewise(MAT_OP_RSUB, a, NULL, 10, o, 3); CHECK(o[0] == 9 && o[1] == 12);
+  mat_ewise(MAT_OP_RDIV, a, NULL, 1, o, 3); CHECK(o[1] == -0.5 && isinf(o[2]));
+  mat_ewise(MAT_OP_NEG, a, NULL, 0, o, 3); CHECK(o[0] == -1 && signbit(o[2]));
+  mat_ewise(MAT_OP_MUL, a, b, 0, a, 3); CHECK(a[0] == 4 && a[1] == -10);
+  /* seq(0, 1, 0.1) has 11 values, the last exactly 1; seq(1, 1 + 1e-15) one */
+  CHECK(mat_range_len(0, 1, 0.1) == 11);
+  mat_range_fill(0, 1, 0.1, r, 11);
+  CHECK(r[10] == 1 && r[3] == 0.30000000000000004);
+  CHECK(mat_range_len(1, 1 + 1e-15, 1) == 1);
+  CHECK(mat_range_len(5, 2, -1) == 4);
+  CHECK(strcmp(mat_strerror(MAT_NOTPD), "matrix is not positive definite") == 0);
+  CHECK(mat_strerror(-3)[0] == 'a');
+}
+
 
 int main (void) {
   products();
@@ -263,5 +365,7 @@ int main (void) {
   rcond();
   qr();
   svd_eig_pinv();
+  cholrank();
+  ewise_range();
   return CTEST_DONE();
 }

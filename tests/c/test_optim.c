@@ -145,14 +145,25 @@ int main (void) {
     optim_problem p = {2, smooth, NULL, NULL, 0, 0, 0};
     double x[2] = {0.5, -1.3}, g[2], H[4], w[4];
     double e = exp(0.5), s = sin(-1.3), c = cos(-1.3);
-    CHECK(optim_fdgrad(&p, x, smooth(&p, x), g, w) == 0);
+    CHECK(optim_fdgrad(&p, x, smooth(&p, x), g, w, NULL) == OPTIM_OK);
     CHECK_NEAR(g[0], e * s + 2 * 0.5 * pow(-1.3, 3), 1e-9);
     CHECK_NEAR(g[1], e * c + 3 * 0.25 * 1.69, 1e-9);
-    CHECK(optim_fdhessian(&p, x, H, w) == 0);
+    CHECK(optim_fdhessian(&p, x, H, w) == OPTIM_OK);
     CHECK_NEAR(H[0], e * s + 2 * pow(-1.3, 3), 1e-7);
     CHECK_NEAR(H[3], -e * s + 6 * 0.25 * -1.3, 1e-7);
     CHECK_NEAR(H[1], e * c + 6 * 0.5 * 1.69, 1e-7);
     CHECK(H[1] == H[2]);
+  }
+  {
+    /* walled is NaN for x0 >= 3: at x0 = 5 neither side of coordinate 0
+       is finite, so that component cannot be formed (OPTIM_ENOTFINITE) */
+    optim_problem p = {2, walled, NULL, NULL, 0, 0, 0};
+    double x[2] = {5, 1}, g[2], H[4], w[4];
+    size_t bad = 99;
+    CHECK(optim_fdgrad(&p, x, NAN, g, w, &bad) == OPTIM_ENOTFINITE);
+    CHECK(bad == 0 && isnan(g[0]));
+    CHECK(optim_fdhessian(&p, x, H, w) == OPTIM_ENOTFINITE);
+    CHECK(optim_strerror(OPTIM_NOMEM)[0] == 'n');
   }
   return CTEST_DONE();
 }

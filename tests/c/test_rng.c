@@ -99,13 +99,13 @@ static void test_kernels (void) {
   for (i = 0; i < 1000; i++) if (x[i] != 2.0) break;
   CHECK(i == 1000);  /* only the category with weight */
   CHECK(orng_fill(&r, ORNG_NORMAL, p, x, 1000) == 0);
-  CHECK(orng_fill(&r, 99, p, x, 10) == -3);
+  CHECK(orng_fill(&r, 99, p, x, 10) == ORNG_EDIST);
   /* Sigma = [4 2; 2 5] = R'R with R = [2 1; 0 2] */
   CHECK(orng_mvnormal(&r, mu, R, 2, X, 10) == 0);
   CHECK_NEAR(R[0], 2.0, 1e-15);
   CHECK_NEAR(R[2], 1.0, 1e-15);
   CHECK_NEAR(R[3], 2.0, 1e-15);
-  CHECK(orng_mvnormal(&r, mu, bad, 2, X, 10) == -2);
+  CHECK(orng_mvnormal(&r, mu, bad, 2, X, 10) == ORNG_ENOTPD);
   CHECK(orng_permutation(&r, x, 10) == 0);
   {
     int seen[11] = {0};

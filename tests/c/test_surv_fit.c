@@ -1,5 +1,5 @@
 /*
-** Kernel tests for modules/survreg: the analytic slot gradients against
+** Kernel tests for the families of surv.fit (modules/surv/families.c): the analytic slot gradients against
 ** central differences of the log-likelihood, the hazard integrated by GSL
 ** (QAGS) against the cumulative hazard, quantiles against H, the series of
 ** expm1(kA)/k against its closed form, and the cure fraction.

@@ -144,7 +144,7 @@ end)
 
 T.test("bad input raises clear errors", function()
   local t, s, x = { 1, 2, 3 }, { 1, 0, 1 }, { 0.5, 1, 2 }
-  T.errors(function() surv.cox{ time = { 1, -2, 3 }, status = s, x = x } end, "surv.cox: 'time' element 2 is not positive")
+  T.errors(function() surv.cox{ time = { 1, -2, 3 }, status = s, x = x } end, "surv.cox: 'time' element 2 is -2: times must be >= 0")
   T.errors(function() surv.cox{ time = t, status = { 1, 0, 5 }, x = x } end, "surv.cox: 'status' element 3 is 5")
   T.errors(function() surv.cox{ time = t, status = { 0, 0, 0 }, x = x } end, "surv.cox: there are no events")
   T.errors(function() surv.cox{ time = t, status = { 1, 0 }, x = x } end, "surv.cox: 'status' has 2 elements but 'time' has 3")

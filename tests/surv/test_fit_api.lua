@@ -217,9 +217,9 @@ end)
 T.test("errors name the function and the problem", function()
   local t, d = { 1, 2, 3, 4 }, { 1, 0, 1, 1 }
   T.errors(function() return surv.fit { time = { 1, -2, 3, 4 }, status = d, dist = "weibull" } end,
-    "surv.fit: 'time' must be > 0")
+    "surv.fit: 'time' element 2 is -2: times must be positive")
   T.errors(function() return surv.fit { time = { 1, 0, 3, 4 }, status = d, dist = "weibull" } end,
-    "'time' must be > 0")
+    "'time' element 2 is 0: times must be positive")
   T.errors(function() return surv.fit { time = t, status = { 1, 0, 3, 1 }, dist = "weibull" } end, "status")
   -- a negative or fractional iteration limit was accepted and ran no Newton step
   T.errors(function() return surv.fit { time = t, status = d, dist = "weibull", maxit = -3 } end,
