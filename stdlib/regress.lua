@@ -258,6 +258,9 @@ function methods.confint(fit, level)
 end
 
 function methods.vcov_matrix(fit) return fit.vcov end
+help.doc(methods.vcov_matrix, "regress.vcov_matrix",
+  "fit:vcov_matrix() -> the p x p covariance matrix of the coefficients (fit.vcov; R's vcov(fit)),\n" ..
+  "with the standard-error type the fit was made with (se =, cluster =)")
 
 local function map(v, f)
   local t = {}

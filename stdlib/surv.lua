@@ -132,6 +132,7 @@ local function zvalue(fn, level)
   return stats.qnorm(1 - (1 - level) / 2), level
 end
 
+--- km:median() -> median, lower, upper
 function KM:median()
   local q = C._quantile
   return q(self.time, self.surv, 0.5), q(self.time, self.lower, 0.5), q(self.time, self.upper, 0.5)
@@ -158,6 +159,13 @@ function KM:at(t)
   if i == 0 then return { surv = 1, se = 0, lower = 1, upper = 1 } end
   return { surv = self.surv[i], se = self.se[i], lower = self.lower[i], upper = self.upper[i] }
 end
+doc(KM.median, "surv.km:median", [[km:median() -> median, lower, upper: the first time where
+S(t) drops below 0.5 (the midpoint of the interval where S(t) is exactly 0.5, if any: R's
+print.survfit rule), and the same for the confidence limits. NaN when not reached.]])
+doc(KM.quantile, "surv.km:quantile", [[km:quantile(p) -> q, lower, upper: the time where the
+curve reaches 1 - p, with R's quantile.survfit rule (as :median() for p = 0.5).]])
+doc(KM.at, "surv.km:at", [[km:at(t) -> {surv =, se =, lower =, upper =}: the curve at time t
+(a step function, right-continuous; 1 before the first time), as summary(survfit, times = t).]])
 
 -- print.survfit's table (digits 3): n, events, median and its interval,
 -- one row per curve; a median not reached is NA

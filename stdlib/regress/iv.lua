@@ -221,6 +221,16 @@ end
 
 function Fit:summary() return tostring(self) end
 
+help.doc(Fit.confint, "regress.iv:confint", [[fit:confint([level = 0.95]) -> p x 2 matrix of Wald
+intervals coef -+ q se, q the t quantile on the residual degrees of freedom (as R's
+confint.default with df); for the fits of regress.iv, ivl, anchor, sketch.]])
+help.doc(Fit.predict, "regress.iv:predict", [[fit:predict(X) -> X b. X is a matrix of the
+regressors (the intercept column is added when X has one column fewer than the fit), or,
+for a formula fit, a frame that goes through the same terms; aliased coefficients count 0.]])
+help.doc(Fit.residuals, "regress.iv:residuals", [[fit:residuals(["response"]) -> y - X b on the
+rows used (the structural residuals for iv, not the second stage's).]])
+help.doc(Fit.summary, "regress.iv:summary", "fit:summary() -> the R-style printout (as tostring(fit))")
+
 local function newfit(t) return setmetatable(t, Fit) end
 
 local iv_opts = set{ "y", "x", "z", "formula", "data", "intercept", "se", "cluster", "na", "names", "min_norm" }
