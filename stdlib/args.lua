@@ -14,6 +14,7 @@
 --   args.na(fn, na)                     "omit" (default) or "fail"
 --   args.mask(fn, {name, m}, ...)       keep, rows, n_dropped (vm/orules.c)
 --   args.status(v, fn)                  R's Surv() status coding (vm/orules.c)
+--   args.checktime(fn, time, positive)  survival times >= 0 (> 0) (vm/orules.c)
 local M, C = ...
 local mat = require "orrery.mat"
 
@@ -184,5 +185,10 @@ M.mask = C._mask
 
 -- status(v, fn) -> n x 1 mat of 0/1 (NaN = missing), R's Surv() coding
 M.status = C._status
+
+-- checktime(fn, time, positive): the survival time rule of km, logrank, cox,
+-- surv.fit and regress.ipcw: times >= 0 as R's Surv (positive: > 0, for the
+-- parametric families, which take log t); Inf is an error, NaN is missing.
+M.checktime = C._checktime
 
 return M

@@ -7,10 +7,24 @@
 
 #include "oaux.h"
 #include "orules.h"
+#include "mat/omat.h"
+
+
+/*
+** _checktime(fn, time, positive) -> nothing: the survival time rule of
+** orules.h for a Lua half (surv.fit and regress.ipcw).
+*/
+static int a_checktime (lua_State *L) {
+  const char *fn = luaL_checkstring(L, 1);
+  size_t n;
+  omat *t = omat_vecarg(L, 2, fn, "time", &n);
+  orr_checktime(L, fn, "time", t->x, n, lua_toboolean(L, 3));
+  return 0;
+}
 
 
 static const luaL_Reg args_funcs[] = {
-  {"_mask", orr_mask}, {"_status", orr_status},
+  {"_mask", orr_mask}, {"_status", orr_status}, {"_checktime", a_checktime},
   {NULL, NULL}
 };
 

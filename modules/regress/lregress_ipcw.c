@@ -7,7 +7,6 @@
 
 #include "oaux.h"
 #include "regress/lregress.h"
-#include "orules.h"
 #include "mat/omat.h"
 #include "regress/ipcw.h"
 
@@ -27,7 +26,7 @@ static int ipcw_weights_l (lua_State *L) {
 
 
 static const luaL_Reg ipcw_funcs[] = {
-  {"_weights", ipcw_weights_l}, {"_status", orr_status},
+  {"_weights", ipcw_weights_l},
   {NULL, NULL}
 };
 

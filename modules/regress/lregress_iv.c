@@ -4,13 +4,11 @@
 ** handles the options, missing values and the fit objects.
 */
 #include <math.h>
-#include <string.h>
 
 #include "lua.h"
 #include "lauxlib.h"
 
 #include "oaux.h"
-#include "orules.h"
 #include "regress/lregress.h"
 #include "mat/omat.h"
 #include "regress/iv.h"
@@ -161,41 +159,7 @@ static int iv_first_stage_l (lua_State *L) {
 }
 
 
-/*
-** _complete(m1, m2, ...) -> rows (the 1-based indices of the rows with no NaN
-** in any argument; nil arguments are skipped), n_dropped: R's na.omit, by
-** the kernel of vm/orules.h. Inf is left to the caller's later check, which
-** names the argument and the caller's row.
-*/
-static int iv_complete (lua_State *L) {
-  int k, top = lua_gettop(L);
-  size_t n = 0, i, j, kept = 0, col;
-  unsigned char *bad;
-  omat *rows;
-  for (k = 1; k <= top; k++) {
-    omat *m = lua_isnil(L, k) ? NULL : omat_check(L, k, "regress", "data");
-    if (m && n == 0) n = m->r;
-    if (m && m->r != n)
-      orr_error(L, "regress", "data have %d and %d rows", (int)n, (int)m->r);
-  }
-  bad = (unsigned char *)orr_workbytes(L, n + 1);
-  memset(bad, 0, n + 1);
-  for (k = 1; k <= top; k++) {
-    omat *m = lua_isnil(L, k) ? NULL : omat_test(L, k);
-    if (m == NULL) continue;
-    (void)orr_rowmask(m->x, n, m->c, m->r, bad, &col);
-  }
-  for (i = 0; i < n; i++) kept += !bad[i];
-  rows = omat_new(L, kept, 1);
-  for (i = 0, j = 0; i < n; i++)
-    if (!bad[i]) rows->x[j++] = (double)(i + 1);
-  lua_pushinteger(L, (lua_Integer)(n - kept));
-  return 2;
-}
-
-
 static const luaL_Reg ivreg_funcs[] = {
-  {"_complete", iv_complete},
   {"_tsls", iv_tsls_l}, {"_anchor", iv_anchor_l}, {"_cv_alpha", iv_cv_l},
   {"_vcov", iv_vcov_l}, {"_first_stage", iv_first_stage_l},
   {NULL, NULL}

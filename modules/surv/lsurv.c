@@ -165,16 +165,6 @@ static int s_km (lua_State *L) {
 }
 
 
-/* _ci(s, se_log, z, type) -> lower, upper (for :at) */
-static int s_ci (lua_State *L) {
-  double lo, hi;
-  km_ci(luaL_checknumber(L, 1), luaL_checknumber(L, 2), luaL_checknumber(L, 3),
-        (int)luaL_checkinteger(L, 4), &lo, &hi);
-  lua_pushnumber(L, lo); lua_pushnumber(L, hi);
-  return 2;
-}
-
-
 /* _quantile(time, surv, p) -> the p-quantile time (NaN if not reached) */
 static int s_quantile (lua_State *L) {
   size_t n;
@@ -532,23 +522,8 @@ static int s_cox (lua_State *L) {
 }
 
 
-/*
-** _checktime(fn, time, positive) -> nothing: the time rule of vm/orules.h
-** for a Lua half (surv.fit: positive, as the parametric families take
-** log t).
-*/
-static int s_checktime (lua_State *L) {
-  const char *fn = luaL_checkstring(L, 1);
-  size_t n;
-  omat *t = omat_vecarg(L, 2, fn, "time", &n);
-  orr_checktime(L, fn, "time", t->x, n, lua_toboolean(L, 3));
-  return 0;
-}
-
-
 static const luaL_Reg surv_funcs[] = {
-  {"_status_c", orr_status}, {"_checktime", s_checktime},
-  {"_km", s_km}, {"_ci", s_ci}, {"_quantile", s_quantile},
+  {"_km", s_km}, {"_quantile", s_quantile},
   {"_logrank", s_logrank}, {"_cox", s_cox},
   {NULL, NULL}
 };

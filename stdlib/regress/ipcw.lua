@@ -23,18 +23,12 @@ function M.ipcw(t)
   local n = time:rows()
   if status:rows() ~= n then fail(fn, "status has %d values but time has %d", status:rows(), n) end
   if x:rows() ~= n then fail(fn, "x has %d rows but time has %d", x:rows(), n) end
+  args.checktime(fn, time, false)
   -- NaN drops a row; Inf is an error naming the caller's row
   local _, rows, dropped = args.mask(fn, { "time", time }, { "status", status }, { "x", x })
   if dropped > 0 then
     if na == "fail" then fail(fn, "%d rows have missing values (na = \"fail\")", dropped) end
     time, status, x = time:rows_of(rows), status:rows_of(rows), x:rows_of(rows)
-  end
-  -- the survival time rule of km, logrank, cox and surv.fit: times >= 0
-  for i = 1, time:rows() do
-    local v = time[i]
-    if v < 0 then
-      fail(fn, "'time' element %d is %g: times must be >= 0 (as R's Surv)", math.tointeger(rows[i]) or rows[i], v)
-    end
   end
   -- only events carry weight: fewer of them than coefficients leaves nothing to fit
   local events = math.tointeger(status:sum())

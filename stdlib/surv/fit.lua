@@ -515,7 +515,7 @@ function M.fit(opts)
   -- missing values
   local masks = { { "time", time }, { "status", status } }
   for b, m in pairs(xs) do masks[#masks + 1] = { b == "shape" and "shape_x" or (opts.x and "x" or b .. "_x"), m } end
-  C._checktime(FN, time, true)   -- > 0: the families take log t, as survreg
+  args.checktime(FN, time, true)   -- > 0: the families take log t, as survreg
   local keep, _, dropped = args.mask(FN, table.unpack(masks))
   if dropped > 0 and na == "fail" then
     err("%d rows have missing values (na = \"fail\")", dropped)

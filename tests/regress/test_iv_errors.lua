@@ -71,7 +71,7 @@ end)
 
 T.test("ipcw: rows named as given; too few events is regress.ipcw's error", function()
   local x5 = { 1, 2, 3, 4, 5 }
-  err("regress.ipcw", "'time' has an infinite value in row 3", function()
+  err("regress.ipcw", "'time' element 3 is infinite", function()
     return regress.ipcw{ time = { nan, 2, inf, 4, 5 }, status = { 1, 1, 1, 0, 1 }, x = x5 }
   end)
   err("regress.ipcw", "'time' element 2 is -1: times must be >= 0", function()
