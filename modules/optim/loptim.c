@@ -172,6 +172,20 @@ static void checkfunction (lua_State *L, int idx, const char *fn,
 
 
 /* the option maxiter of the table at 1: an integer in 1..OPTIM_MAXITER_CAP */
+/* The argument of minimize and root: a table of options (at 1) whose
+   function f is left at 2. */
+static void problemtable (lua_State *L, const char *fn,
+                          const char *const allowed[], const char *shape) {
+  if (lua_type(L, 1) != LUA_TTABLE)
+    orr_error(L, fn, "expected a table of options %s, got %s", shape,
+              luaL_typename(L, 1));
+  lua_settop(L, 1);
+  orr_checkopts(L, 1, fn, allowed);
+  lua_getfield(L, 1, "f");
+  checkfunction(L, 2, fn, "f");
+}
+
+
 static int optmaxiter (lua_State *L, const char *fn, lua_Integer def) {
   lua_Integer mi = orr_optinteger(L, 1, "maxiter", def, fn);
   if (mi < 1 || mi > OPTIM_MAXITER_CAP)
@@ -218,13 +232,7 @@ static int o_minimize (lua_State *L) {
   lctx c;
   optim_problem p;
   optim_result res;
-  if (lua_type(L, 1) != LUA_TTABLE)
-    orr_error(L, fn, "expected a table of options {f =, x0 =, ...}, got %s",
-              luaL_typename(L, 1));
-  lua_settop(L, 1);
-  orr_checkopts(L, 1, fn, minimize_opts);
-  lua_getfield(L, 1, "f");                                  /* 2 */
-  checkfunction(L, 2, fn, "f");
+  problemtable(L, fn, minimize_opts, "{f =, x0 =, ...}");   /* f at 2 */
   lua_getfield(L, 1, "x0");                                 /* 3 */
   x0 = startpoint(L, 3, fn, "x0", &n);
   if (lua_getfield(L, 1, "grad") != LUA_TNIL) {             /* 4 */
@@ -284,13 +292,7 @@ static int o_root (lua_State *L) {
   lctx c;
   optim_problem p;
   optim_result res;
-  if (lua_type(L, 1) != LUA_TTABLE)
-    orr_error(L, fn, "expected a table of options {f =, lower =, upper =}, got %s",
-              luaL_typename(L, 1));
-  lua_settop(L, 1);
-  orr_checkopts(L, 1, fn, root_opts);
-  lua_getfield(L, 1, "f");                                  /* 2 */
-  checkfunction(L, 2, fn, "f");
+  problemtable(L, fn, root_opts, "{f =, lower =, upper =}");  /* f at 2 */
   if (lua_getfield(L, 1, "lower") != LUA_TNUMBER)
     orr_error(L, fn, "'lower' must be a number, got %s", luaL_typename(L, -1));
   if (lua_getfield(L, 1, "upper") != LUA_TNUMBER)
