@@ -14,6 +14,11 @@
 -- else by one indicator per level; with no intercept the first factor of the first
 -- term that has one gets indicators. Level order is C byte order for text, numeric
 -- for factor(k); relevel() moves a level to the front.
+--
+-- The parser and the term algebra are here; formula/eval.lua evaluates the
+-- variables column at a time through the C half (modules/formula: vexpr.c runs
+-- compiled element-wise expressions, design.c builds masks, codes and x) and
+-- formula/frame.lua assembles model_frame and design.
 local M, C = ...
 
 local help = require "orrery.help"
@@ -664,37 +669,54 @@ formula.parse(s) -> the parsed formula
   (nil for "~ x"), .terms (R's term labels, in R's order), .intercept, .variables,
   .offset and .strata (labels), .instruments = {terms =, intercept =} after '|'.
   Syntax: + : * / %in% ^ (crossing), - (removal), . (all other columns), 0/1 and -1
-  (intercept), I(expr) with + - * / ^ and comparisons (g == "lvl", g != "lvl" on a
-  factor compare its labels), log exp sqrt log1p expm1 abs
-  log2 log10 sign round floor ceiling trunc and the trigonometric functions,
-  factor(k), relevel(g, "lvl"), offset(e), strata(v), Surv(time, status),
-  Surv(start, stop, status), cbind(a, b), "y ~ x | z" (instruments, as AER's ivreg;
-  '.' after '|' means the regressors). '.' is expanded by model_frame.
+  (intercept), I(expr) with + - * / ^, comparisons (g == "lvl", g != "lvl" on a
+  factor compare its labels), ! and x %in% c(1, 2) / g %in% c("a", "b") (never
+  missing, as R's match); log(x [, base]) exp sqrt log1p expm1 abs log2 log10 sign
+  floor ceiling trunc, the trigonometric and hyperbolic functions, round(x, digits)
+  (R 4's: the nearer of the two decimals around x, ties to even), pmin, pmax,
+  as.numeric (a factor gives its codes), poly(x, degree [, raw = TRUE]) (R's
+  orthogonal polynomials), scale(x [, center =, scale =]), factor(k),
+  relevel(g, "lvl"), interaction(a, b, ...) (levels "a.b", the first varying
+  fastest), C(g, sum|helmert|SAS|treatment) (contrasts; contr.sum etc. too),
+  offset(e), strata(v), Surv(time, status), Surv(start, stop, status),
+  cbind(successes, failures), "y ~ x | z" (instruments, as AER's ivreg; '.' after
+  '|' means the regressors). Named arguments may come in any order. '.' is
+  expanded by model_frame.
   Errors name the position: "formula.parse: unexpected ')' at position 9 in 'y ~ (a))'".]])
 
 help.doc(M.model_frame, "formula.model_frame", [[
 formula.model_frame(f, df [, {na = "omit"|"fail", extra = {"w", ...}, intercept = true,
                               drop_unused = true}])
   -> {y, x, names, intercept, offset, z, znames, surv = {time, status, start},
-      strata, strata_levels, extra = {w = ...}, n, n_dropped, keep, yname, ylevels, info}
+      strata, strata_levels, extra = {w = ...}, n, n_dropped, keep, rows, yname, ylevels,
+      info}
   x is R's model.matrix (treatment contrasts, first level in C order the reference,
   R's column order and names). Rows with a missing value (NaN, a missing factor
   level) in any variable used, or in an extra column, are dropped and counted
   (na = "omit", R's na.omit) or raise an error (na = "fail"); keep[i] tells whether
-  row i was kept. Inf is an error. Factor levels that no longer occur are dropped
+  row i was kept (an array built on first use), rows is the n x 1 mat of the kept
+  row numbers (nil when every row is kept). Inf in a kept row is an error.
+  Variables are evaluated on every row, as R's model.frame: poly() and scale() see
+  the rows that are dropped later, and poly() refuses missing values, as R.
+  Copies: each variable is computed once over all rows (a column of the frame is
+  read in place, not copied); x, y and the other results are new matrices of the
+  kept rows, written once. Factor levels that no longer occur are dropped
   (as lm's drop.unused.levels); drop_unused = false keeps them as columns of zeros
   (as model.matrix). intercept = false leaves out the intercept column but codes
   factors as if it were there (as coxph); "- 1" in the formula gives R's no-intercept
   coding. '.' means every column not in the response, strata() or offset().
-  A factor response gives y = level codes and ylevels; cbind(a, b) gives an n x 2 y;
+  A factor response gives y = level codes and ylevels; cbind(a, b) gives an n x 2 y
+  (for a binomial glm: successes, failures);
   Surv() fills surv instead of y. strata is a column of codes 1..K with
   strata_levels named as survival's strata(). extra columns that are factors give
-  their level codes. mf.info is for formula.design.]])
+  their level codes. mf.info is for formula.design; it keeps poly()'s coefficients
+  and scale()'s centres, for new rows (as R's makepredictcall).]])
 
 help.doc(M.design, "formula.design", [[
 formula.design(mf, newdata) -> {x, names, z, znames, offset, n}
   The design matrix of new rows with the terms, factor levels and coding of the
-  model frame mf (for predict). The response is not needed. Rows with missing
-  values give rows of NaN (R's na.pass); a factor level the fit did not see is an error.]])
+  model frame mf (for predict): poly() and scale() use the fit's coefficients and
+  centres, C() its contrasts. The response is not needed. Rows with missing values
+  give rows of NaN (R's na.pass); a factor level the fit did not see is an error.]])
 
 return M

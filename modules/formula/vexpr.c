@@ -197,7 +197,7 @@ static void runblock (const ofxop *p, size_t np, const double *const *cols,
     else {
       ofxslot *x = st + sp - a, *y = st + sp - 1;
       size_t pos = sp - (size_t)a;   /* where the result goes */
-      double *dst = pos == 0 ? out + b0 : work + (pos - 1) * OFX_BLOCK;
+      double *dst = pos > 0 ? work + (pos - 1) * OFX_BLOCK : out ? out + b0 : NULL;
       if (a == 1) {
         if (x->v == NULL) unary(o, k, &x->s, &x->s, 1);
         else { unary(o, k, x->v, dst, m); x->v = dst; }
