@@ -10,8 +10,6 @@
 #include "formula/design.h"
 
 
-#define DBLOCK 256   /* rows of a design block: the inputs stay in L1 */
-
 /* the 0-based row of kept row i */
 #define ROW(rows, i)  ((rows) ? (size_t)(rows)[i] - 1 : (i))
 
@@ -44,17 +42,18 @@ size_t ofd_firstinf (const double *x, size_t n, const unsigned char *drop) {
 
 size_t ofd_badcode (const double *codes, size_t n, size_t K) {
   size_t i;
+  double k = (double)K;
   for (i = 0; i < n; i++) {
     double c = codes[i];
-    if (isnan(c)) continue;
-    if (!(c >= 1 && c <= (double)K) || c != floor(c)) return i;
+    /* in range, then whole (a conversion, not a call of floor) */
+    if (!(c >= 1 && c <= k && (double)(size_t)c == c) && !isnan(c)) return i;
   }
   return n;
 }
 
 
 void ofd_take (double *out, const double *x, size_t k, const double *rows,
-               const double *map) {
+               const double *map, size_t K) {
   size_t i;
   if (map == NULL) {
     if (rows == NULL) memcpy(out, x, k * sizeof(double));
@@ -63,7 +62,7 @@ void ofd_take (double *out, const double *x, size_t k, const double *rows,
   }
   for (i = 0; i < k; i++) {
     double c = x[ROW(rows, i)];
-    out[i] = isnan(c) ? c : map[(size_t)c - 1];
+    out[i] = (c >= 1 && c <= (double)K) ? map[(size_t)c - 1] : NAN;
   }
 }
 
@@ -74,18 +73,17 @@ void ofd_levelcounts (const double *codes, size_t k, const double *rows,
   for (i = 0; i < K; i++) counts[i] = 0;
   for (i = 0; i < k; i++) {
     double c = codes[ROW(rows, i)];
-    if (!isnan(c)) counts[(size_t)c - 1] += 1;
+    if (c >= 1 && c <= (double)K) counts[(size_t)c - 1] += 1;
   }
 }
 
 
 size_t ofd_recode (double *out, const double *codes, size_t n,
-                   const double *map) {
+                   const double *map, size_t K) {
   size_t i, bad = n;
   for (i = 0; i < n; i++) {
     double c = codes[i];
-    if (isnan(c)) { out[i] = c; continue; }
-    out[i] = map[(size_t)c - 1];
+    out[i] = (c >= 1 && c <= (double)K) ? map[(size_t)c - 1] : NAN;
     if (out[i] == 0 && bad == n) bad = i;
   }
   return bad;
@@ -172,27 +170,27 @@ static double facval (const ofdpart *p, double c) {
 }
 
 
-/* d[t] = (first ? 1 : d[t]) * the part at rows idx[t], t < m */
-static void applypart (const ofdpart *p, const size_t *idx, size_t m,
-                       double *d, int first) {
-  const double *x = p->x;
+/* d[t] = (first ? 1 : d[t]) * the part's value at x[t], t < m. Called with
+   m = OFD_BLOCK for whole blocks, a trip count that lets -O2 vectorize. */
+static inline void applypart (const ofdpart *p, const double *restrict x,
+                              size_t m, double *restrict d, int first) {
   size_t t;
   if (p->kind == OFD_NUM) {
-    if (first) for (t = 0; t < m; t++) d[t] = x[idx[t]];
-    else for (t = 0; t < m; t++) d[t] *= x[idx[t]];
+    if (first) memcpy(d, x, m * sizeof(double));
+    else for (t = 0; t < m; t++) d[t] *= x[t];
   }
-  else if (p->kind == OFD_LEVEL && p->map == NULL) {  /* treatment dummies */
+  else if (p->kind == OFD_LEVEL && p->map == NULL) {
+    /* treatment dummies, without a branch (the codes are in random order,
+       and the loop vectorizes): 0 * c adds nothing to a code (>= 1) and
+       makes a missing one NaN */
     double j = p->j;
-    for (t = 0; t < m; t++) {
-      double c = x[idx[t]];
-      double v = c == j ? 1 : (isnan(c) ? c : 0);
-      d[t] = first ? v : d[t] * v;
-    }
+    if (first) for (t = 0; t < m; t++) d[t] = (double)(x[t] == j) + 0.0 * x[t];
+    else for (t = 0; t < m; t++) d[t] *= (double)(x[t] == j) + 0.0 * x[t];
   }
   else {
     for (t = 0; t < m; t++) {
-      double c = x[idx[t]], v;
-      if (isnan(c)) v = c;
+      double c = x[t], v;
+      if (!(c >= 1 && c <= (double)p->K)) v = NAN;   /* missing */
       else {
         if (p->map) c = p->map[(size_t)c - 1];
         v = facval(p, c);
@@ -203,14 +201,23 @@ static void applypart (const ofdpart *p, const size_t *idx, size_t m,
 }
 
 
-int ofd_design (double *X, size_t k, const double *rows, const ofdcol *cols,
-                size_t ncol, const ofdpart *parts) {
-  size_t idx[DBLOCK];
-  size_t b0, c, t, nb = 0;
-  for (b0 = 0; b0 < k; b0 += DBLOCK) {
-    size_t m = k - b0 < DBLOCK ? k - b0 : DBLOCK;
+int ofd_design (double *X, size_t k, const double *rows,
+                const double *const *in, size_t nin, const ofdcol *cols,
+                size_t ncol, const ofdpart *parts, double *work,
+                const double **src) {
+  size_t b0, c, t, u, nb = 0;
+  for (b0 = 0; b0 < k; b0 += OFD_BLOCK) {
+    size_t m = k - b0 < OFD_BLOCK ? k - b0 : OFD_BLOCK;
     if ((++nb & 1023) == 0 && ORR_INTERRUPTED()) return -1;
-    for (t = 0; t < m; t++) idx[t] = ROW(rows, b0 + t);
+    for (u = 0; u < nin; u++) {
+      if (rows == NULL) src[u] = in[u] + b0;
+      else {  /* the kept rows of this block, contiguous */
+        double *g = work + u * OFD_BLOCK;
+        const double *x = in[u], *r = rows + b0;
+        for (t = 0; t < m; t++) g[t] = x[(size_t)r[t] - 1];
+        src[u] = g;
+      }
+    }
     for (c = 0; c < ncol; c++) {
       double *d = X + c * k + b0;
       size_t q;
@@ -218,8 +225,11 @@ int ofd_design (double *X, size_t k, const double *rows, const ofdcol *cols,
         for (t = 0; t < m; t++) d[t] = 1;
         continue;
       }
-      for (q = 0; q < cols[c].np; q++)
-        applypart(parts + cols[c].first + q, idx, m, d, q == 0);
+      for (q = 0; q < cols[c].np; q++) {
+        const ofdpart *p = parts + cols[c].first + q;
+        if (m == OFD_BLOCK) applypart(p, src[p->in], OFD_BLOCK, d, q == 0);
+        else applypart(p, src[p->in], m, d, q == 0);
+      }
     }
   }
   return 0;

@@ -33,20 +33,23 @@ size_t ofd_firstinf (const double *x, size_t n, const unsigned char *drop);
 size_t ofd_badcode (const double *codes, size_t n, size_t K);
 
 /* out[i] = x[rows[i] - 1] (i < k; rows NULL: x[i]); with map (K values),
-   x holds codes 1..K and out[i] = map[code - 1] (NaN stays NaN). */
+   x holds codes 1..K and out[i] = map[code - 1] (NaN, or a code out of
+   range, gives NaN). */
 void ofd_take (double *out, const double *x, size_t k, const double *rows,
-               const double *map);
+               const double *map, size_t K);
 
-/* counts[c - 1] = how many kept rows hold code c, c = 1..K. */
+/* counts[c - 1] = how many kept rows hold code c, c = 1..K (codes out of
+   range are not counted). */
 void ofd_levelcounts (const double *codes, size_t k, const double *rows,
                       size_t K, double *counts);
 
 /*
-** out[i] = map[codes[i] - 1] for n codes (NaN stays NaN). Returns the first
-** row whose code maps to 0 (a level that has no place in map), or n.
+** out[i] = map[codes[i] - 1] for n codes 1..K (NaN, or a code out of range,
+** gives NaN). Returns the first row whose code maps to 0 (a level that has
+** no place in map), or n.
 */
 size_t ofd_recode (double *out, const double *codes, size_t n,
-                   const double *map);
+                   const double *map, size_t K);
 
 /* Codes of the crossing of two factors, the first varying fastest:
    out[i] = a[i] + Ka * (b[i] - 1) (NaN when either is). */
@@ -74,11 +77,13 @@ enum {
   OFD_HELMERT   /* contr.helmert column j: -1 below j + 1, j at j + 1, else 0 */
 };
 
+#define OFD_BLOCK 256   /* rows of a design block: its inputs stay in L1 */
+
 typedef struct ofdpart {
-  const double *x;     /* a numeric column, or factor codes 1..K (NaN missing) */
+  size_t in;           /* the input it reads: in[] of ofd_design */
   const double *map;   /* factor parts: NULL, or map[c - 1] the code that
                           code c has once unused levels are dropped */
-  size_t K;            /* factor parts: the codes of x run 1..K */
+  size_t K;            /* factor parts: the codes of the input run 1..K */
   int kind;            /* OFD_* */
   double j, k;         /* the level or contrast column, the number of levels */
 } ofdpart;
@@ -90,13 +95,18 @@ typedef struct ofdcol { size_t first, np; } ofdcol;
 /*
 ** Writes the k x ncol design matrix X (column-major, leading dimension k)
 ** at the kept rows: X[i, c] = product of the parts of column c at row
-** rows[i] - 1 (rows NULL: row i). A factor code that is NaN gives NaN.
-** Codes must be valid (ofd_badcode). Rows are taken in blocks so that each
-** input is read once from memory whatever the number of columns it feeds.
-** Returns 0, or -1 when interrupted. Work: none.
+** rows[i] - 1 (rows NULL: row i). The parts read the nin inputs in[] (a
+** numeric column, or factor codes, each of the frame's rows); a factor code
+** that is NaN (or out of 1..K) gives NaN. Rows go in
+** blocks of OFD_BLOCK: each input is read from memory once, gathered once
+** per block when rows are dropped, whatever the number of columns it feeds.
+** Returns 0, or -1 when interrupted.
+** Work: nin * OFD_BLOCK doubles (work) and nin pointers (src).
 */
-int ofd_design (double *X, size_t k, const double *rows, const ofdcol *cols,
-                size_t ncol, const ofdpart *parts);
+int ofd_design (double *X, size_t k, const double *rows,
+                const double *const *in, size_t nin, const ofdcol *cols,
+                size_t ncol, const ofdpart *parts, double *work,
+                const double **src);
 
 /* ---------------------------------------------------------------- poly, scale */
 

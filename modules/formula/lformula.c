@@ -280,14 +280,10 @@ static int f_take (lua_State *L) {
     K = m->r * m->c;
     map = m->x;
   }
-  for (a = 3; a <= top; a++) {
-    omat *x = column(L, a, n, "column");
-    if (map) codesof(L, a, K);
-    (void)x;
-  }
+  for (a = 3; a <= top; a++) column(L, a, n, "column");
   out = omat_new(L, k, (size_t)(top - 2));
   for (a = 3; a <= top; a++)
-    ofd_take(out->x + (size_t)(a - 3) * k, omat_test(L, a)->x, k, rows, map);
+    ofd_take(out->x + (size_t)(a - 3) * k, omat_test(L, a)->x, k, rows, map, K);
   return 1;
 }
 
@@ -295,7 +291,7 @@ static int f_take (lua_State *L) {
 /* _levelcounts(codes, K, rows) -> K x 1 mat: kept rows holding each code */
 static int f_levelcounts (lua_State *L) {
   size_t K = checksize(L, luaL_checkinteger(L, 2), "K"), k;
-  omat *c = codesof(L, 1, K), *out;
+  omat *c = column(L, 1, (size_t)-1, "codes"), *out;
   const double *rows = keptrows(L, 3, c->r * c->c, &k);
   out = omat_new(L, K, 1);
   ofd_levelcounts(c->x, k, rows, K, out->x);
@@ -307,10 +303,10 @@ static int f_levelcounts (lua_State *L) {
    maps to 0, or nil */
 static int f_recode (lua_State *L) {
   omat *m = column(L, 2, (size_t)-1, "map");
-  omat *c = codesof(L, 1, m->r * m->c), *out;
+  omat *c = column(L, 1, (size_t)-1, "codes"), *out;
   size_t n = c->r * c->c, bad;
   out = omat_new(L, n, 1);
-  bad = ofd_recode(out->x, c->x, n, m->x);
+  bad = ofd_recode(out->x, c->x, n, m->x, m->r * m->c);
   if (bad == n) return 1;
   lua_pushinteger(L, (lua_Integer)bad + 1);
   return 2;
@@ -380,11 +376,13 @@ static double numfield (lua_State *L, int t, const char *key) {
 ** by spec while the kernel runs.
 */
 static int f_design (lua_State *L) {
-  size_t n = checksize(L, luaL_checkinteger(L, 1), "n"), k, ncol, np = 0, c, q;
+  size_t n = checksize(L, luaL_checkinteger(L, 1), "n"), k, ncol, np = 0, nin = 0, c, q;
   const double *rows = keptrows(L, 2, n, &k);
+  const double **in, **src;
   ofdcol *cols;
   ofdpart *parts;
   omat *X;
+  int seen;
   luaL_checktype(L, 3, LUA_TTABLE);
   ncol = (size_t)lua_rawlen(L, 3);
   for (c = 0; c < ncol; c++) {
@@ -395,6 +393,9 @@ static int f_design (lua_State *L) {
   }
   cols = (ofdcol *)orr_workbytes(L, (ncol + 1) * sizeof(ofdcol));
   parts = (ofdpart *)orr_workbytes(L, (np + 1) * sizeof(ofdpart));
+  in = (const double **)orr_workbytes(L, (np + 1) * sizeof(double *));
+  lua_newtable(L);   /* input pointer -> its index in 'in' */
+  seen = lua_gettop(L);
   np = 0;
   for (c = 0; c < ncol; c++) {
     int t;
@@ -404,6 +405,7 @@ static int f_design (lua_State *L) {
     cols[c].np = (size_t)lua_rawlen(L, t);
     for (q = 0; q < cols[c].np; q++, np++) {
       ofdpart *p = parts + np;
+      const double *x;
       int pt;
       lua_rawgeti(L, t, (lua_Integer)q + 1);
       pt = lua_gettop(L);
@@ -415,7 +417,17 @@ static int f_design (lua_State *L) {
         if (m->r != n || col >= m->c)
           orr_error(L, FN, "a design column reads a %d x %d mat at column %d for %d rows",
                     (int)m->r, (int)m->c, (int)col + 1, (int)n);
-        p->x = m->x + col * n;
+        x = m->x + col * n;   /* the mat stays referenced by spec */
+      }
+      lua_pop(L, 1);
+      lua_pushlightuserdata(L, (void *)x);
+      if (lua_rawget(L, seen) == LUA_TNUMBER) p->in = (size_t)lua_tointeger(L, -1);
+      else {
+        p->in = nin;
+        in[nin++] = x;
+        lua_pushlightuserdata(L, (void *)x);
+        lua_pushinteger(L, (lua_Integer)p->in);
+        lua_rawset(L, seen);
       }
       lua_pop(L, 1);
       p->kind = (int)intfield(L, pt, "kind");
@@ -429,16 +441,18 @@ static int f_design (lua_State *L) {
         lua_getfield(L, pt, "map");
         p->map = mapof(L, -1, p->K);
         lua_pop(L, 1);
-        if (p->map && ofd_badcode(p->x, n, p->K) < n)  /* codes index map */
-          orr_error(L, FN, "factor codes out of range");
       }
       lua_pop(L, 1);
     }
     lua_pop(L, 1);
   }
-  X = omat_new(L, k, ncol);
-  if (ofd_design(X->x, k, rows, cols, ncol, parts) < 0)
-    return orr_interrupterror(L, FN);
+  src = (const double **)orr_workbytes(L, (nin + 1) * sizeof(double *));
+  {
+    double *work = orr_work(L, rows ? nin * OFD_BLOCK + 1 : 1);
+    X = omat_new(L, k, ncol);
+    if (ofd_design(X->x, k, rows, in, nin, cols, ncol, parts, work, src) < 0)
+      return orr_interrupterror(L, FN);
+  }
   return 1;
 }
 
