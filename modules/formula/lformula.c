@@ -351,14 +351,7 @@ static int f_factorize (lua_State *L) {
 /* design                                                                  */
 /* ---------------------------------------------------------------------- */
 
-static lua_Integer intfield (lua_State *L, int t, const char *key) {
-  lua_Integer v;
-  lua_getfield(L, t, key);
-  v = luaL_optinteger(L, -1, 0);
-  lua_pop(L, 1);
-  return v;
-}
-
+/* field key of the table at t, a number (absent: 0) */
 static double numfield (lua_State *L, int t, const char *key) {
   double v;
   lua_getfield(L, t, key);
@@ -413,7 +406,7 @@ static int f_design (lua_State *L) {
       lua_getfield(L, pt, "x");
       {  /* column 'col' (0-based) of an n x c mat */
         omat *m = column(L, -1, (size_t)-1, "column");
-        size_t col = checksize(L, intfield(L, pt, "col"), "col");
+        size_t col = checksize(L, (lua_Integer)numfield(L, pt, "col"), "col");
         if (m->r != n || col >= m->c)
           orr_error(L, FN, "a design column reads a %d x %d mat at column %d for %d rows",
                     (int)m->r, (int)m->c, (int)col + 1, (int)n);
@@ -430,10 +423,10 @@ static int f_design (lua_State *L) {
         lua_rawset(L, seen);
       }
       lua_pop(L, 1);
-      p->kind = (int)intfield(L, pt, "kind");
+      p->kind = (int)numfield(L, pt, "kind");
       if (p->kind < OFD_NUM || p->kind > OFD_HELMERT)
         orr_error(L, FN, "unknown kind of design column");
-      p->K = checksize(L, intfield(L, pt, "K"), "K");
+      p->K = checksize(L, (lua_Integer)numfield(L, pt, "K"), "K");
       p->j = numfield(L, pt, "j");
       p->k = numfield(L, pt, "k");
       p->map = NULL;

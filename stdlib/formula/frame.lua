@@ -11,7 +11,7 @@ local args = require "orrery.args"
 local OP = C._ops
 local fail = args.fail
 local floor = math.floor
-local fmt, concat = string.format, table.concat
+local concat = table.concat
 local is_mat, deparse = C.is_mat, C.deparse
 local MAXCOLS = C.MAXCOLS
 
@@ -236,26 +236,26 @@ function M.model_frame (f, df, opts)
   local F
   if getmetatable(f) == C.FORMULA_MT then F = f
   elseif type(f) == "string" then F = M.parse(f)
-  else error(fmt("%s: 'formula' must be a string, got %s", fn, type(f)), 2) end
+  else fail(fn, "'formula' must be a string, got %s", type(f)) end
   opts = opts or {}
-  if type(opts) ~= "table" then error(fmt("%s: 'opts' must be a table", fn), 2) end
+  if type(opts) ~= "table" then fail(fn, "'opts' must be a table") end
   for k in pairs(opts) do
-    if not MF_OPTS[k] then error(fmt("%s: unknown option '%s'", fn, tostring(k)), 2) end
+    if not MF_OPTS[k] then fail(fn, "unknown option '%s'", tostring(k)) end
   end
   local na = opts.na or "omit"
   if na ~= "omit" and na ~= "fail" then
-    error(fmt("%s: na must be \"omit\" or \"fail\", got %s", fn, tostring(na)), 2)
+    fail(fn, "na must be \"omit\" or \"fail\", got %s", tostring(na))
   end
   local want_intercept = opts.intercept
   if want_intercept == nil then want_intercept = true end
-  if type(want_intercept) ~= "boolean" then error(fmt("%s: intercept must be a boolean", fn), 2) end
+  if type(want_intercept) ~= "boolean" then fail(fn, "intercept must be a boolean") end
   local drop = opts.drop_unused
   if drop == nil then drop = true end
   local extra = opts.extra or {}
   if type(extra) == "string" then extra = {extra} end
-  if type(extra) ~= "table" then error(fmt("%s: extra must be an array of column names", fn), 2) end
+  if type(extra) ~= "table" then fail(fn, "extra must be an array of column names") end
   for i, name in ipairs(extra) do
-    if type(name) ~= "string" then error(fmt("%s: extra[%d] must be a column name", fn, i), 2) end
+    if type(name) ~= "string" then fail(fn, "extra[%d] must be a column name", i) end
   end
 
   local names, N, has, getcol = checkframe(fn, df)
@@ -436,10 +436,10 @@ end
 --- Rebuilds x (and z, offset) for new rows with the coding of a model frame.
 function M.design (mf, newdata)
   local fn = "formula.design"
-  if type(mf) ~= "table" then error(fn .. ": expected the result of formula.model_frame", 2) end
+  if type(mf) ~= "table" then fail(fn, "expected the result of formula.model_frame") end
   local info = mf.info or mf
   if type(info.terms) ~= "table" or type(info.vars) ~= "table" then
-    error(fn .. ": expected the result of formula.model_frame", 2)
+    fail(fn, "expected the result of formula.model_frame")
   end
   local _, N, has, getcol = checkframe(fn, newdata)
   local E = C.env(fn, getcol, N, has, info.coefs or {})

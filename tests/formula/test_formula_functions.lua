@@ -7,6 +7,7 @@
 local T = require "orrery.testing"
 local formula = require "orrery.formula"
 local data = require "orrery.data"
+local regress = require "orrery.regress"
 local P = T.private("formula")
 
 local NaN = 0 / 0
@@ -53,20 +54,8 @@ T.test("round(x, digits) is R's on the grid of make_round.R, bit for bit", funct
 end)
 
 -- the frame of make_functions.R (text columns as codes and levels)
-local function fun()
-  local c = T.csv("formula/fun.csv")
-  local levels = {}
-  for l in io.lines(T.refdir .. "formula/fun_levels.txt") do
-    local w = {}
-    for x in l:gmatch("%S+") do w[#w + 1] = x end
-    levels[table.remove(w, 1)] = w
-  end
-  local cols = {}
-  for _, name in ipairs(c.names) do
-    cols[name] = levels[name] and {levels = levels[name], codes = c[name]} or c[name]
-  end
-  return data.frame(cols, {names = c.names})
-end
+local load_frame = dofile("tests/formula/ref_frame.lua")
+local function fun() return load_frame("fun") end
 
 T.test("cbind(successes, failures): the n x 2 response a binomial glm needs (R's glm)", function()
   local ref = T.ref("formula/glm_cbind.txt")

@@ -8,7 +8,6 @@
 -- are the same libm calls as R's); names, n and n_dropped exactly.
 local T = require "orrery.testing"
 local formula = require "orrery.formula"
-local data = require "orrery.data"
 
 local DIR = "formula/"
 
@@ -19,21 +18,10 @@ local function lines(path)
 end
 
 -- a frame from <ds>.csv (numbers; text columns as level codes) and <ds>_levels.txt
+local load_frame = dofile("tests/formula/ref_frame.lua")
 local frames = {}
 local function frame(ds)
-  if frames[ds] then return frames[ds] end
-  local c = T.csv(DIR .. ds .. ".csv")
-  local levels = {}
-  for _, l in ipairs(lines(ds .. "_levels.txt")) do
-    local words = {}
-    for w in l:gmatch("%S+") do words[#words + 1] = w end
-    levels[table.remove(words, 1)] = words
-  end
-  local cols = {}
-  for _, name in ipairs(c.names) do
-    cols[name] = levels[name] and {levels = levels[name], codes = c[name]} or c[name]
-  end
-  frames[ds] = data.frame(cols, {names = c.names})
+  frames[ds] = frames[ds] or load_frame(ds)
   return frames[ds]
 end
 
