@@ -86,8 +86,11 @@ local function ex_in (x, set)
 end
 
 -- Runs an expression over the E.n rows: an n x 1 mat, or a number for a
--- constant.
+-- constant. A bare column is the frame's own mat, not a copy: the results
+-- only ever read it.
 local function run (E, x)
+  local p = x.prog
+  if #p == 3 and p[1] == OP.COL then return x.cols[p[2] + 1] end
   return C._eval(x.prog, x.k, x.cols, E.n)
 end
 C.run = run
