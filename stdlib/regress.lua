@@ -102,9 +102,7 @@ local function modeldata(fn, t, extra_cols)
         if is_mat(v) then
           local n0 = t.data:nrow()
           if #v ~= n0 then fail(fn, "'%s' has %d elements but data has %d rows", k, #v, n0) end
-          local idx = {}
-          for i, kp in ipairs(mf.keep) do if kp then idx[#idx + 1] = i end end
-          v = v:rows_of(mat.vec(idx))
+          if mf.rows then v = v:rows_of(mf.rows) end  -- nil: no row was dropped
         end
       end
       copts[k] = asvec(fn, v, k)
@@ -635,6 +633,27 @@ local LINKS = {
 }
 local DEFLINK = { gaussian = "identity", binomial = "logit", poisson = "log", gamma = "inverse", negbin = "log" }
 
+-- A two-column response, cbind(successes, failures): as R's binomial(), the
+-- proportions s / (s + f) with the totals as prior weights (a row with no
+-- trials has y = 0 and weight 0).
+local function counts_response(fn, y, copts, family)
+  if family ~= "binomial" then
+    fail(fn, "a two-column response (cbind(successes, failures)) needs family = \"binomial\"")
+  end
+  local n = y:rows()
+  local p, w = mat.new(n, 1), mat.new(n, 1)
+  for i = 1, n do
+    local s, f = y:get(i, 1), y:get(i, 2)
+    if s < 0 or f < 0 then fail(fn, "row %d of the counts response is negative", i) end
+    local m = s + f
+    w:set(i, 1, m)
+    p:set(i, 1, m > 0 and s / m or 0)
+  end
+  if copts.weights then copts.weights = asvec(fn, copts.weights, "weights"):hadamard(w)
+  else copts.weights = w end
+  return p
+end
+
 local function glm(t)
   local fn = "regress.glm"
   checkopts(fn, t, GLM_OPTS)
@@ -650,6 +669,7 @@ local function glm(t)
   end
   local y, x, copts, meta = modeldata(fn, t, { "weights", "offset", "cluster" })
   y = factor_response(fn, y, meta, family == "binomial")
+  if is_mat(y) and y:cols() == 2 then y = counts_response(fn, y, copts, family) end
   if #meta.names == 0 then fail(fn, "the model has no columns (no x and intercept = false)") end
   copts.family, copts.link = family, link
   copts.maxit, copts.epsilon = t.maxit, t.epsilon
@@ -1019,7 +1039,9 @@ regress.glm{ y =, x =, family = "gaussian"|"binomial"|"poisson"|"gamma"|"negbin"
   Links: binomial logit/probit/cloglog/log, poisson log/identity/sqrt, gamma inverse/log/
   identity, gaussian identity/log/inverse. binomial y is 0/1, or a proportion with
   weights = numbers of trials (a 0/1 y takes any weights, with R's warning when
-  they make non-integer successes). Fields as ols plus deviance null_deviance df_null dispersion
+  they make non-integer successes), or two columns of counts, successes and failures
+  (formula "cbind(s, f) ~ ...", or an n x 2 y), fitted as s / (s + f) with s + f as
+  weights, as R's glm. Fields as ols plus deviance null_deviance df_null dispersion
   (Pearson chi2/(n-p) for gaussian and gamma, else 1) converged reason iterations warnings
   eta theta twologlik. Non-convergence and fitted probabilities of 0 or 1 (separation) are
   reported in fit.warnings and the printout.]])

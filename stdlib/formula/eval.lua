@@ -25,18 +25,7 @@ local floor = math.floor
 
 local MAXLEVELS = 1000000   -- levels of a crossing (interaction, strata)
 
-local function is_mat (v)
-  local mt = getmetatable(v)
-  return mt ~= nil and type(mt) == "table" and mt.__name == "mat"
-end
-C.is_mat = is_mat
-
-local function is_factor (v)
-  if type(v) ~= "table" and type(v) ~= "userdata" then return false end
-  if is_mat(v) then return false end
-  local ok, lv = pcall(function () return v.levels end)
-  return ok and type(lv) == "table"
-end
+local is_mat, is_factor = args.is_mat, args.is_factor
 
 -- -------------------------------------------------------------------------
 -- programs

@@ -12,7 +12,7 @@ local OP = C._ops
 local fail = args.fail
 local floor = math.floor
 local concat = table.concat
-local is_mat, deparse = C.is_mat, C.deparse
+local is_mat, deparse = args.is_mat, C.deparse
 local MAXCOLS = C.MAXCOLS
 
 -- -------------------------------------------------------------------------

@@ -61,9 +61,7 @@ local function getdata(fn, t, zkey)
       if cl:rows() * cl:cols() ~= n0 then
         fail(fn, "'cluster' has %d elements but data has %d rows", cl:rows() * cl:cols(), n0)
       end
-      local idx = {}
-      for i, kp in ipairs(mf.keep) do if kp then idx[#idx + 1] = i end end
-      d.cluster = #idx < n0 and cl:rows_of(mat.vec(idx)) or cl
+      d.cluster = mf.rows and cl:rows_of(mf.rows) or cl  -- nil: no row was dropped
     end
     return d
   end

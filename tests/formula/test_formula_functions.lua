@@ -73,6 +73,20 @@ T.test("cbind(successes, failures): the n x 2 response a binomial glm needs (R's
   T.near(fit.deviance, ref.deviance, 1e-9, "deviance")
 end)
 
+T.test("regress.glm takes cbind(successes, failures) as R's glm does", function()
+  local ref = T.ref("formula/glm_cbind.txt")
+  local fit = regress.glm{formula = "cbind(s, f) ~ x + g", data = fun(), family = "binomial"}
+  -- IRLS to R's convergence: coefficients and SEs to 1e-8, deviances and AIC to 1e-9
+  T.near(fit.coef, ref.coef, 1e-8, "coefficients")
+  T.near(fit.se, ref.se, 1e-8, "standard errors")
+  T.near(fit.deviance, ref.deviance, 1e-9, "deviance")
+  T.near(fit.null_deviance, ref.null_deviance, 1e-9, "null deviance")
+  T.near(fit.aic, ref.aic, 1e-9, "AIC")
+  T.eq(fit.df_residual, ref.df_residual, "residual df")
+  T.errors(function() regress.glm{formula = "cbind(s, f) ~ x", data = fun(), family = "poisson"} end,
+    "regress.glm: a two-column response (cbind(successes, failures)) needs family = \"binomial\"")
+end)
+
 T.test("poly and scale keep their training coefficients for new rows", function()
   local df = fun()
   local mf = formula.model_frame("y ~ poly(x, 2) + scale(z)", df)

@@ -70,7 +70,13 @@ writeLines(cases, "functions_cases.txt")
 
 # cbind(successes, failures) ~ ...: a binomial glm
 fit <- glm(cbind(s, f) ~ x + g, family = binomial, data = fun)
-out <- c(paste("coef", paste(sprintf("%.17g", coef(fit)), collapse = " ")),
-         paste("deviance", sprintf("%.17g", deviance(fit))),
+num <- function(v) paste(sprintf("%.17g", v), collapse = " ")
+sm <- summary(fit)
+out <- c(paste("coef", num(coef(fit))),
+         paste("se", num(sm$coefficients[, 2])),
+         paste("deviance", num(deviance(fit))),
+         paste("null_deviance", num(fit$null.deviance)),
+         paste("df_residual", num(fit$df.residual)),
+         paste("aic", num(AIC(fit))),
          paste("n", nobs(fit)))
 writeLines(out, "glm_cbind.txt")
