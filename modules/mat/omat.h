@@ -22,6 +22,9 @@ typedef struct omat {
 
 /* Pushes a new r x c matrix filled with zeros. */
 omat *omat_new (lua_State *L, size_t r, size_t c);
+/* As omat_new, but the values are left unset: for a caller that writes every
+   one (and may then touch the memory first from the threads that fill it). */
+omat *omat_newraw (lua_State *L, size_t r, size_t c);
 /* Returns the matrix at idx, or NULL if it is not one. */
 omat *omat_test (lua_State *L, int idx);
 /* Returns the matrix at idx, or raises "fn: 'what' must be a matrix". */
