@@ -36,11 +36,11 @@ int main (void) {
   CHECK(L != NULL);
   if (L == NULL) return CTEST_DONE();
 
-  /* 4 MB of text, 2M numbers: 16 MB of columns during the parse and 16 MB
-     of mats after it -- more than 24 MB in all */
+  /* 8 MB of text (twice: the concatenation) and 4M numbers, parsed into
+     32 MB of mats -- more than 24 MB in all */
   err = run(L, "require 'orrery.data'\n"
-               "big = string.rep('1,2\\n', 1000000)\n"
-               "local ok, e = pcall(debug.getregistry()['orrery.private'].data.parse_string, 'a,b\\n' .. big)\n"
+               "big = string.rep('1,2,3,4\\n', 1000000)\n"
+               "local ok, e = pcall(debug.getregistry()['orrery.private'].data.parse_string, 'a,b,c,d\\n' .. big)\n"
                "assert(not ok); error(e, 0)");
   CHECK(err != NULL && strstr(err, "not enough memory") != NULL);
   if (err) printf("capped parse: %s\n", err);
