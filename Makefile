@@ -3,7 +3,7 @@
 #   make          the program ./orrery, liborrery.{a,so}, orrery.so, orrery.pc
 #   make run      install missing packages, build, run the demo experiment
 #   make test     install missing packages, build, run every test
-#   make check    the test suite built with -fsanitize=address,undefined
+#   make check    luacheck, then the test suite built with -fsanitize=address,undefined
 #   make bench    comparisons against lua5.4, R and statsmodels
 #   make fuzz     bounded libFuzzer runs of the parsers
 #   make install PREFIX=dir
@@ -85,7 +85,7 @@ $(B)/orrery.pc: orrery.pc.in
 
 # ---------------------------------------------------------------- packages
 DEBS = gcc make pkg-config liblua5.4-dev lua5.4 libgsl-dev liblapacke-dev \
-  libopenblas-dev libreadline-dev python3 gfortran
+  libopenblas-dev libreadline-dev python3 gfortran lua-check
 deps:
 	@missing=""; for p in $(DEBS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
@@ -116,7 +116,9 @@ test: deps
 	$(MAKE) all $(C_TESTS) $(B)/tests/embed_host
 	@B=$(B) ORRERY=$(ORRERY) sh tests/run.sh
 
-check:
+# luacheck (.luacheckrc) first: the Lua halves and scripts with no warning
+check: deps
+	luacheck --no-color -q stdlib scripts
 	$(MAKE) test B=build/asan STATIC=0 OPT=-O1 \
 	  SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
 

@@ -6,9 +6,14 @@
 -- cure fraction (many patients never die of melanoma) and the hazard shapes.
 -- Events are deaths from melanoma (status 1); other deaths and survivors are
 -- censored. Data: scripts/data/melanoma.csv, exported by
--- tests/ref/survreg/make_flex.R. AFT coefficients are on the log-time scale
+-- tests/ref/surv/fit/make_flex.R. AFT coefficients are on the log-time scale
 -- as R's survreg (positive = longer survival), the opposite sign to the paper's.
 --   ./orrery scripts/apgw_melanoma.lua
+local data = require "orrery.data"
+local mat = require "orrery.mat"
+local stats = require "orrery.stats"
+local surv = require "orrery.surv"
+
 local here = (arg and arg[0] or ""):match("^(.*)/[^/]*$") or "."
 local df = data.read_csv(here .. "/data/melanoma.csv")
 local n = df:nrow()
@@ -93,13 +98,13 @@ local profiles = {
   { "thick (5 mm), ulcer",    { 0, 0, math.log(5), 1 } },
 }
 local function X_for(r)
-  local X, nblk = {}, 0
+  local blocks, nblk = {}, 0
   for _, b in ipairs { "ph", "aft" } do
     local bl = f.blocks[b]
-    if bl and bl[2] > bl[1] then X[b] = r; nblk = nblk + 1 end
+    if bl and bl[2] > bl[1] then blocks[b] = r; nblk = nblk + 1 end
   end
-  if nblk == 1 then for _, v in pairs(X) do return v end end
-  return X
+  if nblk == 1 then return select(2, next(blocks)) end
+  return blocks
 end
 local ts = { 180, 365, 730, 1460, 2920, 5000 }
 print()

@@ -4,10 +4,15 @@
 -- multi-parameter APGW models with their special cases, compared by AIC; a
 -- likelihood-ratio test of whether both the PH and the AFT terms are needed;
 -- the chosen baseline, its cure fraction and the fitted hazard shapes.
--- Data: scripts/data/veteran.csv, exported by tests/ref/survreg/make_flex.R.
+-- Data: scripts/data/veteran.csv, exported by tests/ref/surv/fit/make_flex.R.
 -- Note: AFT coefficients here are on the log-time scale as R's survreg
 -- (positive = longer survival), the opposite sign to the paper's.
 --   ./orrery scripts/apgw_veteran.lua
+local data = require "orrery.data"
+local mat = require "orrery.mat"
+local stats = require "orrery.stats"
+local surv = require "orrery.surv"
+
 local here = (arg and arg[0] or ""):match("^(.*)/[^/]*$") or "."
 local df = data.read_csv(here .. "/data/veteran.csv")
 local n = df:nrow()
@@ -94,15 +99,15 @@ local function row_for(cell)
 end
 local function X_for(r)
   -- each covariate block of the chosen fit gets its own columns of r
-  local X, nblk = {}, 0
+  local blocks, nblk = {}, 0
   for _, b in ipairs { "ph", "aft", "shape" } do
     local bl = f.blocks[b]
     local p = bl and (bl[2] - bl[1]) or 0
-    if p == #r then X[b] = r; nblk = nblk + 1
-    elseif p == 1 then X[b] = { r[1] }; nblk = nblk + 1 end   -- karno alone
+    if p == #r then blocks[b] = r; nblk = nblk + 1
+    elseif p == 1 then blocks[b] = { r[1] }; nblk = nblk + 1 end   -- karno alone
   end
-  if nblk == 1 then for _, v in pairs(X) do return v end end
-  return X
+  if nblk == 1 then return select(2, next(blocks)) end
+  return blocks
 end
 print()
 print("Hazard h(t) per day at karno = 60, standard treatment:")

@@ -1,6 +1,12 @@
 -- A first look (make run): simulated regression, then the veteran lung cancer
 -- trial (survival::veteran, scripts/data/veteran.csv) through Kaplan-Meier,
 -- a log-rank test and a Cox model.
+local data = require "orrery.data"
+local experiment = require "orrery.experiment"
+local regress = require "orrery.regress"
+local rng = require "orrery.rng"
+local surv = require "orrery.surv"
+
 local t0 = experiment.clock()
 local here = (arg and arg[0] or ""):match("^(.*)/[^/]*$") or "."
 

@@ -1,8 +1,13 @@
 -- Outcome-invariant data augmentation as an instrument: the linear simulation
 -- of "Causal effect estimation using outcome invariant data augmentation"
--- (NeurIPS 2025), exactly as ../shared/METHODS.md writes it out.
+-- (NeurIPS 2025), as docs/methods/regress.md writes it out.
 --   orrery scripts/ivl_augmentation.lua [trials]
 -- Claim checked: under confounding, DA+IVL has the lowest error (nCER).
+local experiment = require "orrery.experiment"
+local mat = require "orrery.mat"
+local regress = require "orrery.regress"
+local rng = require "orrery.rng"
+
 local trials = tonumber(arg and arg[1]) or 32
 local d, k, n = 30, 32, 2000
 local r = rng.new(2025)

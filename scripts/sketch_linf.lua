@@ -3,6 +3,9 @@
 -- guarantee"): the error should fall like 1/sqrt(m), i.e. a slope of -1/2 on
 -- the log-log scale, which the last line estimates by least squares.
 --   orrery scripts/sketch_linf.lua [reps]
+local regress = require "orrery.regress"
+local rng = require "orrery.rng"
+
 local reps = tonumber(arg and arg[1]) or 10
 local n, d = 2 ^ 14, 20
 local r = rng.new(7)

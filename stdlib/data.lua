@@ -12,6 +12,7 @@
 -- for i = 1, #f rather than ipairs (a missing value is nil anyway).
 local M, C = ...
 local help = require "orrery.help"
+local mat = require "orrery.mat"
 
 
 local floor, huge, mtype = math.floor, math.huge, math.type

@@ -16,7 +16,7 @@ end
 local function lookup(what)
   if type(what) == "string" then
     if DOCS[what] then return DOCS[what] end
-    local mod, sep, fn = what:match("^([%w_]+)([%.:])([%w_]+)$")
+    local mod = what:match("^([%w_]+)[%.:][%w_]+$")
     if mod then
       pcall(require, "orrery." .. mod)
       return DOCS[what]

@@ -26,65 +26,34 @@
 --                      (formula.model_frame's info, for newdata frames).
 --                    fit.leverage is computed on first use from _y, _x,
 --                    _c_intercept and weights (or set fit._qr yourself).
---   C.coef_table(fit)  the R-style coefficient table with stars; needs
---                    names, coef, se, t, p and test.
+--   C.coef_table(fit)  the R-style coefficient table with stars (R's
+--                    printCoefmat through orrery.printing); needs names,
+--                    coef, se, t, p and test; rows listed in fit.aliased
+--                    (indices, or true at an index) print as NA.
 --   C.methods        the method table behind C.fit_meta.
---   C.fail, C.checkopts, C.modeldata
+--   C.modeldata
 local M, C = ...
 local mat = require "orrery.mat"
 local help = require "orrery.help"
 local stats = require "orrery.stats"
+local args = require "orrery.args"
+local P = require "orrery.printing"
 
 local UPPER = { lower = false }
 
 local fmt, concat = string.format, table.concat
 local abs, sqrt, log, huge = math.abs, math.sqrt, math.log, math.huge
 
+local fail, set, checkopts = args.fail, args.set, args.checkopts
+local is_mat, is_factor = args.is_mat, args.is_factor
 
-local function fail(fn, msg, ...)
-  error(fn .. ": " .. fmt(msg, ...), 0)
-end
-
-local function set(list)
-  local s = {}
-  for _, k in ipairs(list) do s[k] = true end
-  return s
-end
-
-local function checkopts(fn, t, allowed)
-  if type(t) ~= "table" then fail(fn, "expected a table of options, got %s", type(t)) end
-  for k in pairs(t) do
-    if type(k) ~= "string" then fail(fn, "expected named options, got a positional value") end
-    if not allowed[k] then fail(fn, "unknown option '%s'", k) end
-  end
-end
-
-local function is_mat(v)
-  local mt = getmetatable(v)
-  return type(v) == "userdata" and mt and mt.__name == "mat"
-end
-
-local function is_factor(v)
-  return type(v) == "table" and v.levels ~= nil and is_mat(v.codes)
-end
-
--- a vector option: mat, array of numbers, factor (its codes) or array of strings
+-- a vector option (weights, offset, cluster, fold): args.vec's, and
+-- labels (strings or booleans, e.g. cluster names) numbered by level
 local function asvec(fn, v, what)
-  if v == nil then return nil end
-  if is_mat(v) then return v end
-  if is_factor(v) then return v.codes end
-  if type(v) == "number" then return mat.vec{ v } end
-  if type(v) ~= "table" then fail(fn, "'%s' must be a vector, got %s", what, type(v)) end
-  if type(v[1]) == "string" then  -- cluster labels: number them
-    local codes, seen, out = {}, 0, {}
-    for i = 1, #v do
-      local s = v[i]
-      if codes[s] == nil then seen = seen + 1; codes[s] = seen end
-      out[i] = codes[s]
-    end
-    return mat.vec(out)
+  if type(v) == "table" and not is_factor(v) and (type(v[1]) == "string" or type(v[1]) == "boolean") then
+    return (args.groups(fn, v, what))
   end
-  return v  -- the C half converts arrays and names the problem
+  return args.vec(fn, v, what)
 end
 
 local function xnames(k)
@@ -99,10 +68,7 @@ end
 
 -- Returns y, x, copts (for the C half) and meta = {names, intercept, terms}.
 local function modeldata(fn, t, extra_cols)
-  local copts = { na = t.na }
-  if t.na ~= nil and t.na ~= "omit" and t.na ~= "fail" then
-    fail(fn, "na must be \"omit\" or \"fail\", got '%s'", tostring(t.na))
-  end
+  local copts = { na = args.na(fn, t.na) }
   if t.intercept ~= nil and type(t.intercept) ~= "boolean" then
     fail(fn, "option 'intercept' must be a boolean")
   end
@@ -130,7 +96,7 @@ local function modeldata(fn, t, extra_cols)
     for _, k in ipairs(extra_cols) do
       local v = t[k]
       if type(v) == "string" then v = mf.extra[v] end
-      if v ~= nil and not (type(t[k]) == "string") then
+      if v ~= nil and type(t[k]) ~= "string" then
         -- a vector given with a formula: take the kept rows
         v = asvec(fn, v, k)
         if is_mat(v) then
@@ -151,18 +117,12 @@ local function modeldata(fn, t, extra_cols)
   if t.data ~= nil then fail(fn, "data = needs formula =") end
   if t.y == nil then fail(fn, "y is required") end
   local y = t.y
-  local x = t.x
-  if type(x) == "table" and not is_mat(x) and type(x[1]) == "number" then x = mat.vec(x) end
-  if type(x) == "table" and not is_mat(x) then
-    local ok, m = pcall(mat.from, x)
-    if not ok then fail(fn, "'x' must be a matrix, an array of numbers or an array of rows") end
-    x = m
-  end
-  if x ~= nil and not is_mat(x) then fail(fn, "'x' must be a matrix, got %s", type(x)) end
+  if is_factor(t.x) then fail(fn, "'x' is a factor: give it in a formula (with data =) for its dummy columns") end
+  local x = args.mat(fn, t.x, "x")
   meta.intercept = t.intercept ~= false
   copts.intercept = meta.intercept
   local k = x and x:cols() or 0
-  local names = {}
+  local names
   if t.names then
     if type(t.names) ~= "table" or #t.names ~= k then fail(fn, "names must be an array of %d column names", k) end
     names = t.names
@@ -189,63 +149,6 @@ local function factor_response(fn, y, meta, binomial)
   local out = {}
   for i = 1, #y do out[i] = y[i] > 1 and 1 or 0 end
   return mat.vec(out)
-end
-
--- ---------------------------------------------------------------------------
--- numbers as R prints them
--- ---------------------------------------------------------------------------
-
-local function signif(x, d)
-  if x ~= x then return "NaN" end
-  if x == huge then return "Inf" elseif x == -huge then return "-Inf" end
-  local s = fmt("%." .. d .. "g", x)
-  if s:find("e") then
-    local m, e = s:match("^(.-)e(.*)$")
-    e = tonumber(e)
-    s = m .. "e" .. (e < 0 and "-" or "+") .. fmt("%02d", abs(e))
-  end
-  return s
-end
-
-local function fmtp(p)
-  if p ~= p then return "NA" end
-  if p < 2e-16 then return "< 2e-16" end
-  return signif(p, 3)
-end
-
-local function stars(p)
-  if p ~= p then return "" end
-  if p < 0.001 then return "***" elseif p < 0.01 then return "**"
-  elseif p < 0.05 then return "*" elseif p < 0.1 then return "." end
-  return " "
-end
-
--- a column of numbers with a common number of decimals (as format() does)
-local function fixedcol(xs, digits)
-  local dec = 0
-  for _, x in ipairs(xs) do
-    if x == x and x ~= 0 and abs(x) ~= huge then
-      local mag = math.floor(math.log(abs(x), 10))
-      local need = math.max(0, digits - 1 - mag)
-      if need > dec then dec = need end
-    end
-  end
-  if dec > 10 then  -- very small numbers: scientific
-    local out = {}
-    for i, x in ipairs(xs) do out[i] = signif(x, digits) end
-    return out
-  end
-  local out = {}
-  for i, x in ipairs(xs) do
-    out[i] = x ~= x and "NA" or fmt("%." .. dec .. "f", x)
-  end
-  return out
-end
-
-local function pad(s, w, left)
-  if #s >= w then return s end
-  if left then return s .. string.rep(" ", w - #s) end
-  return string.rep(" ", w - #s) .. s
 end
 
 -- ---------------------------------------------------------------------------
@@ -278,12 +181,6 @@ Fit.__index = function(fit, k)
     return h
   end
   return methods[k]
-end
-
-local function vget(m, i) return m[i] end
-
-local function tstat_label(fit)
-  return fit.test == "z" and "z" or "t"
 end
 
 -- p-value of a coefficient test
@@ -413,7 +310,7 @@ end
 
 -- new data for predict: a matrix of x (no intercept column) or a frame
 local function newdesign(fn, fit, X)
-  if fit._terms and type(X) == "table" and not is_mat(X) and X.nrow then
+  if fit._terms and args.is_frame(X) then
     local F = require "orrery.formula"
     local ok, d = pcall(F.design, fit._terms, X)
     if not ok then fail(fn, "%s", tostring(d):gsub("^formula%.design: ", "")) end
@@ -421,7 +318,9 @@ local function newdesign(fn, fit, X)
   end
   if fit._terms then fail(fn, "the model was fitted with a formula: give newdata as a frame") end
   if type(X) == "table" and not is_mat(X) then
-    X = type(X[1]) == "number" and (fit.coef:rows() - (fit.intercept and 1 or 0) == 1 and mat.vec(X) or mat.from{ X }) or mat.from(X)
+    -- an array of numbers is one row, or the column of a one-regressor fit
+    local one = fit.coef:rows() - (fit.intercept and 1 or 0) == 1
+    if type(X[1]) == "number" then X = one and mat.vec(X) or mat.from{ X } else X = mat.from(X) end
   end
   if not is_mat(X) then fail(fn, "newdata must be a matrix, got %s", type(X)) end
   return X, fit._c_intercept, nil
@@ -446,8 +345,7 @@ function methods.predict(fit, X, opts)
   else
     x, icpt, off = newdesign(fn, fit, X)
     if opts.offset ~= nil then
-      local o = asvec(fn, opts.offset, "offset")
-      if not is_mat(o) then o = mat.vec(o) end
+      local o = args.vec(fn, opts.offset, "offset")
       off = off and off + o or o
     end
   end
@@ -474,7 +372,9 @@ function methods.predict(fit, X, opts)
     end
     return eta, extra
   end
-  if interval == "prediction" then fail(fn, "prediction intervals are for lm fits; glm has interval = \"confidence\"") end
+  if interval == "prediction" then
+    fail(fn, "prediction intervals are for lm fits; glm has interval = \"confidence\"")
+  end
   local lo, hi
   if interval == "confidence" then
     local l, u = {}, {}
@@ -501,72 +401,46 @@ end
 -- printing
 -- ---------------------------------------------------------------------------
 
---- The coefficient table as R's printCoefmat, with significance stars.
--- Needs fit.names, fit.coef, fit.se, fit.t, fit.p (mats or arrays of p
--- numbers; NaN coefficient = aliased) and fit.test ("t" or "z").
+--- The coefficient table as R's printCoefmat (digits 4, as summary.lm and
+-- summary.glm print it), with significance stars. Needs fit.names,
+-- fit.coef, fit.se, fit.t, fit.p (mats or arrays of p numbers) and
+-- fit.test ("t" or "z"); the rows in fit.aliased (indices, or true at an
+-- index) print as NA, and so does a row whose coefficient is NaN.
 local function coef_table(fit)
   local p = #fit.names
-  local est, se, tv, cn, aliased = {}, {}, {}, {}, 0
-  local rows = {}
-  for j = 1, p do
-    if fit.coef[j] == fit.coef[j] then rows[#rows + 1] = j else aliased = aliased + 1 end
+  local na, aliased = {}, 0
+  for k, v in pairs(fit.aliased or {}) do
+    if v == true then na[k] = true elseif type(v) == "number" then na[v] = true end
   end
-  for i, j in ipairs(rows) do est[i], se[i], tv[i] = fit.coef[j], fit.se[j], fit.t[j] end
-  local fe, fs = fixedcol(est, 5), fixedcol(se, 5)
-  local ft = {}
-  for i, v in ipairs(tv) do ft[i] = v ~= v and "NaN" or fmt("%.3f", v) end
-  local lab = tstat_label(fit)
-  local hdr = { "", "Estimate", "Std. Error", lab .. " value", "Pr(>|" .. lab .. "|)", "" }
-  local cols = { {}, {}, {}, {}, {}, {} }
-  local k = 0
-  for j = 1, p do
-    cols[1][j] = fit.names[j]
-    if fit.coef[j] == fit.coef[j] then
-      k = k + 1
-      cols[2][j], cols[3][j], cols[4][j] = fe[k], fs[k], ft[k]
-      cols[5][j], cols[6][j] = fmtp(fit.p[j]), stars(fit.p[j])
-    else
-      cols[2][j], cols[3][j], cols[4][j], cols[5][j], cols[6][j] = "NA", "NA", "NA", "NA", ""
-    end
-  end
-  local w = {}
-  for c = 1, 6 do
-    w[c] = #hdr[c]
-    for j = 1, p do if #cols[c][j] > w[c] then w[c] = #cols[c][j] end end
-  end
-  local out = {}
-  local line = { pad("", w[1], true) }
-  for c = 2, 5 do line[#line + 1] = pad(hdr[c], w[c]) end
-  line[#line + 1] = pad("", w[6], true)
-  out[1] = concat(line, " ")
-  for j = 1, p do
-    line = { pad(cols[1][j], w[1], true) }
-    for c = 2, 5 do line[#line + 1] = pad(cols[c][j], w[c]) end
-    line[#line + 1] = pad(cols[6][j], w[6], true)
-    out[#out + 1] = (concat(line, " "):gsub("%s+$", ""))
-  end
-  out[#out + 1] = "---"
-  out[#out + 1] = "Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1"
+  for j = 1, p do if fit.coef[j] ~= fit.coef[j] then na[j] = true end end
+  for _ in pairs(na) do aliased = aliased + 1 end
+  local lab = fit.test == "z" and "z" or "t"
+  local tab = P.coefmat({ rownames = fit.names,
+    colnames = { "Estimate", "Std. Error", lab .. " value", "Pr(>|" .. lab .. "|)" },
+    cols = { fit.coef, fit.se, fit.t, fit.p } }, { digits = 4, na = na })
   local head = aliased > 0 and fmt("Coefficients: (%d not defined because of singularities)", aliased)
     or "Coefficients:"
-  return head .. "\n" .. concat(out, "\n")
+  return head .. "\n" .. tab
 end
 
-local function resid_summary(title, r)
+local RESID_NAMES = { "Min", "1Q", "Median", "3Q", "Max" }
+
+-- The residuals block of summary.lm (gap 1) and summary.glm (gap 2): the
+-- five-number summary past 5 residual df, else the residuals themselves.
+local function resid_summary(title, r, df, glm)
   if r == nil or #r == 0 then return nil end
-  if #r <= 5 then
-    local v = {}
-    for i = 1, #r do v[i] = signif(r[i], 4) end
-    return title .. "\n" .. concat(v, " ")
+  local v, names
+  if df > 5 then
+    v = P.zapsmall(stats.quantile(r, { 0, 0.25, 0.5, 0.75, 1 }):totable(), 5)
+    names = RESID_NAMES
+  elseif df > 0 or glm then
+    v, names = {}, {}
+    for i = 1, #r do v[i] = r[i]; names[i] = tostring(i) end
+    if glm then v = P.zapsmall(v, 5) end
+  else
+    return title .. "\n" .. fmt("ALL %d residuals are 0: no residual degrees of freedom!", #r)
   end
-  local q = stats.quantile(r, { 0, 0.25, 0.5, 0.75, 1 }):totable()
-  local hdr = { "Min", "1Q", "Median", "3Q", "Max" }
-  local vals = fixedcol(q, 4)
-  local w = {}
-  for i = 1, 5 do w[i] = math.max(#hdr[i], #vals[i]) end
-  local a, b = {}, {}
-  for i = 1, 5 do a[i] = pad(hdr[i], w[i]); b[i] = pad(vals[i], w[i]) end
-  return title .. "\n" .. concat(a, " ") .. "\n" .. concat(b, " ")
+  return title .. "\n" .. P.named(names, v, 4, { gap = glm and 2 or 1 })
 end
 
 local function droppedline(fit)
@@ -580,7 +454,7 @@ local function lm_string(fit)
   local out = {}
   out[#out + 1] = "Call: regress." .. (fit.call or "ols") .. (fit.formula and ("(" .. fit.formula .. ")") or "")
   out[#out + 1] = ""
-  out[#out + 1] = resid_summary(fit.weights and "Weighted Residuals:" or "Residuals:", fit._ew)
+  out[#out + 1] = resid_summary(fit.weights and "Weighted Residuals:" or "Residuals:", fit._ew, fit.df_residual)
   out[#out + 1] = ""
   out[#out + 1] = coef_table(fit)
   if fit.se_type and fit.se_type ~= "classical" then
@@ -589,15 +463,13 @@ local function lm_string(fit)
   for _, w in ipairs(fit.warnings or {}) do out[#out + 1] = "Warning: " .. w end
   out[#out + 1] = ""
   out[#out + 1] = fmt("Residual standard error: %s on %d degrees of freedom",
-    signif(fit.sigma, 4), fit.df_residual)
+    P.num(P.signif(fit.sigma, 4)), fit.df_residual)
   out[#out + 1] = droppedline(fit)
   if fit.fstat then
     out[#out + 1] = fmt("Multiple R-squared:  %s,\tAdjusted R-squared:  %s",
-      signif(fit.r2, 4), signif(fit.adj_r2, 4))
-    local fp = fit.fstat.p
+      P.g(fit.r2, 4), P.g(fit.adj_r2, 4))
     out[#out + 1] = fmt("F-statistic: %s on %d and %d DF,  p-value: %s",
-      signif(fit.fstat.value, 4), fit.fstat.df1, fit.fstat.df2,
-      fp ~= fp and "NA" or fp < 2.2e-16 and "< 2.2e-16" or signif(fp, 4))
+      P.g(fit.fstat.value, 4), fit.fstat.df1, fit.fstat.df2, P.pval(fit.fstat.p, 4)[1])
   end
   return concat(out, "\n")
 end
@@ -607,31 +479,37 @@ local FAMNAME = { gaussian = "gaussian", binomial = "binomial", poisson = "poiss
 
 local function glm_string(fit)
   local out = {}
-  local fam = fit.family == "negbin" and fmt("Negative Binomial(%s)", signif(fit.theta, 4)) or FAMNAME[fit.family]
+  local fam = fit.family == "negbin" and fmt("Negative Binomial(%s)", P.num(P.round(fit.theta, 4)))
+    or FAMNAME[fit.family]
   out[#out + 1] = fmt("Call: regress.glm%s  family: %s, link: %s",
     fit.formula and ("(" .. fit.formula .. ")") or "", fam, fit.link)
   out[#out + 1] = ""
-  out[#out + 1] = resid_summary("Deviance Residuals:", fit:residuals("deviance"))
+  out[#out + 1] = resid_summary("Deviance Residuals:", fit:residuals("deviance"), fit.df_residual, true)
   out[#out + 1] = ""
   out[#out + 1] = coef_table(fit)
   if fit.se_type and fit.se_type ~= "classical" then
     out[#out + 1] = "Standard errors: " .. fit.se_type
   end
   out[#out + 1] = ""
-  out[#out + 1] = fmt("(Dispersion parameter for %s family taken to be %s)", fam,
-    fit.dispersion == 1 and "1" or signif(fit.dispersion, 7))
+  out[#out + 1] = fmt("(Dispersion parameter for %s family taken to be %s)", fam, P.num(fit.dispersion))
   out[#out + 1] = ""
-  out[#out + 1] = fmt("    Null deviance: %s  on %d  degrees of freedom", signif(fit.null_deviance, 5), fit.df_null)
-  out[#out + 1] = fmt("Residual deviance: %s  on %d  degrees of freedom", signif(fit.deviance, 5), fit.df_residual)
+  -- deviances and their df each formatted together (summary.glm's print)
+  local dev = P.format({ fit.null_deviance, fit.deviance }, 5)
+  local dfs = P.format({ fit.df_null, fit.df_residual })
+  out[#out + 1] = fmt("    Null deviance: %s  on %s  degrees of freedom", dev[1], dfs[1])
+  out[#out + 1] = fmt("Residual deviance: %s  on %s  degrees of freedom", dev[2], dfs[2])
   out[#out + 1] = droppedline(fit)
-  out[#out + 1] = "AIC: " .. signif(fit.aic, 5)
+  out[#out + 1] = "AIC: " .. P.num(fit.aic, 5)
   out[#out + 1] = ""
   out[#out + 1] = fmt("Number of Fisher Scoring iterations: %d", fit.iterations)
   if fit.family == "negbin" then
     out[#out + 1] = ""
-    out[#out + 1] = fmt("              Theta:  %s", signif(fit.theta, 5))
-    out[#out + 1] = fmt("          Std. Err.:  %s", signif(fit.se_theta, 5))
-    out[#out + 1] = fmt(" 2 x log-likelihood:  %s", signif(fit.twologlik, 7))
+    -- MASS's print.summary.negbin: theta and its SE to the SE's decimals
+    local se = fit.se_theta
+    local dp = (se == se and se > 0 and se < huge) and math.max(2 - math.floor(math.log(se, 10)), 0) or 2
+    out[#out + 1] = fmt("              Theta:  %s", P.fixed(fit.theta, dp))
+    out[#out + 1] = fmt("          Std. Err.:  %s", P.fixed(se, dp))
+    out[#out + 1] = fmt(" 2 x log-likelihood:  %s", P.fixed(fit.twologlik, 2))
   end
   for _, w in ipairs(fit.warnings or {}) do out[#out + 1] = "Warning: " .. w end
   return concat(out, "\n")
@@ -639,15 +517,10 @@ end
 
 local function ridge_string(fit)
   local out = { "Call: regress.ridge" .. (fit.formula and ("(" .. fit.formula .. ")") or ""), "" }
-  local w = 0
-  for _, nm in ipairs(fit.names) do if #nm > w then w = #nm end end
-  out[#out + 1] = pad("", w, true) .. "   Estimate"
-  for j, nm in ipairs(fit.names) do
-    out[#out + 1] = pad(nm, w, true) .. " " .. pad(signif(fit.coef[j], 6), 10)
-  end
+  out[#out + 1] = P.columns(fit.names, { "Estimate" }, { fit.coef }, 6)
   out[#out + 1] = ""
-  out[#out + 1] = fmt("lambda: %s%s   effective df: %s   GCV: %s", signif(fit.lambda, 6),
-    fit.gcv_chosen and " (chosen by GCV)" or "", signif(fit.edf, 5), signif(fit.gcv, 6))
+  out[#out + 1] = fmt("lambda: %s%s   effective df: %s   GCV: %s", P.num(fit.lambda, 6),
+    fit.gcv_chosen and " (chosen by GCV)" or "", P.num(fit.edf, 5), P.num(fit.gcv, 6))
   out[#out + 1] = droppedline(fit)
   return concat(out, "\n")
 end
@@ -672,7 +545,9 @@ local function ols(t, fn, call)
   fn = fn or "regress.ols"
   checkopts(fn, t, OLS_OPTS)
   local se = t.se or "classical"
-  if not SE_TYPES[se] then fail(fn, "se must be \"classical\", \"HC0\", \"HC1\", \"HC2\" or \"HC3\", got '%s'", tostring(se)) end
+  if not SE_TYPES[se] then
+    fail(fn, "se must be \"classical\", \"HC0\", \"HC1\", \"HC2\" or \"HC3\", got '%s'", tostring(se))
+  end
   local y, x, copts, meta = modeldata(fn, t, { "weights", "cluster" })
   factor_response(fn, y, meta, false)
   if #meta.names == 0 then fail(fn, "the model has no columns (no x and intercept = false)") end
@@ -761,11 +636,15 @@ local function glm(t)
   local fn = "regress.glm"
   checkopts(fn, t, GLM_OPTS)
   local family = FAMILIES[t.family or "gaussian"]
-  if not family then fail(fn, "unknown family '%s' (gaussian, binomial, poisson, gamma, negbin)", tostring(t.family)) end
+  if not family then
+    fail(fn, "unknown family '%s' (gaussian, binomial, poisson, gamma, negbin)", tostring(t.family))
+  end
   local link = t.link or DEFLINK[family]
   if not LINKS[family][link] then fail(fn, "link '%s' is not available for the %s family", tostring(link), family) end
   local se = t.se or "classical"
-  if not SE_TYPES[se] then fail(fn, "se must be \"classical\", \"HC0\", \"HC1\", \"HC2\" or \"HC3\", got '%s'", tostring(se)) end
+  if not SE_TYPES[se] then
+    fail(fn, "se must be \"classical\", \"HC0\", \"HC1\", \"HC2\" or \"HC3\", got '%s'", tostring(se))
+  end
   local y, x, copts, meta = modeldata(fn, t, { "weights", "offset", "cluster" })
   y = factor_response(fn, y, meta, family == "binomial")
   if #meta.names == 0 then fail(fn, "the model has no columns (no x and intercept = false)") end
@@ -802,7 +681,8 @@ local function glm(t)
   if raw.nonint_successes then warnings[#warnings + 1] = "non-integer #successes in a binomial glm" end
   if raw.extreme_fitted then
     if family == "binomial" then
-      warnings[#warnings + 1] = "fitted probabilities numerically 0 or 1 occurred (perfect or quasi-perfect separation?)"
+      warnings[#warnings + 1] =
+        "fitted probabilities numerically 0 or 1 occurred (perfect or quasi-perfect separation?)"
       fit.separation = true
     else
       warnings[#warnings + 1] = "fitted rates numerically 0 occurred"
@@ -810,10 +690,7 @@ local function glm(t)
   end
   -- dispersion: Pearson chi-square / df for gaussian and Gamma (summary.glm)
   if family == "gaussian" or family == "gamma" then
-    local s = 0
-    local wr, ww = raw.wres, raw.wwork
-    local _, s2 = C._sums(wr, ww)
-    s = s2
+    local _, s = C._sums(raw.wres, raw.wwork)
     fit.dispersion = fit.df_residual > 0 and s / fit.df_residual or 0 / 0
     fit.test = "t"
   else
@@ -877,7 +754,9 @@ local function ridge(t)
   local names = meta.names
   if meta.terms and meta.intercept then
     -- the formula's intercept column is handled by centring, not as a column
-    x = x:cols() > 1 and x:cols_of((function() local s = {} for j = 2, x:cols() do s[#s + 1] = j end return s end)()) or nil
+    local rest = {}
+    for j = 2, x:cols() do rest[#rest + 1] = j end
+    x = #rest > 0 and x:cols_of(rest) or nil
     copts.intercept = true
   end
   if x == nil then fail(fn, "x has no columns") end
@@ -904,43 +783,26 @@ local Anova = { __name = "regress.anova" }
 Anova.__index = Anova
 
 Anova.__tostring = function(a)
-  local hdr, rows = {}, {}
+  local cols, names
+  local NA = P.NA
+  local n = #a.res_df
+  local function col(v, first)
+    local t = { n = n }
+    for i = 1, n do t[i] = (i == 1 and not first) and NA or v[i] end
+    return t
+  end
   if a.test == "F" then
-    hdr = { "", "Res.Df", "RSS", "Df", "Sum of Sq", "F", "Pr(>F)", "" }
+    names = { "Res.Df", "RSS", "Df", "Sum of Sq", "F", "Pr(>F)" }
+    cols = { col(a.res_df, true), col(a.rss, true), col(a.df), col(a.ss), col(a.F), col(a.p) }
   else
-    hdr = { "", "Resid. Df", "Resid. Dev", "Df", "Deviance", "Pr(>Chi)", "" }
+    names = { "Resid. Df", "Resid. Dev", "Df", "Deviance", "Pr(>Chi)" }
+    cols = { col(a.res_df, true), col(a.rss, true), col(a.df), col(a.ss), col(a.p) }
   end
-  for i = 1, #a.res_df do
-    local r = { tostring(i), tostring(a.res_df[i]), signif(a.rss[i], 6) }
-    if i == 1 then
-      for _ = 4, #hdr - 1 do r[#r + 1] = "" end
-      r[#r + 1] = ""
-    else
-      r[#r + 1] = tostring(a.df[i])
-      r[#r + 1] = signif(a.ss[i], 6)
-      if a.test == "F" then r[#r + 1] = signif(a.F[i], 5) end
-      r[#r + 1] = fmtp(a.p[i])
-      r[#r + 1] = stars(a.p[i])
-    end
-    rows[i] = r
-  end
-  local w = {}
-  for c = 1, #hdr do
-    w[c] = #hdr[c]
-    for _, r in ipairs(rows) do if #r[c] > w[c] then w[c] = #r[c] end end
-  end
+  local rows = {}
+  for i = 1, n do rows[i] = tostring(i) end
   local out = { a.title, "" }
   for i, m in ipairs(a.models) do out[#out + 1] = fmt("Model %d: %s", i, m) end
-  local line = {}
-  for c = 1, #hdr do line[c] = pad(hdr[c], w[c], c == 1 or c == #hdr) end
-  out[#out + 1] = (concat(line, " "):gsub("%s+$", ""))
-  for _, r in ipairs(rows) do
-    line = {}
-    for c = 1, #hdr do line[c] = pad(r[c], w[c], c == 1 or c == #hdr) end
-    out[#out + 1] = (concat(line, " "):gsub("%s+$", ""))
-  end
-  out[#out + 1] = "---"
-  out[#out + 1] = "Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1"
+  out[#out + 1] = P.anova({ rownames = rows, colnames = names, cols = cols })
   return concat(out, "\n")
 end
 
@@ -1038,8 +900,7 @@ function methods.epistemic(fit, opts)
   end
   local fold = {}
   if opts.fold ~= nil then
-    local f = asvec(fn, opts.fold, "fold")
-    if not is_mat(f) then f = mat.vec(f) end
+    local f = args.vec(fn, opts.fold, "fold")
     if #f ~= n then fail(fn, "fold has %d elements but the fit used %d rows", #f, n) end
     K = 0
     for i = 1, n do
@@ -1201,7 +1062,7 @@ fit:epistemic{ [x = newx, folds = 5, fold = ids, features = "linear"|"quadratic"
 C.fit_meta = Fit
 C.methods = methods
 C.coef_table = coef_table
-C.fail, C.checkopts, C.modeldata = fail, checkopts, modeldata
+C.modeldata = modeldata
 
 require "orrery.regress.iv"
 require "orrery.regress.sketch"

@@ -2,19 +2,19 @@
 -- cor_test and control_variate results, and factor strata for
 -- control_variate (the C half takes numeric stratum ids).
 local M = ...
+local help = require "orrery.help"
+local args = require "orrery.args"
+local P = require "orrery.printing"
 
-local help_ok, help = pcall(require, "orrery.help")
 -- re-documents a wrapper under the C function's text
 local function redoc(f, name)
-  if help_ok then
-    local text = help.lookup(name)
-    if text then help.doc(f, name, text) end
-  end
+  local text = help.lookup(name)
+  if text then help.doc(f, name, text) end
   return f
 end
 
--- NaN as R prints it (C's %g gives nan or -nan by the sign bit)
-local function g(v) return v ~= v and "NaN" or string.format("%.4g", v) end
+-- a number of a printout: R's format with 4 significant digits (NaN as NaN)
+local function g(v) return P.num(v, 4) end
 
 -- ---------------------------------------------------------------- cor_test
 
@@ -31,10 +31,12 @@ CorTest.__tostring = function(r)
   local stat = r.method == "pearson" and "t" or (r.method == "spearman" and "S" or "z")
   local line = string.format("  estimate = %s, %s = %s", g(r.estimate), stat, g(r.statistic))
   if r.df then line = line .. string.format(", df = %d", r.df) end
-  line = line .. string.format(", p = %s, n = %d", g(r.p), r.n)
+  -- as print.htest: "p = 0.0123", or "p < 2.2e-16" below the double epsilon
+  local pv = P.pval(r.p, 4)[1]
+  line = line .. string.format(", p %s, n = %d", pv:sub(1, 1) == "<" and pv or "= " .. pv, r.n)
   s[#s + 1] = line
   if r.conf_int then
-    s[#s + 1] = string.format("  %g%% confidence interval: %s %s", 100 * r.conf_level,
+    s[#s + 1] = string.format("  %s%% confidence interval: %s %s", P.num(100 * r.conf_level),
       g(r.conf_int[1]), g(r.conf_int[2]))
   end
   return table.concat(s, "\n")
@@ -57,7 +59,7 @@ CV.__tostring = function(r)
     s[#s + 1] = "  stratum        n   estimate         se        R^2"
     for k = 1, #r.strata.n do
       local lev = r.strata.level[k]
-      if type(lev) == "number" then lev = string.format("%g", lev) end
+      if type(lev) == "number" then lev = P.num(lev) end
       s[#s + 1] = string.format("  %-8s %6d %10s %10s %10s", lev,
         r.strata.n[k], g(r.strata.estimate[k]), g(r.strata.se[k]), g(r.strata.r2[k]))
     end
@@ -65,14 +67,10 @@ CV.__tostring = function(r)
   return table.concat(s, "\n")
 end
 
-local function is_factor(v)
-  return type(v) == "table" and type(v.levels) == "table" and v.codes ~= nil
-end
-
 local c_cv = M.control_variate
 M.control_variate = redoc(function(t)
   local levels
-  if type(t) == "table" and is_factor(t.strata) then
+  if type(t) == "table" and args.is_factor(t.strata) then
     levels = t.strata.levels
     local u = {}
     for k, v in pairs(t) do u[k] = v end

@@ -1,62 +1,28 @@
 -- surv: survival analysis, the friendly layer over modules/surv (lsurv.c):
 -- Kaplan-Meier, Nelson-Aalen, log-rank and Cox models (option tables,
--- groups, formulas, printing).
+-- groups, formulas, printing). Option checking, status coding and groups
+-- come from orrery.args, numbers are printed by orrery.printing, p-values
+-- and quantiles come from orrery.stats.
 --
 -- The parametric half, surv.fit, is the part stdlib/surv/fit.lua, required at
--- the end of this file. Shared with it through the private table C:
---
---   C.status(status, fn) -> an n x 1 mat of 0/1 (1 = event, NaN = missing).
---     status is a mat, an array of numbers or an array of booleans (true =
---     event). Numbers follow R's Surv(): 0/1 (1 = event), or R's 1/2 (1 =
---     censored, 2 = event) when the largest code is 2. Any other value raises
---     "fn: 'status' element i is v: codes must be ...". NaN stays NaN (missing;
---     the caller drops and counts it, or raises for na = "fail").
+-- the end of this file.
 local M, C = ...
+local mat = require "orrery.mat"
+local stats = require "orrery.stats"
+local help = require "orrery.help"
+local args = require "orrery.args"
+local P = require "orrery.printing"
 
-local help_ok, help = pcall(require, "orrery.help")
-local function doc(f, name, text)
-  if help_ok then help.doc(f, name, text) end
-  return f
-end
+local doc = help.doc
+local fail, set, checkopts = args.fail, args.set, args.checkopts
+local is_mat, is_factor = args.is_mat, args.is_factor
 
-local function fail(fn, fmt, ...)
-  error(fn .. ": " .. string.format(fmt, ...), 0)
-end
+local UPPER = { lower = false }
 
-function C.status(status, fn)
-  return C._status_c(status, fn or "surv")
-end
-
-local function is_mat(v)
-  local mt = getmetatable(v)
-  return mt ~= nil and mt.__name == "mat"
-end
-
-local function is_factor(v)
-  return type(v) == "table" and type(v.levels) == "table" and v.codes ~= nil
-end
-
--- Rejects unknown fields of an option table; returns the table (or {}).
-local function checkopts(fn, opts, allowed)
-  if opts == nil then return {} end
-  if type(opts) ~= "table" or is_mat(opts) then fail(fn, "options must be a table") end
-  for k in pairs(opts) do
-    if type(k) ~= "string" then fail(fn, "expected named options") end
-    if not allowed[k] then fail(fn, "unknown option '%s'", k) end
-  end
-  return opts
-end
-
-local function set(...)
-  local t = {}
-  for _, k in ipairs{...} do t[k] = true end
-  return t
-end
-
-local function na_mode(fn, na)
-  if na == nil or na == "omit" then return "omit" end
-  if na == "fail" then return "fail" end
-  fail(fn, "na must be \"omit\" or \"fail\", got %s", tostring(na))
+-- P(X > x) for a chi-square with df degrees of freedom; NaN without any
+local function pchisq(x, df)
+  if not (df > 0) then return 0 / 0 end
+  return stats.pchisq(x, df, UPPER)
 end
 
 local function check_dropped(fn, na, dropped)
@@ -73,53 +39,11 @@ local function vlen(v)
   return nil
 end
 
--- Codes a grouping variable: returns codes (n x 1 mat, 0-based, NaN =
--- missing), levels (array of the level values) and labels (strings).
--- Numbers: levels in numeric order; strings and factors: C byte order.
+-- Codes a grouping variable for the C half: codes (n x 1 mat, 0-based,
+-- NaN = missing) and levels (args.groups' order).
 local function group_codes(fn, what, g, n)
-  if g == nil then fail(fn, "'%s' is missing", what) end
-  local len = vlen(g)
-  if len == nil then fail(fn, "'%s' must be a vector, a factor or an array, got %s", what, type(g)) end
-  if len ~= n then fail(fn, "'%s' has %d elements but 'time' has %d", what, len, n) end
-  local codes = mat.new(n, 1, 0 / 0)
-  if is_factor(g) then
-    local levels, used = {}, {}
-    for i = 1, n do
-      local c = g.codes[i]
-      if c == c then used[c] = true end
-    end
-    local map, k = {}, 0
-    for j = 1, #g.levels do
-      if used[j] then k = k + 1; map[j] = k - 1; levels[k] = g.levels[j] end
-    end
-    for i = 1, n do
-      local c = g.codes[i]
-      if c == c then codes:set(i, 1, map[c]) end
-    end
-    return codes, levels
-  end
-  local vals, seen, kind = {}, {}, nil
-  for i = 1, n do
-    local v = g[i]
-    local tv = type(v)
-    if tv == "boolean" then v = tostring(v); tv = "string" end
-    if v ~= nil and v == v then
-      kind = kind or tv
-      if tv ~= kind or (tv ~= "number" and tv ~= "string") then
-        fail(fn, "'%s' element %d is %s, expected a %s", what, i, tv, kind)
-      end
-      if not seen[v] then seen[v] = true; vals[#vals + 1] = v end
-    end
-  end
-  table.sort(vals)
-  local map = {}
-  for j, v in ipairs(vals) do map[v] = j - 1 end
-  for i = 1, n do
-    local v = g[i]
-    if type(v) == "boolean" then v = tostring(v) end
-    if v ~= nil and v == v then codes:set(i, 1, map[v]) end
-  end
-  return codes, vals
+  local codes, levels = args.groups(fn, g, what, n, "'time'")
+  return codes - 1, levels
 end
 
 local function label(v)
@@ -129,33 +53,10 @@ local function label(v)
   return tostring(v)
 end
 
--- Significant-digit formatting as R's print (digits = 4 by default in survfit).
-local function fmt(v, digits)
-  if v == nil then return "NA" end
-  if v ~= v then return "NA" end
-  if v == math.huge then return "Inf" end
-  if v == -math.huge then return "-Inf" end
-  return string.format("%." .. (digits or 4) .. "g", v)
-end
-
--- Right-aligned table: header array and rows (arrays of strings), with row names.
-local function layout(header, rownames, rows)
-  local w0 = 0
-  for _, r in ipairs(rownames) do w0 = math.max(w0, #r) end
-  local w = {}
-  for j, h in ipairs(header) do
-    w[j] = #h
-    for _, r in ipairs(rows) do w[j] = math.max(w[j], #r[j]) end
-  end
-  local out = { string.rep(" ", w0) }
-  for j, h in ipairs(header) do out[#out + 1] = " " .. string.rep(" ", w[j] - #h) .. h end
-  local lines = { table.concat(out) }
-  for i, r in ipairs(rows) do
-    out = { rownames[i] .. string.rep(" ", w0 - #rownames[i]) }
-    for j, v in ipairs(r) do out[#out + 1] = " " .. string.rep(" ", w[j] - #v) .. v end
-    lines[#lines + 1] = table.concat(out)
-  end
-  return table.concat(lines, "\n")
+-- NaN as R's NA: a quantity that is undefined here (a median not reached)
+local function as_na(v)
+  if v == nil or v ~= v then return P.NA end
+  return v
 end
 
 -- ------------------------------------------------------------------ formulas
@@ -168,14 +69,14 @@ local function parse_surv_formula(fn, f)
   if not lhs then fail(fn, "formula '%s' has no '~'", f) end
   local inner = lhs:match("^Surv%s*%((.*)%)$")
   if not inner then fail(fn, "the left side of '%s' must be Surv(time, status)", f) end
-  local args = {}
-  for a in (inner .. ","):gmatch("%s*([^,]-)%s*,") do args[#args + 1] = a end
-  if #args ~= 2 and #args ~= 3 then fail(fn, "Surv() takes (time, status) or (start, stop, status)") end
+  local cols = {}
+  for a in (inner .. ","):gmatch("%s*([^,]-)%s*,") do cols[#cols + 1] = a end
+  if #cols ~= 2 and #cols ~= 3 then fail(fn, "Surv() takes (time, status) or (start, stop, status)") end
   local terms = {}
   for t in (rhs .. "+"):gmatch("%s*([^+]-)%s*%+") do
     if t ~= "" and t ~= "1" then terms[#terms + 1] = t end
   end
-  return args, terms
+  return cols, terms
 end
 
 local function column(fn, df, name)
@@ -188,8 +89,8 @@ end
 local function from_formula(fn, spec, allowed)
   local df = spec.data
   if df == nil then fail(fn, "formula needs data =") end
-  local args, terms = parse_surv_formula(fn, spec.formula)
-  if #args == 3 then fail(fn, "counting-process Surv(start, stop, status) is for surv.cox") end
+  local cols, terms = parse_surv_formula(fn, spec.formula)
+  if #cols == 3 then fail(fn, "counting-process Surv(start, stop, status) is for surv.cox") end
   local opts = {}
   for k, v in pairs(spec) do
     if k ~= "formula" and k ~= "data" then
@@ -212,7 +113,7 @@ local function from_formula(fn, spec, allowed)
       group = column(fn, df, name)
     end
   end
-  return column(fn, df, args[1]), column(fn, df, args[2]), group, strata, opts
+  return column(fn, df, cols[1]), column(fn, df, cols[2]), group, strata, opts
 end
 
 -- ------------------------------------------------------------ Kaplan-Meier
@@ -228,7 +129,7 @@ local function zvalue(fn, level)
   if type(level) ~= "number" or not (level > 0 and level < 1) then
     fail(fn, "level must be a number in (0, 1)")
   end
-  return C._qnorm(1 - (1 - level) / 2), level
+  return stats.qnorm(1 - (1 - level) / 2), level
 end
 
 function KM:median()
@@ -258,23 +159,28 @@ function KM:at(t)
   return { surv = self.surv[i], se = self.se[i], lower = self.lower[i], upper = self.upper[i] }
 end
 
-local function km_row(k)
-  local med, lo, hi = k:median()
-  local ev = 0
-  for i = 1, #k.n_event do ev = ev + k.n_event[i] end
-  return { label(k.n), label(ev), fmt(med), fmt(lo), fmt(hi) }
+-- print.survfit's table (digits 3): n, events, median and its interval,
+-- one row per curve; a median not reached is NA
+local function km_table(curves, rownames)
+  local cols = { {}, {}, {}, {}, {} }
+  for i, k in ipairs(curves) do
+    local med, lo, hi = k:median()
+    local ev = 0
+    for r = 1, #k.n_event do ev = ev + k.n_event[r] end
+    cols[1][i], cols[2][i], cols[3][i], cols[4][i], cols[5][i] = k.n, ev, as_na(med), as_na(lo), as_na(hi)
+  end
+  local lv = P.num(curves[1].level)
+  return P.columns(rownames, { "n", "events", "median", lv .. "LCL", lv .. "UCL" }, cols, 3)
 end
 
-local function km_header(k)
-  local lv = string.format("%g", k.level)
-  return { "n", "events", "median", lv .. "LCL", lv .. "UCL" }
+local function deleted(n)
+  return string.format("%d observation%s deleted due to missingness", n, n == 1 and "" or "s")
 end
 
 function KM.__tostring(k)
   local head = "Kaplan-Meier estimate"
-  if k.n_dropped > 0 then head = head .. string.format(" (%d observation%s deleted due to missingness)",
-    k.n_dropped, k.n_dropped == 1 and "" or "s") end
-  return head .. "\n" .. layout(km_header(k), { "[1,]" }, { km_row(k) })
+  if k.n_dropped > 0 then head = head .. " (" .. deleted(k.n_dropped) .. ")" end
+  return head .. "\n" .. km_table({ k })
 end
 
 local KMG = {}
@@ -283,17 +189,16 @@ KMG.__name = "surv.km_groups"
 
 function KMG.__tostring(g)
   local head = "Kaplan-Meier estimates by group"
-  if g.n_dropped > 0 then head = head .. string.format(" (%d observation%s deleted due to missingness)",
-    g.n_dropped, g.n_dropped == 1 and "" or "s") end
-  local names, rows = {}, {}
+  if g.n_dropped > 0 then head = head .. " (" .. deleted(g.n_dropped) .. ")" end
+  local names, curves = {}, {}
   for _, lv in ipairs(g.levels) do
     names[#names + 1] = (g.group_name and g.group_name .. "=" or "") .. label(lv)
-    rows[#rows + 1] = km_row(g[lv])
+    curves[#curves + 1] = g[lv]
   end
-  return head .. "\n" .. layout(km_header(g[g.levels[1]]), names, rows)
+  return head .. "\n" .. km_table(curves, names)
 end
 
-local km_allowed = set("group", "conf", "level", "na")
+local km_allowed = set{ "group", "conf", "level", "na" }
 
 function M.km(time, status, opts)
   local fn = "surv.km"
@@ -312,11 +217,11 @@ function M.km(time, status, opts)
     group_name = terms[1] and (terms[1]:match("^factor%s*%(%s*([%w_%.]+)") or terms[1])
   end
   opts = checkopts(fn, opts, km_allowed)
-  local na = na_mode(fn, opts.na)
+  local na_rule = args.na(fn, opts.na)
   local ctype = conf_types[opts.conf or "log"]
   if ctype == nil then fail(fn, "conf must be \"log\", \"log-log\" or \"plain\", got %s", tostring(opts.conf)) end
   local z, level = zvalue(fn, opts.level)
-  local st = C.status(status, fn)
+  local st = args.status(status, fn)
   local n = vlen(time)
   if n == nil then fail(fn, "'time' must be a vector or an array of numbers") end
   local function finish(k)
@@ -325,7 +230,7 @@ function M.km(time, status, opts)
   end
   if opts.group == nil then
     local k = C._km(fn, time, st, z, ctype)
-    check_dropped(fn, na, k.n_dropped)
+    check_dropped(fn, na_rule, k.n_dropped)
     if k.n == 0 then fail(fn, "no complete rows") end
     return finish(k)
   end
@@ -336,7 +241,7 @@ function M.km(time, status, opts)
     out[lv] = k
     out.n_dropped = k.n_dropped
   end
-  check_dropped(fn, na, out.n_dropped or 0)
+  check_dropped(fn, na_rule, out.n_dropped or 0)
   return setmetatable(out, KMG)
 end
 doc(M.km, "surv.km", [[surv.km(time, status [, {group=, conf="log"|"log-log"|"plain", level=0.95, na="omit"}])
@@ -352,33 +257,34 @@ NA.__index = NA
 NA.__name = "surv.na"
 
 function NA.__tostring(a)
-  local rows, names = {}, {}
   local m = #a.time
   local show = math.min(m, 10)
+  local names, cols = {}, { {}, {}, {}, {}, {} }
   for i = 1, show do
     names[i] = ""
-    rows[i] = { fmt(a.time[i]), fmt(a.n_risk[i]), fmt(a.n_event[i]), fmt(a.cumhaz[i]), fmt(a.se[i]) }
+    cols[1][i], cols[2][i], cols[3][i], cols[4][i], cols[5][i] =
+      a.time[i], a.n_risk[i], a.n_event[i], a.cumhaz[i], a.se[i]
   end
   local s = "Nelson-Aalen cumulative hazard (" .. label(a.n) .. " observations"
     .. (a.n_dropped > 0 and (", " .. label(a.n_dropped) .. " deleted due to missingness") or "") .. ")\n"
-    .. layout({ "time", "n.risk", "n.event", "cumhaz", "std.err" }, names, rows)
+    .. P.columns(names, { "time", "n.risk", "n.event", "cumhaz", "std.err" }, cols, 4)
   if m > show then s = s .. "\n... " .. (m - show) .. " more times" end
   return s
 end
 
 function M.na(time, status, opts)
   local fn = "surv.na"
-  local allowed = set("na")
+  local allowed = set{ "na" }
   if type(time) == "table" and not is_mat(time) and time.formula ~= nil then
     local g, strata
     time, status, g, strata, opts = from_formula(fn, time, allowed)
     if g or strata then fail(fn, "grouping is not supported; use Surv(time, status) ~ 1") end
   end
   opts = checkopts(fn, opts, allowed)
-  local na = na_mode(fn, opts.na)
-  local st = C.status(status, fn)
+  local na_rule = args.na(fn, opts.na)
+  local st = args.status(status, fn)
   local k = C._km(fn, time, st, 1.96, 1)
-  check_dropped(fn, na, k.n_dropped)
+  check_dropped(fn, na_rule, k.n_dropped)
   return setmetatable({ time = k.time, cumhaz = k.cumhaz, se = k.se_cumhaz, n_risk = k.n_risk,
     n_event = k.n_event, n = k.n, n_dropped = k.n_dropped }, NA)
 end
@@ -391,22 +297,24 @@ local LR = {}
 LR.__index = LR
 LR.__name = "surv.logrank"
 
+-- print.survdiff (digits 3): the table, then the test with the statistic
+-- to one decimal and format.pval's p-value (digits 1, as there)
 function LR.__tostring(t)
-  local names, rows = {}, {}
+  local names, cols = {}, { {}, {}, {}, {}, {} }
   for j, lv in ipairs(t.levels) do
     local o, e = t.observed[j], t.expected[j]
     names[j] = (t.group_name and t.group_name .. "=" or "") .. label(lv)
-    rows[j] = { label(t.n_group[j]), fmt(o), fmt(e), fmt((o - e) ^ 2 / e, 3),
-      fmt((o - e) ^ 2 / t.var:get(j, j), 3) }
+    cols[1][j], cols[2][j], cols[3][j] = t.n_group[j], o, e
+    cols[4][j], cols[5][j] = (o - e) ^ 2 / e, (o - e) ^ 2 / t.var:get(j, j)
   end
-  local s = layout({ "N", "Observed", "Expected", "(O-E)^2/E", "(O-E)^2/V" }, names, rows)
-  if t.n_dropped > 0 then s = s .. string.format("\n %d observation%s deleted due to missingness",
-    t.n_dropped, t.n_dropped == 1 and "" or "s") end
-  return (t.rho ~= 0 and string.format("G-rho test, rho = %g\n", t.rho) or "Log-rank test\n") .. s ..
-    string.format("\n\n Chisq= %s  on %d degrees of freedom, p= %s", fmt(t.chisq, 3), t.df, fmt(t.p, 2))
+  local s = P.columns(names, { "N", "Observed", "Expected", "(O-E)^2/E", "(O-E)^2/V" }, cols, 3)
+  if t.n_dropped > 0 then s = s .. "\n " .. deleted(t.n_dropped) end
+  return (t.rho ~= 0 and ("G-rho test, rho = " .. P.num(t.rho) .. "\n") or "Log-rank test\n") .. s ..
+    string.format("\n\n Chisq= %s  on %d degrees of freedom, p= %s", P.num(P.round(t.chisq, 1)), t.df,
+      P.pval(t.p, 1)[1])
 end
 
-local lr_allowed = set("rho", "strata", "na")
+local lr_allowed = set{ "rho", "strata", "na" }
 
 function M.logrank(time, status, group, opts)
   local fn = "surv.logrank"
@@ -427,17 +335,17 @@ function M.logrank(time, status, group, opts)
     end
   end
   opts = checkopts(fn, opts, lr_allowed)
-  local na = na_mode(fn, opts.na)
+  local na_rule = args.na(fn, opts.na)
   local rho = opts.rho or 0
   if type(rho) ~= "number" or rho ~= rho or rho < 0 then fail(fn, "rho must be a number >= 0") end
-  local st = C.status(status, fn)
+  local st = args.status(status, fn)
   local n = vlen(time)
   if n == nil then fail(fn, "'time' must be a vector or an array of numbers") end
   local codes, levels = group_codes(fn, "group", group, n)
   local scodes, slevels
   if opts.strata ~= nil then scodes, slevels = group_codes(fn, "strata", opts.strata, n) end
   local r = C._logrank(fn, time, st, codes, #levels, scodes, slevels and #slevels, rho)
-  check_dropped(fn, na, r.n_dropped)
+  check_dropped(fn, na_rule, r.n_dropped)
   r.levels, r.rho, r.group_name = levels, rho, group_name
   return setmetatable(r, LR)
 end
@@ -452,37 +360,20 @@ local COX = {}
 COX.__index = COX
 COX.__name = "surv.cox"
 
-local function fmt_p(p)
-  if p ~= p then return "NA" end
-  if p < 2.2e-16 then return "<2e-16" end
-  return string.format("%.3g", p)
-end
-
 local function test(stat, df)
-  return { stat = stat, df = df, p = C._pchisq(stat, df) }
+  return { stat = stat, df = df, p = pchisq(stat, df) }
 end
 
-local function colvec(t)
-  return mat.vec(t)
-end
+local colvec = mat.vec
 
--- The frame's column for an option given as a column name.
-local function optcol(fn, df, v, what)
-  if type(v) == "string" then
-    if df == nil then fail(fn, "%s = \"%s\" names a column, but there is no data =", what, v) end
-    return column(fn, df, v)
-  end
-  return v
-end
-
-local cox_allowed = set("time", "status", "x", "start", "ties", "strata", "weights", "robust",
-  "cluster", "na", "names", "formula", "data", "maxiter", "eps", "zph")
+local cox_allowed = set{ "time", "status", "x", "start", "ties", "strata", "weights", "robust",
+  "cluster", "na", "names", "formula", "data", "maxiter", "eps", "zph" }
 
 function M.cox(spec)
   local fn = "surv.cox"
   if type(spec) ~= "table" or is_mat(spec) then fail(fn, "expects a table {time =, status =, x = ...}") end
   checkopts(fn, spec, cox_allowed)
-  local na = na_mode(fn, spec.na)
+  local na = args.na(fn, spec.na)
   local ties = spec.ties or "efron"
   if ties ~= "efron" and ties ~= "breslow" then
     fail(fn, "ties must be \"efron\" or \"breslow\", got %s", tostring(ties))
@@ -537,14 +428,9 @@ function M.cox(spec)
     weights, cluster, strata = spec.weights, spec.cluster, spec.strata
     names = spec.names
   end
-  status = C.status(status, fn)
+  status = args.status(status, fn)
   local n = #status
-  if not is_mat(x) then
-    if type(x) ~= "table" then fail(fn, "'x' must be a matrix or an array, got %s", type(x)) end
-    local ok, m = pcall(type(x[1]) == "table" and mat.from or mat.vec, x)
-    if not ok then fail(fn, "'x' must be a matrix or an array of numbers (%s)", tostring(m)) end
-    x = m
-  end
+  x = args.mat(fn, x, "x")
   if x:rows() ~= n and x:cols() == n and x:rows() == 1 then x = x:t() end
   local p = x:cols()
   if names == nil then
@@ -560,10 +446,7 @@ function M.cox(spec)
     end
   end
   if cluster ~= nil then ccodes, clevels = group_codes(fn, "cluster", cluster, n) end
-  if weights ~= nil and not is_mat(weights) then
-    if type(weights) ~= "table" then fail(fn, "'weights' must be a vector") end
-    weights = mat.vec(weights)
-  end
+  weights = args.vec(fn, weights, "weights")
   -- as coxph: non-integer case weights imply the robust variance
   if robust == nil and weights ~= nil then
     for i = 1, #weights do
@@ -595,7 +478,7 @@ function M.cox(spec)
   local z, pv = {}, {}
   for j = 1, p do
     z[j] = fit.coef[j] / se[j]
-    pv[j] = C._pchisq(z[j] * z[j], 1)
+    pv[j] = pchisq(z[j] * z[j], 1)
   end
   fit.z, fit.pvalue = colvec(z), colvec(pv)
   fit.loglik = { r.loglik[1], r.loglik[2] }
@@ -705,7 +588,7 @@ baseline hazard at the covariate means (fit.means), Breslow or Efron-adjusted, a
 
 -- the rows of X as a matrix with p columns
 local function design(fit, X, fn)
-  if type(X) == "table" and not is_mat(X) and fit._mf and X.names ~= nil and type(X.names) == "function" then
+  if fit._mf and args.is_frame(X) then
     local formula = require "orrery.formula"
     return formula.design(fit._mf, X).x
   end
@@ -717,12 +600,10 @@ local function design(fit, X, fn)
   end
   if X:cols() ~= fit.p then fail(fn, "X has %d columns but the model has %d", X:cols(), fit.p) end
   -- NaN or Inf would flow silently into the linear predictor and the curves
-  for i = 1, X:rows() do
-    for j = 1, fit.p do
-      local v = X:get(i, j)
-      if v ~= v or v == math.huge or v == -math.huge then
-        fail(fn, "X has a missing or infinite value in row %d", i)
-      end
+  local keep, _, missing = args.mask(fn, { "X", X })
+  if missing > 0 then
+    for i = 1, X:rows() do
+      if keep[i] == 0 then fail(fn, "'X' has a missing value in row %d", i) end
     end
   end
   return X
@@ -766,13 +647,10 @@ local ZPH = {}
 ZPH.__index = ZPH
 ZPH.__name = "surv.zph"
 
+-- print.cox.zph: printCoefmat with digits 3, no stars
 function ZPH.__tostring(z)
-  local rows, names = {}, {}
-  for j = 1, #z.names do
-    names[j] = z.names[j]
-    rows[j] = { fmt(z.chisq[j], 4), label(z.df[j]), fmt(z.p[j], 2) }
-  end
-  return layout({ "chisq", "df", "p" }, names, rows)
+  return P.coefmat({ rownames = z.names, colnames = { "chisq", "df", "p" }, cols = { z.chisq, z.df, z.p } },
+    { digits = 3, has_pvalue = true, signif_stars = false })
 end
 
 -- The columns of a formula fit grouped by model term (as R's assign):
@@ -819,7 +697,7 @@ end
 
 function COX:zph(opts)
   local fn = "surv.cox:zph"
-  opts = checkopts(fn, opts, set("terms"))
+  opts = checkopts(fn, opts, set{ "terms" })
   if self._zph == nil then error(fn .. ": the fit was made with zph = false", 0) end
   local chisq, df, p, names = {}, {}, {}, {}
   local groups, labels
@@ -839,7 +717,7 @@ function COX:zph(opts)
   end
   local k = #chisq + 1
   chisq[k], df[k], names[k] = self._zph[self.p + 1], self.p, "GLOBAL"
-  for j = 1, k do p[j] = C._pchisq(chisq[j], df[j]) end
+  for j = 1, k do p[j] = pchisq(chisq[j], df[j]) end
   return setmetatable({ chisq = mat.vec(chisq), df = df, p = mat.vec(p), names = names,
     transform = "km" }, ZPH)
 end
@@ -847,28 +725,28 @@ doc(COX.zph, "surv.cox:zph", [[fit:zph([{terms = false}]) -> {chisq, df, p, name
 test of R's cox.zph (survival 3, transform "km"): score tests of x * g(t), per covariate (cox.zph's
 terms = FALSE) or, with terms = true for a formula fit, per model term (its default), and GLOBAL]])
 
+-- print.coxph (digits 4): printCoefmat without stars, aliased rows NA;
+-- the likelihood ratio test as its line, the concordance as summary.coxph
 function COX.__tostring(f)
   local head = { "coef", "exp(coef)", "se(coef)" }
-  if f.robust then head[#head + 1] = "robust se" end
+  local eb = {}
+  for j = 1, f.p do eb[j] = math.exp(f.coef[j]) end
+  local cols = { f.coef, eb, f.naive_se }
+  if f.robust then head[#head + 1] = "robust se"; cols[#cols + 1] = f.se end
   head[#head + 1] = "z"; head[#head + 1] = "p"
-  local rows = {}
-  for j = 1, f.p do
-    local b = f.coef[j]
-    local r = { fmt(b), fmt(math.exp(b)), fmt(f.naive_se[j]) }
-    if f.robust then r[#r + 1] = fmt(f.se[j]) end
-    r[#r + 1] = fmt(f.z[j], 3); r[#r + 1] = fmt_p(f.pvalue[j])
-    rows[j] = r
-  end
+  cols[#cols + 1] = f.z; cols[#cols + 1] = f.pvalue
+  local al = {}
+  for j = 1, f.p do al[j] = f.aliased[j] or nil end
   local lines = { "Cox proportional hazards model (ties = " .. f.ties .. ")", "",
-    layout(head, f.names, rows), "" }
+    P.coefmat({ rownames = f.names, colnames = head, cols = cols },
+      { digits = 4, has_pvalue = true, signif_stars = false, na = al }), "" }
   local lr = f.tests.lr
-  lines[#lines + 1] = string.format("Likelihood ratio test=%s  on %d df, p=%s", fmt(lr.stat, 4), lr.df, fmt_p(lr.p))
-  lines[#lines + 1] = string.format("Concordance= %s  (se = %s)", fmt(f.concordance, 3), fmt(f.concordance_se, 3))
+  lines[#lines + 1] = string.format("Likelihood ratio test=%s  on %d df, p=%s", P.num(P.round(lr.stat, 2)), lr.df,
+    P.pval(lr.p, 4)[1])
+  lines[#lines + 1] = string.format("Concordance= %s  (se = %s)", P.num(P.round(f.concordance, 3)),
+    P.num(P.round(f.concordance_se, 3)))
   lines[#lines + 1] = string.format("n= %d, number of events= %d", f.n, f.nevent)
-  if f.n_dropped > 0 then
-    lines[#lines + 1] = string.format("   (%d observation%s deleted due to missingness)", f.n_dropped,
-      f.n_dropped == 1 and "" or "s")
-  end
+  if f.n_dropped > 0 then lines[#lines + 1] = "   (" .. deleted(f.n_dropped) .. ")" end
   if not f.converged then lines[#lines + 1] = "Warning: " .. f.reason end
   if f.warning and f.converged then lines[#lines + 1] = "Warning: " .. f.warning end
   return table.concat(lines, "\n")

@@ -3,9 +3,12 @@
 --   T.test("name", function() T.near(x, 1.5, 1e-8) end)
 -- Each test runs in pcall; the runner (tests/run.lua) counts the results.
 local M = ...
+local mat = require "orrery.mat"
+local args = require "orrery.args"
 
-M.passed, M.failed, M.failures = 0, 0, {}
+M.passed, M.failed, M.skipped, M.failures = 0, 0, 0, {}
 M.verbose = false
+M.stock = false   -- set by tests/run.lua when it runs under a stock Lua
 
 local function fail(msg, level)
   error(msg, (level or 1) + 1)
@@ -29,6 +32,18 @@ function M.test(name, fn)
   end
 end
 
+--- A test that needs the program itself (its globals, the REPL, arg
+-- handling): run as M.test in the program, skipped and counted under a
+-- stock Lua that loads orrery.so.
+function M.program(name, fn)
+  if M.stock then
+    M.skipped = M.skipped + 1
+    if M.verbose then print("  skip  " .. name .. " (needs the program)") end
+    return
+  end
+  return M.test(name, fn)
+end
+
 function M.ok(v, msg)
   if not v then fail(msg or "assertion failed", 2) end
   return v
@@ -50,8 +65,7 @@ local function elements(v)
     end
     return out
   end
-  local mt = getmetatable(v)
-  if mt and mt.__name == "mat" then
+  if args.is_mat(v) then
     local out = {}
     -- row-major, as a table of rows would list them
     for i = 1, v:rows() do for j = 1, v:cols() do out[#out + 1] = v:get(i, j) end end

@@ -1,37 +1,23 @@
--- regress.iv (2SLS), regress.ivl (IV-like regression) and regress.anchor.
--- Merged into the regress module by stdlib/regress.lua; the C half
--- (modules/ivreg) does the projections through the QR of the instruments.
+-- regress.iv (2SLS), regress.ivl (IV-like regression) and regress.anchor,
+-- a part of regress (required by stdlib/regress.lua); the C half
+-- (modules/regress/iv.c) does the projections through the QR of the
+-- instruments.
 local M, C = ...
 local mat = require "orrery.mat"
 local help = require "orrery.help"
+local stats = require "orrery.stats"
+local args = require "orrery.args"
+local P = require "orrery.printing"
 
+local fail, set, checkopts = args.fail, args.set, args.checkopts
 
--- level 0: the message is "regress.fn: problem", without a chunk position
-local function fail(fn, msg, ...)
-  error(fn .. ": " .. string.format(msg, ...), 0)
-end
-
-local function checkopts(fn, t, allowed)
-  if type(t) ~= "table" then fail(fn, "expected a table of options, got %s", type(t)) end
-  for k in pairs(t) do
-    if type(k) ~= "string" then fail(fn, "expected named options, got a positional value") end
-    if not allowed[k] then fail(fn, "unknown option '%s'", tostring(k)) end
-  end
-end
-
-local function set(list)
-  local s = {}
-  for _, k in ipairs(list) do s[k] = true end
-  return s
-end
-
-local function asmat(fn, v, what)
+-- cluster ids: numbers, or labels (strings, booleans, a factor) by level
+local function ids(fn, v, what)
   if v == nil then return nil end
-  if type(v) == "userdata" then return v end
-  if type(v) == "number" then return mat.vec{ v } end
-  if type(v) ~= "table" then fail(fn, "'%s' must be a matrix or an array, got %s", what, type(v)) end
-  if type(v[1]) == "table" then return mat.from(v) end
-  return mat.vec(v)
+  if args.is_factor(v) or (type(v) == "table" and (type(v[1]) == "string" or type(v[1]) == "boolean")) then
+    return (args.groups(fn, v, what))
+  end
+  return args.mat(fn, v, what)
 end
 
 local function colnames(prefix, k)
@@ -46,27 +32,11 @@ local function prepend(name, list)
   return t
 end
 
--- fails on the first infinite value of m (its rows already the kept ones:
--- row k was the caller's row keep[k]); a finite sum shows there is none
--- without a Lua loop
-local function finite(fn, what, v, keep)
-  local s = v:sum()
-  if s == s and s ~= math.huge and s ~= -math.huge then return end
-  for k = 1, v:rows() do
-    for j = 1, v:cols() do
-      local e = v:get(k, j)
-      if e == math.huge or e == -math.huge then
-        fail(fn, "'%s' has an infinite value at row %d", what, math.tointeger(keep[k]) or keep[k])
-      end
-    end
-  end
-end
-
 -- y, x, z (or a), their names and the cluster ids, after the missing-value
--- rule of API.md, from matrices or from a formula "y ~ x | z" and a frame.
+-- rule (NaN drops a row, Inf is an error), from matrices or from a formula
+-- "y ~ x | z" and a frame.
 local function getdata(fn, t, zkey)
-  local na = t.na or "omit"
-  if na ~= "omit" and na ~= "fail" then fail(fn, "na must be \"omit\" or \"fail\", got '%s'", tostring(na)) end
+  local na = args.na(fn, t.na)
   local intercept = t.intercept ~= false
   local d = {}
   if t.formula then
@@ -86,7 +56,7 @@ local function getdata(fn, t, zkey)
     elseif t.cluster ~= nil then
       -- a vector given beside a formula: one id per row of the frame, of
       -- which the formula's kept rows are taken (as regress.ols does)
-      local cl = asmat(fn, t.cluster, "cluster")
+      local cl = ids(fn, t.cluster, "cluster")
       local n0 = t.data:nrow()
       if cl:rows() * cl:cols() ~= n0 then
         fail(fn, "'cluster' has %d elements but data has %d rows", cl:rows() * cl:cols(), n0)
@@ -97,30 +67,26 @@ local function getdata(fn, t, zkey)
     end
     return d
   end
-  local y, x, z = asmat(fn, t.y, "y"), asmat(fn, t.x, "x"), zkey and asmat(fn, t[zkey], zkey)
+  if t.data ~= nil then fail(fn, "data = needs formula =") end
+  local y, x, z = args.mat(fn, t.y, "y"), args.mat(fn, t.x, "x"), zkey and args.mat(fn, t[zkey], zkey)
   if not y then fail(fn, "y is required") end
   if not x then fail(fn, "x is required") end
   if zkey and not z then fail(fn, "%s is required", zkey) end
-  local cl = asmat(fn, t.cluster, "cluster")
+  local cl = ids(fn, t.cluster, "cluster")
   local n = y:rows() * y:cols()
   for what, m in pairs{ x = x, [zkey or "z"] = z, cluster = cl } do
     if m and m:rows() ~= n then fail(fn, "%s has %d rows but y has %d", what, m:rows(), n) end
   end
   if y:cols() ~= 1 then fail(fn, "y must be a vector, got %d x %d", y:rows(), y:cols()) end
-  local keep, dropped = C._complete(y, x, z, cl)
+  -- NaN drops a row, Inf is an error naming the argument and the caller's
+  -- row, before the intercept column joins x and z
+  local _, rows, dropped = args.mask(fn, { "y", y }, { "x", x }, { zkey or "z", z }, { "cluster", cl })
   if dropped > 0 then
     if na == "fail" then fail(fn, "%d rows have missing values (na = \"fail\")", dropped) end
+    y, x = y:rows_of(rows), x:rows_of(rows)
+    if z then z = z:rows_of(rows) end
+    if cl then cl = cl:rows_of(rows) end
   end
-  if dropped > 0 then
-    y, x = y:rows_of(keep), x:rows_of(keep)
-    if z then z = z:rows_of(keep) end
-    if cl then cl = cl:rows_of(keep) end
-  end
-  -- Inf is an error (API.md), named by the caller's argument and row, before
-  -- the intercept column joins x and z
-  finite(fn, "y", y, keep); finite(fn, "x", x, keep)
-  if z then finite(fn, zkey, z, keep) end
-  if cl then finite(fn, "cluster", cl, keep) end
   d.names = t.names or colnames("x", x:cols())
   d.znames = z and colnames(zkey, z:cols())
   if intercept then
@@ -134,7 +100,6 @@ local function getdata(fn, t, zkey)
 end
 
 local function pvalue(t, df)
-  local stats = require "orrery.stats"
   return 2 * stats.pt(math.abs(t), df, { lower = false })
 end
 
@@ -161,20 +126,15 @@ local Fit = {}
 Fit.__index = Fit
 Fit.__name = "regress.fit"
 
-local function fmt(v)
-  if v ~= v then return "NA" end
-  return string.format("%.6g", v)
-end
+-- a number in the printouts (R's format with 6 digits)
+local function fmt(v) return P.num(v, 6) end
 
--- the estimates alone, for fits without standard errors
+-- the estimates alone, for fits without standard errors (aliased NA)
 local function estimates(fit)
-  local w = 12
-  for _, nm in ipairs(fit.names) do w = math.max(w, #nm) end
-  local out = { string.format("%-" .. w .. "s %12s", "", "Estimate") }
-  for j, nm in ipairs(fit.names) do
-    out[#out + 1] = string.format("%-" .. w .. "s %12s", nm, fmt(fit.coef[j]))
-  end
-  return table.concat(out, "\n")
+  local v, al = { n = #fit.names }, {}
+  for _, j in ipairs(fit.aliased or {}) do al[j] = true end
+  for j = 1, #fit.names do v[j] = al[j] and P.NA or fit.coef[j] end
+  return P.columns(fit.names, { "Estimate" }, { v }, 6)
 end
 
 function Fit:__tostring()
@@ -187,7 +147,7 @@ function Fit:__tostring()
   lines[#lines + 1] = ""
   if self.sigma then
     lines[#lines + 1] = string.format("Residual standard error: %s on %d degrees of freedom",
-      fmt(self.sigma), self.df_residual)
+      P.num(P.signif(self.sigma, 4)), self.df_residual)
   end
   if self.n_dropped and self.n_dropped > 0 then
     lines[#lines + 1] = string.format("  (%d observation%s deleted due to missingness)", self.n_dropped,
@@ -216,7 +176,6 @@ function Fit:confint(level)
     fail("regress.confint", "level must be a number in (0, 1)")
   end
   if not self.se then fail("regress.confint", "this fit has no standard errors") end
-  local stats = require "orrery.stats"
   local q = stats.qt(1 - (1 - level) / 2, self.df_residual)
   local out = mat.new(#self.names, 2)
   for j = 1, #self.names do
@@ -226,13 +185,9 @@ function Fit:confint(level)
   return out
 end
 
-local function is_frame(X)
-  return type(X) == "table" and getmetatable(X) ~= nil and type(X.nrow) == "function"
-end
-
 function Fit:predict(X)
   local fn = "regress.predict"
-  if is_frame(X) then
+  if args.is_frame(X) then
     -- a formula fit: the frame goes through the same terms (factors, the
     -- intercept column) as the data it was fitted on
     if not self._terms then fail(fn, "the model was fitted with matrices: give newdata as a matrix") end
@@ -241,7 +196,7 @@ function Fit:predict(X)
     if not ok then fail(fn, "%s", (tostring(d):gsub("^formula%.design: ", ""))) end
     X = d.x
   else
-    X = asmat(fn, X, "X")
+    X = args.mat(fn, X, "X")
     if X:cols() == self.coef:rows() - 1 and self.names[1] == "(Intercept)" then
       X = mat.ones(X:rows(), 1):hcat(X)
     end
@@ -288,7 +243,7 @@ local function expand2(V, kept, p)
 end
 
 -- ivl and anchor with collinear columns of x: the later one is aliased by
--- R's rule (regress.ols on x; the transforms of METHODS.md keep collinear
+-- R's rule (regress.ols on x; the transforms of docs/methods/regress.md keep collinear
 -- columns collinear) and solve(x without it) -> coef, rank runs again.
 -- Returns x, coef, rank, aliased (kept x and coefficients spread to p).
 local function alias_refit(x, y, coef, rank, solve)
@@ -315,7 +270,8 @@ function M.iv(t)
   if n <= p then fail(fn, "%d usable rows for %d coefficients", n, p) end
   local coef, xhat, rankz, rank = C._tsls(x, y, z)
   if rankz < p and not t.min_norm then
-    fail(fn, "under-identified: instruments have rank %d for %d coefficients (min_norm = true takes the minimum-norm solution)", rankz, p)
+    fail(fn, "under-identified: instruments have rank %d for %d coefficients "
+      .. "(min_norm = true takes the minimum-norm solution)", rankz, p)
   end
   -- collinear columns of x: AER::ivreg fits lm.fit(xhat, y), so the later of
   -- collinear columns is aliased by R's limited pivoting; the same rule
@@ -470,10 +426,7 @@ help.doc(M.anchor, "regress.anchor", [[regress.anchor{ y =, x =, a =, gamma = [,
 Anchor regression (Rothenhausler et al. 2021): minimises ||(I-P_A) r||^2 + gamma ||P_A r||^2;
 gamma = 1 is OLS, gamma -> inf approaches 2SLS with instruments a.]])
 
--- shared with the other parts (stdlib/regress/sketch.lua, ipcw.lua)
+-- shared with the other parts (stdlib/regress/sketch.lua)
 C.ivfit = Fit
 C.getdata = getdata
-C.iv_checkopts = checkopts
 C.newfit = newfit
-C.asmat = asmat
-C.finite = finite

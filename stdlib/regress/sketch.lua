@@ -3,20 +3,20 @@
 -- and solves.
 local M, C = ...
 local help = require "orrery.help"
+local args = require "orrery.args"
 
-local opts = {}
-for _, k in ipairs{ "y", "x", "formula", "data", "intercept", "m", "kind", "rng", "exact", "na", "names" } do
-  opts[k] = true
-end
+local fail = args.fail
+
+local OPTS = args.set{ "y", "x", "formula", "data", "intercept", "m", "kind", "rng", "exact", "na", "names" }
 
 function M.sketch(t)
   local fn = "regress.sketch"
-  C.iv_checkopts(fn, t, opts)
+  args.checkopts(fn, t, OPTS)
   local kind = t.kind or "gaussian"
   if kind ~= "gaussian" and kind ~= "srht" and kind ~= "countsketch" then
-    error(fn .. ": kind must be \"gaussian\", \"srht\" or \"countsketch\", got '" .. tostring(kind) .. "'", 0)
+    fail(fn, "kind must be \"gaussian\", \"srht\" or \"countsketch\", got '%s'", tostring(kind))
   end
-  if math.type(t.m) ~= "integer" then error(fn .. ": m (the sketch size) must be an integer", 0) end
+  if math.type(t.m) ~= "integer" then fail(fn, "m (the sketch size) must be an integer") end
   local r = t.rng or require("orrery.rng").default
   local d = C.getdata(fn, t, nil)
   local coef, exact = C._sketch(d.x:hcat(d.y), t.m, kind, r, t.exact)
@@ -35,8 +35,8 @@ function M.sketch(t)
   end
   return fit
 end
-help.doc(M.sketch, "regress.sketch", [[regress.sketch{ y =, x =, m =, kind = "gaussian"|"srht"|"countsketch" [, rng=, exact=true, intercept=true] }
+help.doc(M.sketch, "regress.sketch", [[
+regress.sketch{ y =, x =, m =, kind = "gaussian"|"srht"|"countsketch" [, rng=, exact=true, intercept=true] }
 Least squares on a sketch S [X y] with m rows: a dense Gaussian S, a subsampled
 randomised Hadamard transform, or CountSketch. With exact = true the exact solution
 is computed too and .linf / .l2 give the distance of the sketched coefficients to it.]])
-

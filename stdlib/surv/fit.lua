@@ -8,10 +8,13 @@
 --   log lambda = X_ph b_ph   log phi = -X_aft b_aft   log gamma = X_sh b_sh
 --   theta = log(kappa + 1)
 -- so AFT coefficients are on the log-time scale as survreg's and PH
--- coefficients are log hazard ratios (METHODS.md "Parametric families").
+-- coefficients are log hazard ratios (docs/methods/surv.md).
 local M, C = ...
 local help = require "orrery.help"
 local mat = require "orrery.mat"
+local stats = require "orrery.stats"
+local args = require "orrery.args"
+local P = require "orrery.printing"
 
 local FN = "surv.fit"
 
@@ -30,43 +33,22 @@ local FAMILY = {
 }
 local DISTS = "exponential, weibull, gompertz, loglogistic, lognormal, burr, apgw"
 
-local ALLOWED = {
-  time = true, status = true, dist = true, x = true, model = true,
-  ph_x = true, aft_x = true, shape_x = true, fixed = true, na = true,
-  formula = true, data = true, ph = true, aft = true, shape = true,
-  maxit = true, names = true,
-}
+local ALLOWED = args.set{ "time", "status", "dist", "x", "model", "ph_x", "aft_x", "shape_x", "fixed", "na",
+  "formula", "data", "ph", "aft", "shape", "maxit", "names" }
 
-local function err(fmt, ...) error(FN .. ": " .. string.format(fmt, ...), 0) end
+local function err(fmt, ...) args.fail(FN, fmt, ...) end
 -- errors of the fit's methods name the method ("surv.fit:survival: ...")
-local function merr(fnname, fmt, ...) error(fnname .. ": " .. string.format(fmt, ...), 0) end
+local merr = args.fail
 
-local function ismat(v) local mt = getmetatable(v); return mt and mt.__name == "mat" end
+local ismat = args.is_mat
 
 -- a matrix from a mat, an array of numbers (one column) or an array of rows
-local function tomat(v, what)
-  if ismat(v) then return v end
-  if type(v) ~= "table" then
-    err("'%s' must be a matrix or an array of numbers, got %s", what, type(v))
-  end
-  local ok, m = pcall(mat.from, v)
-  if not ok then err("'%s': %s", what, tostring(m):gsub("^mat%.from: ", "")) end
-  return m
-end
-
-local function tovec(v, what)
-  if type(v) == "number" then return mat.vec { v } end
-  local m = tomat(v, what)
-  if m:cols() ~= 1 then
-    if m:rows() == 1 then return m:t() end
-    err("'%s' must be a vector, got a %d x %d matrix", what, m:rows(), m:cols())
-  end
-  return m
-end
+local function tomat(v, what, fn) return args.mat(fn or FN, v, what) end
+local function tovec(v, what, fn) return args.vec(fn or FN, v, what) end
 
 -- status coding: R's Surv() rules, shared with km, logrank and cox
 local function status_vec(status, n)
-  local d = C.status(status, FN)
+  local d = args.status(status, FN)
   if #d ~= n then err("'status' has %d elements but 'time' has %d", #d, n) end
   return d
 end
@@ -103,10 +85,7 @@ end
 
 -- the frame path: formula = "Surv(time, status) ~ ...", ph/aft/shape = "~ ..."
 local function from_formula(opts)
-  local ok, formula = pcall(require, "orrery.formula")
-  if not ok or type(formula) ~= "table" or not formula.model_frame then
-    err("formula = needs orrery.formula, which is not available in this build")
-  end
+  local formula = require "orrery.formula"
   if opts.data == nil then err("'formula' needs 'data' (a frame)") end
   if type(opts.formula) ~= "string" then err("'formula' must be a string") end
   local x, names, mf = frame_block(formula, opts.formula, opts.data, "formula")
@@ -138,9 +117,7 @@ end
 
 local function read_args(opts)
   if type(opts) ~= "table" then err("expects a table of arguments, got %s", type(opts)) end
-  for k in pairs(opts) do
-    if not ALLOWED[k] then err("unknown option '%s'", tostring(k)) end
-  end
+  args.checkopts(FN, opts, ALLOWED)
   local dist = opts.dist
   if dist == nil then err("'dist' is required (one of %s)", DISTS) end
   local fam = FAMILY[dist]
@@ -152,9 +129,7 @@ local function read_args(opts)
   if fam.scales == "aft" and model == "ph" then err("dist '%s' is AFT only", dist) end
   if fam.scales == "ph" and model == "aft" then err("dist '%s' is PH only", dist) end
   if model == nil then model = fam.scales == "ph" and "ph" or "aft" end
-  local na = opts.na or "omit"
-  if na ~= "omit" and na ~= "fail" then err("na must be \"omit\" or \"fail\", got '%s'", tostring(na)) end
-  return dist, fam, model, na
+  return dist, fam, model, args.na(FN, opts.na)
 end
 
 local function named_cols(x, names, what)
@@ -230,14 +205,13 @@ local function slot_matrix(self, X, fnname)
   for _, b in ipairs { "ph", "aft", "shape" } do
     if blocks[b] and blocks[b].p > 0 then with_cov[#with_cov + 1] = b end
   end
-  if X == nil then
-    -- baseline
-  elseif type(X) == "table" and not ismat(X) and (X.ph or X.aft or X.shape) then
+  -- X nil: the baseline, no covariates
+  if type(X) == "table" and not ismat(X) and (X.ph or X.aft or X.shape) then
     for k, v in pairs(X) do
       if not SLOT[k] then merr(fnname, "unknown block '%s' in X", tostring(k)) end
       given[k] = v
     end
-  else
+  elseif X ~= nil then
     if #with_cov ~= 1 then
       if #with_cov == 0 then merr(fnname, "the model has no covariates, X must be nil") end
       merr(fnname, "the model has covariates in several blocks: give X as {ph =, aft =, shape =}")
@@ -249,17 +223,18 @@ local function slot_matrix(self, X, fnname)
   for b, v in pairs(given) do
     local bl = blocks[b]
     if not bl or bl.p == 0 then merr(fnname, "the %s block has no covariates", b) end
-    local m = tomat(v, "X")
+    local m = tomat(v, "X", fnname)
     if m:cols() ~= bl.p and m:cols() == 1 and m:rows() == bl.p then m = m:t() end
     if m:cols() ~= bl.p then
       merr(fnname, "X for the %s block needs %d columns, got %d", b, bl.p, m:cols())
     end
-    for i = 1, m:rows() do for j = 1, m:cols() do
-      local v2 = m:get(i, j)
-      if v2 ~= v2 or v2 == math.huge or v2 == -math.huge then
-        merr(fnname, "X has a missing or infinite value in row %d", i)
+    -- a missing covariate would give a silent NaN curve: an error here
+    local keep, _, missing = args.mask(fnname, { "X", m })
+    if missing > 0 then
+      for i = 1, m:rows() do
+        if keep[i] == 0 then merr(fnname, "'X' has a missing value in row %d", i) end
       end
-    end end
+    end
     if rows ~= 1 and m:rows() ~= 1 and m:rows() ~= rows then
       merr(fnname, "the blocks of X have different numbers of rows")
     end
@@ -305,7 +280,7 @@ local function evaluator(what, fnname)
   return function(self, t, X)
     if getmetatable(self) ~= Fit then merr(fnname, "call it as fit:%s(...)", what) end
     if t == nil then merr(fnname, "'t' is required") end
-    local tv = tovec(t, "t")
+    local tv = tovec(t, "t", fnname)
     for i = 1, #tv do
       local v = tv[i]
       if what == "quantile" then
@@ -324,26 +299,14 @@ Fit.hazard = evaluator("hazard", "surv.fit:hazard")
 Fit.cumhazard = evaluator("cumhazard", "surv.fit:cumhazard")
 Fit.quantile = evaluator("quantile", "surv.fit:quantile")
 
--- (API.md also names this method :cure_fraction, but .cure_fraction is the
+-- (the API also names this method :cure_fraction, but .cure_fraction is the
 -- number at x = 0 and a Lua field cannot be both)
 function Fit:cure(X)
   local E, rows = slot_matrix(self, X, "surv.fit:cure")
   return shape_out(C._eval(self.dist, "cure", mat.vec { 1 }, E), 1, rows)
 end
 
-local function fmt(v, w)
-  local s
-  if v ~= v then s = "NaN"
-  elseif v == math.huge then s = "Inf" elseif v == -math.huge then s = "-Inf"
-  else s = string.format("%.5g", v) end
-  return w and string.format("%" .. w .. "s", s) or s
-end
-
-local function pfmt(p)
-  if p ~= p then return "NaN" end
-  if p < 2e-16 then return "< 2e-16" end
-  return string.format("%.3g", p)
-end
+local function fmt(v) return P.num(v, 5) end
 
 function Fit:__tostring()
   local lines = {}
@@ -357,15 +320,14 @@ function Fit:__tostring()
   end
   add(string.format("n = %d%s, events = %d", self.n, nd, self.n_event))
   add("")
-  local w = 4
-  for _, nm in ipairs(self.names) do if #nm > w then w = #nm end end
-  add(string.format("%-" .. w .. "s %11s %11s %8s %9s", "", "Value", "Std. Error", "z", "p"))
-  for i, nm in ipairs(self.names) do
-    local b, s = self.coef[i], self.se[i]
-    local z = b / s
-    add(string.format("%-" .. w .. "s %11s %11s %8s %9s", nm, fmt(b), fmt(s),
-      s == s and string.format("%.2f", z) or "NaN", pfmt(C._pnorm2(z))))
+  -- summary.survreg's table: printCoefmat with digits 3, two-sided normal p
+  local z, p = {}, {}
+  for i = 1, #self.names do
+    z[i] = self.coef[i] / self.se[i]
+    p[i] = 2 * stats.pnorm(math.abs(z[i]), 0, 1, { lower = false })
   end
+  add(P.coefmat({ rownames = self.names, colnames = { "Value", "Std. Error", "z", "p" },
+    cols = { self.coef, self.se, z, p } }, { digits = 3, has_pvalue = true, signif_stars = false }))
   add("")
   local ps = {}
   for _, k in ipairs { "lambda", "phi", "gamma", "kappa", "sigma" } do
@@ -379,8 +341,9 @@ function Fit:__tostring()
   if self.cure_fraction > 0 then
     add("Cure fraction (x = 0): " .. fmt(self.cure_fraction))
   end
-  add(string.format("Loglik = %.4f   AIC = %.4f   BIC = %.4f   (%d parameter%s)",
-    self.loglik, self.aic, self.bic, #self.names, #self.names == 1 and "" or "s"))
+  add(string.format("Loglik = %s   AIC = %s   BIC = %s   (%d parameter%s)",
+    P.fixed(self.loglik, 4), P.fixed(self.aic, 4), P.fixed(self.bic, 4), #self.names,
+    #self.names == 1 and "" or "s"))
   if self.boundary then add("Boundary: " .. self.boundary) end
   if not self.converged then
     add("Not converged: " .. tostring(self.reason))
@@ -552,7 +515,7 @@ function M.fit(opts)
   -- missing values
   local masks = { { "time", time }, { "status", status } }
   for b, m in pairs(xs) do masks[#masks + 1] = { b == "shape" and "shape_x" or (opts.x and "x" or b .. "_x"), m } end
-  local keep, dropped = C._mask(n, FN, table.unpack(masks))
+  local keep, _, dropped = args.mask(FN, table.unpack(masks))
   if dropped > 0 and na == "fail" then
     err("%d rows have missing values (na = \"fail\")", dropped)
   end
@@ -725,9 +688,9 @@ function M.fit(opts)
   local coef, vcov, info = best[1], best[2], best[3]
 
   -- the result
-  local P = #coefnames
-  local se = mat.zeros(P, 1)
-  for i = 1, P do
+  local np = #coefnames
+  local se = mat.zeros(np, 1)
+  for i = 1, np do
     local v = vcov:get(i, i)
     se:set(i, 1, v >= 0 and math.sqrt(v) or 0 / 0)
   end
@@ -735,8 +698,8 @@ function M.fit(opts)
   for b, bl in pairs(design) do blocks[b] = { bl.first, bl.last } end
   local fit = setmetatable({
     dist = dist, model = model, coef = coef, names = coefnames, se = se, vcov = vcov,
-    blocks = blocks, loglik = info.loglik, aic = -2 * info.loglik + 2 * P,
-    bic = -2 * info.loglik + math.log(nk) * P, n = nk, n_event = nev,
+    blocks = blocks, loglik = info.loglik, aic = -2 * info.loglik + 2 * np,
+    bic = -2 * info.loglik + math.log(nk) * np, n = nk, n_event = nev,
     n_dropped = dropped, converged = info.converged,
     reason = info.reason, iterations = info.iterations, fixed = fixed,
     _design = design, _fixed = fixedslot,
@@ -791,7 +754,7 @@ function M.fit(opts)
     end
   end
   local singular = false
-  for i = 1, P do if se[i] ~= se[i] then singular = true end end
+  for i = 1, np do if se[i] ~= se[i] then singular = true end end
   if singular then
     bnd = (bnd and bnd .. "; " or "") .. "singular information (parameters at a boundary or not identified)"
   end
@@ -816,5 +779,7 @@ surv.fit{ time =, status =, dist = [, x=, model=, ph_x=, aft_x=, shape_x=, fixed
 help.doc(Fit.survival, "surv.fit:survival", "fit:survival(t [, X]) -> S(t) at covariate rows X (nil: x = 0)")
 help.doc(Fit.hazard, "surv.fit:hazard", "fit:hazard(t [, X]) -> h(t) at covariate rows X (nil: x = 0)")
 help.doc(Fit.cumhazard, "surv.fit:cumhazard", "fit:cumhazard(t [, X]) -> H(t) at covariate rows X")
-help.doc(Fit.quantile, "surv.fit:quantile", "fit:quantile(p [, X]) -> t with P(T <= t) = p (R's predict type = \"quantile\")")
-help.doc(Fit.cure, "surv.fit:cure", "fit:cure([X]) -> the cure fraction S(infinity) per row of X (.cure_fraction is the value at x = 0)")
+help.doc(Fit.quantile, "surv.fit:quantile",
+  "fit:quantile(p [, X]) -> t with P(T <= t) = p (R's predict type = \"quantile\")")
+help.doc(Fit.cure, "surv.fit:cure",
+  "fit:cure([X]) -> the cure fraction S(infinity) per row of X (.cure_fraction is the value at x = 0)")

@@ -1,5 +1,5 @@
 -- regress.iv / ivl / anchor against AER::ivreg, sandwich and the closed forms
--- of METHODS.md (tests/ref/regress/iv/make_ivreg.R) on AER's CigarettesSW.
+-- of docs/methods/regress.md (tests/ref/regress/iv/make_ivreg.R) on AER's CigarettesSW.
 local T = require "orrery.testing"
 local d = T.csv("regress/iv/cigarettes.csv")
 local R = T.ref("regress/iv/ivreg.txt")
@@ -85,7 +85,7 @@ T.test("bad input gives clear errors", function()
   T.errors(function() regress.iv{ y = d.lpacks, x = x, z = z, bogus = 1 } end, "unknown option 'bogus'")
   T.errors(function() regress.iv{ y = d.lpacks, x = x, z = mat.ones(5, 1) } end, "z has 5 rows but y has 96")
   local zi = z:copy(); zi:set(1, 1, math.huge)
-  T.errors(function() regress.iv{ y = d.lpacks, x = x, z = zi } end, "regress.iv: 'z' has an infinite value at row 1")
+  T.errors(function() regress.iv{ y = d.lpacks, x = x, z = zi } end, "regress.iv: 'z' has an infinite value in row 1")
   T.errors(function() regress.iv{ y = d.lpacks, x = x, z = d.tdiff, intercept = false } end, "under-identified")
   T.errors(function() regress.iv{ y = d.lpacks, x = x, z = z, se = "HC9" } end, "se must be")
   T.errors(function() regress.ivl{ y = d.lpacks, x = x, z = z, alpha = -1 } end, "alpha must be")

@@ -18,7 +18,7 @@ end
 T.test("iv, ivl, anchor: option and shape errors begin with the function name", function()
   err("regress.iv", "unknown option 'foo'", function() return regress.iv{ y = y, x = x, z = z, foo = 1 } end)
   err("regress.iv", "z has 2 rows but y has 8", function() return regress.iv{ y = y, x = x, z = { 1, 2 } } end)
-  err("regress.iv", "'y' must be a matrix or an array", function() return regress.iv{ y = "a", x = x, z = z } end)
+  err("regress.iv", "'y' must be a matrix, an array of numbers or an array of rows", function() return regress.iv{ y = "a", x = x, z = z } end)
   err("regress.iv", "expected a table of options", function() return regress.iv(5) end)
   err("regress.iv", "needs instruments after a bar", function()
     return regress.iv{ formula = "y ~ x", data = data.frame{ y = y, x = x } }
@@ -35,20 +35,20 @@ end)
 
 T.test("iv, ivl, anchor, sketch: Inf is an error naming the argument and its row", function()
   local zi = { 2, 1, inf, 5, 4, 6, 8, 7 }
-  err("regress.iv", "'z' has an infinite value at row 3", function() return regress.iv{ y = y, x = x, z = zi } end)
-  err("regress.ivl", "'z' has an infinite value at row 3", function()
+  err("regress.iv", "'z' has an infinite value in row 3", function() return regress.iv{ y = y, x = x, z = zi } end)
+  err("regress.ivl", "'z' has an infinite value in row 3", function()
     return regress.ivl{ y = y, x = x, z = zi, alpha = 1 }
   end)
-  err("regress.anchor", "'a' has an infinite value at row 3", function()
+  err("regress.anchor", "'a' has an infinite value in row 3", function()
     return regress.anchor{ y = y, x = x, a = zi, gamma = 2 }
   end)
   -- after a dropped row the row is still the caller's
   local yn = { nan, 2, 3, 4, 5, -inf, 8, 7 }
-  err("regress.iv", "'y' has an infinite value at row 6", function() return regress.iv{ y = yn, x = x, z = z } end)
-  err("regress.sketch", "'y' has an infinite value at row 6", function()
+  err("regress.iv", "'y' has an infinite value in row 6", function() return regress.iv{ y = yn, x = x, z = z } end)
+  err("regress.sketch", "'y' has an infinite value in row 6", function()
     return regress.sketch{ y = yn, x = x, m = 4, kind = "countsketch", rng = rng.new(1) }
   end)
-  err("regress.sketch", "'x' has an infinite value at row 2", function()
+  err("regress.sketch", "'x' has an infinite value in row 2", function()
     return regress.sketch{ y = y, x = { 1, inf, 2, 5, 4, 7, 6, 8 }, m = 4, kind = "gaussian", rng = rng.new(1) }
   end)
 end)
@@ -71,10 +71,10 @@ end)
 
 T.test("ipcw: rows named as given; too few events is regress.ipcw's error", function()
   local x5 = { 1, 2, 3, 4, 5 }
-  err("regress.ipcw", "time 3 is inf", function()
+  err("regress.ipcw", "'time' has an infinite value in row 3", function()
     return regress.ipcw{ time = { nan, 2, inf, 4, 5 }, status = { 1, 1, 1, 0, 1 }, x = x5 }
   end)
-  err("regress.ipcw", "time 2 is -1", function()
+  err("regress.ipcw", "'time' element 2 is -1: times must be >= 0", function()
     return regress.ipcw{ time = { 1, -1, 3, 4, 5 }, status = { 1, 1, 1, 0, 1 }, x = x5 }
   end)
   err("regress.ipcw", "1 event", function()

@@ -109,7 +109,7 @@ T.test("rng.default and _reseed", function()
   T.ok(tostring(rng.new(1)):find("xoshiro256++", 1, true))
 end)
 
-T.test("orrery --seed N seeds rng.default; no seed means 42", function()
+T.program("orrery --seed N seeds rng.default; no seed means 42", function()
   local prog = arg and arg[-1]
   if not (prog and io and io.popen) then return end
   local function run(flags)

@@ -1,4 +1,4 @@
--- stats at huge and tiny scales, and degenerate control-variate input (review).
+-- stats at huge and tiny scales, and degenerate control-variate input.
 -- Correlations are scale-free: cor(c X) must equal R's cor(X) (desc.txt, from
 -- tests/ref/stats/make_desc.R) whatever c, as long as c X is finite. At
 -- 1e-200 the squares of deviations underflow and at 1e200 they overflow, so

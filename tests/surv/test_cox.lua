@@ -161,8 +161,8 @@ T.test("bad input raises clear errors", function()
   T.errors(function() f:predict({ { 1, 2 } }) end, "surv.cox:predict: X has 2 columns but the model has 1")
   T.errors(function() f:predict({ 1 }, "hazard") end, "surv.cox:predict: type must be")
   -- a missing or infinite covariate would give a silent NaN prediction
-  T.errors(function() f:predict({ 0 / 0 }) end, "surv.cox:predict: X has a missing or infinite value in row 1")
-  T.errors(function() f:predict({ { 1 }, { 1 / 0 } }, "survival") end, "surv.cox:predict: X has a missing or infinite value in row 2")
+  T.errors(function() f:predict({ 0 / 0 }) end, "surv.cox:predict: 'X' has a missing value in row 1")
+  T.errors(function() f:predict({ { 1 }, { 1 / 0 } }, "survival") end, "surv.cox:predict: 'X' has an infinite value in row 2")
   -- the message names surv.cox, not the mat function underneath
   T.errors(function() surv.cox{ time = t, status = s, x = { "a", "b", "c" } } end, "surv.cox: 'x' must be")
 end)

@@ -1,6 +1,6 @@
 -- Gompertz, Burr XII and APGW fits against an independent R maximisation of
--- the METHODS.md likelihood with optim() from many starts and a profile over
--- kappa (tests/ref/surv/fit/make_flex.R). Tolerances (the task asks 1e-6 and
+-- the docs/methods/surv.md likelihood with optim() from many starts and a
+-- profile over kappa (tests/ref/surv/fit/make_flex.R). Tolerances (the task asks 1e-6 and
 -- ~1e-4; the fits agree to ~1e-15 and ~4e-7): log-likelihood 1e-9 relative,
 -- and ours may not be lower than R's by more than 1e-7 since both claim the
 -- maximum; parameters 1e-5 relative + 1e-5 absolute (R's optim stops with

@@ -1,9 +1,9 @@
 -- 2SLS with collinear columns of x against AER::ivreg
--- (tests/ref/regress/iv/make_review.R): the later column is aliased (NaN), the
+-- (tests/ref/regress/iv/make_aliased.R): the later column is aliased (NaN), the
 -- rest as the fit without it.  Closed forms: 1e-8 relative.
 local T = require "orrery.testing"
 local d = T.csv("regress/iv/cigarettes.csv")
-local R = T.ref("regress/iv/review.txt")
+local R = T.ref("regress/iv/aliased.txt")
 
 T.test("iv: a repeated column of x is aliased as AER::ivreg, not split by a minimum-norm solve", function()
   local x = d.lrprice:hcat(d.lrincome):hcat(d.lrincome * 2)
