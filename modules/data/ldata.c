@@ -179,13 +179,28 @@ static int d_take (lua_State *L) {
   size_t n, k, i;
   omat *x = omat_vecarg(L, 1, "data.take", "column", &n);
   omat *idx = omat_vecarg(L, 2, "data.take", "index", &k);
-  omat *r = omat_new(L, k, 1);
+  omat *r = omat_newraw(L, k, 1);  /* every element written below */
   for (i = 0; i < k; i++) {
     double j = idx->x[i];
     if (!(j >= 1 && j <= (double)n))
       orr_error(L, "data.take", "index %f out of range 1..%d", j, (int)n);
     r->x[i] = x->x[(size_t)j - 1];
   }
+  return 1;
+}
+
+
+/* _slice(m, i, j) -> a copy of the elements i..j of vector m (1-based;
+   none when j < i) */
+static int d_slice (lua_State *L) {
+  size_t n;
+  omat *x = omat_vecarg(L, 1, "data.head", "column", &n), *r;
+  lua_Integer i = luaL_checkinteger(L, 2), j = luaL_checkinteger(L, 3);
+  if (j < i) j = i - 1;
+  if (i < 1 || (lua_Unsigned)j > n)
+    orr_error(L, "data.head", "rows %d..%d out of range 1..%d", (int)i, (int)j, (int)n);
+  r = omat_newraw(L, (size_t)(j - i + 1), 1);
+  if (j >= i) memcpy(r->x, x->x + (i - 1), (size_t)(j - i + 1) * sizeof(double));
   return 1;
 }
 
@@ -197,7 +212,7 @@ static int d_cbind (lua_State *L) {
   omat *r;
   luaL_checktype(L, 1, LUA_TTABLE);
   k = (size_t)lua_rawlen(L, 1);
-  r = omat_new(L, n > 0 ? (size_t)n : 0, k);
+  r = omat_newraw(L, n > 0 ? (size_t)n : 0, k);  /* every column copied in */
   for (j = 0; j < k; j++) {
     omat *c;
     lua_rawgeti(L, 1, (lua_Integer)j + 1);
@@ -556,6 +571,7 @@ static void pushnames (lua_State *L, const csv_t *P, int header) {
 static size_t colindex (lua_State *L, int idx, int names, size_t ncol,
                         const char *what, const char *fn) {
   size_t j;
+  idx = lua_absindex(L, idx);
   if (lua_isinteger(L, idx)) {
     lua_Integer i = lua_tointeger(L, idx);
     if (i < 1 || (lua_Unsigned)i > ncol)
@@ -821,7 +837,8 @@ static int d_parse_string (lua_State *L) {
 
 static const luaL_Reg data_funcs[] = {
   {"_factor", d_factor}, {"_factor_num", d_factor_num},
-  {"_which", d_which}, {"_take", d_take}, {"_cbind", d_cbind},
+  {"_which", d_which}, {"_take", d_take}, {"_slice", d_slice},
+  {"_cbind", d_cbind},
   {"_summary", d_summary}, {"_write_csv", d_write_csv},
   {"_read_csv", d_read_csv}, {"_parse_string", d_parse_string},
   {NULL, NULL}
