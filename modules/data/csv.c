@@ -818,8 +818,13 @@ static int rescan_chunk (csv_chunk *K) {
       p = (j + 1 < k) ? q + 1 : endrecord(&C, q);
     }
   }
-  for (j = 0; j < k; j++)
-    if (P->cols[j].text && !sortlevels(K, &K->cols[j])) return nomem(K);
+  for (j = 0; j < k; j++) {
+    ccol *cc = &K->cols[j];
+    /* every string is interned: the hash table goes before the merge */
+    release(&K->M, cc->slot, cc->nslot * sizeof(uint64_t));
+    cc->slot = NULL; cc->nslot = 0;
+    if (P->cols[j].text && !sortlevels(K, cc)) return nomem(K);
+  }
   return CSV_OK;
 }
 
