@@ -559,19 +559,18 @@ static void test_types (void) {
   /* a number column: markers and blanks are missing, text is an error */
   {
     static const char t2[] = "a,b\n1,2\n\n3,\" \"\n4,x\n";
-    csv_init(&P, test_alloc, &a);
-    CHECK(csv_begin(&P, t2, sizeof t2 - 1, &o) == CSV_OK);
-    csv_settype(&P, 1, CSV_NUMBER);
-    CHECK(csv_rows(&P) == CSV_ETYPE);
-    CHECK(strcmp(P.msg, "line 5, column 'b': \"x\" is not a number") == 0);
-    csv_free(&P);
-    o.header = 0;
-    csv_init(&P, test_alloc, &a);
-    CHECK(csv_begin(&P, t2, sizeof t2 - 1, &o) == CSV_OK);
-    csv_settype(&P, 0, CSV_NUMBER);
-    CHECK(csv_rows(&P) == CSV_ETYPE);
-    CHECK(strcmp(P.msg, "line 1, column V1: \"a\" is not a number") == 0);
-    csv_free(&P);
+    static const char *const msg[] = {  /* without a header, then with */
+      "line 1, column V1: \"a\" is not a number",
+      "line 5, column 'b': \"x\" is not a number"
+    };
+    for (o.header = 0; o.header <= 1; o.header++) {
+      csv_init(&P, test_alloc, &a);
+      CHECK(csv_begin(&P, t2, sizeof t2 - 1, &o) == CSV_OK);
+      csv_settype(&P, (size_t)o.header, CSV_NUMBER);
+      CHECK(csv_rows(&P) == CSV_ETYPE);
+      CHECK(strcmp(P.msg, msg[o.header]) == 0);
+      csv_free(&P);
+    }
   }
   CHECK(a.held == 0);
 }
