@@ -114,6 +114,7 @@ static void *worker (void *arg) {
   wjob *W = (wjob *)arg;
   for (;;) {
     size_t b, slot, r0, r1, len;
+    int stop;
     pthread_mutex_lock(&W->mu);
     if (W->stop || W->next >= W->nblocks) {
       pthread_mutex_unlock(&W->mu);
@@ -122,8 +123,9 @@ static void *worker (void *arg) {
     b = W->next++;
     slot = b % (size_t)W->nbuf;
     while (W->owner[slot] != b && !W->stop) pthread_cond_wait(&W->cv, &W->mu);
+    stop = W->stop;
     pthread_mutex_unlock(&W->mu);
-    if (W->stop) break;
+    if (stop) break;
     r0 = b * W->rpb;
     r1 = r0 + W->rpb < W->n ? r0 + W->rpb : W->n;
     len = format_rows(W, r0, r1, W->work + slot * W->bufsize);
@@ -218,11 +220,13 @@ int csv_write (int fd, const csv_wlevel *names, const csv_wcol *cols,
   }
   for (b = 0; b < W.nblocks; b++) {
     size_t slot = b % (size_t)nbuf, len;
+    int stop;
     pthread_mutex_lock(&W.mu);
     while (W.ready[slot] != b + 1 && !W.stop) pthread_cond_wait(&W.cv, &W.mu);
     len = W.len[slot];
+    stop = W.stop;
     pthread_mutex_unlock(&W.mu);
-    if (W.stop) break;
+    if (stop) break;
     if (ORR_INTERRUPTED()) { stopall(&W); break; }
     if (!writeall(fd, work + slot * bufsize, len, err)) { stopall(&W); break; }
     pthread_mutex_lock(&W.mu);
