@@ -16,7 +16,9 @@
 ** with optional spaces or tabs around it), a missing-value marker (quoted
 ** or not, as R), or blank; otherwise it is text, and its values become
 ** factor levels (distinct strings in C byte order) and 1-based codes; in a
-** text column only unquoted markers are missing.
+** text column only unquoted markers are missing. csv_settype overrides this
+** per column: numbers (a field that is neither a number nor missing is an
+** error naming its line and column), text, or skipped (scanned, not stored).
 ** Numbers are exactly rounded. With at most 19 significant digits w and a
 ** power of ten 10^e: Clinger's fast path when w < 2^53 and |e| <= 22 (one
 ** IEEE operation on exact operands); on x86, w * 10^e in 64-bit extended
