@@ -13,6 +13,8 @@
 local M, C = ...
 local help = require "orrery.help"
 local mat = require "orrery.mat"
+local args = require "orrery.args"
+local checkopts, is_mat = args.checkopts, args.is_mat
 
 
 local floor, huge, mtype = math.floor, math.huge, math.type
@@ -21,13 +23,13 @@ local concat, rep = table.concat, string.rep
 -- string.format, but a string argument may hold zero bytes (shown as \0)
 local sfmt = string.format
 local function fmt(f, ...)
-  local n, args = select("#", ...), { ... }
+  local n, vals = select("#", ...), { ... }
   for i = 1, n do
-    if type(args[i]) == "string" and args[i]:find("%z") then
-      args[i] = args[i]:gsub("%z", "\\0")
+    if type(vals[i]) == "string" and vals[i]:find("%z") then
+      vals[i] = vals[i]:gsub("%z", "\\0")
     end
   end
-  return sfmt(f, table.unpack(args, 1, n))
+  return sfmt(f, table.unpack(vals, 1, n))
 end
 
 local function doc(f, name, text) help.doc(f, name, text) return f end
@@ -48,11 +50,6 @@ local function is_factor(v)
 end
 
 local function isnum(v) return type(v) == "number" end
-
-local function is_mat(v)
-  local mt = getmetatable(v)
-  return type(mt) == "table" and mt.__name == "mat"
-end
 
 -- A factor from trusted parts: levels (array of strings), codes (n x 1 mat).
 local function new_factor(levels, codes)
@@ -112,6 +109,11 @@ function fmethods.strings(f)
   end
   return out
 end
+doc(fmethods.counts, "data.factor:counts", [[f:counts() -> counts, nmissing: an array with the
+number of values at each level (in the order of f.levels) and the number of missing values
+(as R's table(f) and sum(is.na(f))).]])
+doc(fmethods.strings, "data.factor:strings", [[f:strings() -> an array of the n values as strings,
+false where a value is missing (a Lua array cannot hold nil in the middle).]])
 
 -- R's as.character for a number (as factor() names its levels): at most 15
 -- significant digits, fixed notation unless scientific is narrower.
@@ -172,6 +174,12 @@ local function factor(values, levels)
   if is_mat(values) then
     if values:cols() ~= 1 and values:rows() ~= 1 then
       error(fn .. ": values must be a vector", 2)
+    end
+    if levels == nil then  -- straight from the mat: no copy on the way
+      local lv, codes = C._factor_num(values)
+      local lev = {}
+      for i = 1, #lv do lev[i] = numstr(lv[i]) end
+      return new_factor(lev, codes)
     end
     values = values:totable()
     if type(values[1]) == "table" then values = values[1] end
@@ -264,8 +272,9 @@ local function as_column(v, name, fn)
   end
   if type(v) == "table" then
     if getmetatable(v) == nil and v.levels ~= nil and v.codes ~= nil then
-      local codes = v.codes
-      if not is_mat(codes) then codes = mat.vec(codes) end
+      -- the factor gets codes of its own: the user's mat copied once, an
+      -- array converted once
+      local codes = is_mat(v.codes) and v.codes:copy() or mat.vec(v.codes)
       check_levels(v.levels, fn)
       local nl = #v.levels
       for i = 1, #codes do
@@ -274,7 +283,7 @@ local function as_column(v, name, fn)
           error(fmt("%s: column '%s': code %s at row %d is not a level", fn, name, tostring(c), i), 3)
         end
       end
-      return new_factor(copy(v.levels), codes:copy()), #codes
+      return new_factor(copy(v.levels), codes), #codes
     end
     local n = #v
     local kind
@@ -321,16 +330,9 @@ local function frame(spec, opts)
     for j, name in ipairs(i.names) do cols[j] = i.cols[name] end
     return newframe(copy(i.names), cols, i.n)
   end
-  local order
-  if opts ~= nil then
-    if type(opts) ~= "table" then error(fn .. ": options must be a table", 2) end
-    for k in pairs(opts) do
-      if k ~= "names" then error(fmt("%s: unknown option '%s'", fn, tostring(k)), 2) end
-    end
-    order = opts.names
-    if order ~= nil and type(order) ~= "table" then
-      error(fn .. ": option 'names' must be an array of strings", 2)
-    end
+  local order = checkopts(fn, opts, { "names" }).names
+  if order ~= nil and type(order) ~= "table" then
+    error(fn .. ": option 'names' must be an array of strings", 2)
   end
   local names, values = {}, {}
   if #spec > 0 then  -- an array of {name, column} pairs, in order
@@ -484,16 +486,22 @@ function methods.matrix(df, which)
   return C._cbind(cols, i.n)
 end
 
--- A new frame of the rows at the 1-based positions in idx (a mat).
-local function take(df, idx)
+-- A new frame of n rows: each column's numbers (a factor's codes) through
+-- pick, which copies the rows it keeps once; factors share their levels.
+local function newrows(df, pick, n)
   local i = INFO[df]
   local cols = {}
   for j, name in ipairs(i.names) do
     local c = i.cols[name]
-    if is_factor(c) then cols[j] = new_factor(c.levels, C._take(c.codes, idx))
-    else cols[j] = C._take(c, idx) end
+    if is_factor(c) then cols[j] = new_factor(c.levels, pick(c.codes))
+    else cols[j] = pick(c) end
   end
-  return newframe(copy(i.names), cols, #idx)
+  return newframe(copy(i.names), cols, n)
+end
+
+-- the rows at the 1-based positions in idx (a mat)
+local function take(df, idx)
+  return newrows(df, function(c) return C._take(c, idx) end, #idx)
 end
 
 --- df:row(i) -> a table name -> value (a number, or a string / nil for a factor)
@@ -530,9 +538,7 @@ function methods.head(df, n)
     error("data.head: n must be a non-negative integer", 2)
   end
   if n > i.n then n = i.n end
-  local idx = {}
-  for r = 1, n do idx[r] = r end
-  return take(df, n > 0 and mat.vec(idx) or mat.zeros(0, 1))
+  return newrows(df, function(c) return C._slice(c, 1, n) end, n)
 end
 
 -- ---------------------------------------------------------------- printing
@@ -706,27 +712,18 @@ end
 
 -- ---------------------------------------------------------------- CSV
 
-local function check_opts(opts, allowed, fn)
-  if opts == nil then return {} end
-  if type(opts) ~= "table" then error(fn .. ": options must be a table", 3) end
-  for k in pairs(opts) do
-    if not allowed[k] then error(fmt("%s: unknown option '%s'", fn, tostring(k)), 3) end
-  end
-  return opts
-end
-
---- data.write_csv(df, path [, {sep = ",", na = "NA"}])
+--- data.write_csv(df, path [, {sep = ",", na = "NA", threads = n}])
 local function write_csv(df, path, opts)
   local fn = "data.write_csv"
   local i = info(df, fn)
   if type(path) ~= "string" then error(fn .. ": path must be a string", 2) end
-  opts = check_opts(opts, { sep = true, na = true }, fn)
+  opts = checkopts(fn, opts, { "sep", "na", "threads" })
   local sep, na = opts.sep or ",", opts.na or "NA"
   if type(sep) ~= "string" then error(fn .. ": option 'sep' must be a string", 2) end
   if type(na) ~= "string" then error(fn .. ": option 'na' must be a string", 2) end
   local cols = {}
   for j, name in ipairs(i.names) do cols[j] = i.cols[name] end
-  C._write_csv(path, i.names, cols, i.n, sep, na)
+  C._write_csv(path, i.names, cols, i.n, sep, na, opts.threads)
 end
 
 -- The C parser returns names, columns (mats or {levels =, codes =}) and n.
@@ -739,16 +736,21 @@ local function wrap_parsed(names, cols, n)
 end
 
 if C._read_csv then
-  --- data.read_csv(path [, {sep = ",", header = true, na = {"", "NA"}}]) -> a frame
+  --- data.read_csv(path [, {sep, header, na, select, types, threads}]) -> a frame
   M.read_csv = function(path, opts)
     return wrap_parsed(C._read_csv(path, opts))
   end
-  -- read_csv on a string (tests, fuzzing): private
-  C.parse_string = function(s, opts)
-    return wrap_parsed(C._parse_string(s, opts))
+  -- private, for tests and fuzzing: read_csv on a string, and both with
+  -- chunks of minchunk bytes (so that tiny inputs are parsed in parallel)
+  C.parse_string = function(s, opts, minchunk)
+    return wrap_parsed(C._parse_string(s, opts, minchunk))
+  end
+  C.read_csv = function(path, opts, minchunk)
+    return wrap_parsed(C._read_csv(path, opts, minchunk))
   end
   doc(M.read_csv, "data.read_csv", [[
-data.read_csv(path [, {sep = ",", header = true, na = {"", "NA"}}]) -> a frame
+data.read_csv(path [, {sep = ",", header = true, na = {"", "NA"},
+                       select = {...}, types = {...}, threads = n}]) -> a frame
   Quoted fields may hold separators, doubled quotes and line breaks; CRLF and a
   UTF-8 byte-order mark are accepted; blank lines are skipped. A column whose
   every field is a number (or a missing-value marker) is numeric (NaN =
@@ -759,7 +761,17 @@ data.read_csv(path [, {sep = ",", header = true, na = {"", "NA"}}]) -> a frame
   are made unique (a, a.1, ...). A row with a different number of fields,
   an unclosed quote or text after a closing quote is an error naming its
   line. Numbers: decimal (no hex), inf, nan, spaces around them allowed;
-  exactly rounded. sep: one character, not a quote, letter, digit, . + -]])
+  exactly rounded. sep: one character, not a quote, letter, digit, . + -
+  select = {"b", 1, ...}: only these columns (names as the frame would have
+  them, or 1-based positions), in this order; the others are not stored.
+  types = {id = "text", x = "number"} (or by position): "text" makes a
+  factor even of numbers; "number" makes a non-number, non-missing field an
+  error naming its line and column.
+  threads: the file (mapped, not copied) is parsed in that many chunks at
+  once, one a thread (default: the online CPUs, at most 16; files under
+  1 MB a thread get fewer); the frame is the same, bit for bit, for any
+  number, and so are the errors' line numbers. The numeric columns are
+  parsed into place: the frame costs its own size, no more.]])
 end
 
 M.frame = doc(frame, "data.frame", [[
@@ -770,37 +782,54 @@ data.frame{ a = mat or array, b = {"x", "y", ...} } -> a frame
   data.frame{{"b", col}, {"a", col}}; otherwise names sorted in C byte order.
   df.col / df["col"] is a column; methods: nrow ncol names col add matrix
   subset head row describe. A column named like a method hides it: use
-  data.names(df), data.nrow(df), data.col(df, name), ... instead.]])
+  data.names(df), data.nrow(df), data.col(df, name), ... instead.
+  Copies: a mat or factor column is shared, not copied (by data.frame,
+  df:add, df.x = col, data.frame(df), and df.x returns the column itself:
+  change it and the frame changes); an array is converted once; a
+  {levels =, codes =} table gets codes of its own (one copy). df:matrix
+  copies each column once, into the matrix; df:subset and df:head copy the
+  rows they keep once (factors share their levels); read_csv parses into
+  the columns it returns.]])
 M.factor = doc(factor, "data.factor", [[
 data.factor(values [, levels]) -> a factor {levels =, codes =}
   values: strings (levels in C byte order; false or NaN = missing) or numbers
   (levels in numeric order, as R's factor(), written as R's as.character).
   levels: an explicit order; values not among them are missing.
   f[i] is the i-th value (nil when missing), #f its length, f.codes an n x 1
-  mat of level indices (NaN = missing), f:counts(), f:strings().]])
+  mat of level indices (NaN = missing), f:counts(), f:strings().
+  data.factor(f) copies f.]])
 M.is_factor = doc(is_factor, "data.is_factor", "data.is_factor(v) -> true if v is a factor")
 M.is_frame = doc(is_frame, "data.is_frame", "data.is_frame(v) -> true if v is a data frame")
-M.relevel = doc(relevel, "data.relevel", "data.relevel(f, level) -> a factor with 'level' first (the reference level of treatment contrasts)")
+M.relevel = doc(relevel, "data.relevel",
+  "data.relevel(f, level) -> a factor with 'level' first (the reference level of treatment contrasts)")
 M.write_csv = doc(write_csv, "data.write_csv", [[
-data.write_csv(df, path [, {sep = ",", na = "NA"}])
-  Numbers in the shortest form that reads back exactly (Inf, -Inf; NaN as
-  na); text always quoted, so data.read_csv reads the same frame back,
+data.write_csv(df, path [, {sep = ",", na = "NA", threads = n}])
+  Numbers as the shortest decimal that reads back to the same double, laid
+  out as Python's repr (0.1, 1e-05, 1.5e+300, 5e-324; whole numbers without
+  ".0"), so a round trip keeps every bit (R's write.csv and data.table's
+  fwrite keep 15 digits); Inf, -Inf; NaN as na, bare. Text always quoted,
+  with its quotes doubled, so data.read_csv reads the same frame back,
   except that a factor keeps only the levels it uses, in C byte order (a
   relevel or an unused level is not in the file), and a factor whose every
   level looks like a number comes back numeric, as with R's write.csv and
-  read.csv.]])
+  read.csv. threads format blocks of rows at once (default: the online
+  CPUs, at most 16), written in order, one large write a block.]])
 
 local mdocs = {
   nrow = "df:nrow() -> the number of rows",
   ncol = "df:ncol() -> the number of columns",
   names = "df:names() -> the column names in order (a fresh array)",
-  col = "df:col(name) -> the column named name (even when a method has that name)",
-  add = "df:add(name, col) -> df with the column added or replaced (mutates; the length must match); df.name = col does the same",
-  matrix = "df:matrix{\"a\", \"b\"} -> an n x k mat of numeric columns (all columns if omitted); a factor is an error",
-  subset = "df:subset(mask) -> a new frame of the rows where mask holds: an array of booleans, a 0/1 vector (NaN counts as false, as R) or a function(row, i) -> bool",
-  head = "df:head([n]) -> a new frame of the first n rows (default 6)",
+  col = "df:col(name) -> the column named name (even when a method has that name); the column itself, not a copy",
+  add = "df:add(name, col) -> df with the column added or replaced (mutates; the length must match; "
+    .. "a mat or factor is shared, not copied); df.name = col does the same",
+  matrix = "df:matrix{\"a\", \"b\"} -> an n x k mat of numeric columns (all columns if omitted), "
+    .. "each copied once; a factor is an error",
+  subset = "df:subset(mask) -> a new frame of the rows where mask holds: an array of booleans, "
+    .. "a 0/1 vector (NaN counts as false, as R) or a function(row, i) -> bool; the kept rows are copied once",
+  head = "df:head([n]) -> a new frame of the first n rows (default 6), copied once",
   row = "df:row(i) -> a table name -> value for row i (factor values as strings, nil when missing)",
-  describe = "df:describe() -> per-column summary: Min, quartiles (R's type 7), mean, Max and NA count for numbers; level counts for factors",
+  describe = "df:describe() -> per-column summary: Min, quartiles (R's type 7), mean, Max and NA count "
+    .. "for numbers; level counts for factors",
 }
 for name, text in pairs(mdocs) do
   help.doc(methods[name], "df:" .. name, text)

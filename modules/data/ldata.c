@@ -9,13 +9,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "lua.h"
 #include "lauxlib.h"
 
 #include "oaux.h"
 #include "mat/omat.h"
+#include "mat/lmat.h"
 #include "data/csv.h"
 
 
@@ -176,13 +180,28 @@ static int d_take (lua_State *L) {
   size_t n, k, i;
   omat *x = omat_vecarg(L, 1, "data.take", "column", &n);
   omat *idx = omat_vecarg(L, 2, "data.take", "index", &k);
-  omat *r = omat_new(L, k, 1);
+  omat *r = omat_newraw(L, k, 1);  /* every element written below */
   for (i = 0; i < k; i++) {
     double j = idx->x[i];
     if (!(j >= 1 && j <= (double)n))
       orr_error(L, "data.take", "index %f out of range 1..%d", j, (int)n);
     r->x[i] = x->x[(size_t)j - 1];
   }
+  return 1;
+}
+
+
+/* _slice(m, i, j) -> a copy of the elements i..j of vector m (1-based;
+   none when j < i) */
+static int d_slice (lua_State *L) {
+  size_t n;
+  omat *x = omat_vecarg(L, 1, "data.head", "column", &n), *r;
+  lua_Integer i = luaL_checkinteger(L, 2), j = luaL_checkinteger(L, 3);
+  if (j < i) j = i - 1;
+  if (i < 1 || (lua_Unsigned)j > n)
+    orr_error(L, "data.head", "rows %d..%d out of range 1..%d", (int)i, (int)j, (int)n);
+  r = omat_newraw(L, (size_t)(j - i + 1), 1);
+  if (j >= i) memcpy(r->x, x->x + (i - 1), (size_t)(j - i + 1) * sizeof(double));
   return 1;
 }
 
@@ -194,7 +213,7 @@ static int d_cbind (lua_State *L) {
   omat *r;
   luaL_checktype(L, 1, LUA_TTABLE);
   k = (size_t)lua_rawlen(L, 1);
-  r = omat_new(L, n > 0 ? (size_t)n : 0, k);
+  r = omat_newraw(L, n > 0 ? (size_t)n : 0, k);  /* every column copied in */
   for (j = 0; j < k; j++) {
     omat *c;
     lua_rawgeti(L, 1, (lua_Integer)j + 1);
@@ -252,70 +271,10 @@ static int d_summary (lua_State *L) {
   return 1;
 }
 
-
 /* ---------------------------------------------------------------------- */
 /* writing CSV                                                             */
 /* ---------------------------------------------------------------------- */
 
-
-static int needquote (const char *s, size_t len, char sep) {
-  size_t i;
-  for (i = 0; i < len; i++)
-    if (s[i] == sep || s[i] == '"' || s[i] == '\n' || s[i] == '\r') return 1;
-  return 0;
-}
-
-
-/* A chunked writer: no Lua allocation once the file is open. */
-typedef struct writer { FILE *f; char *buf; size_t len, cap; int err; } writer;
-
-static void wflush (writer *w) {
-  if (w->len && !w->err && fwrite(w->buf, 1, w->len, w->f) != w->len)
-    w->err = errno ? errno : EIO;
-  w->len = 0;
-}
-
-static void wput (writer *w, const char *s, size_t len) {
-  while (len > 0) {
-    size_t room = w->cap - w->len, m = len < room ? len : room;
-    memcpy(w->buf + w->len, s, m);
-    w->len += m; s += m; len -= m;
-    if (w->len == w->cap) wflush(w);
-  }
-}
-
-static void wchar (writer *w, char c) {
-  if (w->len == w->cap) wflush(w);
-  w->buf[w->len++] = c;
-}
-
-/* Text is always quoted (as R's write.csv), so that a level that looks like
-   a number or a missing-value marker reads back as the same text. */
-static void wtext (writer *w, const char *s, size_t len, char sep) {
-  size_t i;
-  wchar(w, '"');
-  if (!needquote(s, len, sep)) wput(w, s, len);
-  else
-    for (i = 0; i < len; i++) {
-      if (s[i] == '"') wchar(w, '"');
-      wchar(w, s[i]);
-    }
-  wchar(w, '"');
-}
-
-
-typedef struct wcol {
-  const double *x;      /* numbers, or factor codes */
-  strref *lev;          /* factor levels (NULL for a numeric column) */
-} wcol;
-
-#define WBUF_SIZE 65536
-
-/*
-** _write_csv(path, names, cols, n, sep, na): cols[j] is a vector (numeric) or
-** a table {levels =, codes =}. Every argument is checked and every level
-** collected before the file is opened, so no Lua error can leak the FILE.
-*/
 /*
 ** Separators either side refuses: ones that could be part of a number or a
 ** quoted field would make the file ambiguous, so write_csv must not produce
@@ -331,34 +290,58 @@ static int badsep (const char *s, size_t len) {
          ((s[0] | 32) >= 'a' && (s[0] | 32) <= 'z');
 }
 
+#define MAXTHREADS 16   /* the default: online CPUs, at most this */
+
+/* the online CPUs, at most MAXTHREADS */
+static int defthreads (void) {
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n < 1 ? 1 : n > MAXTHREADS ? MAXTHREADS : (int)n;
+}
+
+/* the 'threads' argument at idx: nil for the default, else 1.. */
+static int getthreads (lua_State *L, int idx, const char *fn) {
+  lua_Integer t;
+  if (lua_isnoneornil(L, idx)) return defthreads();
+  if (!lua_isinteger(L, idx) || (t = lua_tointeger(L, idx)) < 1 || t > 1024)
+    orr_error(L, fn, "option 'threads' must be an integer from 1 to 1024");
+  t = lua_tointeger(L, idx);
+  return t > 64 ? 64 : (int)t;
+}
+
+#define WBLOCK ((size_t)1 << 20)   /* bytes of rows a thread formats at once */
+
+/*
+** _write_csv(path, names, cols, n, sep, na [, threads]): cols[j] is a vector
+** (numeric) or a table {levels =, codes =}. Every argument is checked and
+** every level collected before the file is opened, so no Lua error can leak
+** the descriptor.
+*/
 static int d_write_csv (lua_State *L) {
   const char *fn = "data.write_csv";
   const char *path = luaL_checkstring(L, 1);
   lua_Integer n = luaL_checkinteger(L, 4);
-  size_t seplen, nalen, k, i, j;
+  size_t seplen, nalen, k, i, j, rowmax, bufsize;
   const char *sepstr = luaL_checklstring(L, 5, &seplen);
   const char *na = luaL_checklstring(L, 6, &nalen);
-  char sep;
-  wcol *cols;
-  strref *names;
-  writer w;
-  int intr = 0;
+  int threads = getthreads(L, 7, fn), nbuf, fd, st, err;
+  csv_wcol *cols;
+  csv_wlevel *names;
+  csv_wopts o;
+  char *work;
   luaL_checktype(L, 2, LUA_TTABLE);
   luaL_checktype(L, 3, LUA_TTABLE);
   if (badsep(sepstr, seplen)) orr_error(L, fn, "%s", SEP_RULE);
-  sep = sepstr[0];
+  o.sep = sepstr[0]; o.na = na; o.nalen = nalen;
   /* written bare, so it must not end the field or open a quote */
   for (i = 0; i < nalen; i++)
-    if (na[i] == sep || na[i] == '"' || na[i] == '\n' || na[i] == '\r')
+    if (na[i] == o.sep || na[i] == '"' || na[i] == '\n' || na[i] == '\r')
       orr_error(L, fn, "na must not hold the separator, a quote or a line break");
   orr_checkpath(L, path, fn);
   k = (size_t)lua_rawlen(L, 2);
-  lua_settop(L, 6);
-  cols = (wcol *)orr_workbytes(L, (k + 1) * sizeof(wcol));          /* 7 */
-  names = (strref *)orr_workbytes(L, (k + 1) * sizeof(strref));     /* 8 */
-  w.buf = (char *)orr_workbytes(L, WBUF_SIZE);                      /* 9 */
-  w.cap = WBUF_SIZE; w.len = 0; w.err = 0;
-  lua_newtable(L);                                                 /* 10 */
+  lua_settop(L, 7);
+  cols = (csv_wcol *)orr_workbytes(L, (k + 1) * sizeof(csv_wcol));      /* 8 */
+  names = (csv_wlevel *)orr_workbytes(L, (k + 1) * sizeof(csv_wlevel)); /* 9 */
+  lua_newtable(L);                                                      /* 10 */
   for (j = 0; j < k; j++) {
     omat *m;
     if (lua_rawgeti(L, 2, (lua_Integer)j + 1) != LUA_TSTRING)
@@ -366,7 +349,7 @@ static int d_write_csv (lua_State *L) {
     names[j].s = lua_tolstring(L, -1, &names[j].len);  /* kept alive by arg 2 */
     lua_pop(L, 1);
     lua_rawgeti(L, 3, (lua_Integer)j + 1);
-    cols[j].lev = NULL;
+    cols[j].lev = NULL; cols[j].nlev = 0;
     if ((m = omat_test(L, -1)) == NULL) {
       size_t nlev, l;
       lua_getfield(L, -1, "codes");
@@ -375,7 +358,8 @@ static int d_write_csv (lua_State *L) {
       if (m == NULL || lua_getfield(L, -1, "levels") != LUA_TTABLE)
         orr_error(L, fn, "column '%s' is not a vector or a factor", names[j].s);
       nlev = (size_t)lua_rawlen(L, -1);
-      cols[j].lev = (strref *)orr_workbytes(L, (nlev + 1) * sizeof(strref));
+      cols[j].lev = (csv_wlevel *)orr_workbytes(L, (nlev + 1) * sizeof(csv_wlevel));
+      cols[j].nlev = nlev;
       lua_rawseti(L, 10, (lua_Integer)j + 1);  /* keeps the array alive */
       for (l = 0; l < nlev; l++) {
         if (lua_rawgeti(L, -1, (lua_Integer)l + 1) != LUA_TSTRING)
@@ -397,36 +381,20 @@ static int d_write_csv (lua_State *L) {
     cols[j].x = m->x;
     lua_pop(L, 1);
   }
-  w.f = fopen(path, "wb");
-  if (w.f == NULL)
-    orr_error(L, fn, "cannot open '%s': %s", path, strerror(errno));
-  errno = 0;
-  for (j = 0; j < k; j++) {
-    if (j) wchar(&w, sep);
-    wtext(&w, names[j].s, names[j].len, sep);
-  }
-  if (k) wchar(&w, '\n');
-  for (i = 0; i < (size_t)n && !w.err; i++) {
-    if ((i & 0xffff) == 0 && ORR_INTERRUPTED()) { intr = 1; break; }
-    for (j = 0; j < k; j++) {
-      double v = cols[j].x[i];
-      if (j) wchar(&w, sep);
-      if (isnan(v)) wput(&w, na, nalen);
-      else if (cols[j].lev) {
-        const strref *s = &cols[j].lev[(size_t)v - 1];
-        wtext(&w, s->s, s->len, sep);
-      }
-      else {
-        char buf[40];
-        wput(&w, buf, (size_t)csv_fmtnum(buf, sizeof buf, v));
-      }
-    }
-    wchar(&w, '\n');
-  }
-  wflush(&w);
-  if (fclose(w.f) != 0 && !w.err) w.err = errno ? errno : EIO;
-  if (intr) orr_interrupterror(L, fn);
-  if (w.err) orr_error(L, fn, "cannot write '%s': %s", path, strerror(w.err));
+  rowmax = csv_wrowmax(cols, k, &o);
+  if (rowmax == 0) orr_error(L, fn, "not enough memory");
+  bufsize = rowmax > WBLOCK ? rowmax : WBLOCK;
+  /* one buffer without threads; two a thread with, so that none waits */
+  nbuf = threads > 1 && (size_t)n * rowmax > bufsize ? 2 * threads : 1;
+  if (nbuf > CSV_WMAXBUF) nbuf = CSV_WMAXBUF;
+  if (bufsize > ((size_t)-1) / 4 / (size_t)nbuf) orr_error(L, fn, "not enough memory");
+  work = (char *)orr_workbytes(L, bufsize * (size_t)nbuf);
+  fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) orr_error(L, fn, "cannot open '%s': %s", path, strerror(errno));
+  st = csv_write(fd, names, cols, k, (size_t)n, &o, rowmax, work, bufsize, nbuf, &err);
+  if (close(fd) != 0 && st == CSV_OK) { st = CSV_EIO; err = errno; }
+  if (st == CSV_EINTR) orr_interrupterror(L, fn);
+  if (st != CSV_OK) orr_error(L, fn, "cannot write '%s': %s", path, strerror(err));
   return 0;
 }
 
@@ -445,14 +413,18 @@ static int d_write_csv (lua_State *L) {
 */
 typedef struct csvbox {
   csv_t P;
-  char *buf;            /* the file's bytes, NUL-terminated */
+  char *buf;            /* the file's bytes read in, NUL-terminated ... */
   size_t bufcap;
+  void *map;            /* ... or mapped, with a zero page after them */
+  size_t maplen;
 } csvbox;
 
 static void box_release (csvbox *b) {
   csv_free(&b->P);
   if (b->buf) b->P.alloc(b->P.ud, b->buf, b->bufcap, 0);
+  if (b->map) munmap(b->map, b->maplen);
   b->buf = NULL; b->bufcap = 0;
+  b->map = NULL; b->maplen = 0;
 }
 
 static int box_gc (lua_State *L) {
@@ -466,20 +438,40 @@ static csvbox *newbox (lua_State *L) {
   lua_Alloc f = lua_getallocf(L, &ud);
   csv_init(&b->P, f, ud);
   b->buf = NULL; b->bufcap = 0;
+  b->map = NULL; b->maplen = 0;
   luaL_setmetatable(L, CSVBOX);
   return b;
 }
 
-static const char *const csv_optnames[] = {"sep", "header", "na", NULL};
+/* what csv_getopts finds: the kernel's options, and where the rest is */
+typedef struct readopts {
+  csv_opts o;
+  int select, types;    /* stack indices of those options, 0 if absent */
+} readopts;
 
-/* reads the options table at idx into o; the strings stay in that table */
-static void csv_getopts (lua_State *L, int idx, const char *fn, csv_opts *o) {
+static const char *const csv_optnames[] = {"sep", "header", "na", "threads",
+                                           "select", "types", NULL};
+
+/*
+** Reads the options table at idx into R; the strings stay in that table,
+** and select and types are left for resolve (they need the names). minchunk
+** (argument idx + 1, private: tests and fuzzing) makes small chunks.
+*/
+static void csv_getopts (lua_State *L, int idx, const char *fn, readopts *R) {
   static const char *const defna[] = {"", "NA"};
   static const size_t defnalen[] = {0, 2};
+  csv_opts *o = &R->o;
   size_t len, i, n;
   const char *s;
   o->sep = ','; o->header = 1;
   o->na = defna; o->nalen = defnalen; o->nna = 2;
+  o->threads = defthreads();
+  o->minchunk = 0;
+  R->select = R->types = 0;
+  if (!lua_isnoneornil(L, idx + 1)) {
+    lua_Integer m = luaL_checkinteger(L, idx + 1);
+    o->minchunk = m < 1 ? 1 : (size_t)m;
+  }
   if (lua_isnoneornil(L, idx)) return;
   if (!lua_istable(L, idx))
     orr_error(L, fn, "options must be a table, got %s", luaL_typename(L, idx));
@@ -492,6 +484,21 @@ static void csv_getopts (lua_State *L, int idx, const char *fn, csv_opts *o) {
   }
   lua_pop(L, 1);
   o->header = orr_optboolean(L, idx, "header", 1, fn);
+  lua_getfield(L, idx, "threads");
+  o->threads = getthreads(L, -1, fn);
+  lua_pop(L, 1);
+  if (lua_getfield(L, idx, "select") != LUA_TNIL) {
+    if (!lua_istable(L, -1) && lua_type(L, -1) != LUA_TSTRING && !lua_isinteger(L, -1))
+      orr_error(L, fn, "option 'select' must be an array of column names or indices");
+    R->select = lua_gettop(L);
+  }
+  else lua_pop(L, 1);
+  if (lua_getfield(L, idx, "types") != LUA_TNIL) {
+    if (!lua_istable(L, -1))
+      orr_error(L, fn, "option 'types' must be a table {name = \"number\" or \"text\"}");
+    R->types = lua_gettop(L);
+  }
+  else lua_pop(L, 1);
   /* the value of 'na' and the work arrays stay on the stack */
   switch (lua_getfield(L, idx, "na")) {
     case LUA_TNIL: lua_pop(L, 1); return;
@@ -558,11 +565,95 @@ static void pushnames (lua_State *L, const csv_t *P, int header) {
   lua_remove(L, seen);
 }
 
+/*
+** Column index (0-based) of the value at idx -- a name among the names at
+** 'names' or a 1-based index -- for option 'what'.
+*/
+static size_t colindex (lua_State *L, int idx, int names, size_t ncol,
+                        const char *what, const char *fn) {
+  size_t j;
+  idx = lua_absindex(L, idx);
+  if (lua_isinteger(L, idx)) {
+    lua_Integer i = lua_tointeger(L, idx);
+    if (i < 1 || (lua_Unsigned)i > ncol)
+      orr_error(L, fn, "option '%s': column %d is out of range 1..%d", what,
+                (int)i, (int)ncol);
+    return (size_t)i - 1;
+  }
+  if (lua_type(L, idx) != LUA_TSTRING)
+    orr_error(L, fn, "option '%s': expected column names or indices, got %s",
+              what, luaL_typename(L, idx));
+  for (j = 0; j < ncol; j++) {
+    int eq;
+    lua_rawgeti(L, names, (lua_Integer)j + 1);
+    eq = lua_rawequal(L, -1, idx);
+    lua_pop(L, 1);
+    if (eq) return j;
+  }
+  return orr_error(L, fn, "option '%s': no column named '%s'", what,
+                   lua_tostring(L, idx));
+}
+
+/*
+** Applies select and types to the parse (csv_settype) and pushes the order
+** of the columns to return: an array of 1-based indices, the selected ones
+** in the order given, or every column.
+*/
+static int resolve (lua_State *L, csv_t *P, const readopts *R, int names,
+                    const char *fn) {
+  size_t j, ncol = P->ncol;
+  int order;
+  lua_createtable(L, (int)ncol, 0);
+  order = lua_gettop(L);
+  if (R->select) {
+    size_t nsel, i;
+    for (j = 0; j < ncol; j++) csv_settype(P, j, CSV_SKIP);
+    if (lua_istable(L, R->select)) nsel = (size_t)lua_rawlen(L, R->select);
+    else nsel = 1;
+    for (i = 0; i < nsel; i++) {
+      if (lua_istable(L, R->select)) lua_rawgeti(L, R->select, (lua_Integer)i + 1);
+      else lua_pushvalue(L, R->select);
+      j = colindex(L, -1, names, ncol, "select", fn);
+      lua_pop(L, 1);
+      if (P->cols[j].want != CSV_SKIP) {
+        lua_rawgeti(L, names, (lua_Integer)j + 1);
+        orr_error(L, fn, "option 'select': column '%s' is selected twice",
+                  lua_tostring(L, -1));
+      }
+      csv_settype(P, j, CSV_AUTO);
+      lua_pushinteger(L, (lua_Integer)j + 1);
+      lua_rawseti(L, order, (lua_Integer)i + 1);
+    }
+  }
+  else
+    for (j = 0; j < ncol; j++) {
+      lua_pushinteger(L, (lua_Integer)j + 1);
+      lua_rawseti(L, order, (lua_Integer)j + 1);
+    }
+  if (R->types) {
+    lua_pushnil(L);
+    while (lua_next(L, R->types)) {
+      const char *t = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
+      int want = strcmp(t, "number") == 0 ? CSV_NUMBER
+               : strcmp(t, "text") == 0 ? CSV_TEXT : -1;
+      j = colindex(L, -2, names, ncol, "types", fn);
+      if (want < 0) {
+        lua_rawgeti(L, names, (lua_Integer)j + 1);
+        orr_error(L, fn, "option 'types': column '%s' must be \"number\" or "
+                  "\"text\"", lua_tostring(L, -1));
+      }
+      if (P->cols[j].want != CSV_SKIP) csv_settype(P, j, want);
+      lua_pop(L, 1);
+    }
+  }
+  return order;
+}
+
 
 /*
 ** Column j's values as a mat: the one parsed into (index 'mats'), cut to
 ** n rows, or a fresh copy when the kernel had to move the column or the
-** guess at the rows was far too high.
+** rows expected were far too many.
 */
 static void pushcolumn (lua_State *L, const csv_t *P, size_t j, int mats) {
   const csv_col *c = &P->cols[j];
@@ -578,14 +669,23 @@ static void pushcolumn (lua_State *L, const csv_t *P, size_t j, int mats) {
   if (n) memcpy(m->x, c->x, n * sizeof(double));
 }
 
-/* names, columns (mats, or {levels =, codes =}), n -- then frees the parse */
-static int pushresult (lua_State *L, csvbox *b, int header, int mats) {
+/* names, columns (mats, or {levels =, codes =}), n in the order at 'order'
+   -- then frees the parse */
+static int pushresult (lua_State *L, csvbox *b, int names, int order,
+                       int mats) {
   csv_t *P = &b->P;
-  size_t j, i;
-  pushnames(L, P, header);
-  lua_createtable(L, (int)P->ncol, 0);
-  for (j = 0; j < P->ncol; j++) {
-    const csv_col *c = &P->cols[j];
+  size_t i, o, nout = (size_t)lua_rawlen(L, order);
+  lua_createtable(L, (int)nout, 0);
+  lua_createtable(L, (int)nout, 0);
+  for (o = 0; o < nout; o++) {
+    size_t j;
+    const csv_col *c;
+    lua_rawgeti(L, order, (lua_Integer)o + 1);
+    j = (size_t)lua_tointeger(L, -1) - 1;
+    lua_pop(L, 1);
+    c = &P->cols[j];
+    lua_rawgeti(L, names, (lua_Integer)j + 1);
+    lua_rawseti(L, -3, (lua_Integer)o + 1);
     if (c->text) {
       lua_createtable(L, 0, 2);
       lua_createtable(L, (int)c->nlev, 0);
@@ -598,7 +698,7 @@ static int pushresult (lua_State *L, csvbox *b, int header, int mats) {
       lua_setfield(L, -2, "codes");
     }
     else pushcolumn(L, P, j, mats);
-    lua_rawseti(L, -2, (lua_Integer)j + 1);
+    lua_rawseti(L, -2, (lua_Integer)o + 1);
   }
   lua_pushinteger(L, (lua_Integer)P->nrow);
   box_release(b);  /* now, not at the next GC cycle: it may be large */
@@ -615,45 +715,83 @@ static void raise_parse (lua_State *L, csvbox *b, int status, const char *fn) {
 /*
 ** Parses buf into mats made before the rows are read (P->cap rows each,
 ** kept in a table on the stack), so the numbers go straight to their final
-** place. Returns the index of that table.
+** place; then pushes the result.
 */
 static int parse (lua_State *L, csvbox *b, const char *buf, size_t len,
-                  const csv_opts *o, const char *fn) {
+                  const readopts *R, const char *fn) {
   csv_t *P = &b->P;
   size_t j;
-  int st, mats;
-  if ((st = csv_begin(P, buf, len, o)) != CSV_OK) raise_parse(L, b, st, fn);
+  int st, mats, names, order;
+  if ((st = csv_begin(P, buf, len, &R->o)) != CSV_OK) raise_parse(L, b, st, fn);
+  pushnames(L, P, R->o.header);
+  names = lua_gettop(L);
+  order = resolve(L, P, R, names, fn);
   lua_createtable(L, (int)P->ncol, 0);
   mats = lua_gettop(L);
   for (j = 0; j < P->ncol; j++) {
-    omat *m = omat_new(L, P->cap, 1);
+    omat *m;
+    if (P->cols[j].want == CSV_SKIP) continue;
+    m = omat_newraw(L, P->cap, 1);  /* every row is written (first by the
+                                       threads that parse it) */
     csv_setbuffer(P, j, m->x);
     lua_rawseti(L, mats, (lua_Integer)j + 1);
   }
   if ((st = csv_rows(P)) != CSV_OK) raise_parse(L, b, st, fn);
-  return mats;
+  return pushresult(L, b, names, order, mats);
 }
 
 
 /*
-** Reads the file into the box: one read for a regular file (its size is
-** known), growing by halves otherwise. No Lua error is raised while the
-** FILE is open.
+** The file's bytes in the box, NUL-terminated. A regular file is mapped,
+** with an anonymous zero page after it for the terminator; the memory cap
+** applies as if it were read in (an allocation of its size must succeed,
+** though it is given back at once). Anything else is read, growing by
+** halves. No Lua error is raised while the file is open.
 */
-static void readfile (lua_State *L, csvbox *b, const char *path,
-                      const char *fn) {
-  FILE *f = fopen(path, "rb");
+static size_t loadfile (lua_State *L, csvbox *b, const char *path,
+                        const char *fn) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
   struct stat st;
-  size_t len = 0, want;
+  size_t len = 0;
   int err = 0, oom = 0;
-  if (f == NULL) orr_error(L, fn, "cannot open '%s': %s", path, strerror(errno));
-  want = (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-         ? (size_t)st.st_size + 2 : 65536;  /* + 1 to see the end */
+  FILE *f;
+  if (fd < 0) orr_error(L, fn, "cannot open '%s': %s", path, strerror(errno));
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+      (uint64_t)st.st_size < ((size_t)-1) / 2) {
+    size_t size = (size_t)st.st_size, page = (size_t)sysconf(_SC_PAGESIZE);
+    size_t total = (size + 1 + page - 1) / page * page;
+    void *probe = b->P.alloc(b->P.ud, NULL, 0, size + 1);
+    void *m;
+    if (probe == NULL) {
+      close(fd);
+      orr_error(L, fn, "not enough memory to read '%s'", path);
+    }
+    b->P.alloc(b->P.ud, probe, size + 1, 0);
+    m = mmap(NULL, total, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m != MAP_FAILED) {
+      int flags = MAP_PRIVATE | MAP_FIXED;
+#ifdef MAP_POPULATE
+      flags |= MAP_POPULATE;  /* the page tables now, not a fault a page */
+#endif
+      if (mmap(m, size, PROT_READ, flags, fd, 0) != MAP_FAILED) {
+        close(fd);
+        b->map = m; b->maplen = total;
+        return size;
+      }
+      munmap(m, total);
+    }
+  }
+  f = fdopen(fd, "rb");
+  if (f == NULL) {
+    err = errno;
+    close(fd);
+    orr_error(L, fn, "cannot read '%s': %s", path, strerror(err));
+  }
   for (;;) {
     size_t got, req;
-    if (b->bufcap - len < 2 || b->bufcap < want) {
-      size_t ncap = b->bufcap < want ? want : b->bufcap + b->bufcap / 2;
-      char *nb = (ncap > b->bufcap) ? (char *)b->P.alloc(b->P.ud, b->buf, b->bufcap, ncap) : NULL;
+    if (b->bufcap - len < 2) {
+      size_t ncap = b->bufcap ? b->bufcap + b->bufcap / 2 : 65536;
+      char *nb = (char *)b->P.alloc(b->P.ud, b->buf, b->bufcap, ncap);
       if (nb == NULL) { oom = 1; break; }
       b->buf = nb; b->bufcap = ncap;
     }
@@ -661,59 +799,47 @@ static void readfile (lua_State *L, csvbox *b, const char *path,
     got = fread(b->buf + len, 1, req, f);
     len += got;
     if (got < req) { if (ferror(f)) err = errno ? errno : EIO; break; }
-    want = 0;
   }
   fclose(f);
   if (oom) orr_error(L, fn, "not enough memory to read '%s'", path);
   if (err) orr_error(L, fn, "cannot read '%s': %s", path, strerror(err));
-  if (b->buf == NULL) {  /* an empty file still needs its terminator */
-    b->buf = (char *)b->P.alloc(b->P.ud, NULL, 0, 1);
-    if (b->buf == NULL) orr_error(L, fn, "not enough memory");
-    b->bufcap = 1;
-  }
   b->buf[len] = '\0';
-  b->P.nrow = len;  /* the length, until the parse sets the row count */
+  return len;
 }
 
 
-/* _read_csv(path [, opts]) -> names, columns, n */
+/* _read_csv(path [, opts [, minchunk]]) -> names, columns, n */
 static int d_read_csv (lua_State *L) {
   const char *fn = "data.read_csv";
   const char *path = luaL_checkstring(L, 1);
-  csv_opts o;
+  readopts R;
   csvbox *b;
   size_t len;
-  int mats;
-  csv_getopts(L, 2, fn, &o);
+  csv_getopts(L, 2, fn, &R);
   orr_checkpath(L, path, fn);
   b = newbox(L);
-  readfile(L, b, path, fn);
-  len = b->P.nrow;
-  b->P.nrow = 0;
-  mats = parse(L, b, b->buf, len, &o, fn);
-  b->P.alloc(b->P.ud, b->buf, b->bufcap, 0);  /* the text is parsed: drop it */
-  b->buf = NULL; b->bufcap = 0;
-  return pushresult(L, b, o.header, mats);
+  len = loadfile(L, b, path, fn);
+  return parse(L, b, b->map ? (const char *)b->map : b->buf, len, &R, fn);
 }
 
 
-/* _parse_string(s [, opts]) -> names, columns, n: read_csv on a string */
+/* _parse_string(s [, opts [, minchunk]]) -> names, columns, n: read_csv on
+   a string */
 static int d_parse_string (lua_State *L) {
   const char *fn = "data.read_csv";
   size_t len;
   const char *s = luaL_checklstring(L, 1, &len);  /* Lua ends it with '\0' */
-  csv_opts o;
+  readopts R;
   csvbox *b;
-  int mats;
-  csv_getopts(L, 2, fn, &o);
+  csv_getopts(L, 2, fn, &R);
   b = newbox(L);
-  mats = parse(L, b, s, len, &o, fn);
-  return pushresult(L, b, o.header, mats);
+  return parse(L, b, s, len, &R, fn);
 }
 
 static const luaL_Reg data_funcs[] = {
   {"_factor", d_factor}, {"_factor_num", d_factor_num},
-  {"_which", d_which}, {"_take", d_take}, {"_cbind", d_cbind},
+  {"_which", d_which}, {"_take", d_take}, {"_slice", d_slice},
+  {"_cbind", d_cbind},
   {"_summary", d_summary}, {"_write_csv", d_write_csv},
   {"_read_csv", d_read_csv}, {"_parse_string", d_parse_string},
   {NULL, NULL}

@@ -57,6 +57,13 @@ double *omat_buffer (lua_State *L, size_t n) {
 
 
 omat *omat_new (lua_State *L, size_t r, size_t c) {
+  omat *m = omat_newraw(L, r, c);
+  if (r != 0 && c != 0) memset(m->x, 0, r * c * sizeof(double));
+  return m;
+}
+
+
+omat *omat_newraw (lua_State *L, size_t r, size_t c) {
   omat *m;
   size_t n;
   if (c != 0 && r > ((size_t)-1 - sizeof(omat)) / sizeof(double) / c)
@@ -66,7 +73,6 @@ omat *omat_new (lua_State *L, size_t r, size_t c) {
   m->r = r; m->c = c;
   m->x = (double *)(m + 1);
   hugepages(m->x, n * sizeof(double));
-  if (n) memset(m->x, 0, n * sizeof(double));
   if (luaL_getmetatable(L, OMAT_TNAME) == LUA_TNIL) {
     /* a binding made a matrix before anything loaded mat: load it now, so
        that no matrix ever lacks its metatable */

@@ -1,12 +1,14 @@
 /*
 ** The matrix module's internals that other bindings share, beside the public
-** matrix API of omat.h (which hosts may use): one large-buffer allocator.
+** matrix API of omat.h (which hosts may use): one large-buffer allocator and
+** matrices left unfilled.
 */
 #ifndef lmat_h
 #define lmat_h
 
 #include <stddef.h>
 #include "lua.h"
+#include "mat/omat.h"
 
 /*
 ** Buffers of OMAT_HUGE_MIN bytes or more (a 500 x 1000 matrix; numpy's
@@ -24,5 +26,9 @@
 ** omat_new's matrices do.
 */
 double *omat_buffer (lua_State *L, size_t n);
+
+/* As omat_new, but the values are left unset: for a caller that writes every
+   one (and may then touch the memory first from the threads that fill it). */
+omat *omat_newraw (lua_State *L, size_t r, size_t c);
 
 #endif

@@ -27,7 +27,7 @@ int main (void) {
   orrery_config cfg;
   lua_State *L;
   const char *err;
-  char code[512], path[64];
+  char code[768], path[64];
   FILE *f;
   long i;
   memset(&cfg, 0, sizeof cfg);
@@ -36,11 +36,11 @@ int main (void) {
   CHECK(L != NULL);
   if (L == NULL) return CTEST_DONE();
 
-  /* 4 MB of text, 2M numbers: 16 MB of columns during the parse and 16 MB
-     of mats after it -- more than 24 MB in all */
+  /* 8 MB of text (twice: the concatenation) and 4M numbers, parsed into
+     32 MB of mats -- more than 24 MB in all */
   err = run(L, "require 'orrery.data'\n"
-               "big = string.rep('1,2\\n', 1000000)\n"
-               "local ok, e = pcall(debug.getregistry()['orrery.private'].data.parse_string, 'a,b\\n' .. big)\n"
+               "big = string.rep('1,2,3,4\\n', 1000000)\n"
+               "local ok, e = pcall(debug.getregistry()['orrery.private'].data.parse_string, 'a,b,c,d\\n' .. big)\n"
                "assert(not ok); error(e, 0)");
   CHECK(err != NULL && strstr(err, "not enough memory") != NULL);
   if (err) printf("capped parse: %s\n", err);
@@ -65,6 +65,26 @@ int main (void) {
     remove(path);
   }
   CHECK(run(L, "collectgarbage(); assert(collectgarbage('count') < 4096)") == NULL);
+
+  /* the frame costs its own size: 300000 x 5 numbers (12 MB of columns)
+     from a 14 MB file, parsed on two threads into place, fit under the cap
+     with room to spare (the file is mapped, not read into Lua's memory) */
+  f = fopen(path, "wb");
+  CHECK(f != NULL);
+  if (f) {
+    fputs("a,b,c,d,e\n", f);
+    for (i = 0; i < 300000; i++) fprintf(f, "%ld,1.5,-2,%ld.25,7\n", i, i % 1000);
+    fclose(f);
+    snprintf(code, sizeof code,
+             "local df = data.read_csv('%s', {threads = 2})\n"
+             "assert(df:nrow() == 300000 and df.a[300000] == 299999 and df.d[7] == 6.25)\n"
+             "assert(collectgarbage('count') < 1.5 * 12 * 1024 + 4096, collectgarbage('count'))",
+             path);
+    err = run(L, code);
+    if (err) printf("frame under the cap: %s\n", err);
+    CHECK(err == NULL);
+    remove(path);
+  }
   orrery_close(L);
   return CTEST_DONE();
 }

@@ -1,10 +1,15 @@
 /*
 ** libFuzzer target for the CSV reader (tests/fuzz/run.sh builds and runs it).
-** Arbitrary bytes go (1) straight to the kernel, whose result is checked
-** for consistency, and (2) through data's private parse_string in a sandboxed state
-** with a memory cap, then printed and summarised. Errors are fine; crashes,
-** sanitizer reports, leaks and hangs are failures.
-** The first byte picks the options: separator, header, markers.
+** Arbitrary bytes go (1) straight to the kernel, on one thread and on two or
+** three with chunks of a few bytes (so that even tiny inputs are cut, often
+** inside quotes): both results are checked for consistency and must be the
+** same, bit for bit, or the same error; and (2) through data's private
+** parse_string in a sandboxed state with a memory cap, on two threads with
+** small chunks, then printed and summarised. Errors are fine; crashes,
+** sanitizer reports, leaks, hangs and a difference between the serial and
+** the parallel parse are failures.
+** The first byte picks the options: separator, header, markers, and the
+** threads and chunk size.
 */
 #include <math.h>
 #include <stdio.h>
@@ -26,27 +31,49 @@ static void *plain_alloc (void *ud, void *ptr, size_t osize, size_t nsize) {
 
 static const char seps[] = {',', ';', '\t', ' ', '|'};
 
-static void check_kernel (const char *buf, size_t len, const csv_opts *o) {
-  csv_t P;
+/* the serial and the parallel parse agree: status, message, or every value */
+static void same (const csv_t *A, int sa, const csv_t *B, int sb) {
   size_t i, j;
-  csv_init(&P, plain_alloc, NULL);
-  if (csv_parse(&P, buf, len, o) == CSV_OK) {
-    for (j = 0; j < P.ncol; j++) {
-      const csv_col *c = &P.cols[j];
+  if (sa != sb || strcmp(A->msg, B->msg) != 0) {
+    fprintf(stderr, "fuzz_csv: serial %d '%s', parallel %d '%s'\n", sa, A->msg, sb, B->msg);
+    abort();
+  }
+  if (sa != CSV_OK) return;
+  if (A->ncol != B->ncol || A->nrow != B->nrow) abort();
+  for (j = 0; j < A->ncol; j++) {
+    const csv_col *a = &A->cols[j], *b = &B->cols[j];
+    if (a->text != b->text || a->nlev != b->nlev) abort();
+    if (A->nrow && memcmp(a->x, b->x, A->nrow * sizeof(double)) != 0) abort();
+    for (i = 0; i < a->nlev; i++)
+      if (a->lev[i].len != b->lev[i].len ||
+          memcmp(A->arena + a->lev[i].off, B->arena + b->lev[i].off, a->lev[i].len) != 0)
+        abort();
+  }
+}
+
+/* parses, checks the result for consistency; P is the caller's to free */
+static int check_kernel (csv_t *P, const char *buf, size_t len,
+                         const csv_opts *o) {
+  size_t i, j;
+  int st;
+  csv_init(P, plain_alloc, NULL);
+  if ((st = csv_parse(P, buf, len, o)) == CSV_OK) {
+    for (j = 0; j < P->ncol; j++) {
+      const csv_col *c = &P->cols[j];
       if (!c->text) continue;
-      for (i = 0; i < P.nrow; i++)  /* codes are levels or missing */
+      for (i = 0; i < P->nrow; i++)  /* codes are levels or missing */
         if (!isnan(c->x[i]) &&
             !(c->x[i] >= 1 && c->x[i] <= (double)c->nlev && c->x[i] == floor(c->x[i])))
           abort();
       for (i = 1; i < c->nlev; i++) {  /* levels strictly increasing */
         const csv_level *a = &c->lev[i - 1], *b = &c->lev[i];
         size_t m = a->len < b->len ? a->len : b->len;
-        int cmp = memcmp(P.arena + a->off, P.arena + b->off, m);
+        int cmp = memcmp(P->arena + a->off, P->arena + b->off, m);
         if (cmp > 0 || (cmp == 0 && a->len >= b->len)) abort();
       }
     }
   }
-  csv_free(&P);
+  return st;
 }
 
 static lua_State *state (void) {
@@ -60,8 +87,8 @@ static lua_State *state (void) {
     if (L == NULL) abort();
     if (luaL_dostring(L,
         "local data = require 'orrery.data'\n"
-        "function fuzz_csv (s, opts)\n"
-        "  local ok, df = pcall(parse_string, s, opts)\n"
+        "function fuzz_csv (s, opts, minchunk)\n"
+        "  local ok, df = pcall(parse_string, s, opts, minchunk)\n"
         "  if not ok then\n"
         "    assert(type(df) == 'string' and df:find('^data%.read_csv: '), df)\n"
         "    return\n"
@@ -93,26 +120,41 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size) {
   csv_opts o;
   char *buf;
   lua_State *L;
-  int top;
+  int top, threads;
+  size_t minchunk;
   if (size == 0) return 0;
+  memset(&o, 0, sizeof o);
   o.sep = seps[data[0] % sizeof seps];
   o.header = (data[0] >> 3) & 1;
   o.na = na; o.nalen = nalen; o.nna = (data[0] >> 4) % 4;
+  threads = 2 + ((data[0] >> 6) & 1);           /* 2 or 3 */
+  minchunk = 1 + 5 * (size_t)(data[0] >> 7);    /* 1 or 6 bytes */
   data++; size--;
   buf = (char *)malloc(size + 1);  /* the kernel wants a '\0' sentinel */
   if (buf == NULL) return 0;
   memcpy(buf, data, size);
   buf[size] = '\0';
-  check_kernel(buf, size, &o);
+  {
+    csv_t A, B;
+    int sa, sb;
+    o.threads = 1;
+    sa = check_kernel(&A, buf, size, &o);
+    o.threads = threads; o.minchunk = minchunk;
+    sb = check_kernel(&B, buf, size, &o);
+    same(&A, sa, &B, sb);
+    csv_free(&A);
+    csv_free(&B);
+  }
   free(buf);
 
   L = state();
   top = lua_gettop(L);
   lua_getglobal(L, "fuzz_csv");
   lua_pushlstring(L, (const char *)data, size);
-  lua_createtable(L, 0, 3);
+  lua_createtable(L, 0, 4);
   lua_pushlstring(L, &o.sep, 1); lua_setfield(L, -2, "sep");
   lua_pushboolean(L, o.header); lua_setfield(L, -2, "header");
+  lua_pushinteger(L, threads); lua_setfield(L, -2, "threads");
   lua_createtable(L, (int)o.nna, 0);
   {
     size_t i;
@@ -122,7 +164,8 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size) {
     }
   }
   lua_setfield(L, -2, "na");
-  if (lua_pcall(L, 2, 0, 0) != LUA_OK) {
+  lua_pushinteger(L, (lua_Integer)minchunk);
+  if (lua_pcall(L, 3, 0, 0) != LUA_OK) {
     const char *msg = lua_tostring(L, -1);
     /* running out of the 256 MB cap is an allowed outcome */
     if (msg == NULL || strstr(msg, "not enough memory") == NULL) {
