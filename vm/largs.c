@@ -31,9 +31,8 @@ static const luaL_Reg args_funcs[] = {
 
 int luaopen_orrery_args (lua_State *L) {
   /* results are matrices: their metatable must exist before the first one */
-  lua_getglobal(L, "require");
-  lua_pushliteral(L, "orrery.mat");
-  lua_call(L, 1, 0);
+  orr_require(L, "mat");
+  lua_pop(L, 1);
   luaL_newlib(L, args_funcs);
   return 1;
 }

@@ -186,3 +186,13 @@ const char *orr_checkpath (lua_State *L, const char *path, const char *fn) {
   orr_error(L, fn, "file access to '%s' is disabled in this sandbox", path);
   return NULL;
 }
+
+
+void orr_require (lua_State *L, const char *ns) {
+  if (lua_getfield(L, LUA_REGISTRYINDEX, ORR_REQUIRE) != LUA_TFUNCTION) {
+    lua_pop(L, 1);
+    lua_getglobal(L, "require");
+  }
+  lua_pushfstring(L, "orrery.%s", ns);
+  lua_call(L, 1, 1);
+}

@@ -66,6 +66,14 @@ int orr_interrupterror (lua_State *L, const char *fn);
 */
 const char *orr_checkpath (lua_State *L, const char *path, const char *fn);
 
+/*
+** Pushes the module "orrery.<ns>", loading it with the require the state
+** started with (ORR_REQUIRE), never with a global a script may have
+** replaced. Bindings whose results are matrices call it with "mat" (then
+** pop) so that the matrix metatable exists before the first one.
+*/
+void orr_require (lua_State *L, const char *ns);
+
 /* Raises "fn: message" (printf-style) with no position prefix. */
 int orr_error (lua_State *L, const char *fn, const char *fmt, ...);
 

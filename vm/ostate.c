@@ -23,7 +23,6 @@ static const char *const global_modules[] = {
 };
 
 
-static int requiremodule (lua_State *L, const char *name);
 
 
 static const orr_module *findmodule (const char *name) {
@@ -142,7 +141,7 @@ static int loadmodule (lua_State *L) {
     lua_pushlstring(L, m->name, (size_t)(dot - m->name));
     if (!namespace(L, lua_tostring(L, -1))) {
       /* required on its own: load the namespace, which loads this part */
-      requiremodule(L, lua_tostring(L, -1));
+      orr_require(L, lua_tostring(L, -1));
       lua_pop(L, 1);
       lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
       if (lua_getfield(L, -1, lua_tostring(L, 1)) != LUA_TNIL) return 1;
@@ -202,18 +201,6 @@ static void preload (lua_State *L) {
 }
 
 
-/* require "orrery.<name>" with the require the state started with */
-static int requiremodule (lua_State *L, const char *name) {
-  if (lua_getfield(L, LUA_REGISTRYINDEX, ORR_REQUIRE) != LUA_TFUNCTION) {
-    lua_pop(L, 1);
-    lua_getglobal(L, "require");
-  }
-  lua_pushfstring(L, "orrery.%s", name);
-  lua_call(L, 1, 1);
-  return 1;
-}
-
-
 /*
 ** __index of _G: a module name loads the module and stores it as a global,
 ** so that start-up pays only for what a script uses. 'help' comes from the
@@ -225,14 +212,14 @@ static int lazyglobal (lua_State *L) {
   if (lua_type(L, 2) != LUA_TSTRING) return 0;
   for (i = 0; global_modules[i]; i++)
     if (strcmp(global_modules[i], key) == 0 && findmodule(key)) {
-      requiremodule(L, key);
+      orr_require(L, key);
       lua_pushvalue(L, 2);
       lua_pushvalue(L, -2);
       lua_rawset(L, 1);
       return 1;
     }
   if (strcmp(key, "help") == 0 && findmodule("help")) {
-    requiremodule(L, "help");
+    orr_require(L, "help");
     lua_getfield(L, -1, "help");
     lua_pushvalue(L, 2);
     lua_pushvalue(L, -2);
@@ -266,7 +253,7 @@ int orrery_openlibs (lua_State *L) {
     lua_pop(L, 1);
     for (i = 0; global_modules[i]; i++)
       if (findmodule(global_modules[i])) {
-        requiremodule(L, global_modules[i]);
+        orr_require(L, global_modules[i]);
         lua_setfield(L, -2, global_modules[i]);
       }
   }
@@ -447,7 +434,7 @@ void orrery_close (lua_State *L) {
 static int lazyfield (lua_State *L) {
   const char *key = lua_tostring(L, 2);
   if (lua_type(L, 2) != LUA_TSTRING || findmodule(key) == NULL) return 0;
-  requiremodule(L, key);
+  orr_require(L, key);
   lua_pushvalue(L, 2);
   lua_pushvalue(L, -2);
   lua_rawset(L, 1);

@@ -848,9 +848,8 @@ static const luaL_Reg data_funcs[] = {
 
 int luaopen_orrery_data (lua_State *L) {
   /* the mat metatable must exist before we make mats */
-  lua_getglobal(L, "require");
-  lua_pushliteral(L, "orrery.mat");
-  lua_call(L, 1, 0);
+  orr_require(L, "mat");
+  lua_pop(L, 1);
   if (luaL_newmetatable(L, CSVBOX)) {
     lua_pushcfunction(L, box_gc);
     lua_setfield(L, -2, "__gc");

@@ -504,9 +504,8 @@ static const luaL_Reg formula_funcs[] = {
 
 int luaopen_orrery_formula (lua_State *L) {
   /* results are matrices: their metatable must exist before the first one */
-  lua_getglobal(L, "require");
-  lua_pushliteral(L, "orrery.mat");
-  lua_call(L, 1, 0);
+  orr_require(L, "mat");
+  lua_pop(L, 1);
   orr_newlib(L, "formula", formula_funcs, NULL);
   /* the operation codes of the two kernels, for the Lua half */
   lua_newtable(L);

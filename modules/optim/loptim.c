@@ -418,9 +418,8 @@ static const orr_doc optim_docs[] = {
 int luaopen_orrery_optim (lua_State *L) {
   /* statuses are checked; GSL must never abort the host */
   gsl_set_error_handler_off();
-  lua_getglobal(L, "require");
-  lua_pushliteral(L, "orrery.mat");
-  lua_call(L, 1, 0);
+  orr_require(L, "mat");
+  lua_pop(L, 1);
   orr_newlib(L, "optim", optim_funcs, optim_docs);
   return 1;
 }

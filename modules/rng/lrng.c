@@ -70,9 +70,7 @@ gsl_rng *orng_default (lua_State *L) {
   luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
   if (lua_getfield(L, -1, "orrery.rng") != LUA_TTABLE) {
     lua_pop(L, 1);
-    lua_getglobal(L, "require");
-    lua_pushliteral(L, "orrery.rng");
-    lua_call(L, 1, 1);
+    orr_require(L, "rng");
   }
   lua_getfield(L, -1, "default");
   if ((r = orng_test(L, -1)) == NULL)
@@ -612,9 +610,8 @@ int luaopen_orrery_rng (lua_State *L) {
      here rather than inside the first draw */
   (void)orng_zig_tables();
   /* results are matrices: make sure their metatable exists */
-  lua_getglobal(L, "require");
-  lua_pushliteral(L, "orrery.mat");
-  lua_call(L, 1, 0);
+  orr_require(L, "mat");
+  lua_pop(L, 1);
   if (luaL_newmetatable(L, ORNG_TNAME)) {
     lua_pushliteral(L, "__index");
     lua_newtable(L);

@@ -782,9 +782,8 @@ int luaopen_orrery_stats (lua_State *L) {
   gsl_set_error_handler_off();   /* statuses are checked: never abort */
   /* results are matrices: make sure their metatable exists (a table argument
      converted before mat is loaded would otherwise be a bare userdata) */
-  lua_getglobal(L, "require");
-  lua_pushliteral(L, "orrery.mat");
-  lua_call(L, 1, 0);
+  orr_require(L, "mat");
+  lua_pop(L, 1);
   orr_newlib(L, "stats", stats_funcs, stats_docs);
   orr_pushdocs(L);
   for (d = 0; d < DIST_COUNT; d++)

@@ -535,9 +535,8 @@ static const orr_doc surv_docs[] = {
 
 int luaopen_orrery_surv (lua_State *L) {
   /* results are matrices: their metatable must exist before the first one */
-  lua_getglobal(L, "require");
-  lua_pushliteral(L, "orrery.mat");
-  lua_call(L, 1, 0);
+  orr_require(L, "mat");
+  lua_pop(L, 1);
   orr_newlib(L, "surv", surv_funcs, surv_docs);
   lsurv_fit_open(L);
   return 1;
