@@ -326,6 +326,18 @@ static int o_root (lua_State *L) {
 /* optim.grad and optim.hessian                                            */
 /* ---------------------------------------------------------------------- */
 
+/* The arguments of grad and hessian, (f, x): returns x (n values). */
+static omat *fdargs (lua_State *L, const char *fn, size_t *n) {
+  omat *x;
+  if (lua_gettop(L) > 2)
+    orr_error(L, fn, "too many arguments (%d given, expected f, x)", lua_gettop(L));
+  checkfunction(L, 1, fn, "f");
+  x = startpoint(L, 2, fn, "x", n);
+  lua_settop(L, 2);
+  return x;
+}
+
+
 static int o_grad (lua_State *L) {
   const char *fn = "optim.grad";
   size_t n, bad = 0;
@@ -334,11 +346,7 @@ static int o_grad (lua_State *L) {
   int status;
   lctx c;
   optim_problem p;
-  if (lua_gettop(L) > 2)
-    orr_error(L, fn, "too many arguments (%d given, expected f, x)", lua_gettop(L));
-  checkfunction(L, 1, fn, "f");
-  x = startpoint(L, 2, fn, "x", &n);
-  lua_settop(L, 2);
+  x = fdargs(L, fn, &n);
   g = omat_new(L, n, 1);                                    /* 3 */
   work = orr_work(L, optim_fd_work(n));                     /* 4 */
   setup(L, &c, &p, 1, 0, n, fn);
@@ -363,11 +371,7 @@ static int o_hessian (lua_State *L) {
   int status;
   lctx c;
   optim_problem p;
-  if (lua_gettop(L) > 2)
-    orr_error(L, fn, "too many arguments (%d given, expected f, x)", lua_gettop(L));
-  checkfunction(L, 1, fn, "f");
-  x = startpoint(L, 2, fn, "x", &n);
-  lua_settop(L, 2);
+  x = fdargs(L, fn, &n);
   H = omat_new(L, n, n);                                    /* 3 */
   work = orr_work(L, optim_fd_work(n));                     /* 4 */
   setup(L, &c, &p, 1, 0, n, fn);
