@@ -100,24 +100,24 @@ M.martingale = help.doc(martingale, "bayes.martingale",
   .. "Polya-urn predictive (each new point a copy of a uniformly chosen earlier one), record stat of "
   .. "the N points, repeat B times. N defaults to 1000 #x, B to 1000")
 
--- resampling: indices 1..n from normalised weights W (a Lua array)
+-- resampling: n indices into the normalised weights W (a Lua array)
 local function resample(W, n, how, r)
-  local idx = {}
+  local idx, k = {}, #W
   if how == "systematic" then
     local u0 = r:uniform(1)[1] / n
     local c, j = W[1], 1
     for i = 1, n do
       local u = u0 + (i - 1) / n
-      while u > c and j < n do j = j + 1; c = c + W[j] end
+      while u > c and j < k do j = j + 1; c = c + W[j] end
       idx[i] = j
     end
   else
     local u = r:uniform(n)
     local cum = {}
     local c = 0
-    for j = 1, n do c = c + W[j]; cum[j] = c end
+    for j = 1, k do c = c + W[j]; cum[j] = c end
     for i = 1, n do
-      local lo, hi = 1, n
+      local lo, hi = 1, k
       local v = u[i] * c
       while lo < hi do
         local mid = (lo + hi) // 2
