@@ -126,6 +126,9 @@ HGF = C.family("hgf", {
       if bad or total ~= total then return math.huge end
       return total
     end
+    if f(x0) == math.huge then
+      fail(fn, "the starting parameters leave the model's valid region (a precision becomes non-positive)")
+    end
     local r = optim.minimize{ f = f, x0 = x0, method = opts.method or "nm" }
     local q = copy(self)
     for i, name in ipairs(free) do PARAMS[name].set(q, r.x[i]) end
