@@ -124,10 +124,14 @@ int bayes_cholupdate (double *R, size_t d, double *x, int sign) {
     r = sqrt(r2);
     c = r / rjj; s = xj / rjj;
     R[j + j * d] = r;
-    for (i = j + 1; i < d; i++) {
-      double *rji = &R[j + i * d];
-      *rji = (*rji + sign * s * x[i]) / c;
-      x[i] = c * x[i] - s * *rji;
+    {
+      /* one division per column, not per element */
+      double ic = rjj / r, ss = sign * s;
+      for (i = j + 1; i < d; i++) {
+        double *rji = &R[j + i * d];
+        *rji = (*rji + ss * x[i]) * ic;
+        x[i] = c * x[i] - s * *rji;
+      }
     }
   }
   return BAYES_OK;

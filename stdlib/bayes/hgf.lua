@@ -66,7 +66,13 @@ local function run(p, u)
     p.theta, p.pi_u, p.mu0[1], p.mu0[2], p.mu0[3], p.pi0[1], p.pi0[2], p.pi0[3], u)
 end
 
-local function cols(A, k) return A:cols_of((function() local t = {} for j = 1, k do t[j] = j end return t end)()) end
+-- the first k columns of A (A itself when it has k)
+local function cols(A, k)
+  if A:cols() == k then return A end
+  local t = {}
+  for j = 1, k do t[j] = j end
+  return A:cols_of(t)
+end
 
 -- the model's free parameters as a table of names -> getter/setter on p
 local PARAMS = {
