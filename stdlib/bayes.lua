@@ -360,11 +360,12 @@ NK = family("normal_known_var", {
     .. "mu = tau^2 (mu0/tau0^2 + sum x/sigma^2)" },
   mean = { function(self) return self.mu end, "m:mean() -> mu" },
   var = { function(self) return self.tau ^ 2 end, "m:var() -> tau^2" },
-  interval = { function(self, level)
+  interval = { function(self, level, kind)
     level = level_of("bayes.normal_known_var:interval", level)
+    kind_of("bayes.normal_known_var:interval", kind)
     local z = stats.qnorm((1 + level) / 2)
     return self.mu - z * self.tau, self.mu + z * self.tau
-  end, "m:interval([level = 0.95]) -> lower, upper (equal-tailed = HPD)" },
+  end, "m:interval([level = 0.95 [, kind]]) -> lower, upper (equal-tailed = HPD: kind is either)" },
   sample = { function(self, n, r)
     local fn = "bayes.normal_known_var:sample"
     return stream(fn, r):normal(count(fn, n), self.mu, self.tau)

@@ -26,6 +26,13 @@ local function logdet_chol(R)
   return 2 * v
 end
 
+-- a required option, as a vector (vec) or a matrix
+local function need(fn, v, what, kind)
+  local m = (kind == "vec" and args.vec or args.mat)(fn, v, what)
+  if m == nil then fail(fn, "'%s' is missing", what) end
+  return m
+end
+
 -- rows of a data argument: a matrix with d columns, or one row as an array
 local function rows(fn, X, d, what)
   if type(X) == "table" and type(X[1]) == "number" then X = mat.from{ X } end
@@ -69,16 +76,14 @@ end
 local function niw(opts)
   local fn = "bayes.niw"
   args.checkopts(fn, opts, { "mu0", "kappa0", "nu0", "psi0" })
-  local mu0 = args.vec(fn, opts.mu0, "mu0")
-  if mu0 == nil then fail(fn, "'mu0' is missing") end
+  local mu0 = need(fn, opts.mu0, "mu0", "vec")
   local d = #mu0
   local kappa0 = positive(fn, opts.kappa0, "kappa0")
   local nu0 = opts.nu0
   if type(nu0) ~= "number" or not (nu0 > d - 1) then
     fail(fn, "'nu0' must be a number > d - 1 = %d, got %s", d - 1, tostring(nu0))
   end
-  local psi0 = args.mat(fn, opts.psi0, "psi0")
-  if psi0 == nil then fail(fn, "'psi0' is missing") end
+  local psi0 = need(fn, opts.psi0, "psi0")
   if psi0:rows() ~= d then fail(fn, "'psi0' is %d x %d but mu0 has %d elements", psi0:rows(), psi0:cols(), d) end
   local R = chol(fn, psi0, "psi0")
   return niw_new{ d = d, mu = mu0:copy(), kappa = kappa0, nu = nu0, R = R, n = 0,
@@ -191,11 +196,9 @@ local function nigr_new(t) return setmetatable(t, NIGR) end
 local function nig_regression(opts)
   local fn = "bayes.nig_regression"
   args.checkopts(fn, opts, { "m0", "L0", "a0", "b0" })
-  local m0 = args.vec(fn, opts.m0, "m0")
-  if m0 == nil then fail(fn, "'m0' is missing") end
+  local m0 = need(fn, opts.m0, "m0", "vec")
   local p = #m0
-  local L0 = args.mat(fn, opts.L0, "L0")
-  if L0 == nil then fail(fn, "'L0' is missing") end
+  local L0 = need(fn, opts.L0, "L0")
   if L0:rows() ~= p or L0:cols() ~= p then
     fail(fn, "'L0' is %d x %d but m0 has %d elements", L0:rows(), L0:cols(), p)
   end
@@ -212,8 +215,7 @@ NIGR = C.family("nig_regression", {
   update = { function(self, X, y)
     local fn = "bayes.nig_regression:update"
     X = rows(fn, X, self.p, "X")
-    y = args.vec(fn, y, "y")
-    if y == nil then fail(fn, "'y' is missing") end
+    y = need(fn, y, "y", "vec")
     if #y ~= X:rows() then fail(fn, "y has %d elements but X has %d rows", #y, X:rows()) end
     C.values(fn, y, "y")
     local Ln = self.L + X:crossprod()

@@ -111,3 +111,11 @@ T.test("bad input is a clear error", function()
   T.errors(function() r:update(Z, { 1, 2 }) end, "y has 2 elements but X has 8 rows")
   T.errors(function() r:update(Z:col(2), y) end, "'X' has 1 columns")
 end)
+
+T.test("missing options are named", function()
+  T.errors(function() bayes.niw{ kappa0 = 1, nu0 = 3, psi0 = { { 1 } } } end, "bayes.niw: 'mu0' is missing")
+  T.errors(function() bayes.niw{ mu0 = { 0 }, kappa0 = 1, nu0 = 3 } end, "bayes.niw: 'psi0' is missing")
+  T.errors(function() bayes.nig_regression{ m0 = { 0 }, a0 = 1, b0 = 1 } end, "'L0' is missing")
+  T.errors(function() bayes.nig_regression{ m0 = { 0 }, L0 = { { 1 } }, a0 = 1, b0 = 1 }:update({ { 1 } }) end,
+    "bayes.nig_regression:update: 'y' is missing")
+end)
