@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 
 #include "ointr.h"
@@ -182,6 +183,69 @@ int bayes_bboot_mean (const double *x, size_t n, size_t B, gsl_rng *r,
       sw += w; swx += w * x[i];
     }
     draws[b] = swx / sw;
+  }
+  return BAYES_OK;
+}
+
+
+/* P(y) on the grid by linear interpolation (0 and 1 beyond its ends) */
+static double gridcdf (const double *P, const double *grid, size_t G, double y) {
+  size_t lo = 0, hi = G - 1;
+  if (y <= grid[0]) return P[0];
+  if (y >= grid[G - 1]) return P[G - 1];
+  while (hi - lo > 1) {
+    size_t mid = (lo + hi) / 2;
+    if (grid[mid] <= y) lo = mid; else hi = mid;
+  }
+  return P[lo] + (P[hi] - P[lo]) * (y - grid[lo]) / (grid[hi] - grid[lo]);
+}
+
+/* the y with P(y) = v, by linear interpolation (the grid's ends beyond) */
+static double gridquantile (const double *P, const double *grid, size_t G, double v) {
+  size_t lo = 0, hi = G - 1;
+  if (v <= P[0]) return grid[0];
+  if (v >= P[G - 1]) return grid[G - 1];
+  while (hi - lo > 1) {
+    size_t mid = (lo + hi) / 2;
+    if (P[mid] <= v) lo = mid; else hi = mid;
+  }
+  if (P[hi] == P[lo]) return grid[lo];
+  return grid[lo] + (grid[hi] - grid[lo]) * (v - P[lo]) / (P[hi] - P[lo]);
+}
+
+static void copula_step (double *P, size_t G, double v, double rho, size_t i) {
+  double alpha = (2 - 1.0 / (double)i) / ((double)i + 1);
+  double zv = gsl_cdf_ugaussian_Pinv(v), sr = sqrt(1 - rho * rho);
+  size_t g;
+  for (g = 0; g < G; g++) {
+    double u = P[g];
+    if (u > 0 && u < 1)
+      P[g] = (1 - alpha) * u +
+             alpha * gsl_cdf_ugaussian_P((gsl_cdf_ugaussian_Pinv(u) - rho * zv) / sr);
+  }
+}
+
+void bayes_copula_fit (const double *x, size_t n, double rho, const double *grid,
+                       size_t G, double *P) {
+  size_t g, i;
+  for (g = 0; g < G; g++) P[g] = gsl_cdf_ugaussian_P(grid[g]);
+  for (i = 0; i < n; i++) {
+    double v = gridcdf(P, grid, G, x[i]);
+    /* a point at the grid's edge: keep v inside (0, 1) */
+    if (v < 1e-15) v = 1e-15;
+    if (v > 1 - 1e-15) v = 1 - 1e-15;
+    copula_step(P, G, v, rho, i + 1);
+  }
+}
+
+int bayes_copula_draw (double *P, const double *grid, size_t G, size_t n, size_t N,
+                       double rho, gsl_rng *r, double *out) {
+  size_t i;
+  for (i = n + 1; i <= N; i++) {
+    double v = gsl_rng_uniform_pos(r);
+    if (i % 256 == 0 && ORR_INTERRUPTED()) return BAYES_INTERRUPTED;
+    out[i - n - 1] = gridquantile(P, grid, G, v);
+    copula_step(P, G, v, rho, i);
   }
   return BAYES_OK;
 }

@@ -67,4 +67,20 @@ int bayes_niw_rows (double *R, double *mu, double *kappa, size_t d,
 int bayes_bboot_mean (const double *x, size_t n, size_t B, gsl_rng *r,
                       double *draws);
 
+/*
+** The copula predictive of Fong, Holmes and Walker (2023) for univariate
+** data, kept as its distribution function P on an increasing grid of G
+** points (standardised scale). With alpha_i = (2 - 1/i)/(i + 1), a point y_i
+** with v = P(y_i) updates P(y) to
+**   (1 - alpha_i) P(y) + alpha_i Phi((Phi^-1(P(y)) - rho Phi^-1(v)) / sqrt(1 - rho^2)).
+** bayes_copula_fit starts from P = Phi(grid) and adds x[0..n-1] (step i = 1..n).
+** bayes_copula_draw continues from P (overwritten) with steps n+1..N, each
+** drawing v ~ U(0, 1) and its point y = P^-1(v) (linear interpolation),
+** written to out[0..N-n-1].
+*/
+void bayes_copula_fit (const double *x, size_t n, double rho, const double *grid,
+                       size_t G, double *P);
+int bayes_copula_draw (double *P, const double *grid, size_t G, size_t n, size_t N,
+                       double rho, gsl_rng *r, double *out);
+
 #endif

@@ -112,6 +112,42 @@ static int b_bboot_mean (lua_State *L) {
 }
 
 
+/* _copula_fit(x, rho, grid) -> P: the copula predictive's cdf on the grid */
+static int b_copula_fit (lua_State *L) {
+  const char *fn = "bayes.martingale";
+  size_t n, G;
+  omat *x = omat_vecarg(L, 1, fn, "x", &n), *grid, *P;
+  double rho = luaL_checknumber(L, 2);
+  grid = omat_vecarg(L, 3, fn, "grid", &G);
+  P = omat_new(L, G, 1);
+  bayes_copula_fit(x->x, n, rho, grid->x, G, P->x);
+  return 1;
+}
+
+
+/* _copula_draw(P, grid, n, N, rho, r) -> (N - n) x 1 new points (P unchanged) */
+static int b_copula_draw (lua_State *L) {
+  const char *fn = "bayes.martingale";
+  size_t G, G2;
+  omat *P = omat_vecarg(L, 1, fn, "P", &G), *grid, *out;
+  lua_Integer n, N;
+  double rho, *work;
+  gsl_rng *r;
+  grid = omat_vecarg(L, 2, fn, "grid", &G2);
+  n = luaL_checkinteger(L, 3); N = luaL_checkinteger(L, 4);
+  rho = luaL_checknumber(L, 5);
+  r = orng_check(L, 6, fn);
+  if (G2 != G || G < 2 || n < 0 || N < n) orr_error(L, fn, "bad copula state");
+  out = omat_new(L, (size_t)(N - n), 1);
+  work = orr_work(L, G);
+  memcpy(work, P->x, G * sizeof(double));
+  if (bayes_copula_draw(work, grid->x, G, (size_t)n, (size_t)N, rho, r, out->x) != BAYES_OK)
+    return orr_interrupterror(L, fn);
+  lua_pop(L, 1);
+  return 1;
+}
+
+
 /* special functions the Lua half needs: log Gamma, log Beta, digamma */
 static int b_lgamma (lua_State *L) {
   lua_pushnumber(L, gsl_sf_lngamma(luaL_checknumber(L, 1)));
@@ -126,6 +162,7 @@ static int b_lbeta (lua_State *L) {
 
 static const luaL_Reg bayes_funcs[] = {
   {"_hgf", b_hgf}, {"_niw", b_niw}, {"_bboot_mean", b_bboot_mean},
+  {"_copula_fit", b_copula_fit}, {"_copula_draw", b_copula_draw},
   {"_lgamma", b_lgamma}, {"_lbeta", b_lbeta},
   {NULL, NULL}
 };

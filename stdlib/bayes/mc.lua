@@ -5,10 +5,15 @@ local M, C = ...
 local help = require "orrery.help"
 local args = require "orrery.args"
 local mat = require "orrery.mat"
+local stats = require "orrery.stats"
 
 local fail = args.fail
 local log, exp, floor, huge = math.log, math.exp, math.floor, math.huge
 local fmt = string.format
+
+-- the copula predictive's grid: COPULA_GRID points on [-COPULA_HALF, COPULA_HALF]
+-- in standard deviations of the data around their mean
+local COPULA_GRID, COPULA_HALF = 401, 8
 
 local DRAWS = { __name = "bayes.draws" }
 function DRAWS.__tostring(d)
@@ -59,7 +64,7 @@ M.bootstrap = help.doc(bootstrap, "bayes.bootstrap",
 
 local function martingale(opts)
   local fn = "bayes.martingale"
-  args.checkopts(fn, opts, { "x", "stat", "N", "B", "predictive", "rng" })
+  args.checkopts(fn, opts, { "x", "stat", "N", "B", "predictive", "rng", "rho" })
   local x = data_vec(fn, opts.x)
   local n = #x
   local N = opts.N or 1000 * n
@@ -67,7 +72,13 @@ local function martingale(opts)
   local B = C.count(fn, opts.B or 1000)
   local r = C.stream(fn, opts.rng)
   local pred = opts.predictive or "polya"
-  if pred ~= "polya" then fail(fn, "predictive must be \"polya\", got '%s'", tostring(pred)) end
+  if pred ~= "polya" and pred ~= "copula" then
+    fail(fn, "predictive must be \"polya\" or \"copula\", got '%s'", tostring(pred))
+  end
+  local rho = opts.rho or 0.8
+  if type(rho) ~= "number" or not (rho > 0 and rho < 1) then
+    fail(fn, "rho must be in (0, 1), got %s", tostring(rho))
+  end
   local stat = opts.stat or "mean"
   if stat ~= "mean" and type(stat) ~= "function" then
     fail(fn, "stat must be \"mean\" or a function(x) of the extended sample, got %s", type(stat))
@@ -75,11 +86,25 @@ local function martingale(opts)
   local draws = mat.new(B, 1)
   local base = {}
   for i = 1, n do base[i] = x[i] end
+  local cop
+  if pred == "copula" then
+    -- on the standardised scale, from P0 = N(0, 1)
+    local m, s = x:mean(), n > 1 and stats.sd(x) or 1
+    if not (s > 0) then s = 1 end
+    local grid = mat.range(-COPULA_HALF, COPULA_HALF, 2 * COPULA_HALF / (COPULA_GRID - 1))
+    local xs = (x - m) * (1 / s)
+    cop = { m = m, s = s, grid = grid, P = C._copula_fit(xs, rho, grid) }
+  end
   for b = 1, B do
-    -- Polya urn: each new point is a copy of a uniformly chosen earlier point
     local z = { table.unpack(base) }
-    local u = r:uniform(N - n)
-    for k = n + 1, N do z[k] = z[floor(u[k - n] * (k - 1)) + 1] end
+    if cop then
+      local y = C._copula_draw(cop.P, cop.grid, n, N, rho, r)
+      for k = n + 1, N do z[k] = cop.m + cop.s * y[k - n] end
+    else
+      -- Polya urn: each new point is a copy of a uniformly chosen earlier point
+      local u = r:uniform(N - n)
+      for k = n + 1, N do z[k] = z[floor(u[k - n] * (k - 1)) + 1] end
+    end
     local v
     if stat == "mean" then
       local s = 0
@@ -91,14 +116,23 @@ local function martingale(opts)
     end
     draws:set(b, 1, v)
   end
-  return setmetatable({ draws = draws, method = "martingale posterior (Polya urn)", N = N }, DRAWS)
+  local res = { draws = draws, N = N,
+    method = cop and "martingale posterior (copula)" or "martingale posterior (Polya urn)" }
+  if cop then
+    res.grid = cop.grid * cop.s + cop.m
+    res.cdf = cop.P
+  end
+  return setmetatable(res, DRAWS)
 end
 
 M.martingale = help.doc(martingale, "bayes.martingale",
-  "bayes.martingale{ x =, stat = \"mean\"|function(z), N =, B =, predictive = \"polya\", rng = } -> "
-  .. "{draws = B x 1}: predictive resampling (Fong, Holmes and Walker): extend x to N points from the "
-  .. "Polya-urn predictive (each new point a copy of a uniformly chosen earlier one), record stat of "
-  .. "the N points, repeat B times. N defaults to 1000 #x, B to 1000")
+  "bayes.martingale{ x =, stat = \"mean\"|function(z), N =, B =, predictive = \"polya\"|\"copula\", "
+  .. "rho = 0.8, rng = } -> {draws = B x 1}: predictive resampling (Fong, Holmes and Walker): extend x "
+  .. "to N points from the predictive, record stat of the N points, repeat B times. polya: each new "
+  .. "point a copy of a uniformly chosen earlier one; copula: the bivariate Gaussian copula update "
+  .. "of the predictive cdf with correlation rho (on a 401-point grid over the data's mean +- 8 sd, "
+  .. "starting from N(mean, sd)), whose fit to x is returned as .grid and .cdf. N defaults to "
+  .. "1000 #x, B to 1000")
 
 -- resampling: n indices into the normalised weights W (a Lua array)
 local function resample(W, n, how, r)

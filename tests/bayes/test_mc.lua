@@ -46,6 +46,25 @@ T.test("martingale posterior (Polya urn) of the mean approaches the Bayesian boo
   T.near(f, e, 1e-14)
 end)
 
+T.test("copula martingale posterior: the predictive cdf is a cdf, and the draws keep its mean (martingale)", function()
+  local N, B = 200, 300
+  local m = bayes.martingale{ x = x, N = N, B = B, predictive = "copula", rho = 0.8, rng = rng.new(13) }
+  local P, g = m.cdf, m.grid
+  T.ok(P[1] < 1e-10 and P[#P] > 1 - 1e-10)
+  for i = 2, #P do T.ok(P[i] >= P[i - 1], "cdf increasing at " .. i) end
+  -- the mean of the fitted predictive (piecewise-linear cdf: midpoints of the cells)
+  local pm = 0
+  for i = 2, #g do pm = pm + (g[i] + g[i - 1]) / 2 * (P[i] - P[i - 1]) end
+  -- each new point has expectation pm (P_i is a martingale), so the mean of the N points
+  -- has expectation (n xbar + (N - n) pm) / N
+  local want = (n * xbar + (N - n) * pm) / N
+  local dm, dv = moments(m.draws)
+  T.near(dm, want, 0, "E(mean)", 5 * math.sqrt(dv / B))
+  -- the fitted predictive sits between the prior guess N(xbar, sd) and the data
+  T.ok(math.abs(pm - xbar) < 0.5 * stats.sd(x))
+  T.errors(function() bayes.martingale{ x = x, predictive = "copula", rho = 1 } end, "rho must be in (0, 1)")
+end)
+
 -- conjugate model: mean mu ~ N(0, 2^2), data N(mu, 1.5^2)
 local z = { 1.2, 0.3, 2.5, 1.9, -0.4 }
 local exact = bayes.normal_known_var(0, 2, 1.5):update(z):logml()
@@ -101,7 +120,7 @@ T.test("bad input is a clear error", function()
   T.errors(function() bayes.bootstrap(x, function() return "a" end, 2) end, "stat must return a number")
   T.errors(function() bayes.bootstrap({ 1, 0 / 0 }, "mean", 10) end, "element 2 is not a finite number")
   T.errors(function() bayes.martingale{ x = x, N = 5 } end, "N must be a whole number >= #x")
-  T.errors(function() bayes.martingale{ x = x, predictive = "copula" } end, "predictive must be \"polya\"")
+  T.errors(function() bayes.martingale{ x = x, predictive = "kernel" } end, "predictive must be \"polya\" or \"copula\"")
   T.errors(function() bayes.martingale{ x = x, foo = 1 } end, "unknown option 'foo'")
   T.errors(function() bayes.smc{ prior = 1, loglik = loglik } end, "'prior' must be a function")
   T.errors(function() bayes.smc{ prior = prior, loglik = function() return { 1 } end, n = 10 } end,
