@@ -9,6 +9,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "ointr.h"
+#include "rng/xoshiro.h"
 #include "bayes/bayes.h"
 
 /* inputs between interrupt polls */
@@ -174,19 +175,28 @@ int bayes_niw_rows (double *R, double *mu, double *kappa, size_t d,
 int bayes_bboot_mean (const double *x, size_t n, size_t B, gsl_rng *r,
                       double *draws) {
   size_t b, i;
+  /* Orrery's own generator: its state in registers, the same numbers as
+     gsl_rng_uniform (53 bits of one output) without a call per draw */
+  int own = r->type == orng_xoshiro256pp;
+  uint64_t s[4];
+  if (own) memcpy(s, r->state, sizeof s);
   for (b = 0; b < B; b++) {
     double sw = 0, swx = 0;
-    if (ORR_INTERRUPTED()) return BAYES_INTERRUPTED;
+    if (ORR_INTERRUPTED()) {
+      if (own) memcpy(r->state, s, sizeof s);
+      return BAYES_INTERRUPTED;
+    }
     for (i = 0; i < n; i++) {
       /* an Exp(1) draw; normalised, the weights are Dirichlet(1, ..., 1) */
-      double w = -log(1 - gsl_rng_uniform(r));
+      double u = own ? (double)(orng_step(s) >> 11) * 0x1.0p-53 : gsl_rng_uniform(r);
+      double w = -log(1 - u);
       sw += w; swx += w * x[i];
     }
     draws[b] = swx / sw;
   }
+  if (own) memcpy(r->state, s, sizeof s);
   return BAYES_OK;
 }
-
 
 /* P(y) on the grid by linear interpolation (0 and 1 beyond its ends) */
 static double gridcdf (const double *P, const double *grid, size_t G, double y) {
