@@ -178,7 +178,14 @@ end
 
 local function smc(opts)
   local fn = "bayes.smc"
-  args.checkopts(fn, opts, { "prior", "loglik", "steps", "n", "resample", "ess_threshold", "rng" })
+  args.checkopts(fn, opts, { "prior", "loglik", "steps", "n", "resample", "ess_threshold", "rng",
+    "logprior", "moves" })
+  if opts.logprior ~= nil and type(opts.logprior) ~= "function" then
+    fail(fn, "'logprior' must be a function(particles)")
+  end
+  local moves = opts.moves or (opts.logprior and 2 or 0)
+  if math.type(moves) ~= "integer" or moves < 0 then fail(fn, "moves must be a non-negative integer") end
+  if moves > 0 and not opts.logprior then fail(fn, "moves need 'logprior'") end
   if type(opts.prior) ~= "function" then fail(fn, "'prior' must be a function(n, r)") end
   if type(opts.loglik) ~= "function" then fail(fn, "'loglik' must be a function(particles)") end
   local n = C.count(fn, opts.n or 1000)
@@ -191,19 +198,58 @@ local function smc(opts)
   if type(thr) ~= "number" or thr < 0 or thr > 1 then fail(fn, "ess_threshold must be in [0, 1]") end
   local r = C.stream(fn, opts.rng)
   local particles = opts.prior(n, r)
-  local function ll(ps)
-    local v = opts.loglik(ps)
+  local function ll(ps, f, what)
+    f, what = f or opts.loglik, what or "loglik"
+    local v = f(ps)
     if type(v) ~= "table" and not args.is_mat(v) or #v ~= n then
-      fail(fn, "loglik must return a vector of %d numbers", n)
+      fail(fn, "%s must return a vector of %d numbers", what, n)
     end
     local t = {}
     for i = 1, n do
       t[i] = v[i]
-      if t[i] ~= t[i] or t[i] == huge then fail(fn, "loglik returned %s for particle %d", tostring(t[i]), i) end
+      if t[i] ~= t[i] or t[i] == huge then fail(fn, "%s returned %s for particle %d", what, tostring(t[i]), i) end
     end
     return t
   end
-  local L = ll(particles)
+  local accepted, proposed = 0, 0
+  local L, LP
+  -- random-walk Metropolis moves targeting prior x likelihood^beta, with
+  -- each column's proposal SD 2.38/sqrt(p) times its SD over the particles
+  local function move(ps, beta)
+    local asarray = not args.is_mat(ps)
+    local X = asarray and mat.vec(ps) or ps
+    local p = X:cols()
+    local sd = {}
+    for j = 1, p do sd[j] = stats.sd(X:col(j)) * 2.38 / math.sqrt(p) end
+    for _ = 1, moves do
+      local z = r:normal(n * p)
+      local Y = X:copy()
+      for i = 1, n do for j = 1, p do Y:set(i, j, X:get(i, j) + sd[j] * z[(i - 1) * p + j]) end end
+      local yp = Y
+      if asarray then
+        yp = {}
+        for i = 1, n do yp[i] = Y[i] end
+      end
+      local Ly, LPy = ll(yp), ll(yp, opts.logprior, "logprior")
+      local u = r:uniform(n)
+      for i = 1, n do
+        proposed = proposed + 1
+        if log(u[i]) < beta * (Ly[i] - L[i]) + LPy[i] - LP[i] then
+          accepted = accepted + 1
+          L[i], LP[i] = Ly[i], LPy[i]
+          for j = 1, p do X:set(i, j, Y:get(i, j)) end
+        end
+      end
+    end
+    if asarray then
+      local t = {}
+      for i = 1, n do t[i] = X[i] end
+      return t
+    end
+    return X
+  end
+  L = ll(particles)
+  LP = moves > 0 and ll(particles, opts.logprior, "logprior") or nil
   local logw = {}
   for i = 1, n do logw[i] = -log(n) end
   local logZ, ess, betas, resampled = 0, mat.new(K, 1), mat.new(K, 1), 0
@@ -229,15 +275,18 @@ local function smc(opts)
       local idx = resample(W, n, how, r)
       particles = take(particles, idx)
       local L2 = {}
-      for i, j in ipairs(idx) do L2[i] = L[j] end
+      local LP2 = {}
+      for i, j in ipairs(idx) do L2[i] = L[j]; LP2[i] = LP and LP[j] end
       L = L2
+      if moves > 0 then LP = LP2; particles = move(particles, beta) end
       for i = 1, n do logw[i] = -log(n) end
       resampled = resampled + 1
     end
   end
   local w = mat.new(n, 1)
   for i = 1, n do w:set(i, 1, exp(logw[i])) end
-  return { particles = particles, weights = w, ess = ess, beta = betas, logZ = logZ, resampled = resampled }
+  return { particles = particles, weights = w, ess = ess, beta = betas, logZ = logZ, resampled = resampled,
+    acceptance = proposed > 0 and accepted / proposed or nil }
 end
 
 M.smc = help.doc(smc, "bayes.smc",
@@ -247,4 +296,8 @@ M.smc = help.doc(smc, "bayes.smc",
   .. "posterior (beta = 1) on beta_k = (k/steps)^3, reweighting by exp((beta_k - beta_k-1) loglik), "
   .. "resampling when the effective sample size 1/sum W^2 falls below ess_threshold n; logZ the "
   .. "estimate of the log evidence (sum over steps of log sum W exp(d beta loglik)). Particles: an "
-  .. "n-row matrix or an array of n values. No move step: the particles are those drawn from the prior")
+  .. "n-row matrix or an array of n values. With logprior = function(particles) -> vector (the log "
+  .. "prior density, up to a constant), each resampling is followed by moves = 2 random-walk "
+  .. "Metropolis sweeps targeting prior x likelihood^beta (proposal SD 2.38/sqrt(p) times each "
+  .. "column's SD; numeric particles only; .acceptance reports the rate); without it the particles "
+  .. "are those drawn from the prior")

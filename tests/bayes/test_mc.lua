@@ -102,6 +102,37 @@ T.test("SMC log evidence matches the exact logml within Monte Carlo error", func
   T.near(pm, post.mu, 0, "posterior mean", 0.05)
 end)
 
+T.test("SMC with Metropolis moves keeps the particles diverse and matches the posterior", function()
+  local function logprior(p)
+    local out = mat.new(#p, 1)
+    for i = 1, #p do out:set(i, 1, stats.dnorm(p[i], 0, 2, { log = true })) end
+    return out
+  end
+  local post = bayes.normal_known_var(0, 2, 1.5):update(z)
+  local s = bayes.smc{ prior = prior, loglik = loglik, logprior = logprior, moves = 3, n = 4000, steps = 10,
+    ess_threshold = 0.9, rng = rng.new(3) }
+  T.ok(s.resampled > 0)
+  T.ok(s.acceptance > 0.1 and s.acceptance < 0.9, "acceptance " .. tostring(s.acceptance))
+  local distinct, nd = {}, 0
+  for i = 1, #s.particles do
+    if not distinct[s.particles[i]] then distinct[s.particles[i]] = true; nd = nd + 1 end
+  end
+  -- without moves, resampling leaves about half the particles distinct; with them almost all
+  T.ok(nd > 0.9 * 4000, nd .. " distinct particles")
+  local m, v = 0, 0
+  for i = 1, #s.particles do m = m + s.particles[i] * s.weights[i] end
+  for i = 1, #s.particles do v = v + (s.particles[i] - m) ^ 2 * s.weights[i] end
+  -- Monte Carlo error of 4000 correlated particles: 5 SE of an effective 1000
+  T.near(m, post.mu, 0, "posterior mean", 5 * post.tau / math.sqrt(1000))
+  T.near(v, post.tau ^ 2, 0.15, "posterior variance")
+  T.near(s.logZ, exact, 0, "logZ", 0.05)
+  -- array particles are moved too
+  local sa = bayes.smc{ prior = function(k, r) return r:normal(k, 0, 2):totable() end, n = 500,
+    loglik = loglik, logprior = logprior, rng = rng.new(5), ess_threshold = 0.9 }
+  T.eq(type(sa.particles), "table"); T.eq(type(sa.particles[1]), "number")
+  T.errors(function() bayes.smc{ prior = prior, loglik = loglik, moves = 2 } end, "moves need 'logprior'")
+end)
+
 T.test("systematic resampling keeps each count within one of n W", function()
   local W = { 0.05, 0.3, 0.15, 0.4, 0.1 }
   local idx = Cp.resample(W, 20, "systematic", rng.new(2))
