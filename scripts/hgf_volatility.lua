@@ -49,3 +49,15 @@ print(string.format("\nmean log-volatility mu3 by phase: stable %s, volatile %s,
   P.num(phase_mu3[1], 3), P.num(phase_mu3[2], 3), P.num(phase_mu3[3], 3)))
 print(string.format("volatility estimate %s in the volatile phase",
   phase_mu3[2] > phase_mu3[1] and "rises" or "does not rise"))
+
+-- beliefs over time, when the plot module is there (printed to the terminal)
+local has_plot, plot = pcall(require, "orrery.plot")
+if has_plot then
+  local t = mat.range(1, #p)
+  local truth = mat.vec(p)
+  local pl = plot.new{ title = "binary HGF: belief s(mu2) and the true probability", xlab = "trial",
+    ylab = "probability" }
+  pl:line(t, truth, { label = "true p" }):line(t, f.mu:col(1), { label = "belief s(mu2)" })
+  print(tostring(pl))
+  print(tostring(plot.line(t, f.mu:col(3), { title = "level-3 mean mu3 (log-volatility)", xlab = "trial" })))
+end
