@@ -132,6 +132,22 @@ T.test("posterior and predictive checks by simulation agree with the closed form
   local gk = g:predictive():sample(50000, r)
   local gm = gk:mean()
   T.near(gm, g.shape / g.rate, 0, "E(K)", 5 * math.sqrt((g.shape / g.rate) * (1 + 1 / g.rate) / 50000))
+  local d = bayes.dirichlet{ 1, 2, 3 }:update{ 4, 5, 6 }
+  local cats = d:predictive():sample(50000, r)
+  local pm = d:mean()
+  for j = 1, 3 do
+    local cj = 0
+    for i = 1, #cats do if cats[i] == j then cj = cj + 1 end end
+    T.near(cj / #cats, pm[j], 0, "P(category " .. j .. ")", 5 * math.sqrt(pm[j] * (1 - pm[j]) / #cats))
+  end
+  local ds = d:sample(50000, r):colmeans()
+  local dv = d:var()
+  for j = 1, 3 do T.near(ds[j], pm[j], 0, "E(p" .. j .. ")", 5 * math.sqrt(dv[j] / 50000)) end
+  local nk = bayes.normal_known_var(0.5, 2, 1.5):update(z)
+  local ny = nk:predictive():sample(N, r)
+  local pv = nk.tau ^ 2 + 1.5 ^ 2
+  T.near(ny:mean(), nk.mu, 0, "E(Y)", 5 * math.sqrt(pv / N))
+  T.near(stats.var(ny), pv, 5 * math.sqrt(2 / N), "Var(Y)")
   -- same seed, same numbers
   T.near(bayes.beta_binomial(1, 1):sample(5, rng.new(3)), bayes.beta_binomial(1, 1):sample(5, rng.new(3)), 0)
 end)
