@@ -198,29 +198,18 @@ int bayes_bboot_mean (const double *x, size_t n, size_t B, gsl_rng *r,
   return BAYES_OK;
 }
 
-/* P(y) on the grid by linear interpolation (0 and 1 beyond its ends) */
-static double gridcdf (const double *P, const double *grid, size_t G, double y) {
+/* linear interpolation of the increasing table (a, b) at a = v: b at the
+   table's ends beyond them (used both ways: cdf and quantile) */
+static double interp (const double *a, const double *b, size_t G, double v) {
   size_t lo = 0, hi = G - 1;
-  if (y <= grid[0]) return P[0];
-  if (y >= grid[G - 1]) return P[G - 1];
+  if (v <= a[0]) return b[0];
+  if (v >= a[G - 1]) return b[G - 1];
   while (hi - lo > 1) {
     size_t mid = (lo + hi) / 2;
-    if (grid[mid] <= y) lo = mid; else hi = mid;
+    if (a[mid] <= v) lo = mid; else hi = mid;
   }
-  return P[lo] + (P[hi] - P[lo]) * (y - grid[lo]) / (grid[hi] - grid[lo]);
-}
-
-/* the y with P(y) = v, by linear interpolation (the grid's ends beyond) */
-static double gridquantile (const double *P, const double *grid, size_t G, double v) {
-  size_t lo = 0, hi = G - 1;
-  if (v <= P[0]) return grid[0];
-  if (v >= P[G - 1]) return grid[G - 1];
-  while (hi - lo > 1) {
-    size_t mid = (lo + hi) / 2;
-    if (P[mid] <= v) lo = mid; else hi = mid;
-  }
-  if (P[hi] == P[lo]) return grid[lo];
-  return grid[lo] + (grid[hi] - grid[lo]) * (v - P[lo]) / (P[hi] - P[lo]);
+  if (a[hi] == a[lo]) return b[lo];
+  return b[lo] + (b[hi] - b[lo]) * (v - a[lo]) / (a[hi] - a[lo]);
 }
 
 static void copula_step (double *P, size_t G, double v, double rho, size_t i) {
@@ -240,7 +229,7 @@ void bayes_copula_fit (const double *x, size_t n, double rho, const double *grid
   size_t g, i;
   for (g = 0; g < G; g++) P[g] = gsl_cdf_ugaussian_P(grid[g]);
   for (i = 0; i < n; i++) {
-    double v = gridcdf(P, grid, G, x[i]);
+    double v = interp(grid, P, G, x[i]);
     /* a point at the grid's edge: keep v inside (0, 1) */
     if (v < 1e-15) v = 1e-15;
     if (v > 1 - 1e-15) v = 1 - 1e-15;
@@ -254,7 +243,7 @@ int bayes_copula_draw (double *P, const double *grid, size_t G, size_t n, size_t
   for (i = n + 1; i <= N; i++) {
     double v = gsl_rng_uniform_pos(r);
     if (i % 256 == 0 && ORR_INTERRUPTED()) return BAYES_INTERRUPTED;
-    out[i - n - 1] = gridquantile(P, grid, G, v);
+    out[i - n - 1] = interp(P, grid, G, v);
     copula_step(P, G, v, rho, i);
   }
   return BAYES_OK;
