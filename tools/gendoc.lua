@@ -37,6 +37,7 @@ local ABOUT = {
   surv = "Kaplan-Meier, Nelson-Aalen, log-rank, Cox and parametric survival models",
   optim = "minimisation (BFGS, Nelder-Mead), root finding, numerical derivatives",
   experiment = "replicates, sweeps and timing for experiments",
+  bayes = "conjugate updates, normal-inverse-Wishart, Bayesian regression, the HGF, Bayesian bootstrap, SMC",
 }
 
 -- One object of each kind a public function returns, to reach its methods.
@@ -110,6 +111,24 @@ local OBJECTS = {
     make = function() return optim.minimize{ f = function(v) return (v[1] - 1) ^ 2 end, x0 = { 0 } } end },
   { ns = "optim", kind = "results", from = "optim.root", recv = "res",
     make = function() return optim.root{ f = function(v) return v - 1 end, lower = 0, upper = 3 } end },
+  { ns = "bayes", kind = "posteriors", from = "bayes.beta_binomial", recv = "m",
+    make = function() return require("orrery.bayes").beta_binomial(1, 1) end },
+  { ns = "bayes", kind = "posteriors", from = "bayes.gamma_poisson", recv = "m",
+    make = function() return require("orrery.bayes").gamma_poisson(1, 1) end },
+  { ns = "bayes", kind = "posteriors", from = "bayes.normal_known_var", recv = "m",
+    make = function() return require("orrery.bayes").normal_known_var(0, 1, 1) end },
+  { ns = "bayes", kind = "posteriors", from = "bayes.nig", recv = "m",
+    make = function() return require("orrery.bayes").nig(0, 1, 1, 1) end },
+  { ns = "bayes", kind = "posteriors", from = "bayes.dirichlet", recv = "m",
+    make = function() return require("orrery.bayes").dirichlet{ 1, 1 } end },
+  { ns = "bayes", kind = "predictive laws", from = "m:predictive()", recv = "p",
+    make = function() return require("orrery.bayes").beta_binomial(1, 1):predictive() end },
+  { ns = "bayes", kind = "posteriors", from = "bayes.niw", recv = "m",
+    make = function() return require("orrery.bayes").niw{ mu0 = { 0 }, kappa0 = 1, nu0 = 2, psi0 = { { 1 } } } end },
+  { ns = "bayes", kind = "posteriors", from = "bayes.nig_regression", recv = "m",
+    make = function() return require("orrery.bayes").nig_regression{ m0 = { 0 }, L0 = { { 1 } }, a0 = 1, b0 = 1 } end },
+  { ns = "bayes", kind = "filters", from = "bayes.hgf", recv = "m",
+    make = function() return require("orrery.bayes").hgf{} end },
 }
 
 local fmt = string.format

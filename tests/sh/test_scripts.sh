@@ -16,4 +16,7 @@ run ivl_augmentation.lua "DA+IVL has the lowest nCER in" 2
 run sketch_linf.lua "log-log slope" 1
 run apgw_veteran.lua "AIC"
 run apgw_melanoma.lua "AIC"
+run coin_bias.lua "tightens at every step"
+run hgf_volatility.lua "volatility estimate rises"
+run niw_fewshot.lua "the learned prior lowers"
 done_tests

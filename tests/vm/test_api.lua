@@ -15,6 +15,7 @@ local api = {
   surv = { "km", "na", "logrank", "cox", "fit", "lm" },
   optim = { "minimize", "root", "grad", "hessian" },
   experiment = { "clock" },
+  bayes = { "beta_binomial", "gamma_poisson", "dirichlet", "normal_known_var", "nig", "niw", "nig_regression", "hgf", "smc", "bootstrap", "martingale" },
 }
 
 local mat_methods = { "rows", "cols", "get", "set", "hadamard", "apply", "col", "row",
