@@ -414,4 +414,8 @@ pi*(y) proportional to ref(y) exp(reward(y) / beta), computed in log space.]])
 
 C.BT = BT
 
+-- ------------------------------------------------------------ the parts
+
+require "orrery.pref.lc"
+
 return M
