@@ -417,5 +417,6 @@ C.BT = BT
 -- ------------------------------------------------------------ the parts
 
 require "orrery.pref.lc"
+require "orrery.pref.policy"
 
 return M

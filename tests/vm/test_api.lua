@@ -15,7 +15,8 @@ local api = {
   surv = { "km", "na", "logrank", "cox", "fit", "lm" },
   optim = { "minimize", "root", "grad", "hessian" },
   experiment = { "clock" },
-  pref = { "dpo_loss", "bt", "reward_loss", "accuracy", "implicit_reward", "implicit_prm", "did", "kl_optimum", "lc_winrate" },
+  pref = { "dpo_loss", "bt", "reward_loss", "accuracy", "implicit_reward", "implicit_prm", "did", "kl_optimum", "lc_winrate",
+    "policy", "reward_model" },
 }
 
 local mat_methods = { "rows", "cols", "get", "set", "hadamard", "apply", "col", "row",
