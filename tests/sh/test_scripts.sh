@@ -16,4 +16,7 @@ run ivl_augmentation.lua "DA+IVL has the lowest nCER in" 2
 run sketch_linf.lua "log-log slope" 1
 run apgw_veteran.lua "AIC"
 run apgw_melanoma.lua "AIC"
+run dpo_vs_reward_model.lua "accuracy drop under shift" 0.3
+run scaled_bt.lua "scaled BT" 0.2
+run length_control.lua "verbose minus concise" 300
 done_tests
