@@ -79,6 +79,8 @@ function BT.__tostring(f)
     .. ident .. "\n\n"
     .. P.columns(names, { "Score", "Std. Error", "z value" },
       { f.score:totable(), f.se:totable(), z }, 5)
+    .. (f.nu and ("\n\nTie parameter (Davidson) nu: " .. P.format({ f.nu }, 5)[1]
+      .. " (SE " .. P.format({ f.se_nu }, 3)[1] .. ")") or "")
     .. "\n\nLog-likelihood: " .. P.format({ f.loglik }, 7)[1]
     .. (f.converged and "" or "\n(Newton did not converge)")
 end
@@ -112,7 +114,7 @@ function M.bt(t)
   if ref ~= "sum" and (type(ref) ~= "number" or ref ~= math.floor(ref) or ref < 1 or ref > k) then
     fail(fn, "reference must be an item id in 1..%d or \"sum\", got %s", k, tostring(ref))
   end
-  if t.ties ~= nil then fail(fn, "ties (Davidson's model) are not implemented yet") end
+  if t.ties ~= nil then return C.davidson(fn, t, k, winner, loser, w, ref, n) end
   local wins = mat.zeros(k, k)
   local acc = {}
   for i = 1, n do
@@ -146,8 +148,10 @@ Bradley-Terry maximum likelihood, P(i beats j) = s(score_i - score_j), by Newton
 aggregated win counts (weights: a count or weight per comparison). reference = k fixes
 score[k] = 0 (its SE is 0; BradleyTerry2::BTm's default is the first item); reference = "sum"
 centres the scores (SEs from the centred covariance). names: item labels for the printout.
-loglik is sum w log s(score_winner - score_loser). ties = (Davidson's model) is reserved and
-raises an error for now. The MLE
+loglik is sum w log s(score_winner - score_loser). ties = a vector of 0/1 flags, 1 where the
+comparison was a tie (winner and loser then just name the two items), fits Davidson's model:
+P(i beats j) = pi_i / D, P(tie) = nu sqrt(pi_i pi_j) / D, D = pi_i + pi_j + nu sqrt(pi_i pi_j),
+pi = exp(score); the result adds .nu and .se_nu (loglik then includes the tie terms). The MLE
 exists only when every item beats, directly or through others, every other; else an error.]])
 
 -- ------------------------------------------------------------ reward models
@@ -413,6 +417,128 @@ The maximiser of E_pi[reward] - beta KL(pi || ref) on a finite set:
 pi*(y) proportional to ref(y) exp(reward(y) / beta), computed in log space.]])
 
 C.BT = BT
+
+-- Davidson's ties (R. R. Davidson, JASA 65, 1970) by Newton on (free
+-- scores, log nu). For a pair with a = score_i, b = score_j, l = log nu the
+-- outcomes i wins, j wins, tie have log-weights a, b, l + (a + b)/2 and
+-- "features" (1, 0, 0), (0, 1, 0), (1/2, 1/2, 1) in (a, b, l); log D is
+-- their log-sum-exp, so its gradient is the mean feature and its Hessian
+-- the feature covariance under the outcome probabilities.
+local DAV_MAXITER, DAV_TOL = 100, 1e-10
+function C.davidson(fn, t, k, winner, loser, w, ref, n)
+  local tie = numbers(fn, t.ties, "ties", n)
+  -- aggregate per unordered pair {i < j}: wins of i, wins of j, ties
+  local agg, keys = {}, {}
+  local nt, nw = 0, 0
+  for c = 1, n do
+    local a, b = winner[c], loser[c]
+    if a == b then fail(fn, "comparison %d has the same winner and loser (%d)", c, a) end
+    if tie[c] ~= 0 and tie[c] ~= 1 then fail(fn, "'ties' element %d must be 0 or 1", c) end
+    local wc = w and w[c] or 1
+    if not (wc >= 0) then fail(fn, "weights must be non-negative (element %d)", c) end
+    local i, j = math.min(a, b), math.max(a, b)
+    local key = (i - 1) * k + j
+    local e = agg[key]
+    if not e then e = { i, j, 0, 0, 0 }; agg[key] = e; keys[#keys + 1] = key end
+    if tie[c] == 1 then e[5] = e[5] + wc; nt = nt + wc
+    elseif a == i then e[3] = e[3] + wc; nw = nw + wc
+    else e[4] = e[4] + wc; nw = nw + wc end
+  end
+  if nt == 0 or nw == 0 then fail(fn, "Davidson's model needs both ties and decisive comparisons") end
+  table.sort(keys)
+  local rk = ref == "sum" and 1 or ref
+  -- parameter index of item i (nil for the reference), and of log nu
+  local idx, m = {}, 0
+  for i = 1, k do if i ~= rk then m = m + 1; idx[i] = m end end
+  local il = m + 1
+  local FEAT = { { 1, 0, 0 }, { 0, 1, 0 }, { 0.5, 0.5, 1 } }
+  local function eval(th, lnu, want)
+    local ll = 0
+    local g, H = {}, {}
+    if want then for p = 1, il do g[p] = 0; H[p] = {}; for q = 1, il do H[p][q] = 0 end end end
+    for _, key in ipairs(keys) do
+      local e = agg[key]
+      local a, b = th[e[1]], th[e[2]]
+      local z = { a, b, lnu + (a + b) / 2 }
+      local mx = math.max(z[1], z[2], z[3])
+      local s = exp(z[1] - mx) + exp(z[2] - mx) + exp(z[3] - mx)
+      local logD = mx + log(s)
+      local cnt = { e[3], e[4], e[5] }
+      local tot = cnt[1] + cnt[2] + cnt[3]
+      for o = 1, 3 do if cnt[o] > 0 then ll = ll + cnt[o] * (z[o] - logD) end end
+      if want then
+        local pr = { exp(z[1] - logD), exp(z[2] - logD), exp(z[3] - logD) }
+        local ef = { 0, 0, 0 }
+        for o = 1, 3 do for q = 1, 3 do ef[q] = ef[q] + pr[o] * FEAT[o][q] end end
+        local pidx = { idx[e[1]], idx[e[2]], il }
+        for q = 1, 3 do
+          local pq = pidx[q]
+          if pq then
+            local gq = 0
+            for o = 1, 3 do gq = gq + cnt[o] * FEAT[o][q] end
+            g[pq] = g[pq] + gq - tot * ef[q]
+            for r = 1, 3 do
+              local pr_ = pidx[r]
+              if pr_ then
+                local cov = 0
+                for o = 1, 3 do cov = cov + pr[o] * (FEAT[o][q] - ef[q]) * (FEAT[o][r] - ef[r]) end
+                H[pq][pr_] = H[pq][pr_] + tot * cov
+              end
+            end
+          end
+        end
+      end
+    end
+    return ll, g, H
+  end
+  local th, lnu = {}, 0
+  for i = 1, k do th[i] = 0 end
+  local ll = eval(th, lnu)
+  local converged, iter = false, 0
+  local function info(H)
+    local I = mat.zeros(il, il)
+    for p = 1, il do for q = 1, il do I:set(p, q, H[p][q]) end end
+    return I
+  end
+  for it = 1, DAV_MAXITER do
+    iter = it
+    local _, g, H = eval(th, lnu, true)
+    local ok, step = pcall(function() return info(H):solve(mat.vec(g)) end)
+    if not ok then fail(fn, "the information matrix is singular") end
+    local tt, nth, nl, lnew = 1, {}, lnu, nil
+    for _ = 1, 30 do
+      for i = 1, k do nth[i] = idx[i] and th[i] + tt * step[idx[i]] or 0 end
+      nl = lnu + tt * step[il]
+      lnew = eval(nth, nl)
+      if lnew >= ll - 1e-12 * math.abs(ll) then break end
+      tt = tt / 2
+    end
+    local big = 0
+    for p = 1, il do big = math.max(big, math.abs(tt * step[p])) end
+    th, lnu, ll = nth, nl, lnew
+    if big < DAV_TOL then converged = true; break end
+  end
+  local _, _, H = eval(th, lnu, true)
+  local V = info(H):inv()
+  local theta, cov = mat.zeros(k, 1), mat.zeros(k, k)
+  for i = 1, k do
+    theta:set(i, 1, th[i])
+    for j = 1, k do
+      if idx[i] and idx[j] then cov:set(i, j, V:get(idx[i], idx[j])) end
+    end
+  end
+  if ref == "sum" then
+    local A = mat.eye(k) - mat.ones(k, k) * (1 / k)
+    theta = A * theta
+    cov = A * cov * A:t()
+  end
+  local se = mat.zeros(k, 1)
+  for i = 1, k do se:set(i, 1, sqrt(math.max(cov:get(i, i), 0))) end
+  local nu = exp(lnu)
+  return setmetatable({ score = theta, se = se, cov = cov, loglik = ll, iter = iter,
+    converged = converged, n = n, n_items = k, reference = ref, names = t.names,
+    nu = nu, se_nu = nu * sqrt(V:get(il, il)), ties = nt }, BT)
+end
 
 -- ------------------------------------------------------------ the parts
 

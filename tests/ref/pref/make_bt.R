@@ -9,7 +9,8 @@
 # Bradley-Terry log-likelihood sum w log s(score_winner - score_loser).
 # glm's convergence criterion is tightened (epsilon 1e-12) so that the
 # reference is the MLE to well below the tests' 1e-6.
-# Writes citations.csv, football.csv and bt_ref.txt next to itself.
+# Writes citations.csv, football.csv, football_all.csv and bt_ref.txt next
+# to itself.
 # Run: Rscript make_bt.R
 suppressMessages(library(BradleyTerry2))
 ctl <- glm.control(epsilon = 1e-12, maxit = 100)
@@ -55,4 +56,8 @@ fit2 <- BTm(cbind(win, !win), home, away, data = fb, control = ctl)
 stopifnot(length(coef(fit2)) == length(teams) - 1)
 write.csv(data.frame(winner = winner, loser = loser), "football.csv", row.names = FALSE)
 out <- c(out, ref("fb", fit2, length(teams), winner, loser, rep(1, length(winner))))
+# every game with its draws, for Davidson's tie model (no peer in
+# BradleyTerry2: the test checks it against a general-purpose optimiser)
+write.csv(data.frame(home = as.integer(football$home), away = as.integer(football$away),
+                     result = football$result), "football_all.csv", row.names = FALSE)
 writeLines(out, "bt_ref.txt")
