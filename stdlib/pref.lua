@@ -61,6 +61,100 @@ local function beta_opt(fn, b, default)
 end
 C.beta_opt = beta_opt
 
+-- ------------------------------------------------------------ shared fitting
+
+local NEWTON_HALVINGS = 30
+
+-- Newton ascent with step halving, for the concave log-likelihoods of the
+-- Lua half (lc_winrate, reward_model, Davidson's ties): maximises obj from
+-- b (a Lua array of k numbers); step(b) -> I (k x k mat), g (k x 1 mat), the
+-- information and the gradient at b; a singular I raises "fn: singular".
+-- Converged when the largest change of a parameter is below tol.
+-- Returns b, obj(b), converged, the number of iterations.
+function C.newton(fn, k, b, obj, step, maxiter, tol, singular)
+  local f, converged, iter = obj(b), false, 0
+  for it = 1, maxiter do
+    iter = it
+    local I, g = step(b)
+    local ok, s = pcall(I.solve, I, g)
+    if not ok then fail(fn, "%s", singular) end
+    local t, nb, fnew = 1, {}, nil
+    for _ = 1, NEWTON_HALVINGS do
+      for j = 1, k do nb[j] = b[j] + t * s[j] end
+      fnew = obj(nb)
+      if fnew >= f - 1e-12 * math.abs(f) then break end
+      t = t / 2
+    end
+    local big = 0
+    for j = 1, k do big = math.max(big, math.abs(nb[j] - b[j])) end
+    b, f = nb, fnew
+    if big < tol then converged = true; break end
+  end
+  return b, f, converged, iter
+end
+
+-- Logistic regression with soft labels: maximises
+-- sum_i y_i log s(eta_i) + (1 - y_i) log s(-eta_i) - l2/2 |b|^2, eta = X b
+-- (X: rows as Lua arrays of k numbers, y_i in [0, 1]: a soft label is the
+-- pair of weighted rows y = 1 (weight y_i) and y = 0 (weight 1 - y_i)).
+-- Returns b (a Lua array), the inverse information (k x k mat), the
+-- objective and whether Newton converged.
+function C.logistic(fn, X, y, k, l2, maxiter, tol, singular)
+  local n = #y
+  local function obj(b)
+    local s = 0
+    for i = 1, n do
+      local eta = 0
+      for j = 1, k do eta = eta + X[i][j] * b[j] end
+      s = s + y[i] * logsig(eta) + (1 - y[i]) * logsig(-eta)
+    end
+    for j = 1, k do s = s - 0.5 * l2 * b[j] * b[j] end
+    return s
+  end
+  local function step(b)
+    local It, gt = {}, {}
+    for j = 1, k do gt[j] = -l2 * b[j]; It[j] = {}; for l = 1, k do It[j][l] = 0 end end
+    for i = 1, n do
+      local x, eta = X[i], 0
+      for j = 1, k do eta = eta + x[j] * b[j] end
+      local mu = sig(eta)
+      local v, r = mu * (1 - mu), y[i] - mu
+      for j = 1, k do
+        local xj = x[j]
+        if xj ~= 0 then   -- one-hot features are mostly zeros
+          gt[j] = gt[j] + xj * r
+          local row = It[j]
+          for l = 1, j do row[l] = row[l] + v * xj * x[l] end
+        end
+      end
+    end
+    local I, g = mat.zeros(k, k), mat.zeros(k, 1)
+    for j = 1, k do
+      g:set(j, 1, gt[j])
+      for l = 1, j do I:set(j, l, It[j][l]); I:set(l, j, It[j][l]) end
+      I:set(j, j, It[j][j] + l2)
+    end
+    return I, g
+  end
+  local b0 = {}
+  for j = 1, k do b0[j] = 0 end
+  local b, f, converged = C.newton(fn, k, b0, obj, step, maxiter, tol, singular)
+  return b, step(b):inv(), f, converged
+end
+
+-- Scores identified by sum-to-zero from a reference solution: A theta and
+-- A cov A' with A = I - 11'/k; and the SEs, the square roots of the diagonal.
+local function centre(theta, cov, k)
+  local A = mat.eye(k) - mat.ones(k, k) * (1 / k)
+  return A * theta, A * cov * A:t()
+end
+
+local function diag_se(cov, k)
+  local se = mat.zeros(k, 1)
+  for i = 1, k do se:set(i, 1, sqrt(math.max(cov:get(i, i), 0))) end
+  return se
+end
+
 -- ------------------------------------------------------------ Bradley-Terry
 
 local BT = { __name = "pref.bt" }
@@ -130,15 +224,8 @@ function M.bt(t)
     wins:set(a, b, v)
   end
   local theta, cov, ll, iter, converged = C._bt(wins, ref == "sum" and 1 or ref)
-  if ref == "sum" then
-    -- centre: theta_c = A theta with A = I - 11'/k; cov_c = A cov A'
-    local A = mat.eye(k) - mat.ones(k, k) * (1 / k)
-    theta = A * theta
-    cov = A * cov * A:t()
-  end
-  local se = mat.zeros(k, 1)
-  for i = 1, k do se:set(i, 1, sqrt(math.max(cov:get(i, i), 0))) end
-  return setmetatable({ score = theta, se = se, cov = cov, loglik = ll, iter = iter,
+  if ref == "sum" then theta, cov = centre(theta, cov, k) end
+  return setmetatable({ score = theta, se = diag_se(cov, k), cov = cov, loglik = ll, iter = iter,
     converged = converged, n = n, n_items = k, reference = ref, names = t.names,
     wins = wins }, BT)
 end
@@ -491,33 +578,27 @@ function C.davidson(fn, t, k, winner, loser, w, ref, n)
     end
     return ll, g, H
   end
-  local th, lnu = {}, 0
-  for i = 1, k do th[i] = 0 end
-  local ll = eval(th, lnu)
-  local converged, iter = false, 0
+  -- x = (the free scores, log nu)
+  local function unpack_x(x)
+    local th = {}
+    for i = 1, k do th[i] = idx[i] and x[idx[i]] or 0 end
+    return th, x[il]
+  end
   local function info(H)
     local I = mat.zeros(il, il)
     for p = 1, il do for q = 1, il do I:set(p, q, H[p][q]) end end
     return I
   end
-  for it = 1, DAV_MAXITER do
-    iter = it
-    local _, g, H = eval(th, lnu, true)
-    local ok, step = pcall(function() return info(H):solve(mat.vec(g)) end)
-    if not ok then fail(fn, "the information matrix is singular") end
-    local tt, nth, nl, lnew = 1, {}, lnu, nil
-    for _ = 1, 30 do
-      for i = 1, k do nth[i] = idx[i] and th[i] + tt * step[idx[i]] or 0 end
-      nl = lnu + tt * step[il]
-      lnew = eval(nth, nl)
-      if lnew >= ll - 1e-12 * math.abs(ll) then break end
-      tt = tt / 2
-    end
-    local big = 0
-    for p = 1, il do big = math.max(big, math.abs(tt * step[p])) end
-    th, lnu, ll = nth, nl, lnew
-    if big < DAV_TOL then converged = true; break end
-  end
+  local x0 = {}
+  for p = 1, il do x0[p] = 0 end
+  local x, ll, converged, iter = C.newton(fn, il, x0,
+    function(x) return (eval(unpack_x(x))) end,
+    function(x)
+      local th, lnu = unpack_x(x)
+      local _, g, H = eval(th, lnu, true)
+      return info(H), mat.vec(g)
+    end, DAV_MAXITER, DAV_TOL, "the information matrix is singular")
+  local th, lnu = unpack_x(x)
   local _, _, H = eval(th, lnu, true)
   local V = info(H):inv()
   local theta, cov = mat.zeros(k, 1), mat.zeros(k, k)
@@ -527,13 +608,8 @@ function C.davidson(fn, t, k, winner, loser, w, ref, n)
       if idx[i] and idx[j] then cov:set(i, j, V:get(idx[i], idx[j])) end
     end
   end
-  if ref == "sum" then
-    local A = mat.eye(k) - mat.ones(k, k) * (1 / k)
-    theta = A * theta
-    cov = A * cov * A:t()
-  end
-  local se = mat.zeros(k, 1)
-  for i = 1, k do se:set(i, 1, sqrt(math.max(cov:get(i, i), 0))) end
+  if ref == "sum" then theta, cov = centre(theta, cov, k) end
+  local se = diag_se(cov, k)
   local nu = exp(lnu)
   return setmetatable({ score = theta, se = se, cov = cov, loglik = ll, iter = iter,
     converged = converged, n = n, n_items = k, reference = ref, names = t.names,

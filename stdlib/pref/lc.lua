@@ -7,7 +7,7 @@ local args = require "orrery.args"
 local P = require "orrery.printing"
 
 local fail, checkopts = args.fail, args.checkopts
-local numbers, logsig, sig = C.numbers, C.logsig, C.sig
+local numbers, sig = C.numbers, C.sig
 local sqrt = math.sqrt
 
 -- Lua 5.4 has no math.tanh
@@ -19,63 +19,6 @@ local function tanh(x)
 end
 
 local MAXITER, TOL = 100, 1e-12
-
--- Maximises sum_i p_i log s(eta_i) + (1 - p_i) log s(-eta_i), eta = X b
--- (X: rows as Lua arrays of k numbers). Returns b, the inverse information
--- (a k x k mat), the log-likelihood and whether it converged.
-local function logistic(fn, X, p, k)
-  local n = #p
-  local b = {}
-  for j = 1, k do b[j] = 0 end
-  local function loglik(bb)
-    local ll = 0
-    for i = 1, n do
-      local eta = 0
-      for j = 1, k do eta = eta + X[i][j] * bb[j] end
-      ll = ll + p[i] * logsig(eta) + (1 - p[i]) * logsig(-eta)
-    end
-    return ll
-  end
-  local function info_grad(bb)
-    local I, g = mat.zeros(k, k), mat.zeros(k, 1)
-    local It, gt = {}, {}
-    for j = 1, k do gt[j] = 0; It[j] = {}; for l = 1, k do It[j][l] = 0 end end
-    for i = 1, n do
-      local x, eta = X[i], 0
-      for j = 1, k do eta = eta + x[j] * bb[j] end
-      local mu = sig(eta)
-      local v, r = mu * (1 - mu), p[i] - mu
-      for j = 1, k do
-        gt[j] = gt[j] + x[j] * r
-        for l = 1, j do It[j][l] = It[j][l] + v * x[j] * x[l] end
-      end
-    end
-    for j = 1, k do
-      g:set(j, 1, gt[j])
-      for l = 1, j do I:set(j, l, It[j][l]); I:set(l, j, It[j][l]) end
-    end
-    return I, g
-  end
-  local ll, converged = loglik(b), false
-  for _ = 1, MAXITER do
-    local I, g = info_grad(b)
-    local ok, step = pcall(I.solve, I, g)
-    if not ok then fail(fn, "the GLM's information matrix is singular (a constant difficulty?)") end
-    local t, nb, lnew = 1, {}, nil
-    for _ = 1, 30 do
-      for j = 1, k do nb[j] = b[j] + t * step:get(j, 1) end
-      lnew = loglik(nb)
-      if lnew >= ll - 1e-12 * math.abs(ll) then break end
-      t = t / 2
-    end
-    local big = 0
-    for j = 1, k do big = math.max(big, math.abs(nb[j] - b[j])) end
-    b, ll = nb, lnew
-    if big < TOL then converged = true; break end
-  end
-  local I = info_grad(b)
-  return b, I:inv(), ll, converged
-end
 
 local LC = { __name = "pref.lc_winrate" }
 LC.__index = LC
@@ -121,7 +64,8 @@ function M.lc_winrate(t)
   local k = gam and 3 or 2
   local X = {}
   for i = 1, n do X[i] = { 1, tanh(delta[i] / sd), gam and gam[i] or nil } end
-  local b, V, ll, converged = logistic(fn, X, p, k)
+  local b, V, ll, converged = C.logistic(fn, X, p, k, 0, MAXITER, TOL,
+    "the GLM's information matrix is singular (a constant difficulty?)")
   -- the prediction at zero length difference, averaged; its SE by the delta method
   local lc, g = 0, { 0, 0, 0 }
   for i = 1, n do

@@ -8,7 +8,7 @@ local help = require "orrery.help"
 local args = require "orrery.args"
 
 local fail, checkopts, is_mat = args.fail, args.checkopts, args.is_mat
-local numbers, logsig, sig = C.numbers, C.logsig, C.sig
+local numbers = C.numbers
 local exp, log, sqrt, huge = math.exp, math.log, math.sqrt, math.huge
 
 -- Adam's constants (Kingma and Ba 2015)
@@ -194,69 +194,13 @@ function M.reward_model(t)
   if type(l2) ~= "number" or not (l2 >= 0) then fail(fn, "l2 must be a number >= 0") end
   -- logistic regression without intercept on x_k = F_c - F_r, label 1:
   -- maximise sum log s(w . x_k) - l2/2 |w|^2 by Newton
-  local X = {}
+  local X, ones = {}, {}
   for k = 1, #c do
-    X[k] = {}
+    X[k], ones[k] = {}, 1
     for j = 1, d do X[k][j] = F[c[k]][j] - F[r[k]][j] end
   end
-  local w = {}
-  for j = 1, d do w[j] = 0 end
-  local function obj(ww)
-    local s = 0
-    for k = 1, #X do
-      local e = 0
-      for j = 1, d do e = e + X[k][j] * ww[j] end
-      s = s + logsig(e)
-    end
-    for j = 1, d do s = s - 0.5 * l2 * ww[j] * ww[j] end
-    return s
-  end
-  local function info_grad(ww)
-    local It, gt = {}, {}
-    for j = 1, d do gt[j] = -l2 * ww[j]; It[j] = {}; for l = 1, d do It[j][l] = 0 end end
-    for k = 1, #X do
-      local x, e = X[k], 0
-      for j = 1, d do e = e + x[j] * ww[j] end
-      local mu = sig(e)
-      local v = mu * (1 - mu)
-      for j = 1, d do
-        local xj = x[j]
-        if xj ~= 0 then
-          gt[j] = gt[j] + xj * (1 - mu)
-          local row = It[j]
-          for l = 1, j do row[l] = row[l] + v * xj * x[l] end
-        end
-      end
-    end
-    local I, g = mat.zeros(d, d), mat.zeros(d, 1)
-    for j = 1, d do
-      g:set(j, 1, gt[j])
-      for l = 1, j do I:set(j, l, It[j][l]); I:set(l, j, It[j][l]) end
-      I:set(j, j, It[j][j] + l2)
-    end
-    return I, g
-  end
-  local f, converged = obj(w), false
-  for _ = 1, RM_MAXITER do
-    local I, g = info_grad(w)
-    local ok, step = pcall(I.solve, I, g)
-    if not ok then
-      fail(fn, "the information matrix is singular (collinear features or separable pairs: use l2 > 0)")
-    end
-    local tt, nw, fnew = 1, {}, nil
-    for _ = 1, 30 do
-      for j = 1, d do nw[j] = w[j] + tt * step:get(j, 1) end
-      fnew = obj(nw)
-      if fnew >= f - 1e-12 * math.abs(f) then break end
-      tt = tt / 2
-    end
-    local big = 0
-    for j = 1, d do big = math.max(big, math.abs(nw[j] - w[j])) end
-    w, f = nw, fnew
-    if big < RM_TOL then converged = true; break end
-  end
-  local I = info_grad(w)
-  local V = I:inv()
+  local w, V, f, converged = C.logistic(fn, X, ones, d, l2, RM_MAXITER, RM_TOL,
+    "the information matrix is singular (collinear features or separable pairs: use l2 > 0)")
   local se = {}
   for j = 1, d do se[j] = sqrt(V:get(j, j)) end
   return setmetatable({ w = mat.vec(w), se = mat.vec(se), objective = f, converged = converged,
