@@ -65,6 +65,7 @@ static int ldpo_loss (lua_State *L) {
   ll = vecfield(L, 1, "policy_rejected", fn, 1, &n);
   Lw = vecfield(L, 1, "ref_chosen", fn, 1, &n);
   Ll = vecfield(L, 1, "ref_rejected", fn, 1, &n);
+  if (n == 0) return orr_error(L, fn, "no pairs");
   lc = vecfield(L, 1, "chosen_len", fn, 0, &nlen);
   nlr = nlen;
   lr = vecfield(L, 1, "rejected_len", fn, 0, &nlr);
@@ -118,9 +119,9 @@ static int ldpo_loss (lua_State *L) {
   if (st == PREF_ELEN)
     return orr_error(L, fn, "sequence lengths must be positive and finite "
                      "(element %d)", (int)bad + 1);
-  lua_pushnumber(L, n ? sums.loss / n : NAN); lua_setfield(L, -2, "loss");
-  lua_pushnumber(L, n ? sums.correct / n : NAN); lua_setfield(L, -2, "accuracy");
-  lua_pushnumber(L, n ? sums.margin / n : NAN); lua_setfield(L, -2, "margin");
+  lua_pushnumber(L, sums.loss / n); lua_setfield(L, -2, "loss");
+  lua_pushnumber(L, sums.correct / n); lua_setfield(L, -2, "accuracy");
+  lua_pushnumber(L, sums.margin / n); lua_setfield(L, -2, "margin");
   lua_pushstring(L, loss_names[loss]); lua_setfield(L, -2, "loss_type");
   lua_pushnumber(L, beta); lua_setfield(L, -2, "beta");
   lua_pushinteger(L, (lua_Integer)n); lua_setfield(L, -2, "n");

@@ -120,6 +120,7 @@ T.test("bad input: lengths, beta, label smoothing, loss name, values", function(
   T.errors(base { loss = "ipo", chosen_len = { 1, 0 }, rejected_len = { 1, 2 } }, "sequence lengths must be positive")
   T.errors(base { loss = "ipo", chosen_len = { 1, 2, 3 }, rejected_len = { 1, 2, 3 } }, "chosen_len has 3 elements")
   T.errors(function() return pref.dpo_loss(1) end, "table expected")
+  T.errors(base { policy_chosen = {}, policy_rejected = {}, ref_chosen = {}, ref_rejected = {} }, "pref.dpo_loss: no pairs")
 end)
 
 T.test("ipo lengths may be one number; the label smoothing of sigmoid is cDPO", function()
