@@ -38,6 +38,7 @@ local ABOUT = {
   optim = "minimisation (BFGS, Nelder-Mead), root finding, numerical derivatives",
   experiment = "replicates, sweeps and timing for experiments",
   bayes = "conjugate updates, normal-inverse-Wishart, Bayesian regression, the HGF, Bayesian bootstrap, SMC",
+  pref = "Bradley-Terry, reward-model and DPO-family losses with gradients, implicit rewards, LC win rates",
 }
 
 -- One object of each kind a public function returns, to reach its methods.
@@ -53,6 +54,11 @@ local function small()
 end
 
 local OBJECTS = {
+  { ns = "pref", kind = "policies", from = "pref.policy", recv = "pol",
+    make = function() return require("orrery.pref").policy{ features = { { 1, 0 }, { 0, 1 } } } end },
+  { ns = "pref", kind = "reward models", from = "pref.reward_model", recv = "rm",
+    make = function() return require("orrery.pref").reward_model{ features = { { 1 }, { -1 } },
+      pairs = { chosen = { 1, 2 }, rejected = { 2, 1 } } } end },
   -- a matrix's __index is C (it also reads A[i]): name its table instead of making one
   { ns = "mat", kind = "matrices", recv = "A", methods = "methods" },
   { ns = "rng", kind = "streams", recv = "r", make = function() return rng.new(1) end },

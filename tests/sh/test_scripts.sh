@@ -19,4 +19,7 @@ run apgw_melanoma.lua "AIC"
 run coin_bias.lua "tightens at every step"
 run hgf_volatility.lua "volatility estimate rises"
 run niw_fewshot.lua "the learned prior lowers"
+run dpo_vs_reward_model.lua "accuracy drop under shift" 0.3
+run scaled_bt.lua "scaled BT" 0.2
+run length_control.lua "verbose minus concise" 300
 done_tests

@@ -16,6 +16,8 @@ local api = {
   optim = { "minimize", "root", "grad", "hessian" },
   experiment = { "clock" },
   bayes = { "beta_binomial", "gamma_poisson", "dirichlet", "normal_known_var", "nig", "niw", "nig_regression", "hgf", "smc", "bootstrap", "martingale" },
+  pref = { "dpo_loss", "bt", "reward_loss", "accuracy", "implicit_reward", "implicit_prm", "did", "kl_optimum", "lc_winrate",
+    "policy", "reward_model" },
 }
 
 local mat_methods = { "rows", "cols", "get", "set", "hadamard", "apply", "col", "row",
