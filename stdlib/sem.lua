@@ -24,7 +24,7 @@ local fmt, sqrt = string.format, math.sqrt
 -- keep the given order. A cycle is an error naming a node on it.
 local function topo(fn, names, parents)
   local done, onstack, order = {}, {}, {}
-  local function visit(v, path)
+  local function visit(v)
     if done[v] then return end
     if onstack[v] then fail(fn, "the graph has a cycle through '%s'", v) end
     onstack[v] = true
@@ -289,7 +289,9 @@ local function moments(fn, m)
       if m.noisefn[v] then fail(fn, "the noise of '%s' is a function: give its variance for exact moments", v) end
       Om:set(i, i, m.var[v])
       local sh = m.shift[v]
-      if sh ~= nil and type(sh) ~= "number" then fail(fn, "the shift of '%s' is a per-row vector: no exact moments", v) end
+      if sh ~= nil and type(sh) ~= "number" then
+        fail(fn, "the shift of '%s' is a per-row vector: no exact moments", v)
+      end
       c:set(i, 1, m.icpt[v] + (sh or 0))
     end
   end
@@ -367,8 +369,9 @@ function Linear:intervene(t)
 end
 
 function Linear:__tostring()
-  local lines = { fmt("linear SEM: %d nodes (%d observed), %d edges", #self.nodes,
-    #self.observed, (function() local k = 0; for _, v in pairs(self.w) do for _ in pairs(v) do k = k + 1 end end; return k end)()) }
+  local nedges = 0
+  for _, v in pairs(self.w) do for _ in pairs(v) do nedges = nedges + 1 end end
+  local lines = { fmt("linear SEM: %d nodes (%d observed), %d edges", #self.nodes, #self.observed, nedges) }
   for _, v in ipairs(self.order) do
     local terms = {}
     for _, a in ipairs(self.nodes) do
@@ -441,4 +444,4 @@ m:intervene{X = 0, ...} -> the intervened model (hard do(); a number, or a
   soft =} with m:sample's options. Its cov(), mean() and effects() are the
   interventional distribution's moments.]])
 
--- require "orrery.sem.fit"
+require "orrery.sem.fit"

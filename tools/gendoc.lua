@@ -110,6 +110,11 @@ local OBJECTS = {
     make = function() local _, _, y, s = small() return surv.fit{ time = y, status = s, dist = "weibull" } end },
   { ns = "sem", kind = "models", from = "sem.linear", recv = "m",
     make = function() return sem.linear{ nodes = { "A", "B" }, edges = { { "A", "B", 1 } } } end },
+  { ns = "sem", kind = "fits", from = "sem.fit", recv = "fit",
+    make = function()
+      local x, z, y = small()
+      return sem.fit("y ~ x + z", data.frame{ x = x, z = z, y = y })
+    end },
   { ns = "optim", kind = "results", from = "optim.minimize", recv = "res",
     make = function() return optim.minimize{ f = function(v) return (v[1] - 1) ^ 2 end, x0 = { 0 } } end },
   { ns = "optim", kind = "results", from = "optim.root", recv = "res",
