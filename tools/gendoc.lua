@@ -110,6 +110,8 @@ local OBJECTS = {
     make = function() local _, _, y, s = small() return surv.fit{ time = y, status = s, dist = "weibull" } end },
   { ns = "sem", kind = "models", from = "sem.linear", recv = "m",
     make = function() return sem.linear{ nodes = { "A", "B" }, edges = { { "A", "B", 1 } } } end },
+  { ns = "sem", kind = "Bayes nets", from = "sem.bn", recv = "bn",
+    make = function() return sem.bn_chain{ n = 2, rng = rng.new(1) } end },
   { ns = "sem", kind = "fits", from = "sem.fit", recv = "fit",
     make = function()
       local x, z, y = small()
