@@ -444,4 +444,85 @@ m:intervene{X = 0, ...} -> the intervened model (hard do(); a number, or a
   soft =} with m:sample's options. Its cov(), mean() and effects() are the
   interventional distribution's moments.]])
 
+-- ---------------------------------------------------------------------------
+-- environments
+-- ---------------------------------------------------------------------------
+
+local env_opts = { "model", "n_env", "n_per_env", "family", "rng" }
+
+local function environments(t)
+  local fn = "sem.environments"
+  if type(t) ~= "table" then fail(fn, "expected an option table") end
+  checkopts(fn, t, env_opts)
+  local m = t.model
+  if getmetatable(m) ~= Linear then fail(fn, "'model' must be a model from sem.linear") end
+  local ne, np = t.n_env, t.n_per_env
+  if math.type(ne) ~= "integer" or ne < 1 then fail(fn, "n_env must be a whole number >= 1") end
+  if math.type(np) ~= "integer" or np < 1 then fail(fn, "n_per_env must be a whole number >= 1") end
+  local fam = t.family
+  if type(fam) ~= "table" then fail(fn, "'family' must be a table {nodes =, kind =, range =}") end
+  checkopts(fn, fam, { "nodes", "kind", "range" })
+  if type(fam.nodes) ~= "table" or #fam.nodes == 0 then fail(fn, "family.nodes must be a non-empty array of nodes") end
+  for _, v in ipairs(fam.nodes) do isnode(fn, m, v, "family.nodes") end
+  local kind = fam.kind or "shift"
+  if kind ~= "shift" and kind ~= "noise_scale" then
+    fail(fn, "family.kind must be 'shift' or 'noise_scale', got '%s'", tostring(kind))
+  end
+  local range = fam.range
+  if type(range) ~= "table" or type(range[1]) ~= "number" or type(range[2]) ~= "number" or range[1] > range[2] then
+    fail(fn, "family.range must be {lo, hi} with lo <= hi")
+  end
+  if kind == "noise_scale" and range[1] < 0 then fail(fn, "family.range: a noise scale must be >= 0") end
+  local r = t.rng or rng.default
+  if not isrng(r) then fail(fn, "rng must be an rng stream") end
+  local cols, settings = {}, {}
+  local names = {}
+  for _, v in ipairs(m.observed) do names[#names + 1] = v; cols[v] = {} end
+  local envcol = mat.zeros(ne * np, 1)
+  for e = 1, ne do
+    local u = r:uniform(#fam.nodes, range[1], range[2])
+    local o, set = {}, {}
+    for i, v in ipairs(fam.nodes) do
+      local a = u:get(i, 1)
+      set[v] = a
+      if kind == "shift" then
+        o.shift = o.shift or {}; o.shift[v] = a
+      else
+        -- the noise standard deviation times a (variance times a^2)
+        o.soft = o.soft or {}
+        if m.noisefn[v] then
+          local f = m.noisefn[v]
+          o.soft[v] = { noise = function(n, rr) return args.vec(fn, f(n, rr), "noise of " .. v) * a end }
+        else
+          o.soft[v] = { noise = m.var[v] * a * a }
+        end
+      end
+    end
+    settings[e] = set
+    local df = m:sample(np, o, r)
+    for _, v in ipairs(m.observed) do cols[v][e] = df[v] end
+    for i = 1, np do envcol:set((e - 1) * np + i, 1, e) end
+  end
+  local out = {}
+  for _, v in ipairs(names) do
+    local c = cols[v][1]
+    for e = 2, ne do c = c:vcat(cols[v][e]) end
+    out[v] = c
+  end
+  out.env = envcol
+  names[#names + 1] = "env"
+  return data.frame(out, { names = names }), settings
+end
+
+M.environments = help.doc(environments, "sem.environments", [[
+sem.environments{ model = m, n_env =, n_per_env =, family = {nodes = {"X"}, kind = "shift", range = {lo, hi}} [, rng =] }
+  -> frame (the observed nodes and an 'env' column 1..n_env), settings
+  Environment e draws, for each node of family.nodes, a = Uniform(lo, hi)
+  and samples n_per_env rows of the model under that intervention:
+  kind = "shift" adds a to the node's noise (m:sample's shift);
+  kind = "noise_scale" multiplies its noise standard deviation by a (a
+  soft intervention). settings[e] = {node = a} gives each environment's draw.
+  Environments are drawn in turn from the one stream.]])
+
 require "orrery.sem.fit"
+require "orrery.sem.bn"

@@ -14,7 +14,7 @@ local api = {
   regress = { "ols", "lm", "glm", "ridge", "iv", "ivl", "anchor", "sketch", "ipcw", "anova" },
   surv = { "km", "na", "logrank", "cox", "fit", "lm" },
   optim = { "minimize", "root", "grad", "hessian" },
-  sem = { "linear", "fit", "bn", "bn_chain", "bn_random" },
+  sem = { "linear", "fit", "bn", "bn_chain", "bn_random", "environments" },
   experiment = { "clock" },
 }
 
