@@ -515,7 +515,8 @@ local function environments(t)
 end
 
 M.environments = help.doc(environments, "sem.environments", [[
-sem.environments{ model = m, n_env =, n_per_env =, family = {nodes = {"X"}, kind = "shift", range = {lo, hi}} [, rng =] }
+sem.environments{ model = m, n_env =, n_per_env =,
+                  family = {nodes = {"X"}, kind = "shift", range = {lo, hi}} [, rng =] }
   -> frame (the observed nodes and an 'env' column 1..n_env), settings
   Environment e draws, for each node of family.nodes, a = Uniform(lo, hi)
   and samples n_per_env rows of the model under that intervention:
