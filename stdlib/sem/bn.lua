@@ -324,16 +324,21 @@ local function checkn(fn, n, lo)
   if math.type(n) ~= "integer" or n < lo then fail(fn, "n must be a whole number >= %d", lo) end
 end
 
-local function bn_chain(t)
-  local fn = "sem.bn_chain"
+-- the options shared by the constructors: n (>= nmin), states, rng
+local function constructor(fn, t, allowed, nmin)
   if type(t) ~= "table" then fail(fn, "expected an option table") end
-  checkopts(fn, t, { "n", "states", "rng" })
-  checkn(fn, t.n, 2)
+  checkopts(fn, t, allowed)
+  checkn(fn, t.n, nmin)
   local k = t.states or 2
   if math.type(k) ~= "integer" or k < 2 then fail(fn, "states must be a whole number >= 2") end
   local r = t.rng or rng.default
   if not rng.is_rng(r) then fail(fn, "rng must be an rng stream") end
-  local nodes = names(t.n)
+  return names(t.n), k, r
+end
+
+local function bn_chain(t)
+  local fn = "sem.bn_chain"
+  local nodes, k, r = constructor(fn, t, { "n", "states", "rng" }, 2)
   local parents, cpt, states = {}, {}, {}
   for i, v in ipairs(nodes) do
     states[v] = k
@@ -345,16 +350,9 @@ end
 
 local function bn_random(t)
   local fn = "sem.bn_random"
-  if type(t) ~= "table" then fail(fn, "expected an option table") end
-  checkopts(fn, t, { "n", "max_parents", "states", "rng" })
-  checkn(fn, t.n, 1)
-  local k = t.states or 2
-  if math.type(k) ~= "integer" or k < 2 then fail(fn, "states must be a whole number >= 2") end
+  local nodes, k, r = constructor(fn, t, { "n", "max_parents", "states", "rng" }, 1)
   local mp = t.max_parents or 2
   if math.type(mp) ~= "integer" or mp < 0 then fail(fn, "max_parents must be a whole number >= 0") end
-  local r = t.rng or rng.default
-  if not rng.is_rng(r) then fail(fn, "rng must be an rng stream") end
-  local nodes = names(t.n)
   local parents, cpt, states = {}, {}, {}
   for i, v in ipairs(nodes) do
     states[v] = k

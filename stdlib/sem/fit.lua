@@ -594,42 +594,31 @@ function Fit:summary()
   local function kv(k, v) add(fmt("  %-42s %12s", k, v)) end
   add(fmt("sem.fit %s after %d iterations", self.converged and "ended normally" or "did NOT converge", self.iterations))
   add("")
-  kv("Estimator", "ML")
-  kv("Optimization method", "Fisher scoring")
-  kv("Number of model parameters", tostring(self.npar))
-  add("")
-  kv("Number of observations", tostring(self.n))
-  add("")
-  add("Model Test User Model:")
-  add("")
-  kv("Test statistic", f3(self.chisq))
-  kv("Degrees of freedom", tostring(self.df))
-  kv("P-value (Chi-square)", f3(self.pvalue))
-  add("")
-  add("Model Test Baseline Model:")
-  add("")
-  kv("Test statistic", f3(self.baseline_chisq))
-  kv("Degrees of freedom", tostring(self.baseline_df))
-  add("")
-  add("User Model versus Baseline Model:")
-  add("")
-  kv("Comparative Fit Index (CFI)", f3(self.cfi))
-  kv("Tucker-Lewis Index (TLI)", f3(self.tli))
-  add("")
-  add("Loglikelihood and Information Criteria:")
-  add("")
-  kv("Loglikelihood user model (H0)", f3(self.logl))
-  kv("Loglikelihood unrestricted model (H1)", f3(self.unrestricted_logl))
-  add("")
-  kv("Akaike (AIC)", f3(self.aic))
-  kv("Bayesian (BIC)", f3(self.bic))
-  add("")
-  add("Root Mean Square Error of Approximation:")
-  add("")
-  kv("RMSEA", f3(self.rmsea))
-  kv("90 Percent confidence interval - lower", f3(self.rmsea_ci[1]))
-  kv("90 Percent confidence interval - upper", f3(self.rmsea_ci[2]))
-  kv("P-value H_0: RMSEA <= 0.050", f3(self.rmsea_pvalue))
+  local int = function(x) return tostring(math.tointeger(x) or x) end
+  local blocks = {
+    { nil, { "Estimator", "ML" }, { "Optimization method", "Fisher scoring + BFGS" },
+      { "Number of model parameters", int(self.npar) }, {}, { "Number of observations", int(self.n) } },
+    { "Model Test User Model:", { "Test statistic", f3(self.chisq) }, { "Degrees of freedom", int(self.df) },
+      { "P-value (Chi-square)", f3(self.pvalue) } },
+    { "Model Test Baseline Model:", { "Test statistic", f3(self.baseline_chisq) },
+      { "Degrees of freedom", int(self.baseline_df) } },
+    { "User Model versus Baseline Model:", { "Comparative Fit Index (CFI)", f3(self.cfi) },
+      { "Tucker-Lewis Index (TLI)", f3(self.tli) } },
+    { "Loglikelihood and Information Criteria:", { "Loglikelihood user model (H0)", f3(self.logl) },
+      { "Loglikelihood unrestricted model (H1)", f3(self.unrestricted_logl) }, {},
+      { "Akaike (AIC)", f3(self.aic) }, { "Bayesian (BIC)", f3(self.bic) } },
+    { "Root Mean Square Error of Approximation:", { "RMSEA", f3(self.rmsea) },
+      { "90 Percent confidence interval - lower", f3(self.rmsea_ci[1]) },
+      { "90 Percent confidence interval - upper", f3(self.rmsea_ci[2]) },
+      { "P-value H_0: RMSEA <= 0.050", f3(self.rmsea_pvalue) } },
+  }
+  for b, block in ipairs(blocks) do
+    if b > 1 then add("") end
+    if block[1] then add(block[1]); add("") end
+    for e = 2, #block do
+      if block[e][1] then kv(block[e][1], block[e][2]) else add("") end
+    end
+  end
   add("")
   add("Standardized Root Mean Square Residual:")
   add("")
