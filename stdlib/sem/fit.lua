@@ -41,17 +41,31 @@ local function partable(fn, stmts, df)
   local function addov(v)
     if not latent[v] and not ovseen[v] then ovseen[v] = true; ovorder[#ovorder + 1] = v end
   end
+  -- intercepts: 'y ~ 1' asks for the mean structure; only free, saturated
+  -- intercepts of observed variables are fitted (their estimates are the
+  -- sample means), so a fixed or labelled one, or a latent mean, is refused
+  local meanstructure = false
+  local kept = {}
   for _, s in ipairs(stmts) do
-    if s.op == "~" and #s.rhs == 1 and s.rhs[1].kind == "number" then
-      fail(fn, "line %d: intercepts ('%s ~ 1') are not supported: sem.fit fits covariance structures",
-        s.line, s.lhs)
+    local icpt = s.op == "~" and s.rhs[1].kind == "number"
+    if icpt then
+      local t = s.rhs[1]
+      if #s.rhs > 1 then fail(fn, "line %d: give the intercept '%s ~ 1' on its own line", s.line, s.lhs) end
+      if latent[s.lhs] then fail(fn, "line %d: latent means ('%s ~ 1') are not supported", s.line, s.lhs) end
+      if t.fixed ~= nil or t.label then
+        fail(fn, "line %d: fixed or labelled intercepts ('%s ~ 1') are not supported", s.line, s.lhs)
+      end
+      meanstructure = true
+    else
+      kept[#kept + 1] = s
     end
     if s.op ~= "=~" then addov(s.lhs) end
     for _, t in ipairs(s.rhs) do
-      if t.kind == "number" then fail(fn, "line %d: a number is not a variable", s.line) end
-      addov(t.name)
+      if t.kind == "number" and not icpt then fail(fn, "line %d: a number is not a variable", s.line) end
+      if t.kind ~= "number" then addov(t.name) end
     end
   end
+  stmts = kept
   local names = df:names()
   local has = {}
   for _, v in ipairs(names) do has[v] = true end
@@ -152,7 +166,7 @@ local function partable(fn, stmts, df)
     end
   end
   return { rows = rows, key = key, ov = ovorder, lv = lvorder, p = p, m = p + #lvorder,
-           q = nfree, labels = bylabel, xs = xs }
+           q = nfree, labels = bylabel, xs = xs, meanstructure = meanstructure }
 end
 
 -- ---------------------------------------------------------------------------
@@ -404,7 +418,7 @@ local function sample_cov(fn, df, vars)
     local v = (S:get(i, j) + S:get(j, i)) / 2
     S:set(i, j, v); S:set(j, i, v)
   end end
-  return S, n
+  return S, n, mu
 end
 
 local function fit(spec, df, opts)
@@ -416,7 +430,7 @@ local function fit(spec, df, opts)
   if math.type(maxiter) ~= "integer" or maxiter < 1 then fail(fn, "maxiter must be a whole number >= 1") end
   local stmts, defs = C.parse_syntax(fn, spec)
   local pt = partable(fn, stmts, df)
-  local Sd, N = sample_cov(fn, df, pt.ov)
+  local Sd, N, xbar = sample_cov(fn, df, pt.ov)
   local p, q = pt.p, pt.q
   -- fixed.x: the exogenous covariates' (co)variances at the sample values
   for _, r in ipairs(pt.rows) do
@@ -469,6 +483,28 @@ local function fit(spec, df, opts)
     end
     res.std[r.key] = s
   end
+  -- the saturated mean structure: intercepts at the sample means, SEs
+  -- sqrt(sigma_ii / N) (the mean block of the information is N Sigma^-1);
+  -- an exogenous covariate's mean is fixed (fixed.x), latent means are 0
+  local nmean = 0
+  if pt.meanstructure then
+    local isx = {}
+    for _, v in ipairs(pt.xs) do isx[v] = true end
+    for i, v in ipairs(pt.ov) do
+      local key = v .. "~1"
+      res.names[#res.names + 1] = key
+      res.est[key] = xbar:get(i, 1)
+      res.se[key] = isx[v] and 0 or sqrt(Sigma:get(i, i) / N)
+      res.std[key] = xbar:get(i, 1) / sd[i]
+      if not isx[v] then nmean = nmean + 1 end
+    end
+    for _, v in ipairs(pt.lv) do
+      local key = v .. "~1"
+      res.names[#res.names + 1] = key
+      res.est[key], res.se[key], res.std[key] = 0, 0, 0
+    end
+  end
+  res.npar = q + nmean
   -- Heywood cases: negative variances; non-positive-definite latent covariance
   res.heywood = {}
   for _, r in ipairs(pt.rows) do
@@ -541,8 +577,8 @@ local function fit(spec, df, opts)
   local trS = trprod(Sd, Sigma:inv())
   res.logl = -N / 2 * (p * log(2 * math.pi) + logdetSig + trS)
   res.unrestricted_logl = -N / 2 * (p * log(2 * math.pi) + logdetS + p)
-  res.aic = -2 * res.logl + 2 * q
-  res.bic = -2 * res.logl + q * log(N)
+  res.aic = -2 * res.logl + 2 * res.npar
+  res.bic = -2 * res.logl + res.npar * log(N)
   -- baseline: independence of all but the exogenous covariates (kept free)
   local bl = 0
   local isx = {}
@@ -573,6 +609,8 @@ local function fit(spec, df, opts)
       ssr = ssr + rr * rr; cnt = cnt + 1
     end
   end
+  -- with a mean structure the (zero) mean residuals count too, as lavaan's
+  if pt.meanstructure then cnt = cnt + p end
   res.srmr = sqrt(ssr / cnt)
   res.warnings = {}
   if not converged then res.warnings[#res.warnings + 1] = fmt("did not converge in %d iterations", iter) end
@@ -659,6 +697,22 @@ function Fit:summary()
       end
     end
   end
+  local icpts = {}
+  for _, key in ipairs(self.names) do
+    if key:sub(-2) == "~1" then icpts[#icpts + 1] = key end
+  end
+  if #icpts > 0 then
+    add(""); add("Intercepts:"); add(head)
+    for _, key in ipairs(icpts) do
+      local est, se = self.est[key], self.se[key]
+      local v = key:sub(1, -3)
+      local isov = false
+      for _, o in ipairs(self.ov) do if o == v then isov = true end end
+      add(fmt("%-20s %9s %9s %9s %9s %9s", "   " .. (isov and "." or "") .. v, f3(est), se > 0 and f3(se) or "",
+        se > 0 and f3(est / se) or "", se > 0 and P.fixed(2 * stats.pnorm(-abs(est / se)), 3) or "",
+        f3(self.std[key])))
+    end
+  end
   if self.defined then
     add(""); add("Defined Parameters:"); add(head)
     for nm, key in pairs(self.defined) do
@@ -688,8 +742,10 @@ sem.fit(spec, df [, {maxiter = 500}]) -> fit: maximum likelihood for a model in 
   covariances), := (defined parameters: an expression in the labels), and
   modifiers before '*': a label (a*x2; one label on several parameters makes
   them equal), a fixed value (0.8*x2, 0*x2), NA (frees a first loading).
-  Statements end at newlines or ';', comments start with '#'. Intercepts
-  (~ 1) are refused: the fit is of the covariance structure.
+  Statements end at newlines or ';', comments start with '#'. 'x ~ 1' adds
+  the (saturated) mean structure, as lavaan: every observed intercept free
+  ("x1~1", the sample mean, SE sqrt(sigma_ii / N)), latent means 0; fixed or
+  labelled intercepts and latent means are refused.
   Defaults are lavaan's cfa()/sem(): first loading of each factor fixed to 1,
   residual and latent variances free, exogenous latent covariances free,
   exogenous observed covariates' (co)variances fixed at the sample's

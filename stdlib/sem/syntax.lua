@@ -53,7 +53,7 @@ local function term(fn, s, line, col0)
         else t.label = m.tok end
       end
       if kind == "number" then
-        if tok ~= "1" or #mods > 0 then
+        if tok ~= "1" then
           syntax_error(fn, line, t.col, "a number must be 1 (an intercept) or a modifier before '*'")
         end
       end

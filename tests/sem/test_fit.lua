@@ -1,8 +1,8 @@
 -- sem.fit against lavaan 0.6.14 (tests/ref/sem/make_lavaan.R): the
 -- three-factor CFA of HolzingerSwineford1939, the PoliticalDemocracy model
 -- (three factors, regressions, equal loadings by labels, residual
--- covariances), and the CFA again with a fixed loading, an equality, a fixed
--- zero covariance and a defined parameter.
+-- covariances), the CFA again with a fixed loading, an equality, a fixed
+-- zero covariance and a defined parameter, and with a mean structure (x1 ~ 1).
 -- Tolerance: 1e-5 relative on estimates, SEs (expected information),
 -- std.all and the fit measures. lavaan's RMSEA interval
 -- ends come from uniroot at its default tolerance (about 1e-4 in the ncp), so
@@ -40,12 +40,17 @@ local specs = {
     speed   =~ x7 + x8 + x9
     visual ~~ 0*speed
     twol := 2*l]] },
+  hsmean = { hs, [[
+    visual  =~ x1 + x2 + x3
+    textual =~ x4 + x5 + x6
+    speed   =~ x7 + x8 + x9
+    x1 ~ 1]] },
 }
 
 local measures = { "npar", "chisq", "df", "pvalue", "baseline.chisq", "baseline.df", "cfi",
   "tli", "rmsea", "rmsea.pvalue", "srmr", "logl", "unrestricted.logl", "aic", "bic", "ntotal" }
 
-for _, m in ipairs({ "hs", "pd", "hsfix" }) do
+for _, m in ipairs({ "hs", "pd", "hsfix", "hsmean" }) do
   T.test("sem.fit matches lavaan: " .. m, function()
     local f = sem.fit(specs[m][2], specs[m][1])
     T.ok(f.converged, "converged")
@@ -88,7 +93,8 @@ T.test("bad models", function()
   -- df = 0 but a factor whose scale is set twice over is fine; a free first
   -- loading with a free factor variance is not identified
   T.errors(function() sem.fit("f =~ NA*x1 + x2 + x3 + x4", hs) end, "sem.fit: the model is not identified")
-  T.errors(function() sem.fit("y ~ 1", hs) end, "intercepts")
+  T.errors(function() sem.fit("visual =~ x1 + x2 + x3; visual ~ 1", hs) end, "sem.fit: line 1: latent means")
+  T.errors(function() sem.fit("visual =~ x1 + x2 + x3; x1 ~ 2*1", hs) end, "sem.fit: line 1: fixed or labelled")
   T.errors(function() sem.fit("visual =~ x1 + x2 + x3", {}) end, "sem.fit: expected a data frame")
   T.errors(function() sem.fit("visual =~ x1 + x2 + x3", hs, { maxiter = 0 }) end, "sem.fit: maxiter")
   T.errors(function() sem.fit("visual =~ x1 + x2 + x3", hs, { tol = 1 }) end, "sem.fit")

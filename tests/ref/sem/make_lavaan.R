@@ -29,7 +29,12 @@ models <- list(
     textual =~ x4 + l*x5 + l*x6
     speed   =~ x7 + x8 + x9
     visual ~~ 0*speed
-    twol := 2*l"))
+    twol := 2*l"),
+  hsmean = list(data = hs, fn = cfa, spec = "
+    visual  =~ x1 + x2 + x3
+    textual =~ x4 + x5 + x6
+    speed   =~ x7 + x8 + x9
+    x1 ~ 1"))
 
 out <- file("lavaan_ref.txt", "w")
 cat("# lavaan", as.character(packageVersion("lavaan")), "\n", file = out)
