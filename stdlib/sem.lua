@@ -203,8 +203,14 @@ function Linear:sample(n, o, r)
   local mm = modified(fn, self, o)
   local B, c, s, pos = matrices(mm)
   local p = #mm.order
-  local X = C._noise(n, p, r)
-  local function col(j) return X:col(j) end
+  -- the noise, one standard normal column per node in topological order
+  local X = {}
+  for j = 1, p do X[j] = r:normal(n) end
+  local function vecn(val, what)
+    local ok, vv = pcall(args.vec, fn, val, what)
+    if not ok or vv:rows() ~= n then fail(fn, "%s must give %d values", what, n) end
+    return vv == val and vv:copy() or vv
+  end
   -- columns the fast path cannot make: functional noise, per-row values
   for j, v in ipairs(mm.order) do
     local h = mm.hard[v]
@@ -212,18 +218,13 @@ function Linear:sample(n, o, r)
       if type(h) ~= "number" and h:rows() ~= n then
         fail(fn, "intervene.%s has %d values for %d rows", v, h:rows(), n)
       end
-      C._setcol(X, j, h)
+      X[j] = type(h) == "number" and mat.new(n, 1, h) or h:copy()
     else
-      if mm.noisefn[v] then
-        local e = mm.noisefn[v](n, r)
-        local ok, ev = pcall(args.vec, fn, e, "noise of " .. v)
-        if not ok or ev:rows() ~= n then fail(fn, "the noise function of '%s' must return %d values", v, n) end
-        C._setcol(X, j, ev)
-      end
+      if mm.noisefn[v] then X[j] = vecn(mm.noisefn[v](n, r), "the noise function of '" .. v .. "'") end
       local sh = mm.shift[v]
       if sh ~= nil and type(sh) ~= "number" then
         if sh:rows() ~= n then fail(fn, "shift.%s has %d values for %d rows", v, sh:rows(), n) end
-        C._setcol(X, j, col(j) * s:get(j, 1) + sh)
+        X[j] = X[j] * s:get(j, 1) + sh
         s:set(j, 1, 1)
       end
     end
@@ -234,18 +235,14 @@ function Linear:sample(n, o, r)
     if mm.fn[v] and mm.hard[v] == nil then
       C._solve(X, B, c, s, j0, j - 1)
       local ps = {}
-      for a in pairs(mm.w[v]) do ps[a] = col(pos[a]) end
-      local e = col(j) * s:get(j, 1)
-      local y = mm.fn[v](ps, e)
-      local ok, yv = pcall(args.vec, fn, y, "fn of " .. v)
-      if not ok or yv:rows() ~= n then fail(fn, "the function of '%s' must return %d values", v, n) end
-      C._setcol(X, j, yv)
+      for a in pairs(mm.w[v]) do ps[a] = X[pos[a]] end
+      X[j] = vecn(mm.fn[v](ps, X[j] * s:get(j, 1)), "the function of '" .. v .. "'")
       j0 = j + 1
     end
   end
   C._solve(X, B, c, s, j0, p)
   local cols = {}
-  for _, v in ipairs(self.observed) do cols[v] = col(pos[v]) end
+  for _, v in ipairs(self.observed) do cols[v] = X[pos[v]] end
   local df = data.frame(cols, { names = self.observed })
   if o.select then
     local sel = o.select

@@ -2,8 +2,6 @@
 ** sem: the binding of the sampling kernel.  The structure (names, order,
 ** interventions, exact moments, lavaan fits, Bayes nets) is stdlib/sem.lua.
 */
-#include <string.h>
-
 #include "lua.h"
 #include "lauxlib.h"
 
@@ -23,58 +21,35 @@ static omat *vecp (lua_State *L, int idx, const char *fn, const char *what,
 }
 
 
-/* _noise(n, p, r) -> n x p matrix of standard normal draws from r
-   (r:normal(n p), the same draws, laid out column after column) */
-static int s_noise (lua_State *L) {
-  const char *fn = "sem.sample";
-  lua_Integer n = luaL_checkinteger(L, 1), p = luaL_checkinteger(L, 2);
-  omat *m;
-  if (n < 0 || p < 1) orr_error(L, fn, "bad sample size %d x %d", (int)n, (int)p);
-  luaL_checkudata(L, 3, "orrery.rng");
-  lua_getfield(L, 3, "normal");
-  lua_pushvalue(L, 3);
-  lua_pushinteger(L, n * p);
-  lua_call(L, 2, 1);
-  m = omat_check(L, -1, fn, "draws");
-  if (m->r * m->c != (size_t)(n * p)) orr_error(L, fn, "short draw");
-  /* the draws are ours alone: view them as n x p, no copy */
-  m->r = (size_t)n; m->c = (size_t)p;
-  return 1;
-}
-
-
-/* _setcol(X, j, v): column j (1-based) of X <- v (a number or n-vector) */
-static int s_setcol (lua_State *L) {
-  const char *fn = "sem.sample";
-  omat *X = omat_check(L, 1, fn, "X");
-  lua_Integer j = luaL_checkinteger(L, 2);
-  size_t i;
-  if (j < 1 || (size_t)j > X->c) orr_error(L, fn, "column %d out of range", (int)j);
-  if (lua_type(L, 3) == LUA_TNUMBER) {
-    double v = lua_tonumber(L, 3);
-    for (i = 0; i < X->r; i++) OMAT(X, i, j - 1) = v;
-  }
-  else {
-    omat *v = vecp(L, 3, fn, "values", X->r);
-    memcpy(&OMAT(X, 0, j - 1), v->x, X->r * sizeof(double));
-  }
-  return 0;
-}
-
-
-/* _solve(X, B, c, s, j0, j1): sem_solve on columns j0..j1 (1-based,
-   inclusive) of X in place */
+/* _solve(cols, B, c, s, j0, j1): sem_solve on columns j0..j1 (1-based,
+   inclusive) of cols, an array of p n x 1 matrices, in place */
 static int s_solve (lua_State *L) {
   const char *fn = "sem.sample";
-  omat *X = omat_check(L, 1, fn, "X");
-  size_t p = X->c;
-  omat *B = omat_check(L, 2, fn, "B");
-  omat *c = vecp(L, 3, fn, "c", p), *s = vecp(L, 4, fn, "s", p);
+  size_t p, n = 0, j;
+  omat *B, *c, *s;
+  double **X;
   lua_Integer j0 = luaL_checkinteger(L, 5), j1 = luaL_checkinteger(L, 6);
   int st;
+  luaL_checktype(L, 1, LUA_TTABLE);
+  p = (size_t)luaL_len(L, 1);
+  if (p == 0) orr_error(L, fn, "no columns");
+  B = omat_check(L, 2, fn, "B");
+  c = vecp(L, 3, fn, "c", p);
+  s = vecp(L, 4, fn, "s", p);
   if (B->r != p || B->c != p) orr_error(L, fn, "B must be %d x %d", (int)p, (int)p);
+  X = (double **)orr_workbytes(L, p * sizeof(double *));
+  for (j = 0; j < p; j++) {
+    omat *m;
+    lua_geti(L, 1, (lua_Integer)j + 1);
+    m = omat_check(L, -1, fn, "column");
+    if (m->c != 1 || (j > 0 && m->r != n))
+      orr_error(L, fn, "column %d is not an n x 1 matrix", (int)j + 1);
+    n = m->r;
+    X[j] = m->x;
+    lua_pop(L, 1);  /* still referenced by the table at 1 */
+  }
   if (j0 < 1 || j1 > (lua_Integer)p || j0 > j1) return 0;
-  st = sem_solve(X->r, p, B->x, c->x, s->x, X->x, (size_t)j0 - 1, (size_t)j1);
+  st = sem_solve(n, p, B->x, c->x, s->x, X, (size_t)j0 - 1, (size_t)j1);
   if (st == SEM_EINTR) return orr_interrupterror(L, fn);
   if (st != SEM_OK) orr_error(L, fn, "%s", sem_strerror(st));
   return 0;
@@ -82,7 +57,7 @@ static int s_solve (lua_State *L) {
 
 
 static const luaL_Reg sem_funcs[] = {
-  {"_noise", s_noise}, {"_setcol", s_setcol}, {"_solve", s_solve},
+  {"_solve", s_solve},
   {NULL, NULL}
 };
 

@@ -17,15 +17,15 @@ const char *sem_strerror (int status);
 
 /*
 ** The structural equations of a linear SEM on a whole sample at once.
-** X is n x p column-major; its columns are the nodes in a topological order
-** and hold their noise on entry.  For j = j0 .. j1-1 in turn,
-**   X[, j] <- s[j] X[, j] + c[j] + sum_{k < j} B[j, k] X[, k]
+** X[0..p-1] are the nodes' columns (n doubles each) in a topological order,
+** holding their noise on entry.  For j = j0 .. j1-1 in turn,
+**   X[j] <- s[j] X[j] + c[j] + sum_{k < j} B[j, k] X[k]
 ** (B p x p column-major, B[j + k p] = effect of node k on node j; entries on
 ** or above the diagonal are ignored), i.e. the triangular solve
 ** X (I - B)^T = E + 1 c^T done forward.  Rows go in blocks of SEM_BLOCK so
 ** that a block's columns stay in cache.  No work array.
 */
 int sem_solve (size_t n, size_t p, const double *B, const double *c,
-               const double *s, double *X, size_t j0, size_t j1);
+               const double *s, double *const *X, size_t j0, size_t j1);
 
 #endif

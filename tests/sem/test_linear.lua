@@ -190,3 +190,11 @@ T.test("bad input", function()
   T.errors(function() m:effect("A", "Q") end, "sem.effect: unknown node 'Q'")
   T.errors(function() m:intervene{ A = mat.zeros(3, 1) }:cov() end, "per-row vector")
 end)
+
+T.test("a nonlinear function or noise function of the wrong length", function()
+  local m = sem.linear{ nodes = { "X", "Y" }, edges = { { "X", "Y" } },
+    fn = { Y = function() return { 1, 2 } end } }
+  T.errors(function() m:sample(5, rng.new(1)) end, "sem.sample: the function of 'Y' must give 5 values")
+  local m2 = sem.linear{ nodes = { "X" }, noise = { X = function() return "no" end } }
+  T.errors(function() m2:sample(5, rng.new(1)) end, "sem.sample: the noise function of 'X' must give 5 values")
+end)
