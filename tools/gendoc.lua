@@ -22,6 +22,7 @@ local help = require "orrery.help"
 local mat, rng, data = require "orrery.mat", require "orrery.rng", require "orrery.data"
 local stats, regress = require "orrery.stats", require "orrery.regress"
 local surv, optim = require "orrery.surv", require "orrery.optim"
+local sem = require "orrery.sem"
 
 -- Preloaded modules that are not public namespaces.
 local INTERNAL = { args = true, help = true, printing = true, repl = true, testing = true }
@@ -39,6 +40,7 @@ local ABOUT = {
   experiment = "replicates, sweeps and timing for experiments",
   bayes = "conjugate updates, normal-inverse-Wishart, Bayesian regression, the HGF, Bayesian bootstrap, SMC",
   pref = "Bradley-Terry, reward-model and DPO-family losses with gradients, implicit rewards, LC win rates",
+  sem = "linear structural equation models: simulation, interventions, causal effects, lavaan-syntax fits",
 }
 
 -- One object of each kind a public function returns, to reach its methods.
@@ -113,6 +115,15 @@ local OBJECTS = {
     make = function() local x, _, y, s = small() return surv.cox{ time = y, status = s, x = x }:zph() end },
   { ns = "surv", kind = "fits", from = "surv.fit", recv = "fit",
     make = function() local _, _, y, s = small() return surv.fit{ time = y, status = s, dist = "weibull" } end },
+  { ns = "sem", kind = "models", from = "sem.linear", recv = "m",
+    make = function() return sem.linear{ nodes = { "A", "B" }, edges = { { "A", "B", 1 } } } end },
+  { ns = "sem", kind = "Bayes nets", from = "sem.bn", recv = "bn",
+    make = function() return sem.bn_chain{ n = 2, rng = rng.new(1) } end },
+  { ns = "sem", kind = "fits", from = "sem.fit", recv = "fit",
+    make = function()
+      local x, z, y = small()
+      return sem.fit("y ~ x + z", data.frame{ x = x, z = z, y = y })
+    end },
   { ns = "optim", kind = "results", from = "optim.minimize", recv = "res",
     make = function() return optim.minimize{ f = function(v) return (v[1] - 1) ^ 2 end, x0 = { 0 } } end },
   { ns = "optim", kind = "results", from = "optim.root", recv = "res",

@@ -14,6 +14,7 @@ local api = {
   regress = { "ols", "lm", "glm", "ridge", "iv", "ivl", "anchor", "sketch", "ipcw", "anova" },
   surv = { "km", "na", "logrank", "cox", "fit", "lm" },
   optim = { "minimize", "root", "grad", "hessian" },
+  sem = { "linear", "fit", "bn", "bn_chain", "bn_random", "environments" },
   experiment = { "clock" },
   bayes = { "beta_binomial", "gamma_poisson", "dirichlet", "normal_known_var", "nig", "niw", "nig_regression", "hgf", "smc", "bootstrap", "martingale" },
   pref = { "dpo_loss", "bt", "reward_loss", "accuracy", "implicit_reward", "implicit_prm", "did", "kl_optimum", "lc_winrate",
