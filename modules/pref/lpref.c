@@ -14,6 +14,7 @@
 
 #include "oaux.h"
 #include "mat/omat.h"
+#include "mat/lmat.h"
 #include "pref/pref.h"
 
 #define BT_MAXITER  100
@@ -96,11 +97,11 @@ static int ldpo_loss (lua_State *L) {
     return orr_error(L, fn, "chosen_len has %d elements, 'policy_chosen' has %d",
                      (int)nlen, (int)n);
   lua_createtable(L, 0, 10);
-  losses = omat_new(L, n, 1); lua_setfield(L, -2, "losses");
-  gc = omat_new(L, n, 1); lua_setfield(L, -2, "grad_chosen");
-  gr = omat_new(L, n, 1); lua_setfield(L, -2, "grad_rejected");
-  rc = omat_new(L, n, 1); lua_setfield(L, -2, "rewards_chosen");
-  rr = omat_new(L, n, 1); lua_setfield(L, -2, "rewards_rejected");
+  losses = omat_newraw(L, n, 1); lua_setfield(L, -2, "losses");
+  gc = omat_newraw(L, n, 1); lua_setfield(L, -2, "grad_chosen");
+  gr = omat_newraw(L, n, 1); lua_setfield(L, -2, "grad_rejected");
+  rc = omat_newraw(L, n, 1); lua_setfield(L, -2, "rewards_chosen");
+  rr = omat_newraw(L, n, 1); lua_setfield(L, -2, "rewards_rejected");
   st = pref_dpo(loss, n, lw->x, ll->x, Lw->x, Ll->x, lc ? lc->x : NULL,
                 lr ? lr->x : NULL, nlen, beta, e, losses->x, gc->x, gr->x,
                 rc->x, rr->x, &sums, &bad);
