@@ -174,9 +174,8 @@ static const orr_doc bayes_docs[] = {
 
 int luaopen_orrery_bayes (lua_State *L) {
   gsl_set_error_handler_off();
-  lua_getglobal(L, "require");
-  lua_pushliteral(L, "orrery.mat");
-  lua_call(L, 1, 0);
+  orr_require(L, "mat");
+  lua_pop(L, 1);
   orr_newlib(L, "bayes", bayes_funcs, bayes_docs);
   return 1;
 }

@@ -187,9 +187,8 @@ static const orr_doc pref_docs[] = {
 
 int luaopen_orrery_pref (lua_State *L) {
   /* results are matrices: their metatable must exist before the first one */
-  lua_getglobal(L, "require");
-  lua_pushliteral(L, "orrery.mat");
-  lua_call(L, 1, 0);
+  orr_require(L, "mat");
+  lua_pop(L, 1);
   orr_newlib(L, "pref", pref_funcs, pref_docs);
   return 1;
 }

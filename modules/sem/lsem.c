@@ -67,9 +67,8 @@ static const orr_doc sem_docs[] = {
 
 
 int luaopen_orrery_sem (lua_State *L) {
-  lua_getglobal(L, "require");
-  lua_pushliteral(L, "orrery.mat");
-  lua_call(L, 1, 0);
+  orr_require(L, "mat");
+  lua_pop(L, 1);
   orr_newlib(L, "sem", sem_funcs, sem_docs);
   return 1;
 }
