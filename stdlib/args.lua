@@ -13,6 +13,7 @@
 --   args.vec(fn, v, what)               the same, as an n x 1 vector
 --   args.na(fn, na)                     "omit" (default) or "fail"
 --   args.mask(fn, {name, m}, ...)       keep, rows, n_dropped (vm/orules.c)
+--   args.complete(fn, what, m)          new data: a NaN row is an error
 --   args.status(v, fn)                  R's Surv() status coding (vm/orules.c)
 --   args.checktime(fn, time, positive)  survival times >= 0 (> 0) (vm/orules.c)
 local M, C = ...
@@ -182,6 +183,18 @@ end
 -- row numbers), n_dropped. Entries whose m is nil are skipped. An infinite
 -- value raises "fn: 'name' has an infinite value in row i".
 M.mask = C._mask
+
+-- complete(fn, what, m): new data for a prediction has no missing rule to
+-- fall back on, so a NaN is "fn: 'what' has a missing value in row i" (and
+-- an Inf the mask's error) instead of a silent NaN result.
+function M.complete(fn, what, m)
+  local keep, _, missing = C._mask(fn, { what, m })
+  if missing > 0 then
+    for i = 1, m:rows() do
+      if keep[i] == 0 then fail(fn, "'%s' has a missing value in row %d", what, i) end
+    end
+  end
+end
 
 -- status(v, fn) -> n x 1 mat of 0/1 (NaN = missing), R's Surv() coding
 M.status = C._status

@@ -613,12 +613,7 @@ local function design(fit, X, fn)
   end
   if X:cols() ~= fit.p then fail(fn, "X has %d columns but the model has %d", X:cols(), fit.p) end
   -- NaN or Inf would flow silently into the linear predictor and the curves
-  local keep, _, missing = args.mask(fn, { "X", X })
-  if missing > 0 then
-    for i = 1, X:rows() do
-      if keep[i] == 0 then fail(fn, "'X' has a missing value in row %d", i) end
-    end
-  end
+  args.complete(fn, "X", X)
   return X
 end
 

@@ -229,12 +229,7 @@ local function slot_matrix(self, X, fnname)
       merr(fnname, "X for the %s block needs %d columns, got %d", b, bl.p, m:cols())
     end
     -- a missing covariate would give a silent NaN curve: an error here
-    local keep, _, missing = args.mask(fnname, { "X", m })
-    if missing > 0 then
-      for i = 1, m:rows() do
-        if keep[i] == 0 then merr(fnname, "'X' has a missing value in row %d", i) end
-      end
-    end
+    args.complete(fnname, "X", m)
     if rows ~= 1 and m:rows() ~= 1 and m:rows() ~= rows then
       merr(fnname, "the blocks of X have different numbers of rows")
     end

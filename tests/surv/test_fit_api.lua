@@ -116,6 +116,10 @@ T.test("single block: X rows, baseline, cure fraction method", function()
   T.near(r[1], f:survival(300, { 60, 1 }), 1e-15)
   T.eq(f:cure({ 60, 1 }), 0)
   T.eq(f.cure_fraction, 0)
+  -- new covariate rows have no missing-value rule: NaN and Inf are errors
+  T.errors(function() return f:survival(300, { { 60, 1 }, { 0 / 0, 2 } }) end,
+    "surv.fit:survival: 'X' has a missing value in row 2")
+  T.errors(function() return f:hazard(300, { 1 / 0, 2 }) end, "'X' has an infinite value in row 1")
 end)
 
 T.test("quantile inverts S when (phi t)^gamma or H/lambda is huge", function()
