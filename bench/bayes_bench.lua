@@ -2,15 +2,8 @@
 -- 3-level HGF, and the Bayesian bootstrap of a mean (n, B from the command line).
 -- usage: orrery bench/bayes_bench.lua reps n B
 local reps, n, B = tonumber(arg[1] or "3"), tonumber(arg[2] or "100000"), tonumber(arg[3] or "10000")
-local function best(f)
-  local b = math.huge
-  for _ = 1, reps do
-    collectgarbage()
-    local s = experiment.clock(); f(); local t = experiment.clock() - s
-    if t < b then b = t end
-  end
-  return b
-end
+local run_best = dofile "bench/best.lua"
+local function best(f) return run_best(reps, f) end
 local r = rng.new(1)
 local d, N = 10, 200000
 local X = r:normal(N * d):reshape(N, d)

@@ -10,18 +10,8 @@ local path, reps = arg[1], tonumber(arg[2] or "3")
 local f = "y ~ x1 + x2*g + log(abs(x3)+1) + I(x4^2) + x5 + h"
 local df = data.read_csv(path)
 
-local function best(fn)
-  local bw, bc, out = math.huge, math.huge, nil
-  for _ = 1, reps do
-    out = nil; collectgarbage(); collectgarbage()
-    local c0, t0 = os.clock(), experiment.clock()
-    out = fn()
-    local w, c = experiment.clock() - t0, os.clock() - c0
-    if w < bw then bw = w end
-    if c < bc then bc = c end
-  end
-  return bw, bc, out
-end
+local run_best = dofile "bench/best.lua"
+local function best(f) return run_best(reps, f) end
 
 local w, c, mf = best(function () return formula.model_frame(f, df) end)
 print(string.format("model_frame %.4f %.4f", w, c))

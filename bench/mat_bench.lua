@@ -12,19 +12,8 @@ local b = mat.ones(n, 1)
 k = nil
 collectgarbage()
 
-local function best(f)
-  local m, mc = math.huge, math.huge
-  for _ = 1, reps do
-    local t, c = experiment.clock(), os.clock()
-    local r = f()
-    t, c = experiment.clock() - t, os.clock() - c
-    if t < m then m = t end
-    if c < mc then mc = c end
-    r = nil
-    collectgarbage()  -- free the result before the next run, as C reuses its buffer
-  end
-  return m, mc
-end
+local run_best = dofile "bench/best.lua"
+local function best(f) return run_best(reps, f) end
 
 print(string.format("crossprod %.6f %.6f", best(function() return A:crossprod() end)))
 print(string.format("mul %.6f %.6f", best(function() return A * B end)))

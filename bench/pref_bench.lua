@@ -2,15 +2,8 @@
 -- metrics) on 1e7 pairs, and pref.bt on the CSV file the shell script wrote.
 -- usage: orrery bench/pref_bench.lua bt.csv reps
 local btf, reps = arg[1], tonumber(arg[2] or "3")
-local function best(f)
-  local b = math.huge
-  for _ = 1, reps do
-    collectgarbage()
-    local s = experiment.clock(); f(); local t = experiment.clock() - s
-    if t < b then b = t end
-  end
-  return b
-end
+local run_best = dofile "bench/best.lua"
+local function best(f) return run_best(reps, f) end
 local n = 1e7
 local r = rng.new(1)
 local Lw, Ll = r:uniform(n, -300, -5), r:uniform(n, -300, -5)

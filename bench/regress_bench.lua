@@ -12,15 +12,11 @@ local u = r:uniform(n)
 local yb = {}
 for i = 1, n do yb[i] = u[i] < 1 / (1 + math.exp(-eta[i])) and 1 or 0 end
 yb = mat.vec(yb)
+local run_best = dofile "bench/best.lua"
 local function best(f)
-  local b = math.huge
-  for _ = 1, reps do
-    collectgarbage(); collectgarbage()
-    local s = experiment.clock(); local fit = f(); local t = experiment.clock() - s
-    assert(fit.se[2] > 0)
-    if t < b then b = t end
-  end
-  return b
+  local w, _, fit = run_best(reps, f)
+  assert(fit.se[2] > 0)
+  return w
 end
 print(string.format("ols %.4f", best(function() return regress.ols{ y = y, x = x } end)))
 print(string.format("glm %.4f", best(function() return regress.glm{ y = yb, x = x, family = "binomial" } end)))

@@ -3,15 +3,8 @@
 -- sem.fit of the HolzingerSwineford three-factor CFA.
 -- usage: orrery bench/sem_bench.lua N reps hs.csv
 local N, reps, hsf = tonumber(arg[1]), tonumber(arg[2] or "3"), arg[3]
-local function best(f)
-  local b = math.huge
-  for _ = 1, reps do
-    collectgarbage()
-    local s = experiment.clock(); f(); local t = experiment.clock() - s
-    if t < b then b = t end
-  end
-  return b
-end
+local run_best = dofile "bench/best.lua"
+local function best(f) return run_best(reps, f) end
 local p = 20
 local nodes, edges = {}, {}
 for i = 1, p do nodes[i] = "V" .. i end

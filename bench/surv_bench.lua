@@ -2,15 +2,8 @@
 -- Kaplan-Meier on the 1e6 data written by the shell script.
 -- usage: orrery bench/surv_bench.lua cox.csv km.csv reps
 local coxf, kmf, reps = arg[1], arg[2], tonumber(arg[3] or "3")
-local function best(f)
-  local b = math.huge
-  for _ = 1, reps do
-    collectgarbage()
-    local s = experiment.clock(); f(); local t = experiment.clock() - s
-    if t < b then b = t end
-  end
-  return b
-end
+local run_best = dofile "bench/best.lua"
+local function best(f) return run_best(reps, f) end
 local d = data.read_csv(coxf)
 local names = {}
 for j = 1, 10 do names[j] = "x" .. j end
