@@ -56,18 +56,8 @@ LOAD0=$(uptime | sed 's/.*load average/load average/')
 # orrery prints "read wall cpu", "write wall cpu", "sums ...", "exact k"
 cat > $D/data_rw.lua <<'LUA'
   local path, out, reps, th = arg[1], arg[2], tonumber(arg[3]), tonumber(arg[4])
-  local function best(f)
-    local bw, bc = math.huge, math.huge
-    for _ = 1, reps do
-      collectgarbage(); collectgarbage()
-      local c0, t0 = os.clock(), experiment.clock()
-      f()
-      local w, c = experiment.clock() - t0, os.clock() - c0
-      if w < bw then bw = w end
-      if c < bc then bc = c end
-    end
-    return bw, bc
-  end
+  local run_best = dofile "bench/best.lua"
+  local function best(f) return run_best(reps, f) end
   local df
   local rw, rc = best(function() df = nil; df = data.read_csv(path, { threads = th }) end)
   local ww, wc = best(function() data.write_csv(df, out, { threads = th }) end)
