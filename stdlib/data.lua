@@ -14,10 +14,11 @@ local M, C = ...
 local help = require "orrery.help"
 local mat = require "orrery.mat"
 local args = require "orrery.args"
+local P = require "orrery.printing"
 local checkopts, is_mat = args.checkopts, args.is_mat
 
 
-local floor, huge, mtype = math.floor, math.huge, math.type
+local floor, mtype = math.floor, math.type
 local concat, rep = table.concat, string.rep
 
 -- string.format, but a string argument may hold zero bytes (shown as \0)
@@ -118,20 +119,7 @@ false where a value is missing (a Lua array cannot hold nil in the middle).]])
 -- R's as.character for a number (as factor() names its levels): at most 15
 -- significant digits, fixed notation unless scientific is narrower.
 local function numstr(x)
-  if x ~= x then return "NaN" end
-  if x == huge then return "Inf" elseif x == -huge then return "-Inf" end
-  if x == 0 then return "0" end
-  local m, ex = sfmt("%.14e", x):match("^-?(%d%.?%d*)e([-+]%d+)$")
-  local e = tonumber(ex)
-  local digits = m:gsub("%.", ""):gsub("0+$", "")
-  local nsig = #digits > 0 and #digits or 1
-  local neg = x < 0 and 1 or 0
-  local rgt = nsig - 1 - e
-  if rgt < 0 then rgt = 0 end
-  local fixw = neg + (e >= 0 and e + 1 or 1) + (rgt > 0 and rgt + 1 or 0)
-  local sciw = neg + (nsig > 1 and nsig + 1 or 1) + ((e >= 100 or e <= -100) and 5 or 4)
-  if fixw <= sciw then return sfmt("%." .. rgt .. "f", x) end
-  return sfmt("%." .. (nsig - 1) .. "e", x)
+  return P.num(x, 15)
 end
 
 local function check_levels(levels, fn)
@@ -547,47 +535,12 @@ end
 -- of decimals for the whole column, or scientific notation for all of it
 -- when that is narrower.
 local function format_numbers(x, idx)
-  local neg, mxe, mne, rgt, mxsig, mxsl = false, -huge, huge, 0, 1, 1
-  local any = false
-  for _, r in ipairs(idx) do
-    local v = x[r]
-    if v == v and v ~= huge and v ~= -huge then
-      any = true
-      if v < 0 then neg = true end
-      local e, sig = 0, 1
-      if v ~= 0 then
-        local m, ex = sfmt("%.6e", v):match("^-?(%d%.?%d*)e([-+]%d+)$")
-        e = tonumber(ex)
-        local digits = m:gsub("%.", ""):gsub("0+$", "")
-        sig = #digits > 0 and #digits or 1
-      end
-      if e > mxe then mxe = e end
-      if e < mne then mne = e end
-      -- the sign counts in the fixed width only where it occurs (R's formatReal)
-      local left = (v < 0 and 1 or 0) + (e >= 0 and e + 1 or 1)
-      if left > mxsl then mxsl = left end
-      local r2 = sig - 1 - e
-      if r2 > rgt then rgt = r2 end
-      if sig > mxsig then mxsig = sig end
-    end
-  end
-  local out = {}
-  local sci = false
-  if any then
-    local fixw = mxsl + (rgt > 0 and rgt + 1 or 0)
-    local sciw = (neg and 1 or 0) + (mxsig > 1 and mxsig + 1 or 1) + 4 +
-      ((mxe >= 100 or mne <= -100) and 1 or 0)
-    sci = fixw > sciw or rgt > 15
-  end
+  local vals = { n = #idx }
   for k, r in ipairs(idx) do
     local v = x[r]
-    if v ~= v then out[k] = "NA"
-    elseif v == huge then out[k] = "Inf"
-    elseif v == -huge then out[k] = "-Inf"
-    elseif sci then out[k] = sfmt("%." .. (mxsig - 1) .. "e", v)
-    else out[k] = sfmt("%." .. rgt .. "f", v) end
+    vals[k] = v == v and v or P.NA  -- NaN in a frame is a missing value
   end
-  return out
+  return P.format(vals, 7, { trim = true })
 end
 
 local PRINT_ROWS, WIDTH = 20, 80

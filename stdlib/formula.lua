@@ -22,12 +22,13 @@
 local M, C = ...
 
 local help = require "orrery.help"
+local P = require "orrery.printing"
 
 local MAXDEPTH = 100     -- nesting of parentheses, calls and unary operators
 local MAXTERMS = 4096    -- terms produced by expanding a formula
 local MAXCOLS = 100000   -- columns of a design matrix
 
-local floor, huge = math.floor, math.huge
+local floor = math.floor
 local fmt, concat = string.format, table.concat
 
 -- -------------------------------------------------------------------------
@@ -37,22 +38,7 @@ local fmt, concat = string.format, table.concat
 -- R's as.character / deparse of a double: at most 15 significant digits, fixed
 -- notation unless scientific is narrower.
 local function rnum (x)
-  if x ~= x then return "NaN" end
-  if x == huge then return "Inf" end
-  if x == -huge then return "-Inf" end
-  if x == 0 then return "0" end
-  local ref = tonumber(fmt("%.14e", x))
-  local d = 15
-  for k = 1, 15 do
-    if tonumber(fmt("%." .. (k - 1) .. "e", x)) == ref then d = k; break end
-  end
-  local sci = fmt("%." .. (d - 1) .. "e", x)
-  local e10 = tonumber(sci:match("e([-+]%d+)$"))
-  local dec = d - 1 - e10
-  if dec < 0 then dec = 0 end
-  local fixed = fmt("%." .. dec .. "f", x)
-  if #fixed <= #sci then return fixed end
-  return sci
+  return P.num(x, 15)
 end
 C.rnum = rnum
 

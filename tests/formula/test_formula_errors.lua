@@ -41,6 +41,9 @@ T.test("parse: deparsed labels as R", function()
     'I(a + b * c)|I(x^2)|I(1/x)|log(x, base = 2)|relevel(g, "b")|I(x >= 3)|exp(-x)|I(1e+05 * x)|I(0.5 * x)|`my var`')
   T.eq(T.private("formula").rnum(123456), "123456"); T.eq(T.private("formula").rnum(1 / 3), "0.333333333333333")
   T.eq(T.private("formula").rnum(1e-5), "1e-05"); T.eq(T.private("formula").rnum(100), "100"); T.eq(T.private("formula").rnum(-2.5), "-2.5")
+  -- constants beyond %f's 99 decimals were a raw string.format error
+  T.eq(formula.parse("y ~ I(x + 1e-200)").terms[1], "I(x + 1e-200)")
+  T.eq(T.private("formula").rnum(5e-324), "4.94065645841247e-324")  -- R: deparse(5e-324)
 end)
 
 T.test("parse: Surv, strata, offset, instruments", function()
