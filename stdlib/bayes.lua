@@ -18,7 +18,7 @@ local log, sqrt, exp, huge = math.log, math.sqrt, math.exp, math.huge
 local fmt = string.format
 
 -- shared with the parts
-C.lgamma, C.lbeta = lgamma, lbeta
+C.lgamma = lgamma
 
 local function num(v) return P.num(v, 6) end
 C.num = num
@@ -102,7 +102,6 @@ local function hpd(q, level)
   if w(0) <= w(p) then p = 0 elseif w(1 - level) <= w(p) then p = 1 - level end
   return q(p), q(p + level)
 end
-C.hpd = hpd
 
 local function kind_of(fn, kind)
   kind = kind or "equal"
@@ -111,7 +110,6 @@ local function kind_of(fn, kind)
   end
   return kind
 end
-C.kind_of = kind_of
 
 -- A predictive law: {name =, density =, cdf =, sample =} as an object.
 local PRED = { __name = "bayes.predictive" }
@@ -150,7 +148,6 @@ local function elementwise(f, x)
   for i = 1, #v do out:set(i, 1, f(v[i])) end
   return out
 end
-C.elementwise = elementwise
 
 ---------------------------------------------------------------------------
 -- beta-binomial

@@ -31,7 +31,7 @@ local function sig(x)
   local t = exp(x)
   return t / (1 + t)
 end
-C.log1p, C.logsig, C.sig = log1p, logsig, sig
+C.sig = sig
 
 -- A numeric vector option as a Lua array of numbers (n: required length);
 -- NaN and Inf are errors unless allow_nan.

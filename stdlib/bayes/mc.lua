@@ -162,7 +162,7 @@ local function resample(W, n, how, r)
   end
   return idx
 end
-C.resample = resample
+C.resample = resample  -- for the tests of the resampling schemes
 
 local function take(particles, idx)
   if args.is_mat(particles) then

@@ -62,7 +62,6 @@ local function chol(fn, A, what)
   if not ok then fail(fn, "'%s' must be positive definite", what) end
   return R
 end
-C.chol = chol
 
 ---------------------------------------------------------------------------
 -- normal-inverse-Wishart

@@ -161,7 +161,6 @@ local function lglfactor (E, val)
   local codes = run(E, ex_op(OP["+"], false, val, ex_num(1)))
   return {t = "fac", codes = codes, levels = {"FALSE", "TRUE"}, lgl = true}
 end
-C.lglfactor = lglfactor
 
 -- codes through a map (an array: map[c] the new code of code c)
 local function remap (codes, map)

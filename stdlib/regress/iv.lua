@@ -435,6 +435,5 @@ Anchor regression (Rothenhausler et al. 2021): minimises ||(I-P_A) r||^2 + gamma
 gamma = 1 is OLS, gamma -> inf approaches 2SLS with instruments a.]])
 
 -- shared with the other parts (stdlib/regress/sketch.lua)
-C.ivfit = Fit
 C.getdata = getdata
 C.newfit = newfit
