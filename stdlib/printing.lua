@@ -218,13 +218,6 @@ local function rint(x)
   return f
 end
 
--- C's logb: the binary exponent of x > 0
-local function logb(x)
-  local e = floor(math.log(x, 2))
-  if 2.0 ^ e > x then e = e - 1 elseif 2.0 ^ (e + 1) <= x then e = e + 1 end
-  return e
-end
-
 local MAX10E = 308
 
 --- R's signif(x, digits) (src/nmath/fprec.c).
@@ -257,33 +250,12 @@ function M.signif(x, digits)
   return sgn * x / P10
 end
 
---- R's round(x, digits) (src/nmath/fround.c): of the two numbers with
--- 'digits' decimals around x, the nearer in double arithmetic, the even
--- one on a tie.
+--- R's round(x, digits): the stats kernel (stats.round), which formulas'
+-- round() uses too. Required here, not at the top: stats prints through
+-- this module.
 function M.round(x, digits)
-  digits = digits or 0
-  if not finite(x) or x == 0 or digits > MAX10E + 15 then return x end
-  if digits < -MAX10E then return 0.0 end
-  if digits == 0 then return rint(x) end
-  local dig = floor(digits + 0.5)
-  local sgn = 1.0
-  if x < 0 then sgn, x = -1.0, -x end
-  if 0.30102999566398119521 * (0.5 + logb(x)) + dig > 15 then return sgn * x end
-  local pow10, x10, i10, xd, xu
-  if dig <= MAX10E then
-    pow10 = pow_di(10, dig)
-    x10 = x * pow10
-    i10 = floor(x10)
-    xd, xu = i10 / pow10, math.ceil(x10) / pow10
-  else
-    local p10 = pow_di(10, dig - MAX10E)
-    pow10 = pow_di(10, MAX10E)
-    x10 = (x * pow10) * p10
-    i10 = floor(x10)
-    xd, xu = i10 / pow10 / p10, math.ceil(x10) / pow10 / p10
-  end
-  local du, dd = xu - x, x - xd
-  return sgn * ((du < dd or (i10 % 2 == 1 and du == dd)) and xu or xd)
+  if type(x) ~= "number" then return x end  -- P.NA
+  return require("orrery.stats").round(x, digits or 0)
 end
 
 -- ---------------------------------------------------------------------------

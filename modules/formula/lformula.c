@@ -17,6 +17,7 @@
 #include "orules.h"
 #include "mat/omat.h"
 #include "formula/vexpr.h"
+#include "stats/dist.h"
 #include "formula/design.h"
 
 
@@ -105,13 +106,6 @@ static int f_eval (lua_State *L) {
   st = ofx_eval(p, np, depth, cols, k, n, out ? out->x : NULL, &scalar, work, slots);
   if (st < 0) return orr_interrupterror(L, FN);
   if (st == 1) lua_pushnumber(L, scalar);
-  return 1;
-}
-
-
-/* _round(x, digits) -> R's round */
-static int f_round (lua_State *L) {
-  lua_pushnumber(L, ofx_round(luaL_checknumber(L, 1), luaL_checknumber(L, 2)));
   return 1;
 }
 
@@ -493,7 +487,7 @@ static int f_scale (lua_State *L) {
 
 
 static const luaL_Reg formula_funcs[] = {
-  {"_eval", f_eval}, {"_round", f_round}, {"_rows", f_rows}, {"_keep", f_keep},
+  {"_eval", f_eval}, {"_rows", f_rows}, {"_keep", f_keep},
   {"_firstinf", f_firstinf}, {"_firstnan", f_firstnan}, {"_badcode", f_badcode}, {"_take", f_take},
   {"_levelcounts", f_levelcounts}, {"_recode", f_recode}, {"_cross", f_cross},
   {"_factorize", f_factorize}, {"_design", f_design}, {"_poly", f_poly},

@@ -60,12 +60,5 @@ int ofx_eval (const ofxop *p, size_t np, size_t depth,
               const double *const *cols, const double *k, size_t n,
               double *out, double *scalar, double *work, ofxslot *slots);
 
-/*
-** R's round(x, digits) (R >= 4.0.0): of the two decimals with 'digits'
-** digits that bracket x, the one nearer to x as doubles measure it; a tie
-** goes to the even last digit. digits is rounded to an integer; 0 rounds
-** half to even.
-*/
-double ofx_round (double x, double digits);
 
 #endif

@@ -760,3 +760,58 @@ int dist_q (int dist, const double *par, const double *p, double *out,
   }
   return STATS_OK;
 }
+
+
+/* ---------------------------------------------------------------------- */
+/* R's round                                                              */
+/* ---------------------------------------------------------------------- */
+
+#define LOG10_2  0.301029995663981195213738894724493027   /* log10(2) */
+
+
+/* 10^e for an integer e, by repeated squaring and, for e < 0, one division
+   (R's R_pow_di: exact up to 10^22, and the rounding R's round() sees) */
+static double pow10i (int e) {
+  double r = 1, b = 10;
+  unsigned u = (unsigned)(e < 0 ? -e : e);
+  while (u) {
+    if (u & 1) r *= b;
+    u >>= 1;
+    if (u) b *= b;
+  }
+  return e < 0 ? 1 / r : r;
+}
+
+
+double dist_round (double x, double digits) {
+  double sgn = 1, lo, xd, xu, du, dd;
+  int d;
+  if (isnan(x) || isnan(digits)) return x + digits;
+  if (isinf(x) || x == 0 || digits > 308 + DBL_DIG) return x;
+  if (digits < -308) return 0;
+  if (digits == 0) return nearbyint(x);   /* half to even */
+  d = (int)floor(digits + 0.5);
+  if (x < 0) { sgn = -1; x = -x; }
+  /* x has about log10(x) + 1 digits before the point (estimated from its
+     binary exponent); asking for more than DBL_DIG digits in all leaves x
+     as it is, since no decimal candidate can be nearer than x itself */
+  if (d + LOG10_2 * (logb(x) + 0.5) > DBL_DIG) return sgn * x;
+  if (d <= 308) {
+    double p = pow10i(d), y = p * x;
+    lo = floor(y);
+    xd = lo / p;
+    xu = ceil(y) / p;
+  }
+  else {  /* 10^d overflows: x is below 1e-290; scale in two steps */
+    long double p = pow10i(308), q = pow10i(d - 308);
+    double y = (double)((p * x) * q);
+    lo = floor(y);
+    xd = (double)(lo / p / q);
+    xu = (double)(ceil(y) / p / q);
+  }
+  /* the candidate nearer to x, measured in doubles; a tie goes to the even
+     last digit */
+  du = xu - x;
+  dd = x - xd;
+  return sgn * ((du < dd || (du == dd && fmod(lo, 2) == 1)) ? xu : xd);
+}

@@ -52,4 +52,12 @@ int dist_q (int dist, const double *par, const double *p, double *out,
 /* log Phi(z) and log(1 - Phi(z)) without underflow (exposed for tests) */
 double dist_lognorm_tail (double z, int lower);
 
+/*
+** R's round(x, digits) (R >= 4.0.0): of the two decimals with 'digits'
+** digits that bracket x, the one nearer to x as doubles measure it; a tie
+** goes to the even last digit. digits is rounded to an integer; 0 rounds
+** half to even.
+*/
+double dist_round (double x, double digits);
+
 #endif

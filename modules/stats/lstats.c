@@ -738,15 +738,37 @@ static int s_control_variate (lua_State *L) {
 
 /* ---------------------------------------------------------------------- */
 
+/* round(x [, digits]): a number gives a number; a matrix or an array of
+   numbers gives a matrix of the same shape, element by element */
+static int s_round (lua_State *L) {
+  double digits = luaL_optnumber(L, 2, 0);
+  omat *x, *out;
+  size_t i, n;
+  if (lua_type(L, 1) == LUA_TNUMBER) {
+    lua_pushnumber(L, dist_round(lua_tonumber(L, 1), digits));
+    return 1;
+  }
+  x = omat_arg(L, 1, "stats.round", "x");
+  out = omat_new(L, x->r, x->c);
+  n = x->r * x->c;
+  for (i = 0; i < n; i++) out->x[i] = dist_round(x->x[i], digits);
+  return 1;
+}
+
+
 static const luaL_Reg stats_funcs[] = {
   {"mean", s_mean}, {"var", s_var}, {"sd", s_sd}, {"median", s_median},
   {"quantile", s_quantile}, {"cov", s_cov}, {"cor", s_cor},
   {"cor_test", s_cor_test}, {"pcor", s_pcor}, {"clr", s_clr},
   {"pcor_clr", s_pcor_clr}, {"control_variate", s_control_variate},
+  {"round", s_round},
   {NULL, NULL}
 };
 
 static const orr_doc stats_docs[] = {
+  {"round", "stats.round(x [, digits = 0]) -> R's round(x, digits) (R >= 4.0): of the two numbers with\n"
+            "'digits' decimals around x, the one nearer to x as doubles measure it, the even one on a\n"
+            "tie (round(0.15, 1) = 0.1, round(2.5) = 2); x a number, or a matrix or array element-wise"},
   {"mean", "stats.mean(x [, {na_rm = true}]) -> the mean of all elements (NaN is an error unless na_rm;\n"
            "Inf is an error in mean, var, sd, cov, cor, pcor)"},
   {"var", "stats.var(x [, {na_rm = true}]) -> the sample variance of a vector (divisor n - 1); use cov for a matrix"},

@@ -8,7 +8,7 @@ local T = require "orrery.testing"
 local formula = require "orrery.formula"
 local data = require "orrery.data"
 local regress = require "orrery.regress"
-local P = T.private("formula")
+local stats = require "orrery.stats"
 
 local NaN = 0 / 0
 
@@ -22,7 +22,7 @@ local function num(s)
   return tonumber(s) + 0.0
 end
 
-T.test("round(x, digits) is R's on the grid of make_round.R, bit for bit", function()
+T.test("stats.round(x, digits), which formulas use, is R's on the grid of make_round.R, bit for bit", function()
   local xs, ds, rs = {}, {}, {}
   for l in io.lines(T.refdir .. "formula/round.txt") do
     local x, d, r = l:match("^(%S+) (%S+) (%S+)$")
@@ -31,10 +31,10 @@ T.test("round(x, digits) is R's on the grid of make_round.R, bit for bit", funct
   T.ok(#xs > 100000, "about 1e5 values")
   local bad, first = 0, nil
   for i = 1, #xs do
-    if not same(P._round(xs[i], ds[i]), rs[i]) then
+    if not same(stats.round(xs[i], ds[i]), rs[i]) then
       bad = bad + 1
       first = first or string.format("round(%.17g, %g) = %.17g, R %.17g", xs[i], ds[i],
-        P._round(xs[i], ds[i]), rs[i])
+        stats.round(xs[i], ds[i]), rs[i])
     end
   end
   T.eq(bad, 0, first or "every value")
@@ -48,9 +48,9 @@ T.test("round(x, digits) is R's on the grid of make_round.R, bit for bit", funct
   -- the cases of the issue
   local want = {{0.15, 1, 0.1}, {2.45, 1, 2.5}, {2.55, 1, 2.5}, {3.45, 1, 3.5},
                 {82.095, 2, 82.1}, {5.015, 2, 5.02}, {2.5, 0, 2}, {-2.5, 0, -2}, {250, -2, 200}}
-  for _, w in ipairs(want) do T.eq(P._round(w[1], w[2]), w[3], "round(" .. w[1] .. ", " .. w[2] .. ")") end
-  T.ok(P._round(NaN, 1) ~= P._round(NaN, 1), "NaN stays NaN")
-  T.eq(P._round(math.huge, 2), math.huge)
+  for _, w in ipairs(want) do T.eq(stats.round(w[1], w[2]), w[3], "round(" .. w[1] .. ", " .. w[2] .. ")") end
+  T.ok(stats.round(NaN, 1) ~= stats.round(NaN, 1), "NaN stays NaN")
+  T.eq(stats.round(math.huge, 2), math.huge)
 end)
 
 -- the frame of make_functions.R (text columns as codes and levels)

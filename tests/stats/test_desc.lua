@@ -196,6 +196,6 @@ T.test("help documents every public function, by name and by value", function()
       n = n + 1
     end
   end
-  T.eq(n, 12 + 22)   -- 12 functions and the d/p/q of eight laws (no q for binom, pois)
+  T.eq(n, 13 + 22)   -- 13 functions and the d/p/q of eight laws (no q for binom, pois)
   T.ok(help.lookup("stats.qgamma"):find("shape, rate = 1", 1, true))
 end)

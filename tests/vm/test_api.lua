@@ -9,7 +9,7 @@ local api = {
   stats = { "dnorm", "pnorm", "qnorm", "dt", "pt", "qt", "dchisq", "pchisq", "qchisq",
     "df", "pf", "qf", "dbeta", "pbeta", "qbeta", "dgamma", "pgamma", "qgamma", "dbinom",
     "pbinom", "dpois", "ppois", "mean", "var", "sd", "quantile", "median", "cov", "cor",
-    "pcor", "clr", "pcor_clr", "cor_test", "control_variate" },
+    "pcor", "clr", "pcor_clr", "cor_test", "control_variate", "round" },
   data = { "read_csv", "write_csv", "frame" },
   regress = { "ols", "lm", "glm", "ridge", "iv", "ivl", "anchor", "sketch", "ipcw", "anova" },
   surv = { "km", "na", "logrank", "cox", "fit", "lm" },
