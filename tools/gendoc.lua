@@ -25,7 +25,7 @@ local surv, optim = require "orrery.surv", require "orrery.optim"
 local sem = require "orrery.sem"
 
 -- Preloaded modules that are not public namespaces.
-local INTERNAL = { args = true, help = true, printing = true, repl = true, testing = true }
+local INTERNAL = { args = true, display = true, help = true, printing = true, repl = true, testing = true }
 
 -- One line per namespace for the index (a namespace missing here gets none).
 local ABOUT = {
