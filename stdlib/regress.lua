@@ -202,24 +202,145 @@ local function inference(fit)
   fit.se, fit.t, fit.p = mat.vec(se), mat.vec(tv), mat.vec(pv)
 end
 
--- the covariance: classical, HC0..HC3 or cluster (vcovCL: HC1-type)
-local function robust(fn, fit, raw, se, cl_given)
+-- ---------------------------------------------------------------------------
+-- clusters: one clustering or several (multi-way, sandwich::vcovCL)
+-- ---------------------------------------------------------------------------
+
+-- Several clusterings: cluster = {ids1, ids2, ...} (vectors or factors), or
+-- with data = an array of column names. Returns nil when t.cluster is one
+-- clustering (a vector, a column name or an array of labels), else the
+-- option table to fit with (a copy of t whose cluster is one number per row
+-- coding every clustering's level, NaN when one is missing) and the level
+-- counts K of the clusterings, which decode that number (clusters_of).
+local function multicluster(fn, t)
+  local cl = t.cluster
+  if type(cl) ~= "table" or is_mat(cl) or is_factor(cl) or #cl < 2 then return nil end
+  local vecs = {}
+  if type(cl[1]) == "string" then
+    -- column names, when every string names a column of data (otherwise an
+    -- array of labels: one clustering)
+    if not args.is_frame(t.data) then return nil end
+    local has = {}
+    for _, nm in ipairs(t.data:names()) do has[nm] = true end
+    for i = 1, #cl do
+      if type(cl[i]) ~= "string" or not has[cl[i]] then return nil end
+    end
+    for i = 1, #cl do vecs[i] = t.data:col(cl[i]) end
+  elseif is_mat(cl[1]) or is_factor(cl[1]) or (type(cl[1]) == "table" and #cl[1] > 1) then
+    -- vectors (an array of one-element rows is one clustering)
+    for i = 1, #cl do vecs[i] = cl[i] end
+  else
+    return nil
+  end
+  local codes, K, n, stride = {}, {}, nil, 1
+  for i, v in ipairs(vecs) do
+    if type(v) == "string" then fail(fn, "cluster[%d] is a column name, which needs data = and every element a column name", i) end
+    local c, lev = args.groups(fn, v, fmt("cluster[%d]", i))
+    n = n or #c
+    if #c ~= n then fail(fn, "cluster[%d] has %d elements but cluster[1] has %d", i, #c, n) end
+    codes[i], K[i] = c, #lev
+    stride = stride * #lev
+  end
+  if stride >= 2 ^ 53 then fail(fn, "too many combinations of clusters") end
+  local comb = mat.new(n, 1)
+  for r = 1, n do
+    local v, st = 0, 1
+    for i = 1, #codes do
+      v = v + (codes[i][r] - 1) * st   -- NaN stays NaN: the row is dropped
+      st = st * K[i]
+    end
+    comb:set(r, 1, v)
+  end
+  local t2 = {}
+  for k, v in pairs(t) do t2[k] = v end
+  t2.cluster = comb
+  return t2, K
+end
+
+-- The clusterings of the kept rows as {ids (0-based, mat), G} for every
+-- non-empty set of clusterings (their intersections), with the sign of its
+-- term in the multi-way meat: + for one clustering, - for two, ... (vcovCL).
+-- code: the numbers of multicluster on the kept rows; K: its level counts.
+local function clusters_of(fn, code, K)
+  local p, n = #K, #code
+  local out = {}
+  for mask = 1, (1 << p) - 1 do
+    local ids, size = {}, 0
+    for i = 1, p do if mask & (1 << (i - 1)) ~= 0 then size = size + 1 end end
+    for r = 1, n do
+      local v, st, key = code[r], 1, 0
+      local kst = 1
+      for i = 1, p do
+        local c = (v // st) % K[i]
+        st = st * K[i]
+        if mask & (1 << (i - 1)) ~= 0 then key = key + c * kst; kst = kst * K[i] end
+      end
+      ids[r] = key
+    end
+    local g, lev = args.groups(fn, ids, "cluster")
+    out[#out + 1] = { ids = g - 1, G = #lev, sign = size % 2 == 1 and 1 or -1, size = size }
+  end
+  return out
+end
+
+local CLUSTER_TYPES = set{ "HC0", "HC1" }
+
+-- The clustered covariance (vcovCL): the meat sum over the clusterings and
+-- their intersections of sign G/(G - 1) S'S, times (n - 1)/(n - k) for the
+-- HC1 type. cl: clusters_of's list; ctype "HC0" or "HC1".
+local function cluster_vcov(fn, fit, qr, e, cl, ctype)
+  local ids, Gs, as = {}, {}, {}
+  for i, c in ipairs(cl) do
+    if c.size == 1 and c.G < 2 then
+      fail(fn, "cluster%s has %d distinct value; at least 2 are needed",
+        #cl > 1 and fmt("[%d]", i) or "", c.G)
+    end
+    ids[i], Gs[i], as[i] = c.ids, c.G, c.sign * c.G / (c.G - 1)
+  end
+  local V = C._sandwich(qr, e, "CL", ids, Gs, as)
+  if ctype == "HC1" then V = V * ((fit.n - 1) / (fit.n - fit.rank)) end
+  local G = {}
+  for i, c in ipairs(cl) do if c.size == 1 then G[i] = c.G end end
+  if #G == 1 then
+    fit.se_type = fmt("cluster (%d clusters, %s)", G[1], ctype)
+    fit.clusters = G[1]
+  else
+    local gs = {}
+    for i, g in ipairs(G) do gs[i] = tostring(g) end
+    fit.se_type = fmt("%d-way cluster (%s clusters, %s)", #G, concat(gs, " x "), ctype)
+    fit.clusters = G
+  end
+  fit.cluster_type = ctype
+  return V
+end
+
+-- the cluster_type option: "HC0" or "HC1", default as vcovCL for the class
+local function cluster_type(fn, t, default)
+  local ct = t.cluster_type
+  if ct == nil then return default end
+  if t.cluster == nil then fail(fn, "cluster_type needs cluster =") end
+  if not CLUSTER_TYPES[ct] then fail(fn, "cluster_type must be \"HC0\" or \"HC1\", got '%s'", tostring(ct)) end
+  return ct
+end
+
+-- the clusterings of a fit's kept rows: K from multicluster (nil: one
+-- clustering, whose ids C numbered already)
+local function fit_clusters(fn, raw, copts, K)
+  if not K then return { { ids = raw.cl, G = raw.G, sign = 1, size = 1 } } end
+  local code = copts.cluster
+  if raw.keep then code = code:rows_of(raw.keep) end
+  return clusters_of(fn, code, K)
+end
+
+-- the covariance: classical, HC0..HC5 or clusters (vcovCL)
+local function robust(fn, fit, raw, se, cl, ctype)
   local n, k = fit.n, fit.rank
   local e = raw.ew
-  if cl_given then
-    local G = raw.G
-    if G < 2 then fail(fn, "cluster has %d distinct value; at least 2 are needed", G) end
-    local V = C._sandwich(getqr(fit), e, "CL", raw.cl, G)
-    fit.se_type = fmt("cluster (%d clusters)", G)
-    fit.clusters = G
-    -- vcovCL's default type: HC1 for lm, HC0 for glm
-    if fit.model == "glm" then return V * (G / (G - 1)) end
-    return V * ((G / (G - 1)) * ((n - 1) / (n - k)))
-  end
-  local V = C._sandwich(getqr(fit), e, se)
+  if cl then return cluster_vcov(fn, fit, getqr(fit), e, cl, ctype) end
+  local V = C._sandwich(getqr(fit), e, se, raw.h)
   if se == "HC1" then V = V * (n / (n - k)) end
   fit.se_type = se
-  if se == "HC2" or se == "HC3" then
+  if se ~= "HC0" and se ~= "HC1" then
     -- the C half returns NaN when an observation has leverage 1 (aliased
     -- coefficients are NaN anyway)
     for j = 1, fit.coef:rows() do
@@ -538,18 +659,19 @@ function methods.summary(fit) return tostring(fit) end
 -- ols / lm
 -- ---------------------------------------------------------------------------
 
-local SE_TYPES = set{ "classical", "HC0", "HC1", "HC2", "HC3" }
-local OLS_OPTS = set{ "y", "x", "intercept", "weights", "se", "cluster", "na", "names",
+local SE_TYPES = set{ "classical", "HC0", "HC1", "HC2", "HC3", "HC4", "HC4m", "HC5" }
+local SE_LIST = "\"classical\", \"HC0\", \"HC1\", \"HC2\", \"HC3\", \"HC4\", \"HC4m\" or \"HC5\""
+local OLS_OPTS = set{ "y", "x", "intercept", "weights", "se", "cluster", "cluster_type", "na", "names",
   "formula", "data" }
 
 local function ols(t, fn, call)
   fn = fn or "regress.ols"
   checkopts(fn, t, OLS_OPTS)
   local se = t.se or "classical"
-  if not SE_TYPES[se] then
-    fail(fn, "se must be \"classical\", \"HC0\", \"HC1\", \"HC2\" or \"HC3\", got '%s'", tostring(se))
-  end
-  local y, x, copts, meta = modeldata(fn, t, { "weights", "cluster" })
+  if not SE_TYPES[se] then fail(fn, "se must be %s, got '%s'", SE_LIST, tostring(se)) end
+  local ctype = cluster_type(fn, t, "HC1")   -- vcovCL's default for lm
+  local t2, K = multicluster(fn, t)
+  local y, x, copts, meta = modeldata(fn, t2 or t, { "weights", "cluster" })
   factor_response(fn, y, meta, false)
   if #meta.names == 0 then fail(fn, "the model has no columns (no x and intercept = false)") end
   copts.qr = (se ~= "classical" or copts.cluster ~= nil) or nil  -- the sandwich needs Q
@@ -604,10 +726,10 @@ local function ols(t, fn, call)
   fit.aic = -2 * fit.loglik + 2 * (r + 1)
   fit.bic = -2 * fit.loglik + log(n) * (r + 1)
   fit.unscaled = raw.unscaled
-  local cl = copts.cluster ~= nil
+  local cl = copts.cluster ~= nil and fit_clusters(fn, raw, copts, K)
   raw.ew = raw.wresid
   if cl or se ~= "classical" then
-    fit.vcov = robust(fn, fit, raw, se, cl)
+    fit.vcov = robust(fn, fit, raw, se, cl, ctype)
   else
     fit.vcov = raw.unscaled * (fit.sigma ^ 2)
     fit.se_type = "classical"
@@ -621,7 +743,7 @@ end
 -- ---------------------------------------------------------------------------
 
 local GLM_OPTS = set{ "y", "x", "intercept", "weights", "offset", "family", "link", "na",
-  "names", "formula", "data", "maxit", "epsilon", "se", "cluster" }
+  "names", "formula", "data", "maxit", "epsilon", "se", "cluster", "cluster_type" }
 local FAMILIES = { gaussian = "gaussian", binomial = "binomial", poisson = "poisson",
   gamma = "gamma", Gamma = "gamma", negbin = "negbin" }
 local LINKS = {
@@ -664,10 +786,10 @@ local function glm(t)
   local link = t.link or DEFLINK[family]
   if not LINKS[family][link] then fail(fn, "link '%s' is not available for the %s family", tostring(link), family) end
   local se = t.se or "classical"
-  if not SE_TYPES[se] then
-    fail(fn, "se must be \"classical\", \"HC0\", \"HC1\", \"HC2\" or \"HC3\", got '%s'", tostring(se))
-  end
-  local y, x, copts, meta = modeldata(fn, t, { "weights", "offset", "cluster" })
+  if not SE_TYPES[se] then fail(fn, "se must be %s, got '%s'", SE_LIST, tostring(se)) end
+  local ctype = cluster_type(fn, t, "HC0")   -- vcovCL's default for glm
+  local t2, K = multicluster(fn, t)
+  local y, x, copts, meta = modeldata(fn, t2 or t, { "weights", "offset", "cluster" })
   y = factor_response(fn, y, meta, family == "binomial")
   if is_mat(y) and y:cols() == 2 then y = counts_response(fn, y, copts, family) end
   if #meta.names == 0 then fail(fn, "the model has no columns (no x and intercept = false)") end
@@ -747,10 +869,10 @@ local function glm(t)
   fit.df_loglik = padj
   fit.bic = -2 * fit.loglik + log(fit.n) * padj
   fit.warnings = warnings
-  local cl = copts.cluster ~= nil
+  local cl = copts.cluster ~= nil and fit_clusters(fn, raw, copts, K)
   raw.ew = raw.wres:hadamard(raw.wwork:apply("sqrt"))
   if cl or se ~= "classical" then
-    fit.vcov = robust(fn, fit, raw, se, cl)
+    fit.vcov = robust(fn, fit, raw, se, cl, ctype)
   else
     fit.vcov = raw.unscaled * fit.dispersion
     fit.se_type = "classical"
@@ -1017,23 +1139,30 @@ local function lm(formula, df, opts)
 end
 
 M.ols = help.doc(function(t) return ols(t) end, "regress.ols", [[
-regress.ols{ y =, x = [, intercept = true, weights =, se = "classical"|"HC0"|"HC1"|"HC2"|"HC3",
-             cluster =, na = "omit"|"fail", names = {...}] }  or  { formula =, data =, ... }
+regress.ols{ y =, x = [, intercept = true, weights =, se = "classical"|"HC0".."HC3"|"HC4"|"HC4m"|"HC5",
+             cluster =, cluster_type = "HC1"|"HC0", na = "omit"|"fail", names = {...}] }
+  or  { formula =, data =, ... }
   Least squares by Householder QR with R's limited pivoting (tolerance 1e-7): the later of
   collinear columns is aliased (coefficient NaN, listed in fit.aliased). Rows with NaN in
   y, x, weights or cluster are dropped and counted (fit.n_dropped) unless na = "fail"; Inf is
-  an error. cluster = ids gives sandwich::vcovCL's HC1-type covariance and overrides se.
+  an error. se = "HC0".."HC5" are sandwich::vcovHC's types. cluster = ids (a vector, or a
+  column name with data =) gives sandwich::vcovCL's covariance and overrides se; several
+  clusterings, cluster = {ids1, ids2} or {"firm", "year"} with data =, give vcovCL's
+  multi-way covariance (a variance may come out negative: its se is NaN, as R). cluster_type
+  "HC1" (default for lm, as vcovCL) or "HC0" (fit.cluster_type; fit.clusters the counts).
   An offset(...) term of a formula is subtracted from y before the fit and added back to the
   fitted values and predictions; R2 and F leave it out (R >= 4.3's summary.lm).
   Fields: coef se t p vcov names n n_dropped rank aliased r2 adj_r2 sigma fstat loglik aic bic
-  fitted leverage (computed on first use) df_residual rss se_type.
+  fitted leverage (computed on first use) df_residual rss se_type clusters cluster_type.
   Methods: predict confint residuals summary epistemic; tostring prints R's summary.lm.]])
 M.lm = help.doc(lm, "regress.lm", [[
 regress.lm(formula, df [, opts]) -> the same fit as regress.ols{formula =, data =, ...}
-  opts: weights (a vector or a column name), se, cluster (vector or column name), na.]])
+  opts: weights (a vector or a column name), se, cluster (vector or column name, or several),
+  cluster_type, na.]])
 M.glm = help.doc(glm, "regress.glm", [[
 regress.glm{ y =, x =, family = "gaussian"|"binomial"|"poisson"|"gamma"|"negbin"
-             [, link =, weights =, offset =, se =, cluster =, maxit = 25, epsilon = 1e-8, na =] }
+             [, link =, weights =, offset =, se =, cluster =, cluster_type = "HC0"|"HC1",
+             maxit = 25, epsilon = 1e-8, na =] }
   IRLS as R's glm.fit (same starting values, step-halving, convergence test); negbin
   estimates theta by ML alternating with IRLS as MASS::glm.nb (fit.theta, fit.se_theta).
   Links: binomial logit/probit/cloglog/log, poisson log/identity/sqrt, gamma inverse/log/
@@ -1044,7 +1173,9 @@ regress.glm{ y =, x =, family = "gaussian"|"binomial"|"poisson"|"gamma"|"negbin"
   weights, as R's glm. Fields as ols plus deviance null_deviance df_null dispersion
   (Pearson chi2/(n-p) for gaussian and gamma, else 1) converged reason iterations warnings
   eta theta twologlik. Non-convergence and fitted probabilities of 0 or 1 (separation) are
-  reported in fit.warnings and the printout.]])
+  reported in fit.warnings and the printout. se and cluster as regress.ols (on the working
+  residuals and weights, as sandwich's estfun.glm); cluster_type defaults to "HC0", vcovCL's
+  default for glm.]])
 M.ridge = help.doc(ridge, "regress.ridge", [[
 regress.ridge{ y =, x = [, lambda =, intercept = true, scale = false, na =] }
   b = argmin |yc - Xc b|^2 + lambda |b|^2 with x and y centred (the intercept is not
@@ -1088,6 +1219,9 @@ C.fit_meta = Fit
 C.methods = methods
 C.coef_table = coef_table
 C.modeldata = modeldata
+C.robust = robust
+C.multicluster, C.clusters_of, C.cluster_type = multicluster, clusters_of, cluster_type
+C.SE_TYPES, C.SE_LIST = SE_TYPES, SE_LIST
 
 require "orrery.regress.iv"
 require "orrery.regress.sketch"

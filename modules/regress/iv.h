@@ -75,20 +75,4 @@ void iv_shared_columns (const double *X, const double *Z, size_t n, size_t p,
 /* Work size in doubles for iv_cv_alpha. */
 size_t iv_cv_worksize (size_t n, size_t p, size_t q);
 
-/* The covariance kinds of iv_vcov. */
-enum { IV_HC0, IV_HC1, IV_HC2, IV_HC3, IV_CLUSTER };
-/*
-** The sandwich V = B M B (p x p) of 2SLS with the scores e_i xh_i
-** (sandwich's estfun for ivreg): B the bread (p x p, symmetric), X (n x p)
-** the regressors, Xh = P_Z X (n x p). HC2 and HC3 divide by 1 - h_i, h_i =
-** x_i' B xh_i (AER's hat values); HC1 scales by n/(n - p); IV_CLUSTER sums
-** the scores within the clusters ids[i] (any numbers) and scales by
-** G/(G - 1) (n - 1)/(n - p), vcovCL's default, *G the number of clusters
-** (0 otherwise; the caller rejects G < 2). work: iv_vcov_work(n, p) doubles.
-*/
-size_t iv_vcov_work (size_t n, size_t p);
-void iv_vcov (const double *X, const double *Xh, const double *e,
-              const double *B, size_t n, size_t p, int kind,
-              const double *ids, double *V, size_t *G, double *work);
-
 #endif

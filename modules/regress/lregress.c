@@ -448,50 +448,88 @@ static int r_leverage (lua_State *L) {
 
 
 /*
-** _sandwich(qr, e, type [, cl, G]) -> p x p covariance in the original
-** order (NaN where aliased), without the small-sample factors of HC1 and
-** clusters: type "HC0" (or "HC1"), "HC2", "HC3" or "CL".  e: the residuals
-** times sqrt(weight) (working residuals times sqrt(working weight) for glm).
+** _sandwich(qr, e, type [, h]) or _sandwich(qr, e, "CL", cls, Gs, as) -> p x p
+** covariance in the original order (NaN where aliased), without the
+** small-sample factors of HC1 and clusters: type "HC0" (or "HC1"), "HC2",
+** "HC3", "HC4", "HC4m", "HC5" (h: leverages replacing the QR's, as an IV
+** fit's), or "CL": the meat sum_k as[k] S_k'S_k over the clusterings cls[k]
+** (ids 0..Gs[k]-1 of each row), e.g. +1, +1, -1 with the adjustments for
+** two-way clustering.  e: the residuals times sqrt(weight) (working
+** residuals times sqrt(working weight) for glm).
 */
 static int r_sandwich (lua_State *L) {
-  /* indexed by SW_HC0 .. SW_HC3, then the clusters */
-  static const char *const types[] = {"HC0", "HC1", "HC2", "HC3", "CL", NULL};
+  /* indexed by SW_HC0 .. SW_HC5, then the clusters */
+  static const char *const types[] = {"HC0", "HC1", "HC2", "HC3", "HC4",
+    "HC4m", "HC5", "CL", NULL};
+  const int CL = 7;
   const char *fn = "regress.sandwich";
   qrinfo q;
-  size_t lw, i, r, n, ne, G = 0, chunk = SW_CHUNK;
+  size_t lw, i, k, r, n, ne, nk = 0, Gmax = 0, chunk = SW_CHUNK;
   double *Q, *h, *om, *Ri, *M, *Vr, *tmp, *buf, *work;
   int type, st, *g = NULL;
-  omat *e;
+  omat *e, *hh = NULL;
   readqr(L, 1, &q, fn);
   e = omat_vecarg(L, 2, fn, "e", &ne);
   type = luaL_checkoption(L, 3, NULL, types);
   n = q.n; r = q.rank;
   if (ne != n) orr_error(L, fn, "e has %d elements, expected %d", (int)ne, (int)n);
-  if (type == 4) {
-    size_t nc;
-    omat *cl = omat_vecarg(L, 4, fn, "cl", &nc);
-    G = (size_t)luaL_checkinteger(L, 5);
-    if (nc != n) orr_error(L, fn, "cluster has %d elements, expected %d", (int)nc, (int)n);
-    g = (int *)orr_workbytes(L, (n + 1) * sizeof(int));
-    for (i = 0; i < n; i++) {
-      double v = cl->x[i];
-      if (!(v >= 0 && v < (double)G)) orr_error(L, fn, "corrupt cluster index");
-      g[i] = (int)v;
+  if (type == CL) {
+    luaL_checktype(L, 4, LUA_TTABLE);
+    luaL_checktype(L, 5, LUA_TTABLE);
+    luaL_checktype(L, 6, LUA_TTABLE);
+    nk = lua_rawlen(L, 4);
+    if (nk == 0 || lua_rawlen(L, 5) != nk || lua_rawlen(L, 6) != nk)
+      orr_error(L, fn, "corrupt clusterings");
+    /* the ids of every clustering, checked once: nk n ints */
+    g = (int *)orr_workbytes(L, (nk * n + 1) * sizeof(int));
+    for (k = 0; k < nk; k++) {
+      size_t nc, G;
+      omat *cl;
+      lua_rawgeti(L, 5, (lua_Integer)k + 1);
+      G = (size_t)lua_tointeger(L, -1);
+      lua_pop(L, 1);
+      lua_rawgeti(L, 4, (lua_Integer)k + 1);
+      cl = omat_vecarg(L, -1, fn, "cl", &nc);
+      if (nc != n) orr_error(L, fn, "cluster has %d elements, expected %d", (int)nc, (int)n);
+      for (i = 0; i < n; i++) {
+        double v = cl->x[i];
+        if (!(v >= 0 && v < (double)G)) orr_error(L, fn, "corrupt cluster index");
+        g[k * n + i] = (int)v;
+      }
+      lua_pop(L, 1);
+      if (G > Gmax) Gmax = G;
     }
+  }
+  else if (!lua_isnoneornil(L, 4)) {
+    hh = omat_vecarg(L, 4, fn, "h", &ne);
+    if (ne != n) orr_error(L, fn, "h has %d elements, expected %d", (int)ne, (int)n);
   }
   lw = rq_lwork(n, q.p);
   if (chunk > n) chunk = n ? n : 1;
   /* Q (n r), h, om (n each), Ri, M, Vr (r^2 each), tmp, buf (the HC
-     block, or the cluster sums: G r), the work of rq_qform */
+     block, or the cluster sums: Gmax r), the work of rq_qform */
   Q = orr_work(L, n * r + 2 * n + 3 * r * r + sw_sandwich_work(r) +
-                  sw_meat_hc_work(chunk, r) + G * r + lw);
+                  sw_meat_hc_work(chunk, r) + Gmax * r + lw);
   h = Q + n * r; om = h + n; Ri = om + n; M = Ri + r * r; Vr = M + r * r;
-  tmp = Vr + r * r; buf = tmp + r * r; work = buf + chunk * r + G * r;
+  tmp = Vr + r * r; buf = tmp + r * r; work = buf + chunk * r + Gmax * r;
   if ((st = rq_qform(q.A, n, r, q.tau->x, Q, h, work, lw)) != REG_OK)
     lregress_fail(L, fn, st);
-  if (type == 4) sw_meat_cl(Q, n, r, e->x, g, G, buf, M);
+  if (type == CL) {
+    memset(M, 0, r * r * sizeof(double));
+    for (k = 0; k < nk; k++) {
+      double a;
+      size_t G;
+      lua_rawgeti(L, 5, (lua_Integer)k + 1);
+      G = (size_t)lua_tointeger(L, -1);
+      lua_rawgeti(L, 6, (lua_Integer)k + 1);
+      a = lua_tonumber(L, -1);
+      lua_pop(L, 2);
+      sw_meat_cl(Q, n, r, e->x, g + k * n, G, a, buf, M);
+    }
+    sw_symmetrize(M, r);
+  }
   else {
-    sw_omega(e->x, h, n, type, om);
+    sw_omega(e->x, hh ? hh->x : h, n, type, om);
     sw_meat_hc(Q, n, r, om, M, buf, chunk);
   }
   if ((st = rq_rinv(q.A, n, r, Ri)) != REG_OK) lregress_fail(L, fn, st);

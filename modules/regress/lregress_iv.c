@@ -104,39 +104,6 @@ static int iv_cv_l (lua_State *L) {
 }
 
 
-/*
-** _vcov(X, Xh, e, B, kind [, cluster]) -> V, G. Sandwich B M B with the
-** scores e_i xh_i of 2SLS (iv_vcov): kind is "HC0".."HC3" or "cluster"
-** (vcovCL's default: HC1-type G/(G-1) (n-1)/(n-p)).
-*/
-static int iv_vcov_l (lua_State *L) {
-  /* indexed by IV_HC0 .. IV_CLUSTER (iv.h) */
-  static const char *const kinds[] = {"HC0", "HC1", "HC2", "HC3", "cluster", NULL};
-  omat *X = omat_check(L, 1, "regress.iv", "x");
-  omat *Xh = omat_check(L, 2, "regress.iv", "xhat");
-  omat *e = omat_check(L, 3, "regress.iv", "residuals");
-  omat *B = omat_check(L, 4, "regress.iv", "bread");
-  int kind = luaL_checkoption(L, 5, NULL, kinds);
-  size_t n = X->r, p = X->c, G = 0;
-  omat *ids = NULL, *V;
-  if (Xh->r != n || Xh->c != p || e->r * e->c != n || B->r != p || B->c != p)
-    orr_error(L, "regress.iv", "covariance: shapes do not match");
-  if (kind == IV_CLUSTER) {
-    ids = omat_check(L, 6, "regress.iv", "cluster");
-    if (ids->r * ids->c != n) orr_error(L, "regress.iv", "cluster has %d ids for %d rows",
-                                        (int)(ids->r * ids->c), (int)n);
-  }
-  V = omat_new(L, p, p);
-  iv_vcov(X->x, Xh->x, e->x, B->x, n, p, kind, ids ? ids->x : NULL, V->x, &G,
-          orr_work(L, iv_vcov_work(n, p)));
-  lua_pop(L, 1);
-  if (kind == IV_CLUSTER && G < 2)
-    orr_error(L, "regress.iv", "cluster needs at least 2 clusters");
-  lua_pushinteger(L, (lua_Integer)G);
-  return 2;
-}
-
-
 /* _first_stage(X, Z) -> F (p x 1, NaN for exogenous columns), df1, df2 */
 static int iv_first_stage_l (lua_State *L) {
   omat *X = omat_check(L, 1, "regress.iv", "x");
@@ -161,7 +128,7 @@ static int iv_first_stage_l (lua_State *L) {
 
 static const luaL_Reg ivreg_funcs[] = {
   {"_tsls", iv_tsls_l}, {"_anchor", iv_anchor_l}, {"_cv_alpha", iv_cv_l},
-  {"_vcov", iv_vcov_l}, {"_first_stage", iv_first_stage_l},
+  {"_first_stage", iv_first_stage_l},
   {NULL, NULL}
 };
 

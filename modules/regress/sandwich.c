@@ -30,18 +30,24 @@ void sw_meat_hc (const double *Q, size_t n, size_t r, const double *omega,
 
 
 void sw_meat_cl (const double *Q, size_t n, size_t r, const double *e,
-                 const int *g, size_t G, double *S, double *M) {
+                 const int *g, size_t G, double a, double *S, double *M) {
   size_t i, j;
   memset(S, 0, G * r * sizeof(double));
-  memset(M, 0, r * r * sizeof(double));
   if (r == 0 || G == 0) return;
   for (j = 0; j < r; j++) {
     const double *q = Q + j * n;
     double *s = S + j * G;
     for (i = 0; i < n; i++) s[g[i]] += e[i] * q[i];
   }
-  cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, (int)r, (int)G, 1.0, S,
-              (int)G, 0.0, M, (int)r);
+  /* only the upper triangle is accumulated; the caller mirrors it
+     (sw_symmetrize) after the last term */
+  cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, (int)r, (int)G, a, S,
+              (int)G, 1.0, M, (int)r);
+}
+
+
+void sw_symmetrize (double *M, size_t r) {
+  size_t i, j;
   for (j = 0; j < r; j++)
     for (i = j + 1; i < r; i++) M[i + j * r] = M[j + i * r];
 }
@@ -64,13 +70,29 @@ void sw_sandwich (const double *Ri, size_t r, const double *M, double *V,
 void sw_omega (const double *e, const double *h, size_t n, int type,
                double *omega) {
   size_t i;
+  double k = 0, hmax = 0, c5 = 0;
+  if (type >= SW_HC4) {
+    /* sandwich takes the number of parameters as round(sum h) */
+    for (i = 0; i < n; i++) {
+      k += h[i];
+      if (h[i] > hmax) hmax = h[i];
+    }
+    k = nearbyint(k);
+    c5 = fmax(4, SW_HC5_K * (double)n * hmax / k);
+  }
   for (i = 0; i < n; i++) {
-    double e2 = e[i] * e[i];
-    /* at leverage 1 the residual is 0 and HC2/HC3 divide 0 by 0: rounding
+    double e2 = e[i] * e[i], u = (double)n * h[i] / k;
+    /* at leverage 1 the residual is 0 and HC2.. divide 0 by 0: rounding
        would leave a meaningless number, so NaN as sandwich does */
     if (type >= SW_HC2 && h[i] > SW_HMAX) e2 = NAN;
-    else if (type == SW_HC2) e2 /= 1 - h[i];
-    else if (type == SW_HC3) e2 /= (1 - h[i]) * (1 - h[i]);
+    else switch (type) {
+      case SW_HC2: e2 /= 1 - h[i]; break;
+      case SW_HC3: e2 /= (1 - h[i]) * (1 - h[i]); break;
+      case SW_HC4: e2 /= pow(1 - h[i], fmin(4, u)); break;
+      case SW_HC4M: e2 /= pow(1 - h[i], fmin(1, u) + fmin(1.5, u)); break;
+      case SW_HC5: e2 /= sqrt(pow(1 - h[i], fmin(u, c5))); break;
+      default: break;
+    }
     omega[i] = e2;
   }
 }

@@ -231,8 +231,8 @@ help.doc(Fit.summary, "regress.iv:summary", "fit:summary() -> the R-style printo
 
 local function newfit(t) return setmetatable(t, Fit) end
 
-local iv_opts = set{ "y", "x", "z", "formula", "data", "intercept", "se", "cluster", "na", "names", "min_norm" }
-local se_kinds = set{ "classical", "HC0", "HC1", "HC2", "HC3" }
+local iv_opts = set{ "y", "x", "z", "formula", "data", "intercept", "se", "cluster", "cluster_type",
+  "na", "names", "min_norm" }
 
 --- regress.iv{ y =, x =, z = [, se=, cluster=] }: two-stage least squares.
 -- v (values for the kept columns) spread over p slots, NaN where aliased
@@ -271,8 +271,10 @@ function M.iv(t)
   local fn = "regress.iv"
   checkopts(fn, t, iv_opts)
   local se = t.se or "classical"
-  if not se_kinds[se] then fail(fn, "se must be classical, HC0, HC1, HC2 or HC3, got '%s'", tostring(se)) end
-  local d = getdata(fn, t, "z")
+  if not C.SE_TYPES[se] then fail(fn, "se must be %s, got '%s'", C.SE_LIST, tostring(se)) end
+  local ctype = C.cluster_type(fn, t, "HC0")   -- vcovCL's default for ivreg
+  local t2, K = C.multicluster(fn, t)
+  local d = getdata(fn, t2 or t, "z")
   local y, x, z = d.y, d.x, d.z
   local n, p = x:rows(), x:cols()
   if n <= p then fail(fn, "%d usable rows for %d coefficients", n, p) end
@@ -308,19 +310,34 @@ function M.iv(t)
     coef = #aliased > 0 and expand(coef, kept, p) or coef, names = d.names, znames = d.znames,
     n = n, n_dropped = d.n_dropped, test = "t", aliased = aliased,
     rank = rank, rank_z = rankz, df_residual = df, sigma = sigma,
-    resid = resid, fitted = y - resid, se_type = t.cluster and "cluster" or se,
+    resid = resid, fitted = y - resid, se_type = se,
   }
   if rank == pk then
     local B = xhat:crossprod():inv()
     local V
-    if t.cluster then
-      if not d.cluster then fail(fn, "cluster must be ids (a vector) or a column name with data =") end
-      if d.cluster:rows() ~= n then fail(fn, "cluster has %d ids for %d rows", d.cluster:rows(), n) end
-      V = C._vcov(x, xhat, resid, B, "cluster", d.cluster)
-    elseif se == "classical" then
-      V = B * (sigma * sigma)
+    if t.cluster or se ~= "classical" then
+      -- the sandwich of regress.ols (one code path): 2SLS's scores e_i xh_i
+      -- and bread (Xh'Xh)^-1 are those of least squares on Xh with the
+      -- structural residuals e; HC2.. use AER's hat values x_i' B xh_i
+      local cl
+      if t.cluster then
+        if not d.cluster then fail(fn, "cluster must be ids (a vector) or a column name with data =") end
+        if d.cluster:rows() ~= n then fail(fn, "cluster has %d ids for %d rows", d.cluster:rows(), n) end
+        if K then cl = C.clusters_of(fn, d.cluster, K)
+        else
+          local g, lev = args.groups(fn, d.cluster, "cluster")
+          cl = { { ids = g - 1, G = #lev, sign = 1, size = 1 } }
+        end
+      end
+      local qr = C._ols(y, xhat, { intercept = false, qr = true }, fn).qr
+      local h
+      if not cl and se ~= "HC0" and se ~= "HC1" then h = (x * B):hadamard(xhat) * mat.ones(pk, 1) end
+      local tmp = { n = n, rank = pk, coef = coef, _qr = qr }
+      V = C.robust(fn, tmp, { ew = resid, h = h }, se, cl, ctype)
+      fit.se_type, fit.clusters, fit.cluster_type = tmp.se_type, tmp.clusters, tmp.cluster_type
+      fit.warnings = tmp.warnings
     else
-      V = C._vcov(x, xhat, resid, B, se)
+      V = B * (sigma * sigma)
     end
     if #aliased > 0 then V = expand2(V, kept, p) end
     local sev, tv, pv = mat.new(p, 1), mat.new(p, 1), mat.new(p, 1)
@@ -336,11 +353,13 @@ function M.iv(t)
   for i, fs in ipairs(fit.first_stage) do fit.first_stage_f[i] = fs.f end
   return fit
 end
-help.doc(M.iv, "regress.iv", [[regress.iv{ y =, x =, z = [, se=, cluster=, intercept=true, na=, min_norm=] }
+help.doc(M.iv, "regress.iv", [[regress.iv{ y =, x =, z = [, se=, cluster=, cluster_type=, intercept=true, na=, min_norm=] }
   or regress.iv{ formula = "y ~ x1 + x2 | z1 + z2", data = df }
 Two-stage least squares, as AER::ivreg: the intercept and any column of x that is
 also a column of z are exogenous; residuals use the original x. se = "classical",
-"HC0".."HC3"; cluster = ids gives vcovCL's default. .first_stage_f has one F per
+"HC0".."HC5" as sandwich::vcovHC (HC2.. with AER's hat values); cluster = ids, or several
+({ids1, ids2}, {"state", "year"}), as vcovCL, with cluster_type = "HC0" (the default,
+vcovCL's for ivreg) or "HC1". .first_stage_f has one F per
 endogenous column. min_norm = true accepts under-identified models (minimum-norm
 coefficients, no standard errors). Of collinear columns of x the later is aliased
 (coefficient NaN, listed in .aliased), as AER::ivreg; ivl and anchor do the same.

@@ -90,21 +90,15 @@ static void glm_pieces (void) {
 }
 
 static void iv_sketch_status (void) {
-  /* one regressor: V = B^2 sum xh^2 e^2 (HC0), times n/(n-1) (HC1); two
-     clusters {0, 1}, {2}: (sum of scores)^2 per cluster */
-  double X[3] = {1, 2, 3}, Xh[3] = {1, 1, 2}, e[3] = {1, -1, 2}, B[1] = {0.5};
-  double ids[3] = {7, 7, 3}, V[1], *wk = malloc(iv_vcov_work(3, 1) * sizeof(double));
+  /* the cluster meat of one column Q = (1, 1, 2), e = (1, -1, 2), clusters
+     {0, 1}, {2}: sums 0 and 4, so M = a (0 + 16); a second call adds */
+  double Q[3] = {1, 1, 2}, e[3] = {1, -1, 2}, S[2], Mc[1] = {0};
+  int g[3] = {0, 0, 1};
   double M[8] = {1, 0, 0, 1, 2, 3, 5, 7}, co[1], *lw;
-  size_t G;
-  iv_vcov(X, Xh, e, B, 3, 1, IV_HC0, NULL, V, &G, wk);
-  CHECK_NEAR(V[0], 0.25 * (1 + 1 + 16), 1e-15);
-  CHECK(G == 0);
-  iv_vcov(X, Xh, e, B, 3, 1, IV_HC1, NULL, V, &G, wk);
-  CHECK_NEAR(V[0], 0.25 * 18 * 1.5, 1e-15);
-  iv_vcov(X, Xh, e, B, 3, 1, IV_CLUSTER, ids, V, &G, wk);
-  CHECK(G == 2);
-  CHECK_NEAR(V[0], 0.25 * (0 + 16) * 2 * 2 / 2.0, 1e-15);
-  free(wk);
+  sw_meat_cl(Q, 3, 1, e, g, 2, 2.0, S, Mc);
+  CHECK_NEAR(Mc[0], 32, 1e-15);
+  sw_meat_cl(Q, 3, 1, e, g, 2, -0.5, S, Mc);
+  CHECK_NEAR(Mc[0], 24, 1e-15);
   /* 4 x 2: y = 2 x exactly (the first column is the regressor) */
   M[4] = 2; M[5] = 0; M[6] = 0; M[7] = 2;
   lw = malloc(sk_lstsq_work(4, 2) * sizeof(double));

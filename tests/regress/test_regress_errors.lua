@@ -35,7 +35,7 @@ T.test("unknown options and bad option values", function()
   T.errors(function() regress.ols{ y = y, x = x, wieghts = { 1 } } end, "regress.ols: unknown option 'wieghts'")
   T.errors(function() regress.glm{ y = y, x = x, famliy = "poisson" } end, "regress.glm: unknown option 'famliy'")
   T.errors(function() regress.ridge{ y = y, x = x, alpha = 1 } end, "regress.ridge: unknown option 'alpha'")
-  T.errors(function() regress.ols{ y = y, x = x, se = "HC4" } end, "regress.ols: se must be")
+  T.errors(function() regress.ols{ y = y, x = x, se = "HC6" } end, "regress.ols: se must be")
   T.errors(function() regress.glm{ y = y, x = x, family = "weibull" } end, "regress.glm: unknown family 'weibull'")
   T.errors(function() regress.glm{ y = y, x = x, family = "poisson", link = "logit" } end,
     "regress.glm: link 'logit' is not available for the poisson family")

@@ -47,7 +47,7 @@ T.test("mtcars lm: HC0..HC3 and cluster (vcovHC, vcovCL default)", function()
   T.eq(f.clusters, 3)
   local fh = regress.ols{ y = mt.mpg, x = X, cluster = mt.cyl, se = "HC3" }
   T.near(fh.se, R["mt.cl"], TOL, "cluster overrides se")
-  T.ok(tostring(f):find("cluster (3 clusters)", 1, true))
+  T.ok(tostring(f):find("cluster (3 clusters, HC1)", 1, true))
 end)
 
 T.test("mtcars weighted lm, with sandwich and clusters", function()

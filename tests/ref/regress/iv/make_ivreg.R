@@ -23,8 +23,9 @@ put("sigma", summary(fm)$sigma)
 put("resid_head", residuals(fm)[1:5])
 for (t in c("HC0", "HC1", "HC2", "HC3"))
   put(paste0("se_", t), sqrt(diag(vcovHC(fm, type = t))))
-# regress.iv's cluster SEs are HC1-type, G/(G-1) (n-1)/(n-p) (docs/methods/regress.md);
-# for ivreg objects vcovCL defaults to HC0, so ask for HC1 explicitly
+# the HC1 type, G/(G-1) (n-1)/(n-p), asked for explicitly (regress.iv's
+# cluster_type = "HC1"); vcovCL's default for ivreg objects, HC0, is in
+# ../make_sandwich.R
 put("se_cluster", sqrt(diag(vcovCL(fm, cluster = ~ state, type = "HC1"))))
 # first-stage F for lrprice: excluded instruments tdiff, rtax
 fs <- lm(lrprice ~ lrincome + tdiff + rtax, data = d)
