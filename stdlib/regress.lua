@@ -403,15 +403,14 @@ function methods.residuals(fit, rtype)
     return glm and fit._wres or fit._resid
   elseif rtype == "pearson" or rtype == "deviance" then
     if glm then
-      return C._glmres(fit._y, fit.fitted, w, fit.family == "gamma" and "gamma" or fit.family,
-        fit.theta_used or fit.theta or 1, rtype)
+      return C._glmres(fit._y, fit.fitted, w, fit._cfam, fit.theta_used or fit.theta or 1, rtype)
     end
     return fit._ew
   elseif rtype == "standardized" or rtype == "studentized" then
     local h = fit.leverage
     if glm then
       if rtype == "studentized" then fail(fn, "studentized residuals are for lm fits; use \"standardized\"") end
-      local d = C._glmres(fit._y, fit.fitted, w, fit.family, fit.theta_used or fit.theta or 1, "deviance")
+      local d = C._glmres(fit._y, fit.fitted, w, fit._cfam, fit.theta_used or fit.theta or 1, "deviance")
       local phi = fit.dispersion
       return map(d, function(r, i) return r / sqrt(phi * (1 - h[i])) end)
     end
@@ -479,7 +478,9 @@ function methods.predict(fit, X, opts)
   local extra = { se = se }
   local a = (1 - level) / 2
   local q
-  if fit.test == "z" then q = stats.qnorm(1 - a)
+  -- a glm's intervals are normal on the link scale (predict(se.fit = TRUE)
+  -- then linkinv), whatever its dispersion; lm's use t
+  if fit.test == "z" or glm then q = stats.qnorm(1 - a)
   elseif fit.df_residual > 0 then q = stats.qt(1 - a, fit.df_residual)
   else q = 0 / 0 end
   if not glm then
@@ -597,7 +598,7 @@ local function lm_string(fit)
 end
 
 local FAMNAME = { gaussian = "gaussian", binomial = "binomial", poisson = "poisson",
-  gamma = "Gamma", negbin = "Negative Binomial" }
+  gamma = "Gamma", negbin = "Negative Binomial", quasipoisson = "quasipoisson", quasibinomial = "quasibinomial" }
 
 local function glm_string(fit)
   local out = {}
@@ -621,7 +622,7 @@ local function glm_string(fit)
   out[#out + 1] = fmt("    Null deviance: %s  on %s  degrees of freedom", dev[1], dfs[1])
   out[#out + 1] = fmt("Residual deviance: %s  on %s  degrees of freedom", dev[2], dfs[2])
   out[#out + 1] = droppedline(fit)
-  out[#out + 1] = "AIC: " .. P.num(fit.aic, 5)
+  out[#out + 1] = "AIC: " .. (fit.aic == fit.aic and P.num(fit.aic, 5) or "NA")
   out[#out + 1] = ""
   out[#out + 1] = fmt("Number of Fisher Scoring iterations: %d", fit.iterations)
   if fit.family == "negbin" then
@@ -745,7 +746,13 @@ end
 local GLM_OPTS = set{ "y", "x", "intercept", "weights", "offset", "family", "link", "na",
   "names", "formula", "data", "maxit", "epsilon", "se", "cluster", "cluster_type" }
 local FAMILIES = { gaussian = "gaussian", binomial = "binomial", poisson = "poisson",
-  gamma = "gamma", Gamma = "gamma", negbin = "negbin" }
+  gamma = "gamma", Gamma = "gamma", negbin = "negbin", quasipoisson = "quasipoisson",
+  quasibinomial = "quasibinomial" }
+-- the quasi families fit as their base family (the same IRLS and deviance)
+-- with the dispersion estimated; C and the residuals see the base family
+local BASEFAM = { quasipoisson = "poisson", quasibinomial = "binomial" }
+-- families whose dispersion is estimated (Pearson chi-square / df)
+local FREE_DISPERSION = set{ "gaussian", "gamma", "quasipoisson", "quasibinomial" }
 local LINKS = {
   gaussian = set{ "identity", "log", "inverse" },
   binomial = set{ "logit", "probit", "cloglog", "log" },
@@ -753,7 +760,9 @@ local LINKS = {
   gamma = set{ "inverse", "log", "identity" },
   negbin = set{ "log", "identity", "sqrt" },
 }
-local DEFLINK = { gaussian = "identity", binomial = "logit", poisson = "log", gamma = "inverse", negbin = "log" }
+LINKS.quasipoisson, LINKS.quasibinomial = LINKS.poisson, LINKS.binomial
+local DEFLINK = { gaussian = "identity", binomial = "logit", poisson = "log", gamma = "inverse", negbin = "log",
+  quasipoisson = "log", quasibinomial = "logit" }
 
 -- A two-column response, cbind(successes, failures): as R's binomial(), the
 -- proportions s / (s + f) with the totals as prior weights (a row with no
@@ -781,8 +790,10 @@ local function glm(t)
   checkopts(fn, t, GLM_OPTS)
   local family = FAMILIES[t.family or "gaussian"]
   if not family then
-    fail(fn, "unknown family '%s' (gaussian, binomial, poisson, gamma, negbin)", tostring(t.family))
+    fail(fn, "unknown family '%s' (gaussian, binomial, poisson, gamma, negbin, quasipoisson, quasibinomial)",
+      tostring(t.family))
   end
+  local cfam = BASEFAM[family] or family
   local link = t.link or DEFLINK[family]
   if not LINKS[family][link] then fail(fn, "link '%s' is not available for the %s family", tostring(link), family) end
   local se = t.se or "classical"
@@ -790,15 +801,15 @@ local function glm(t)
   local ctype = cluster_type(fn, t, "HC0")   -- vcovCL's default for glm
   local t2, K = multicluster(fn, t)
   local y, x, copts, meta = modeldata(fn, t2 or t, { "weights", "offset", "cluster" })
-  y = factor_response(fn, y, meta, family == "binomial")
-  if is_mat(y) and y:cols() == 2 then y = counts_response(fn, y, copts, family) end
+  y = factor_response(fn, y, meta, cfam == "binomial")
+  if is_mat(y) and y:cols() == 2 then y = counts_response(fn, y, copts, cfam) end
   if #meta.names == 0 then fail(fn, "the model has no columns (no x and intercept = false)") end
-  copts.family, copts.link = family, link
+  copts.family, copts.link = cfam, link
   copts.maxit, copts.epsilon = t.maxit, t.epsilon
   local raw = C._glm(y, x, copts, fn)
   local fit = setmetatable({}, Fit)
   fit.model, fit.call, fit.formula = "glm", "glm", meta.formula
-  fit.family, fit.link = family, link
+  fit.family, fit.link, fit._cfam = family, link, cfam
   fit.names, fit.intercept, fit._c_intercept = meta.names, meta.intercept, copts.intercept
   fit._terms = meta.terms
   fit._x = x
@@ -823,9 +834,9 @@ local function glm(t)
     warnings[#warnings + 1] = "algorithm did not converge (" .. fit.reason .. ")"
   end
   if raw.boundary then warnings[#warnings + 1] = "algorithm stopped at boundary value" end
-  if raw.nonint_successes then warnings[#warnings + 1] = "non-integer #successes in a binomial glm" end
+  if raw.nonint_successes and family == "binomial" then warnings[#warnings + 1] = "non-integer #successes in a binomial glm" end
   if raw.extreme_fitted then
-    if family == "binomial" then
+    if cfam == "binomial" then
       warnings[#warnings + 1] =
         "fitted probabilities numerically 0 or 1 occurred (perfect or quasi-perfect separation?)"
       fit.separation = true
@@ -834,7 +845,7 @@ local function glm(t)
     end
   end
   -- dispersion: Pearson chi-square / df for gaussian and Gamma (summary.glm)
-  if family == "gaussian" or family == "gamma" then
+  if FREE_DISPERSION[family] then
     local _, s = C._sums(raw.wres, raw.wwork)
     fit.dispersion = fit.df_residual > 0 and s / fit.df_residual or 0 / 0
     fit.test = "t"
@@ -861,6 +872,8 @@ local function glm(t)
       fit.reason = "alternation limit reached"
       warnings[#warnings + 1] = "alternation limit reached"
     end
+  elseif BASEFAM[family] then
+    fit.aic, fit.loglik = 0 / 0, 0 / 0   -- no likelihood: R's NA
   else
     fit.aic = raw.aic_family + 2 * fit.rank
     if family == "gaussian" or family == "gamma" then padj = fit.rank + 1 end
@@ -933,15 +946,25 @@ Anova.__tostring = function(a)
   local n = #a.res_df
   local function col(v, first)
     local t = { n = n }
-    for i = 1, n do t[i] = (i == 1 and not first) and NA or v[i] end
+    for i = 1, n do
+      local x = v[i]
+      if (i == 1 and not first) or x == nil then x = NA end
+      t[i] = x
+    end
     return t
   end
-  if a.test == "F" then
-    names = { "Res.Df", "RSS", "Df", "Sum of Sq", "F", "Pr(>F)" }
-    cols = { col(a.res_df, true), col(a.rss, true), col(a.df), col(a.ss), col(a.F), col(a.p) }
+  if a.kind == "lm" then
+    names = { "Res.Df", "RSS", "Df", "Sum of Sq" }
   else
-    names = { "Resid. Df", "Resid. Dev", "Df", "Deviance", "Pr(>Chi)" }
-    cols = { col(a.res_df, true), col(a.rss, true), col(a.df), col(a.ss), col(a.p) }
+    names = { "Resid. Df", "Resid. Dev", "Df", "Deviance" }
+  end
+  cols = { col(a.res_df, true), col(a.rss, true), col(a.df), col(a.ss) }
+  if a.test == "F" then
+    names[5], names[6] = "F", "Pr(>F)"
+    cols[5], cols[6] = col(a.F), col(a.p)
+  else
+    names[5] = "Pr(>Chi)"
+    cols[5] = col(a.p)
   end
   local rows = {}
   for i = 1, n do rows[i] = tostring(i) end
@@ -956,9 +979,24 @@ local function modeldesc(f)
   return concat(f.names, " + ")
 end
 
+local ANOVA_TESTS = { F = "F", Chisq = "Chisq", LRT = "Chisq" }
+
+-- the upper tail of F(df1, df2), df2 = inf being chi-square(df1) / df1
+local function pf_upper(F, df1, df2)
+  if df2 == huge then return stats.pchisq(F * df1, df1, UPPER) end
+  return stats.pf(F, df1, df2, UPPER)
+end
+
 local function anova(...)
   local fn = "regress.anova"
   local fits = { ... }
+  local opts = {}
+  local last = fits[#fits]
+  if type(last) == "table" and getmetatable(last) == nil then
+    opts = last
+    fits[#fits] = nil
+    checkopts(fn, opts, set{ "test" })
+  end
   if #fits < 2 then fail(fn, "give at least two nested fits") end
   local kind
   for i, f in ipairs(fits) do
@@ -972,39 +1010,60 @@ local function anova(...)
       fail(fn, "cannot compare glm fits of different families (%s, %s)", fits[1].family, f.family)
     end
   end
-  local a = setmetatable({ res_df = {}, rss = {}, df = {}, ss = {}, F = {}, p = {}, models = {} }, Anova)
+  local nb = kind == "glm" and fits[1].family == "negbin"
+  -- the default test: F where the dispersion is estimated (lm, gaussian,
+  -- Gamma, quasi), the likelihood ratio otherwise (R >= 4.4)
+  local test
+  if opts.test == nil then
+    test = (kind == "lm" or FREE_DISPERSION[fits[1].family]) and "F" or "Chisq"
+  else
+    test = ANOVA_TESTS[opts.test]
+    if not test then fail(fn, "test must be \"F\", \"Chisq\" or \"LRT\", got '%s'", tostring(opts.test)) end
+  end
+  if nb and test == "F" then fail(fn, "negbin fits are compared by the likelihood-ratio test only (test = \"LRT\")") end
+  local a = setmetatable({ res_df = {}, rss = {}, df = {}, ss = {}, F = {}, stat = {}, p = {}, models = {},
+    kind = kind, test = test }, Anova)
   for i, f in ipairs(fits) do
     a.res_df[i] = f.df_residual
     a.rss[i] = kind == "lm" and f.rss or f.deviance
     a.models[i] = modeldesc(f)
   end
-  -- the scale comes from the model with the fewest residual df (anova.lmlist)
+  -- the scale comes from the model with the fewest residual df (anova.lmlist,
+  -- anova.glmlist); a known dispersion has infinite df
   local big = 1
   for i = 2, #fits do if a.res_df[i] < a.res_df[big] then big = i end end
+  local scale, dfscale
   if kind == "lm" then
-    a.test, a.title = "F", "Analysis of Variance Table"
-    local scale = a.rss[big] / a.res_df[big]
-    for i = 2, #fits do
-      a.df[i] = a.res_df[i - 1] - a.res_df[i]
-      a.ss[i] = a.rss[i - 1] - a.rss[i]
-      a.F[i] = (a.ss[i] / a.df[i]) / scale
-      if a.df[i] < 0 then a.F[i] = -a.F[i] end
-      a.p[i] = (a.df[i] ~= 0 and a.res_df[big] > 0)
-        and stats.pf(abs(a.F[i]), abs(a.df[i]), a.res_df[big], UPPER) or 0 / 0
-    end
+    a.title = "Analysis of Variance Table"
+    scale, dfscale = a.rss[big] / a.res_df[big], a.res_df[big]
   else
-    a.test, a.title = "Chisq", "Analysis of Deviance Table"
-    local nb = fits[1].family == "negbin"
-    local scale = fits[big].dispersion
-    for i = 2, #fits do
-      a.df[i] = a.res_df[i - 1] - a.res_df[i]
-      if nb then  -- anova.negbin: likelihood ratio with theta re-estimated
-        a.ss[i] = fits[i].twologlik - fits[i - 1].twologlik
-        a.p[i] = a.df[i] ~= 0 and stats.pchisq(abs(a.ss[i]), abs(a.df[i]), UPPER) or 0 / 0
+    a.title = "Analysis of Deviance Table"
+    scale = fits[big].dispersion
+    dfscale = FREE_DISPERSION[fits[1].family] and a.res_df[big] or huge
+  end
+  for i = 2, #fits do
+    local df = a.res_df[i - 1] - a.res_df[i]
+    a.df[i] = df
+    if nb then  -- anova.negbin: likelihood ratio with theta re-estimated
+      a.ss[i] = fits[i].twologlik - fits[i - 1].twologlik
+      a.stat[i] = abs(a.ss[i])
+    else
+      a.ss[i] = a.rss[i - 1] - a.rss[i]
+      if test == "F" then
+        local F = (a.ss[i] / df) / scale
+        if F < 0 then F = 0 / 0 end   -- stat.anova: NA rather than p = 0
+        a.F[i], a.stat[i] = F, F
       else
-        a.ss[i] = a.rss[i - 1] - a.rss[i]
-        a.p[i] = a.df[i] ~= 0 and stats.pchisq(abs(a.ss[i]) / scale, abs(a.df[i]), UPPER) or 0 / 0
+        a.stat[i] = abs(a.ss[i]) / scale
       end
+    end
+    if df == 0 or not (dfscale > 0) then
+      a.p[i] = 0 / 0
+    elseif test == "F" then
+      local F = a.F[i]
+      a.p[i] = F == F and pf_upper(abs(F), abs(df), dfscale) or 0 / 0
+    else
+      a.p[i] = stats.pchisq(a.stat[i], abs(df), UPPER)
     end
   end
   return a
@@ -1107,7 +1166,7 @@ function methods.epistemic(fit, opts)
       poisson = function(m) return m end, gamma = function(m) return m * m end,
       negbin = function(m) return m + m * m / th end }
     local v = {}
-    for i = 1, #mu do v[i] = fit.dispersion * vf[fit.family](mu[i]) end
+    for i = 1, #mu do v[i] = fit.dispersion * vf[fit._cfam](mu[i]) end
     a = mat.vec(v)
   end
   local u, ee = {}, {}
@@ -1160,7 +1219,7 @@ regress.lm(formula, df [, opts]) -> the same fit as regress.ols{formula =, data 
   opts: weights (a vector or a column name), se, cluster (vector or column name, or several),
   cluster_type, na.]])
 M.glm = help.doc(glm, "regress.glm", [[
-regress.glm{ y =, x =, family = "gaussian"|"binomial"|"poisson"|"gamma"|"negbin"
+regress.glm{ y =, x =, family = "gaussian"|"binomial"|"poisson"|"gamma"|"negbin"|"quasipoisson"|"quasibinomial"
              [, link =, weights =, offset =, se =, cluster =, cluster_type = "HC0"|"HC1",
              maxit = 25, epsilon = 1e-8, na =] }
   IRLS as R's glm.fit (same starting values, step-halving, convergence test); negbin
@@ -1170,9 +1229,11 @@ regress.glm{ y =, x =, family = "gaussian"|"binomial"|"poisson"|"gamma"|"negbin"
   weights = numbers of trials (a 0/1 y takes any weights, with R's warning when
   they make non-integer successes), or two columns of counts, successes and failures
   (formula "cbind(s, f) ~ ...", or an n x 2 y), fitted as s / (s + f) with s + f as
-  weights, as R's glm. Fields as ols plus deviance null_deviance df_null dispersion
-  (Pearson chi2/(n-p) for gaussian and gamma, else 1) converged reason iterations warnings
-  eta theta twologlik. Non-convergence and fitted probabilities of 0 or 1 (separation) are
+  weights, as R's glm. quasipoisson and quasibinomial fit as poisson and binomial (same
+  links, estimates and deviance) with the dispersion estimated, t tests, and no likelihood
+  (aic, loglik, bic NaN, printed NA). Fields as ols plus deviance null_deviance df_null
+  dispersion (Pearson chi2/(n-p) for gaussian, gamma and the quasi families, else 1)
+  converged reason iterations warnings eta theta twologlik. Non-convergence and fitted probabilities of 0 or 1 (separation) are
   reported in fit.warnings and the printout. se and cluster as regress.ols (on the working
   residuals and weights, as sandwich's estfun.glm); cluster_type defaults to "HC0", vcovCL's
   default for glm.]])
@@ -1185,25 +1246,33 @@ regress.ridge{ y =, x = [, lambda =, intercept = true, scale = false, na =] }
   does, so lambda means the same there; coefficients are on the original scale either way.
   Fields: coef (intercept first) lambda edf gcv gcv_chosen rss fitted scales.]])
 M.anova = help.doc(anova, "regress.anova", [[
-regress.anova(fit1, fit2, ...) -> a table printed as R's anova(): nested lm fits give F
-  tests (scale from the largest model, as anova.lmlist); glm fits give deviance
-  (likelihood-ratio) tests as anova(..., test = "Chisq"), dividing by the dispersion of the
-  largest model; negbin fits compare 2 x log-likelihoods as anova.negbin.
-  Fields: res_df rss (deviance for glm) df ss F p (arrays, one per model).]])
+regress.anova(fit1, fit2, ... [, {test = "F"|"Chisq"|"LRT"}]) -> a table printed as R's anova()
+  of nested lm or glm fits, the scale from the model with the fewest residual df (anova.lmlist,
+  anova.glmlist). test "F": (change in RSS or deviance / df) / scale on (df, residual df of that
+  model); "Chisq" (= "LRT"): change / scale against chi-square(df). The default is R 4.4's: F
+  for lm and for glm families with an estimated dispersion (gaussian, gamma, quasipoisson,
+  quasibinomial), the likelihood ratio (Chisq) for binomial and poisson (a poisson F test
+  has infinite denominator df, as R); negbin fits compare 2 x log-likelihoods (anova.negbin,
+  test "LRT" only). Fields: res_df rss (deviance for glm) df ss F stat p (arrays, one per
+  model; the first row empty), test ("F" or "Chisq").]])
 
 help.doc(methods.predict, "regress.predict", [[
 fit:predict([newx, {type = "link"|"response", interval = "none"|"confidence"|"prediction",
              level = 0.95, offset =}]) -> predictions, {se =, lwr =, upr =}
   newx: a matrix of x without the intercept column (or a frame for formula fits); omitted:
   the fitted rows. glm: type "response" (default) or "link"; se on the response scale by
-  the delta method (as predict.glm); confidence intervals are formed on the link scale and
-  transformed. lm prediction intervals add sigma^2.]])
+  the delta method (as predict.glm(se.fit = TRUE)); confidence intervals are eta -+ z se on
+  the link scale with normal quantiles z (also for families with an estimated dispersion),
+  mapped through the inverse link (lwr <= upr). lm intervals use t quantiles; prediction
+  intervals add sigma^2.]])
 help.doc(methods.confint, "regress.confint", [[
 fit:confint([level = 0.95]) -> p x 2 matrix of Wald intervals: t quantiles with the residual
   df for lm and for glm with estimated dispersion, normal quantiles otherwise (confint.default).]])
 help.doc(methods.residuals, "regress.residuals", [[
 fit:residuals([type]) -> "response" (lm default), "working", "pearson", "deviance" (glm
-  default), "standardized" (rstandard), "studentized" (rstudent, lm only).]])
+  default), "standardized" (rstandard), "studentized" (rstudent, lm only). Every glm family
+  has all four of R's residuals(glm, type): response y - mu, working (y - mu) / mu'(eta),
+  pearson (y - mu) sqrt(w / V(mu)), deviance sign(y - mu) sqrt(w d(y, mu)).]])
 help.doc(methods.summary, "regress.summary", "fit:summary() -> the R-style printout (as tostring(fit))")
 help.doc(methods.epistemic, "regress.epistemic", [[
 fit:epistemic{ [x = newx, folds = 5, fold = ids, features = "linear"|"quadratic"] }
