@@ -44,6 +44,7 @@ local function getdata(fn, t, zkey)
     local F = require "orrery.formula"
     local extra = {}
     if type(t.cluster) == "string" then extra[#extra + 1] = t.cluster end
+    if type(t.weights) == "string" then extra[#extra + 1] = t.weights end
     local ok, mf = pcall(F.model_frame, t.formula, t.data, { na = na, extra = extra, intercept = intercept })
     if not ok then fail(fn, "%s", (tostring(mf):gsub("^formula%.model_frame: ", ""))) end
     if zkey and not mf.z then fail(fn, "formula needs instruments after a bar: \"y ~ x | z\"") end
@@ -51,6 +52,14 @@ local function getdata(fn, t, zkey)
     d.y, d.x, d.z, d.names, d.znames = mf.y, mf.x, mf.z, mf.names, mf.znames
     d.n_dropped = mf.n_dropped
     d.terms = mf.info   -- predict on a frame rebuilds the design from these
+    if type(t.weights) == "string" then
+      d.weights = mf.extra[t.weights]
+    elseif t.weights ~= nil then
+      local w = args.vec(fn, t.weights, "weights")
+      local n0 = t.data:nrow()
+      if #w ~= n0 then fail(fn, "'weights' has %d elements but data has %d rows", #w, n0) end
+      d.weights = mf.rows and w:rows_of(mf.rows) or w
+    end
     if type(t.cluster) == "string" then
       d.cluster = mf.extra[t.cluster]
     elseif t.cluster ~= nil then
@@ -70,21 +79,26 @@ local function getdata(fn, t, zkey)
   if not y then fail(fn, "y is required") end
   if not x then fail(fn, "x is required") end
   if zkey and not z then fail(fn, "%s is required", zkey) end
+  if type(t.weights) == "string" then fail(fn, "'weights' names a column, which needs formula = and data =") end
   local cl = ids(fn, t.cluster, "cluster")
+  local wt = t.weights ~= nil and args.vec(fn, t.weights, "weights") or nil
   local n = y:rows() * y:cols()
-  for what, m in pairs{ x = x, [zkey or "z"] = z, cluster = cl } do
+  for what, m in pairs{ x = x, [zkey or "z"] = z, cluster = cl, weights = wt } do
     if m and m:rows() ~= n then fail(fn, "%s has %d rows but y has %d", what, m:rows(), n) end
   end
   if y:cols() ~= 1 then fail(fn, "y must be a vector, got %d x %d", y:rows(), y:cols()) end
   -- NaN drops a row, Inf is an error naming the argument and the caller's
   -- row, before the intercept column joins x and z
-  local _, rows, dropped = args.mask(fn, { "y", y }, { "x", x }, { zkey or "z", z }, { "cluster", cl })
+  local _, rows, dropped = args.mask(fn, { "y", y }, { "x", x }, { zkey or "z", z }, { "cluster", cl },
+    { "weights", wt })
   if dropped > 0 then
     if na == "fail" then fail(fn, "%d rows have missing values (na = \"fail\")", dropped) end
     y, x = y:rows_of(rows), x:rows_of(rows)
     if z then z = z:rows_of(rows) end
     if cl then cl = cl:rows_of(rows) end
+    if wt then wt = wt:rows_of(rows) end
   end
+  d.weights = wt
   d.names = t.names or colnames("x", x:cols())
   d.znames = z and colnames(zkey, z:cols())
   if intercept then
@@ -219,6 +233,99 @@ end
 
 function Fit:summary() return tostring(self) end
 
+-- least squares of y on the columns of x (none: x nil) -> RSS, rank, fitted
+local function lsq(y, x)
+  if x == nil then return ssq(y), 0, y * 0 end
+  local f = M.ols{ y = y, x = x, intercept = false }
+  return f.rss, f.rank, f.fitted
+end
+
+-- columns j of a and k of b are the same numbers
+local function samecol(a, j, b, k)
+  for i = 1, a:rows() do
+    if a:get(i, j) ~= b:get(i, k) then return false end
+  end
+  return true
+end
+
+local Diag = { __name = "regress.ivdiag" }
+Diag.__index = Diag
+Diag.__tostring = function(dg)
+  local rows, df1, df2, st, pv = {}, { n = 0 }, { n = 0 }, { n = 0 }, { n = 0 }
+  local function add(name, a, b, s, p)
+    local i = #rows + 1
+    rows[i] = name
+    df1[i], df2[i], st[i], pv[i] = a, b, s, p
+    df1.n, df2.n, st.n, pv.n = i, i, i, i
+  end
+  for _, wk in ipairs(dg.weak) do
+    add(#dg.weak > 1 and ("Weak instruments (" .. wk.name .. ")") or "Weak instruments", wk.df1, wk.df2, wk.stat, wk.p)
+  end
+  local wh, sg = dg.wu_hausman, dg.sargan
+  add("Wu-Hausman", wh.df1, wh.df2, wh.stat, wh.p)
+  add("Sargan", sg.df, P.NA, sg.stat == sg.stat and sg.stat or P.NA, sg.p == sg.p and sg.p or P.NA)
+  return "Diagnostic tests:\n" .. P.anova({ rownames = rows, colnames = { "df1", "df2", "statistic", "p-value" },
+    cols = { df1, df2, st, pv } })
+end
+
+function Fit:diagnostics()
+  local fn = "regress.diagnostics"
+  local d = rawget(self, "_iv")
+  if not d then fail(fn, "diagnostics are for regress.iv fits") end
+  local y, x, z, n = d.y, d.x, d.z, d.x:rows()
+  local endo, exoz, inst = {}, {}, 0
+  for j = 1, x:cols() do
+    local shared = false
+    for k = 1, z:cols() do if samecol(x, j, z, k) then shared = true; break end end
+    if not shared then endo[#endo + 1] = j end
+  end
+  for k = 1, z:cols() do
+    local shared = false
+    for j = 1, x:cols() do if samecol(x, j, z, k) then shared = true; break end end
+    if shared then exoz[#exoz + 1] = k else inst = inst + 1 end
+  end
+  if #endo == 0 or inst == 0 then fail(fn, "the model has no endogenous regressors or no excluded instruments") end
+  local z0 = #exoz > 0 and z:cols_of(exoz) or nil
+  -- weak instruments: each endogenous column on the exogenous columns of z
+  -- against all of z (the first stage's F); fitted values for Wu-Hausman
+  local weak, xfit = {}, nil
+  for _, j in ipairs(endo) do
+    local xj = x:cols_of({ j })
+    local rss0, r0 = lsq(xj, z0)
+    local rss1, r1, fj = lsq(xj, z)
+    local df1, df2 = r1 - r0, n - r1
+    local F = ((rss0 - rss1) / df1) / (rss1 / df2)
+    weak[#weak + 1] = { name = self.names[self._kept and self._kept[j] or j], stat = F, df1 = df1, df2 = df2,
+      p = stats.pf(F, df1, df2, { lower = false }) }
+    xfit = xfit and xfit:hcat(fj) or fj
+  end
+  -- Wu-Hausman: y on x against y on x and the first-stage fitted values
+  local rsso, ro = lsq(y, x)
+  local rsse, re = lsq(y, x:hcat(xfit))
+  local h1, h2 = re - ro, n - re
+  local H = ((rsso - rsse) / h1) / (rsse / h2)
+  -- Sargan: n R^2 of the structural residuals on z (weighted, about the
+  -- weighted mean), on (excluded instruments - endogenous) df
+  local ew, w = d.ew, d.w
+  local rssz = lsq(ew, z)
+  local swr, sw, sr2 = 0, 0, 0
+  for i = 1, n do
+    local wi = w and w[i] or 1
+    local r = ew[i] / math.sqrt(wi)
+    swr, sw, sr2 = swr + wi * r, sw + wi, sr2 + wi * r * r
+  end
+  local rssr = sr2 - swr * swr / sw
+  local sdf = inst - #endo
+  local S, sp = 0 / 0, 0 / 0
+  if sdf > 0 then
+    S = n * (1 - rssz / rssr)
+    sp = stats.pchisq(S, sdf, { lower = false })
+  end
+  return setmetatable({ weak = weak,
+    wu_hausman = { stat = H, df1 = h1, df2 = h2, p = stats.pf(H, h1, h2, { lower = false }) },
+    sargan = { stat = S, df = sdf, p = sp } }, Diag)
+end
+
 help.doc(Fit.confint, "regress.iv:confint", [[fit:confint([level = 0.95]) -> p x 2 matrix of Wald
 intervals coef -+ q se, q the t quantile on the residual degrees of freedom (as R's
 confint.default with df); for the fits of regress.iv, ivl, anchor, sketch.]])
@@ -227,12 +334,25 @@ regressors (the intercept column is added when X has one column fewer than the f
 for a formula fit, a frame that goes through the same terms; aliased coefficients count 0.]])
 help.doc(Fit.residuals, "regress.iv:residuals", [[fit:residuals(["response"]) -> y - X b on the
 rows used (the structural residuals for iv, not the second stage's).]])
+help.doc(Fit.diagnostics, "regress.iv:diagnostics", [[fit:diagnostics() -> {weak = {{name, stat, df1, df2, p}, ...},
+wu_hausman = {stat, df1, df2, p}, sargan = {stat, df, p}}, printed as the "Diagnostic tests"
+of R's summary(ivreg, diagnostics = TRUE) (AER's ivdiag), for regress.iv fits: the
+weak-instrument F of each endogenous regressor (its regression on all instruments against
+the exogenous ones), the Wu-Hausman F (y on x against y on x and the first-stage fitted
+values) and Sargan's n R^2 of the residuals on the instruments, chi-square on (excluded
+instruments - endogenous regressors) df (NaN when exactly identified). Weighted fits use
+the weights throughout, as AER.]])
 help.doc(Fit.summary, "regress.iv:summary", "fit:summary() -> the R-style printout (as tostring(fit))")
 
 local function newfit(t) return setmetatable(t, Fit) end
 
 local iv_opts = set{ "y", "x", "z", "formula", "data", "intercept", "se", "cluster", "cluster_type",
-  "na", "names", "min_norm" }
+  "na", "names", "min_norm", "weights" }
+
+-- the rows of m times the n x 1 vector s
+local function rowscale(m, s)
+  return m:hadamard(s * mat.ones(1, m:cols()))
+end
 
 --- regress.iv{ y =, x =, z = [, se=, cluster=] }: two-stage least squares.
 -- v (values for the kept columns) spread over p slots, NaN where aliased
@@ -275,9 +395,21 @@ function M.iv(t)
   local ctype = C.cluster_type(fn, t, "HC0")   -- vcovCL's default for ivreg
   local t2, K = C.multicluster(fn, t)
   local d = getdata(fn, t2 or t, "z")
-  local y, x, z = d.y, d.x, d.z
-  local n, p = x:rows(), x:cols()
+  local y0, x0, z = d.y, d.x, d.z
+  local n, p = x0:rows(), x0:cols()
   if n <= p then fail(fn, "%d usable rows for %d coefficients", n, p) end
+  -- weights: 2SLS of sqrt(w) y on sqrt(w) x with instruments sqrt(w) z (as
+  -- AER::ivreg's lm.wfit stages); the residuals stay y - x b
+  local w, sw = d.weights, nil
+  local y, x = y0, x0
+  if w then
+    for i = 1, #w do
+      local v = w[i]
+      if not (v > 0 and v < math.huge) then fail(fn, "weights must be positive and finite (row %d is %s)", i, tostring(v)) end
+    end
+    sw = w:apply("sqrt")
+    y, x, z = y0:hadamard(sw), rowscale(x0, sw), rowscale(z, sw)
+  end
   local coef, xhat, rankz, rank = C._tsls(x, y, z)
   if rankz < p and not t.min_norm then
     fail(fn, "under-identified: instruments have rank %d for %d coefficients "
@@ -297,20 +429,23 @@ function M.iv(t)
       for j = 1, p do
         if not isal[j] then kept[#kept + 1] = j; names[#names + 1] = d.names[j] end
       end
-      x = x:cols_of(kept)
+      x, x0 = x:cols_of(kept), x0:cols_of(kept)
       coef, xhat, rankz, rank = C._tsls(x, y, z)
     end
   end
   local pk = x:cols()
-  local resid = residuals(y, x, coef)
+  local resid = residuals(y0, x0, coef)
+  local ew = sw and resid:hadamard(sw) or resid   -- sqrt(w) e
   local df = n - pk
-  local sigma = math.sqrt(ssq(resid) / df)
+  local sigma = math.sqrt(ssq(ew) / df)
   local fit = newfit{ _terms = d.terms,
     title = "Two-stage least squares (instrumental variables)",
     coef = #aliased > 0 and expand(coef, kept, p) or coef, names = d.names, znames = d.znames,
     n = n, n_dropped = d.n_dropped, test = "t", aliased = aliased,
     rank = rank, rank_z = rankz, df_residual = df, sigma = sigma,
-    resid = resid, fitted = y - resid, se_type = se,
+    resid = resid, fitted = y0 - resid, se_type = se, weights = w,
+    -- for fit:diagnostics(): the (weighted) design, instruments and residuals
+    _iv = { y = y, x = x, z = z, ew = ew, w = w }, _kept = #aliased > 0 and kept or nil,
   }
   if rank == pk then
     local B = xhat:crossprod():inv()
@@ -331,9 +466,23 @@ function M.iv(t)
       end
       local qr = C._ols(y, xhat, { intercept = false, qr = true }, fn).qr
       local h
-      if not cl and se ~= "HC0" and se ~= "HC1" then h = (x * B):hadamard(xhat) * mat.ones(pk, 1) end
+      if not cl and se ~= "HC0" and se ~= "HC1" then
+        -- AER's hatvalues.ivreg: diag(X (Xz'Xz)^-1 X' P_Z) with Xz the
+        -- (weighted fit's) projected regressors on their own scale and P_Z
+        -- unweighted, whatever the weights
+        local xz, pzx, Bu = xhat, xhat, B
+        if sw then
+          local inv = mat.new(n, 1)
+          for i = 1, n do inv:set(i, 1, 1 / sw[i]) end
+          xz = rowscale(xhat, inv)
+          Bu = xz:crossprod():inv()
+          local _
+          _, pzx = C._tsls(x0, y0, d.z)
+        end
+        h = (x0 * Bu):hadamard(pzx) * mat.ones(pk, 1)
+      end
       local tmp = { n = n, rank = pk, coef = coef, _qr = qr }
-      V = C.robust(fn, tmp, { ew = resid, h = h }, se, cl, ctype)
+      V = C.robust(fn, tmp, { ew = ew, h = h }, se, cl, ctype)
       fit.se_type, fit.clusters, fit.cluster_type = tmp.se_type, tmp.clusters, tmp.cluster_type
       fit.warnings = tmp.warnings
     else
@@ -353,7 +502,7 @@ function M.iv(t)
   for i, fs in ipairs(fit.first_stage) do fit.first_stage_f[i] = fs.f end
   return fit
 end
-help.doc(M.iv, "regress.iv", [[regress.iv{ y =, x =, z = [, se=, cluster=, cluster_type=, intercept=true, na=, min_norm=] }
+help.doc(M.iv, "regress.iv", [[regress.iv{ y =, x =, z = [, se=, cluster=, cluster_type=, weights=, intercept=true, na=, min_norm=] }
   or regress.iv{ formula = "y ~ x1 + x2 | z1 + z2", data = df }
 Two-stage least squares, as AER::ivreg: the intercept and any column of x that is
 also a column of z are exogenous; residuals use the original x. se = "classical",
@@ -363,7 +512,9 @@ vcovCL's for ivreg) or "HC1". .first_stage_f has one F per
 endogenous column. min_norm = true accepts under-identified models (minimum-norm
 coefficients, no standard errors). Of collinear columns of x the later is aliased
 (coefficient NaN, listed in .aliased), as AER::ivreg; ivl and anchor do the same.
-A formula fit predicts on a frame.]])
+A formula fit predicts on a frame. weights = (positive; a vector or, with data =, a
+column name) as AER::ivreg's: both stages weighted, sigma^2 = sum w e^2 / (n - p),
+residuals y - X b; fit:diagnostics() gives the weak-instrument, Wu-Hausman and Sargan tests.]])
 
 local ivl_opts = set{ "y", "x", "z", "formula", "data", "intercept", "alpha", "na", "names",
   "folds", "alphas", "rng" }
