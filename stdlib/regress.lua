@@ -234,7 +234,9 @@ local function multicluster(fn, t)
   end
   local codes, K, n, stride = {}, {}, nil, 1
   for i, v in ipairs(vecs) do
-    if type(v) == "string" then fail(fn, "cluster[%d] is a column name, which needs data = and every element a column name", i) end
+    if type(v) == "string" then
+      fail(fn, "cluster[%d] is a column name, which needs data = and every element a column name", i)
+    end
     local c, lev = args.groups(fn, v, fmt("cluster[%d]", i))
     n = n or #c
     if #c ~= n then fail(fn, "cluster[%d] has %d elements but cluster[1] has %d", i, #c, n) end
@@ -834,7 +836,9 @@ local function glm(t)
     warnings[#warnings + 1] = "algorithm did not converge (" .. fit.reason .. ")"
   end
   if raw.boundary then warnings[#warnings + 1] = "algorithm stopped at boundary value" end
-  if raw.nonint_successes and family == "binomial" then warnings[#warnings + 1] = "non-integer #successes in a binomial glm" end
+  if raw.nonint_successes and family == "binomial" then
+    warnings[#warnings + 1] = "non-integer #successes in a binomial glm"
+  end
   if raw.extreme_fitted then
     if cfam == "binomial" then
       warnings[#warnings + 1] =
@@ -1233,10 +1237,10 @@ regress.glm{ y =, x =, family = "gaussian"|"binomial"|"poisson"|"gamma"|"negbin"
   links, estimates and deviance) with the dispersion estimated, t tests, and no likelihood
   (aic, loglik, bic NaN, printed NA). Fields as ols plus deviance null_deviance df_null
   dispersion (Pearson chi2/(n-p) for gaussian, gamma and the quasi families, else 1)
-  converged reason iterations warnings eta theta twologlik. Non-convergence and fitted probabilities of 0 or 1 (separation) are
-  reported in fit.warnings and the printout. se and cluster as regress.ols (on the working
-  residuals and weights, as sandwich's estfun.glm); cluster_type defaults to "HC0", vcovCL's
-  default for glm.]])
+  converged reason iterations warnings eta theta twologlik. Non-convergence and fitted
+  probabilities of 0 or 1 (separation) are reported in fit.warnings and the printout.
+  se and cluster as regress.ols (on the working residuals and weights, as sandwich's
+  estfun.glm); cluster_type defaults to "HC0", vcovCL's default for glm.]])
 M.ridge = help.doc(ridge, "regress.ridge", [[
 regress.ridge{ y =, x = [, lambda =, intercept = true, scale = false, na =] }
   b = argmin |yc - Xc b|^2 + lambda |b|^2 with x and y centred (the intercept is not

@@ -405,7 +405,9 @@ function M.iv(t)
   if w then
     for i = 1, #w do
       local v = w[i]
-      if not (v > 0 and v < math.huge) then fail(fn, "weights must be positive and finite (row %d is %s)", i, tostring(v)) end
+      if not (v > 0 and v < math.huge) then
+        fail(fn, "weights must be positive and finite (row %d is %s)", i, tostring(v))
+      end
     end
     sw = w:apply("sqrt")
     y, x, z = y0:hadamard(sw), rowscale(x0, sw), rowscale(z, sw)
@@ -470,12 +472,11 @@ function M.iv(t)
         -- AER's hatvalues.ivreg: diag(X (Xz'Xz)^-1 X' P_Z) with Xz the
         -- (weighted fit's) projected regressors on their own scale and P_Z
         -- unweighted, whatever the weights
-        local xz, pzx, Bu = xhat, xhat, B
+        local pzx, Bu = xhat, B
         if sw then
           local inv = mat.new(n, 1)
           for i = 1, n do inv:set(i, 1, 1 / sw[i]) end
-          xz = rowscale(xhat, inv)
-          Bu = xz:crossprod():inv()
+          Bu = rowscale(xhat, inv):crossprod():inv()
           local _
           _, pzx = C._tsls(x0, y0, d.z)
         end
@@ -502,7 +503,8 @@ function M.iv(t)
   for i, fs in ipairs(fit.first_stage) do fit.first_stage_f[i] = fs.f end
   return fit
 end
-help.doc(M.iv, "regress.iv", [[regress.iv{ y =, x =, z = [, se=, cluster=, cluster_type=, weights=, intercept=true, na=, min_norm=] }
+help.doc(M.iv, "regress.iv", [[regress.iv{ y =, x =, z = [, se=, cluster=, cluster_type=, weights=, intercept=true,
+  na=, min_norm=] }
   or regress.iv{ formula = "y ~ x1 + x2 | z1 + z2", data = df }
 Two-stage least squares, as AER::ivreg: the intercept and any column of x that is
 also a column of z are exogenous; residuals use the original x. se = "classical",

@@ -90,6 +90,23 @@ T.test("iv on CigarettesSW: HC4..HC5, state / state x year clusters, HC0 by defa
   T.eq(fit({ cluster = "state" }).cluster_type, "HC0")
 end)
 
+T.test("a missing id in one clustering drops the row, as a missing value anywhere", function()
+  local y, x = pc:col("y"):totable(), pc:col("x"):totable()
+  local firm, year = pc:col("firm"):totable(), pc:col("year"):totable()
+  local f2 = {}
+  for i = 1, #firm do f2[i] = firm[i] end
+  f2[7] = 0 / 0
+  local f = regress.ols{ y = y, x = x, cluster = { f2, year } }
+  T.eq(f.n_dropped, 1)
+  -- the same fit on the other rows
+  local yy, xx, ff, yr = {}, {}, {}, {}
+  for i = 1, #y do
+    if i ~= 7 then yy[#yy + 1], xx[#xx + 1], ff[#ff + 1], yr[#yr + 1] = y[i], x[i], firm[i], year[i] end
+  end
+  local g = regress.ols{ y = yy, x = xx, cluster = { ff, yr } }
+  T.near(f.se, g.se, 1e-12)
+end)
+
 T.test("bad cluster and se options", function()
   local y, x = pc:col("y"), pc:col("x")
   T.errors(function() regress.ols{ y = y, x = x, se = "HC6" } end, "regress.ols: se must be")
