@@ -264,8 +264,9 @@ Diag.__tostring = function(dg)
   local wh, sg = dg.wu_hausman, dg.sargan
   add("Wu-Hausman", wh.df1, wh.df2, wh.stat, wh.p)
   add("Sargan", sg.df, P.NA, sg.stat == sg.stat and sg.stat or P.NA, sg.p == sg.p and sg.p or P.NA)
-  return "Diagnostic tests:\n" .. P.anova({ rownames = rows, colnames = { "df1", "df2", "statistic", "p-value" },
-    cols = { df1, df2, st, pv } })
+  -- print.summary.ivreg: printCoefmat with the dfs as its cs columns, digits 4
+  return "Diagnostic tests:\n" .. P.coefmat({ rownames = rows, colnames = { "df1", "df2", "statistic", "p-value" },
+    cols = { df1, df2, st, pv } }, { digits = 4, cs_ind = { 1, 2 }, tst_ind = { 3 } })
 end
 
 function Fit:diagnostics()

@@ -63,6 +63,17 @@ static void summaries (void) {
   CHECK(om[0] == 4 && om[1] == 4 && isnan(om[2]));  /* leverage 1: NaN */
   sw_omega(e, h, 3, SW_HC0, om);
   CHECK(om[2] == 9);
+  {
+    /* n = 2, h = 1/2 each: k = 1 and n h / k = 1, so the exponents are 1
+       (HC4), 1 + 1 (HC4m) and min(1, max(4, 0.7)) = 1 halved (HC5) */
+    double e2[2] = {1, 2}, h2[2] = {0.5, 0.5}, o2[2];
+    sw_omega(e2, h2, 2, SW_HC4, o2);
+    CHECK_NEAR(o2[0], 2, 1e-15); CHECK_NEAR(o2[1], 8, 1e-15);
+    sw_omega(e2, h2, 2, SW_HC4M, o2);
+    CHECK_NEAR(o2[0], 4, 1e-15); CHECK_NEAR(o2[1], 16, 1e-15);
+    sw_omega(e2, h2, 2, SW_HC5, o2);
+    CHECK_NEAR(o2[0], sqrt(2.0), 1e-15); CHECK_NEAR(o2[1], 4 * sqrt(2.0), 1e-15);
+  }
 }
 
 static void glm_pieces (void) {
