@@ -33,7 +33,8 @@ local function common(fn, o)
     fail(fn, "'run' must be a function, got %s", type(o.run))
   end
   local seed = checkint(fn, o.seed, "seed", math.mininteger)
-  local workers = checkint(fn, o.workers, "workers", 1, C._cores())
+  -- under MPI each rank is a worker by default (threads: workers = k)
+  local workers = checkint(fn, o.workers, "workers", 1, C._ranks() > 1 and 1 or C._cores())
   local on_error = o.on_error
   if on_error == nil then on_error = "keep" end
   if on_error ~= "keep" and on_error ~= "stop" then
@@ -206,7 +207,11 @@ experiment.replicate{ n =, seed =, run = function(r, i) ... end [, workers =,
   NaN in its numeric fields and its message in an 'error' column (empty for
   the others), and stderr names it; with "stop" the first failed replicate
   raises its message. progress: a bar on stderr when it is a terminal.
-  Ctrl-C stops every worker and raises "experiment.replicate: interrupted".]])
+  Ctrl-C stops every worker and raises "experiment.replicate: interrupted".
+  MPI (a program built with make MPI=1, run as mpirun -n 4 orrery script.lua):
+  only rank 0 runs the script; each call splits the replicates into one
+  block a rank (workers: threads a rank, default 1), rank 0 gathers the
+  same frame, bit for bit, and goes on; the other ranks print nothing.]])
 
 M.sweep = doc(sweep, "experiment.sweep", [[
 experiment.sweep{ grid = { n = {100, 1000}, alpha = {0.1, 1} }, reps =, seed =,

@@ -37,4 +37,16 @@ void exp_decode (lua_State *W, const char *p, size_t n);
 /* Adds _run to the module table on the top of the stack. */
 void lexperiment_run_open (lua_State *L);
 
+#ifdef ORRERY_MPI
+/*
+** MPI (make MPI=1), for the program's main: orr_mpi_start initializes MPI
+** when the process runs under mpirun and returns its rank (0 otherwise);
+** a rank other than 0 calls orr_mpi_serve, which runs its share of every
+** experiment rank 0 starts and returns (0) when rank 0 calls orr_mpi_stop.
+*/
+int orr_mpi_start (int *argc, char ***argv);
+int orr_mpi_serve (void);
+void orr_mpi_stop (void);
+#endif
+
 #endif

@@ -209,7 +209,7 @@ static void *work (void *arg) {
       lua_setfield(W, 2, "default");
       lua_pushinteger(W, (lua_Integer)(j->first + k + 1));
       status = lua_pcall(W, 2, 1, 0);
-      ok = record(&w->out, W, k, status);
+      ok = record(&w->out, W, j->first + k, status);
       lua_settop(W, 2);
       pthread_mutex_lock(&j->mu);
       j->done++;
@@ -352,22 +352,23 @@ static int findcol (column *cols, int ncol, const char *name, size_t len, int hi
 ** succeeded, or nil when none failed), the number failed, and the index
 ** and message of the first failure (or nils).
 */
-static int gather (lua_State *L, job *j, worker *w, int nw, const char *fn) {
-  int64_t n = j->n, k;
+static int gather (lua_State *L, int64_t n, const ebuf *segs, int nseg,
+                   const char *fn) {
+  int64_t k;
   const char **rec = (const char **)orr_workbytes(L, (size_t)(n ? n : 1) * sizeof *rec);
   column *cols = NULL;
   int ncol = 0, capcol = 0, i, c;
   int64_t nfailed = 0, firstfail = -1;
   int top;
   memset(rec, 0, (size_t)n * sizeof *rec);
-  for (i = 0; i < nw; i++) {
-    const char *p = w[i].out.p, *end = p + w[i].out.n;
+  for (i = 0; i < nseg; i++) {
+    const char *p = segs[i].p, *end = p + segs[i].n;
     while (p && p < end) {
       const char *r = p;
       int st;
       k = rd_i(&p);
       st = *p++;
-      rec[k] = r;
+      if (k >= 0 && k < n) rec[k] = r;
       p = skip_fields(p, st);
     }
   }
@@ -409,8 +410,8 @@ static int gather (lua_State *L, job *j, worker *w, int nw, const char *fn) {
       else if (cols[c].kind != kind) {
         lua_pushfstring(L, "%s: field '%s' is a %s in replicate %I but a %s in "
           "replicate %I", fn, lua_pushlstring(L, name, (size_t)len),
-          cols[c].kind ? "string" : "number", (lua_Integer)(j->first + cols[c].firstk + 1),
-          kind ? "string" : "number", (lua_Integer)(j->first + k + 1));
+          cols[c].kind ? "string" : "number", (lua_Integer)(cols[c].firstk + 1),
+          kind ? "string" : "number", (lua_Integer)(k + 1));
         free(cols);
         return lua_error(L);
       }
@@ -494,7 +495,7 @@ static int gather (lua_State *L, job *j, worker *w, int nw, const char *fn) {
   if (firstfail >= 0) {
     const char *p = rec[firstfail] + sizeof(int64_t) + 1;
     int64_t len = rd_i(&p);
-    lua_pushinteger(L, (lua_Integer)(j->first + firstfail + 1));
+    lua_pushinteger(L, (lua_Integer)(firstfail + 1));
     lua_pushlstring(L, p, (size_t)len);
   }
   else { lua_pushnil(L); lua_pushnil(L); }
@@ -506,14 +507,29 @@ static int gather (lua_State *L, job *j, worker *w, int nw, const char *fn) {
 /* the binding                                                             */
 /* ---------------------------------------------------------------------- */
 
+/* ---------------------------------------------------------------------- */
+/* a block of replicates on this process's threads                        */
+/* ---------------------------------------------------------------------- */
+
 /* all a run owns, freed by the GC of a userdata if an error is raised */
 typedef struct runner {
   job j;
   worker *w;
   int nw;
   int inited;
-  int blas;           /* OpenBLAS's thread count before the run, or 0 */
+  ebuf *segs;         /* the records: local workers' buffers, other ranks' */
+  int nseg;
 } runner;
+
+
+static int seg_push (runner *R, ebuf *b) {
+  ebuf *s = (ebuf *)realloc(R->segs, (size_t)(R->nseg + 1) * sizeof *s);
+  if (s == NULL) return 0;
+  R->segs = s;
+  R->segs[R->nseg++] = *b;
+  memset(b, 0, sizeof *b);
+  return 1;
+}
 
 
 static void runner_release (runner *R) {
@@ -523,6 +539,10 @@ static void runner_release (runner *R) {
     free(R->w);
     R->w = NULL;
   }
+  for (i = 0; i < R->nseg; i++) ebuf_free(&R->segs[i]);
+  free(R->segs);
+  R->segs = NULL;
+  R->nseg = 0;
   if (R->inited) {
     pthread_mutex_destroy(&R->j.mu);
     pthread_cond_destroy(&R->j.cv);
@@ -537,12 +557,240 @@ static int runner_gc (lua_State *L) {
 }
 
 
+/* the statuses of a block */
+enum { RUN_OK, RUN_INTERRUPTED, RUN_SETUP };
+
+/*
+** Runs replicates lo..hi-1 (0-based, global) of the stream family of
+** 'seed' on nw threads, with L (this process's state) as the parent: its
+** limits, its interrupts. The records end up in R->segs; RUN_SETUP leaves
+** the reason in R->j.setup.
+*/
+static int run_block (lua_State *L, runner *R, const char *code, size_t codelen,
+                      int64_t lo, int64_t hi, uint64_t seed, int nw,
+                      int stop_on_error, int progress, const char *label) {
+  job *j = &R->j;
+  int i, started = 0, blas;
+  int64_t k;
+  pthread_condattr_t ca;
+  j->code = code;
+  j->codelen = codelen;
+  j->first = lo;
+  j->n = hi - lo;
+  j->stop_on_error = stop_on_error;
+  orng_seed(&j->root, seed);
+  for (k = 0; k < lo; k++) {  /* the streams of the replicates before lo */
+    orng_state skip;
+    orng_child(&j->root, &skip);
+  }
+  if (j->n <= 0) return RUN_OK;
+  if ((int64_t)nw > j->n) nw = (int)j->n;
+  pthread_mutex_init(&j->mu, NULL);
+  pthread_condattr_init(&ca);
+  pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+  pthread_cond_init(&j->cv, &ca);
+  pthread_condattr_destroy(&ca);
+  R->inited = 1;
+  R->w = (worker *)calloc((size_t)nw, sizeof *R->w);
+  R->nw = R->w ? nw : 0;
+  j->pool = orr_pool_new(L);
+  if (R->w == NULL || j->pool == NULL) {
+    orr_pool_free(L, j->pool);
+    j->pool = NULL;
+    snprintf(j->setup, sizeof j->setup, "not enough memory");
+    return RUN_SETUP;
+  }
+  blas = openblas_get_num_threads();
+  openblas_set_num_threads(1);
+  j->running = nw;
+  for (i = 0; i < nw; i++) {
+    R->w[i].j = j;
+    R->w[i].started = pthread_create(&R->w[i].tid, NULL, work, &R->w[i]) == 0;
+    if (R->w[i].started) started++;
+    else {
+      pthread_mutex_lock(&j->mu);
+      j->running--;
+      pthread_mutex_unlock(&j->mu);
+    }
+  }
+  if (started > 0) wait_workers(L, j, R->w, nw, progress, label);
+  for (i = 0; i < nw; i++)
+    if (R->w[i].started) pthread_join(R->w[i].tid, NULL);
+  openblas_set_num_threads(blas > 0 ? blas : 1);
+  orr_pool_free(L, j->pool);
+  j->pool = NULL;
+  for (i = 0; i < nw; i++)
+    if (R->w[i].out.n > 0 && !seg_push(R, &R->w[i].out)) {
+      snprintf(j->setup, sizeof j->setup, "not enough memory");
+      return RUN_SETUP;
+    }
+  if (started == 0) {
+    snprintf(j->setup, sizeof j->setup, "could not start a worker thread");
+    return RUN_SETUP;
+  }
+  if (j->stop == 1 || orr_state_pending(L)) return RUN_INTERRUPTED;
+  if (j->stop == 3) return RUN_SETUP;
+  return RUN_OK;
+}
+
+
+/* ---------------------------------------------------------------------- */
+/* MPI: ranks split the replicates, rank 0 gathers                        */
+/* ---------------------------------------------------------------------- */
+
+/*
+** Only rank 0 runs the script. The other ranks start in orr_mpi_serve: for
+** each experiment call rank 0 broadcasts a header and run's encoded bytes;
+** every rank (0 too) runs its contiguous block of replicates on its own
+** threads, starting its stream family at its first replicate, and sends
+** its records to rank 0 (MPI_Gatherv), which builds the frame as if the
+** records came from local threads: the same frame, bit for bit. At exit
+** rank 0 broadcasts the end, and every rank finalizes.
+*/
+#ifdef ORRERY_MPI
+#include <mpi.h>
+
+static int mpi_rank = 0, mpi_size = 1, mpi_on = 0, mpi_done = 0;
+
+enum { CMD_EXIT, CMD_RUN };
+#define HEADER 6   /* cmd, n, seed, workers, stop_on_error, code length */
+
+/* rank r's block of n replicates: sizes differ by at most one */
+static void block (int64_t n, int r, int size, int64_t *lo, int64_t *hi) {
+  int64_t q = n / size, rem = n % size;
+  *lo = q * r + (r < rem ? r : rem);
+  *hi = *lo + q + (r < rem ? 1 : 0);
+}
+
+
+/* on a rank != 0: status and records (or the reason) to rank 0 */
+static void mpi_send (runner *R, int status) {
+  ebuf out;
+  int64_t mine[2];
+  int i;
+  memset(&out, 0, sizeof out);
+  if (status == RUN_SETUP) ebuf_add(&out, R->j.setup, strlen(R->j.setup));
+  else for (i = 0; i < R->nseg; i++) ebuf_add(&out, R->segs[i].p, R->segs[i].n);
+  if (out.oom || out.n > (size_t)0x7fffffff) {
+    ebuf_free(&out);
+    status = RUN_SETUP;
+    ebuf_add(&out, "not enough memory for the results", 33);
+  }
+  mine[0] = status;
+  mine[1] = (int64_t)out.n;
+  MPI_Gather(mine, 2, MPI_INT64_T, NULL, 2, MPI_INT64_T, 0, MPI_COMM_WORLD);
+  MPI_Gatherv(out.p, (int)out.n, MPI_BYTE, NULL, NULL, NULL, MPI_BYTE, 0,
+              MPI_COMM_WORLD);
+  ebuf_free(&out);
+}
+
+
+/*
+** On rank 0: every other rank's status and records. Returns the worst
+** status; a rank that could not start leaves its reason in R->j.setup.
+*/
+static int mpi_collect (runner *R, int status) {
+  int64_t mine[2] = { 0, 0 }, *all;
+  int *counts, *displs, r;
+  int64_t total = 0;
+  ebuf in;
+  all = (int64_t *)malloc(2 * (size_t)mpi_size * sizeof *all);
+  counts = (int *)malloc((size_t)mpi_size * sizeof *counts);
+  displs = (int *)malloc((size_t)mpi_size * sizeof *displs);
+  if (!all || !counts || !displs) MPI_Abort(MPI_COMM_WORLD, 1);
+  MPI_Gather(mine, 2, MPI_INT64_T, all, 2, MPI_INT64_T, 0, MPI_COMM_WORLD);
+  for (r = 0; r < mpi_size; r++) {
+    counts[r] = r == 0 ? 0 : (int)all[2 * r + 1];
+    displs[r] = (int)total;
+    total += counts[r];
+    if (total > 0x7fffffff) MPI_Abort(MPI_COMM_WORLD, 1);
+  }
+  memset(&in, 0, sizeof in);
+  in.p = (char *)malloc(total ? (size_t)total : 1);
+  if (in.p == NULL) MPI_Abort(MPI_COMM_WORLD, 1);
+  in.n = in.cap = (size_t)total;
+  MPI_Gatherv(NULL, 0, MPI_BYTE, in.p, counts, displs, MPI_BYTE, 0, MPI_COMM_WORLD);
+  for (r = 1; r < mpi_size; r++) {
+    if (all[2 * r] == RUN_SETUP && status != RUN_SETUP) {
+      snprintf(R->j.setup, sizeof R->j.setup, "rank %d: %.*s", r, counts[r],
+               in.p + displs[r]);
+      status = RUN_SETUP;
+    }
+    else if (all[2 * r] == RUN_INTERRUPTED && status == RUN_OK)
+      status = RUN_INTERRUPTED;
+  }
+  if (status != RUN_OK || !seg_push(R, &in)) ebuf_free(&in);
+  free(all);
+  free(counts);
+  free(displs);
+  return status;
+}
+
+
+int orr_mpi_start (int *argc, char ***argv) {
+  int provided;
+  if (!getenv("OMPI_COMM_WORLD_SIZE") && !getenv("PMIX_RANK") && !getenv("PMI_SIZE"))
+    return 0;  /* not under mpirun: a plain program */
+  if (MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS)
+    return 0;
+  mpi_on = 1;
+  MPI_Comm_rank(MPI_COMM_WORLD, &mpi_rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &mpi_size);
+  return mpi_rank;
+}
+
+
+void orr_mpi_stop (void) {
+  if (!mpi_on || mpi_done) return;
+  mpi_done = 1;
+  if (mpi_rank == 0 && mpi_size > 1) {
+    int64_t h[HEADER] = { CMD_EXIT, 0, 0, 0, 0, 0 };
+    MPI_Bcast(h, HEADER, MPI_INT64_T, 0, MPI_COMM_WORLD);
+  }
+  MPI_Finalize();
+}
+
+
+int orr_mpi_serve (void) {
+  lua_State *L = orrery_new(NULL);
+  if (L == NULL) MPI_Abort(MPI_COMM_WORLD, 1);
+  for (;;) {
+    int64_t h[HEADER], lo, hi;
+    char *code;
+    runner R;
+    int status;
+    MPI_Bcast(h, HEADER, MPI_INT64_T, 0, MPI_COMM_WORLD);
+    if (h[0] == CMD_EXIT) break;
+    if ((code = (char *)malloc(h[5] ? (size_t)h[5] : 1)) == NULL) MPI_Abort(MPI_COMM_WORLD, 1);
+    MPI_Bcast(code, (int)h[5], MPI_BYTE, 0, MPI_COMM_WORLD);
+    memset(&R, 0, sizeof R);
+    block(h[1], mpi_rank, mpi_size, &lo, &hi);
+    status = run_block(L, &R, code, (size_t)h[5], lo, hi, (uint64_t)h[2], (int)h[3],
+                       (int)h[4], 0, "");
+    orrery_clear_interrupt(L);
+    mpi_send(&R, status);
+    runner_release(&R);
+    free(code);
+  }
+  orrery_close(L);
+  mpi_done = 1;
+  MPI_Finalize();
+  return 0;
+}
+#endif
+
+
+/* ---------------------------------------------------------------------- */
+/* the binding                                                             */
+/* ---------------------------------------------------------------------- */
+
 /*
 ** _run(run, n, seed, workers, stop_on_error, progress, label, fn)
 **   -> names, columns, errors|nil, nfailed, firstfail|nil, message|nil
 ** Arguments are checked by the Lua half; 'fn' names the public function in
-** errors. An interrupt raises "fn: interrupted"; a worker that cannot start
-** raises "fn: ..." with the reason.
+** errors. Under MPI, workers is the number of threads of each rank. An
+** interrupt raises "fn: interrupted"; a worker that cannot start raises
+** "fn: ..." with the reason.
 */
 static int e_run (lua_State *L) {
   lua_Integer n = luaL_checkinteger(L, 2);
@@ -554,60 +802,36 @@ static int e_run (lua_State *L) {
   const char *fn = luaL_checkstring(L, 8);
   runner *R;
   ebuf *code;
-  int i, started = 0;
-  pthread_condattr_t ca;
+  int status;
+  int64_t lo = 0, hi = (int64_t)n;
   luaL_checktype(L, 1, LUA_TFUNCTION);
   if (n < 0 || nw < 1) return orr_error(L, fn, "bad arguments");
-  code = exp_encode(L, 1, fn, "run");                 /* slot 9 */
-  R = (runner *)lua_newuserdatauv(L, sizeof *R, 0);  /* slot 10 */
+  code = exp_encode(L, 1, fn, "run");
+  R = (runner *)lua_newuserdatauv(L, sizeof *R, 0);
   memset(R, 0, sizeof *R);
   lua_createtable(L, 0, 1);
   lua_pushcfunction(L, runner_gc);
   lua_setfield(L, -2, "__gc");
   lua_setmetatable(L, -2);
-  if ((lua_Integer)nw > n) nw = n > 0 ? (int)n : 1;
-  R->j.code = code->p;
-  R->j.codelen = code->n;
-  R->j.n = (int64_t)n;
-  R->j.first = 0;
-  R->j.stop_on_error = stop_on_error;
-  orng_seed(&R->j.root, (uint64_t)seed);
-  pthread_mutex_init(&R->j.mu, NULL);
-  pthread_condattr_init(&ca);
-  pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-  pthread_cond_init(&R->j.cv, &ca);
-  pthread_condattr_destroy(&ca);
-  R->inited = 1;
-  R->w = (worker *)calloc((size_t)nw, sizeof *R->w);
-  R->nw = nw;
-  R->j.pool = orr_pool_new(L);
-  if (R->w == NULL || R->j.pool == NULL) {
-    orr_pool_free(L, R->j.pool);
-    return orr_error(L, fn, "not enough memory");
+#ifdef ORRERY_MPI
+  if (mpi_on && mpi_size > 1 && mpi_rank == 0) {
+    int64_t h[HEADER];
+    if (code->n > 0x7fffffff) return orr_error(L, fn, "run is too large to send");
+    h[0] = CMD_RUN; h[1] = (int64_t)n; h[2] = (int64_t)seed; h[3] = nw;
+    h[4] = stop_on_error; h[5] = (int64_t)code->n;
+    MPI_Bcast(h, HEADER, MPI_INT64_T, 0, MPI_COMM_WORLD);
+    MPI_Bcast(code->p, (int)code->n, MPI_BYTE, 0, MPI_COMM_WORLD);
+    block((int64_t)n, 0, mpi_size, &lo, &hi);
   }
-  R->blas = openblas_get_num_threads();
-  openblas_set_num_threads(1);
-  R->j.running = nw;
-  for (i = 0; i < nw; i++) {
-    R->w[i].j = &R->j;
-    R->w[i].started = pthread_create(&R->w[i].tid, NULL, work, &R->w[i]) == 0;
-    if (R->w[i].started) started++;
-    else {
-      pthread_mutex_lock(&R->j.mu);
-      R->j.running--;
-      pthread_mutex_unlock(&R->j.mu);
-    }
-  }
-  if (started > 0) wait_workers(L, &R->j, R->w, nw, progress, label);
-  for (i = 0; i < nw; i++)
-    if (R->w[i].started) pthread_join(R->w[i].tid, NULL);
-  openblas_set_num_threads(R->blas > 0 ? R->blas : 1);
-  orr_pool_free(L, R->j.pool);
-  R->j.pool = NULL;
-  if (started == 0) return orr_error(L, fn, "could not start a worker thread");
-  if (R->j.stop == 1 || orr_state_pending(L)) return orr_interrupterror(L, fn);
-  if (R->j.stop == 3) return orr_error(L, fn, "a worker could not start: %s", R->j.setup);
-  return gather(L, &R->j, R->w, nw, fn);
+#endif
+  status = run_block(L, R, code->p, code->n, lo, hi, (uint64_t)seed, nw,
+                     stop_on_error, progress, label);
+#ifdef ORRERY_MPI
+  if (mpi_on && mpi_size > 1 && mpi_rank == 0) status = mpi_collect(R, status);
+#endif
+  if (status == RUN_INTERRUPTED) return orr_interrupterror(L, fn);
+  if (status == RUN_SETUP) return orr_error(L, fn, "a worker could not start: %s", R->j.setup);
+  return gather(L, (int64_t)n, R->segs, R->nseg, fn);
 }
 
 
@@ -619,9 +843,22 @@ static int e_cores (lua_State *L) {
 }
 
 
+/* _ranks() -> the MPI ranks sharing the replicates (1 without MPI) */
+static int e_ranks (lua_State *L) {
+#ifdef ORRERY_MPI
+  lua_pushinteger(L, mpi_on ? mpi_size : 1);
+#else
+  lua_pushinteger(L, 1);
+#endif
+  return 1;
+}
+
+
 void lexperiment_run_open (lua_State *L) {
   lua_pushcfunction(L, e_run);
   lua_setfield(L, -2, "_run");
   lua_pushcfunction(L, e_cores);
   lua_setfield(L, -2, "_cores");
+  lua_pushcfunction(L, e_ranks);
+  lua_setfield(L, -2, "_ranks");
 }
