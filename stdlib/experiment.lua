@@ -59,9 +59,9 @@ end
 
 -- Runs the replicates; returns names, cols, errors, nfailed. 'what' names a
 -- row in messages ("replicate", "row").
-local function run_all(fn, run, n, seed, workers, stop, progress, what)
+local function run_all(fn, run, n, seed, workers, stop, progress, what, root)
   local names, cols, errors, nfailed, first, msg =
-    C._run(run, n, seed, workers, stop, progress, fn, fn)
+    C._run(run, n, seed, workers, stop, progress, fn, fn, root)
   if first ~= nil then
     msg = hint(msg)
     if stop then fail(fn, "%s %d: %s", what, first, msg) end
@@ -162,17 +162,18 @@ local function sweep(o)
     end
     settings[s] = t
   end
-  local user = o.run
-  -- copied into each worker with its upvalues; each row gets a fresh copy
-  -- of its setting, so a run that changes it changes nothing else
+  local run = o.run
+  -- copied into each worker with its upvalues (errors name them as the
+  -- user's: root ""); each row gets a fresh copy of its setting, so a run
+  -- that changes it changes nothing else
   local function row(r, i)
     local s = (i - 1) // reps
     local set = {}
     for k, v in next, settings[s + 1] do set[k] = v end
-    return user(r, set, i - s * reps)
+    return run(r, set, i - s * reps)
   end
   local n = nset * reps
-  local names, cols, errors = run_all(fn, row, n, seed, workers, stop, progress, "row")
+  local names, cols, errors = run_all(fn, row, n, seed, workers, stop, progress, "row", "")
   local pairs_, taken = {}, { rep = true, error = errors ~= nil }
   for _, k in ipairs(list) do
     local col = {}

@@ -138,59 +138,48 @@ static void addfields (lua_State *L, int names, const char *prefix) {
 }
 
 
-static void buildnames (lua_State *L, int names) {
-  lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+/* what addeach names: a table and its fields, a table, a C function */
+enum { NAME_DEEP, NAME_TABLE, NAME_CFUNC };
+
+/* names every value of the table on top (string keys) that 'what' allows
+   as prefix + key; pops the table */
+static void addeach (lua_State *L, int names, const char *prefix, int what) {
   lua_pushnil(L);
   while (lua_next(L, -2)) {
-    if (lua_type(L, -2) == LUA_TSTRING && lua_type(L, -1) == LUA_TTABLE &&
-        strcmp(lua_tostring(L, -2), LUA_GNAME) != 0) {
-      const char *mod = lua_pushfstring(L, "L%s", lua_tostring(L, -2));
+    int t = lua_type(L, -1);
+    if (lua_type(L, -2) == LUA_TSTRING && strcmp(lua_tostring(L, -2), LUA_GNAME) != 0 &&
+        (what == NAME_CFUNC ? lua_iscfunction(L, -1) : t == LUA_TTABLE)) {
+      const char *name = lua_pushfstring(L, "%s%s", prefix, lua_tostring(L, -2));
       lua_pushvalue(L, -2);
-      addname(L, names, mod);
-      lua_pushvalue(L, -2);
-      addfields(L, names, mod);
-      lua_pop(L, 1);
-    }
-    lua_pop(L, 1);
-  }
-  lua_pop(L, 1);
-  if (lua_getfield(L, LUA_REGISTRYINDEX, ORR_PRIVATE) == LUA_TTABLE) {
-    lua_pushnil(L);
-    while (lua_next(L, -2)) {
-      if (lua_type(L, -2) == LUA_TSTRING && lua_type(L, -1) == LUA_TTABLE) {
-        const char *ns = lua_pushfstring(L, "P%s", lua_tostring(L, -2));
+      addname(L, names, name);
+      if (what == NAME_DEEP) {
         lua_pushvalue(L, -2);
-        addfields(L, names, ns);
-        lua_pop(L, 1);
+        addfields(L, names, name);
       }
       lua_pop(L, 1);
     }
+    lua_pop(L, 1);
   }
   lua_pop(L, 1);
-  /* the C functions of _G (print, pairs, ...): a script's own globals are
-     not the worker's, so only these are found by name */
+}
+
+
+/*
+** The module values the worker can find by name: loaded modules and their
+** fields ("L"), namespaces' private fields ("P"), the C functions of _G
+** ("G": a script's own globals are not the worker's, so only these) and
+** the registry's metatables ("R": "orrery.mat", ...).
+*/
+static void buildnames (lua_State *L, int names) {
+  lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+  addeach(L, names, "L", NAME_DEEP);
+  if (lua_getfield(L, LUA_REGISTRYINDEX, ORR_PRIVATE) == LUA_TTABLE)
+    addeach(L, names, "P", NAME_DEEP);
+  else lua_pop(L, 1);
   lua_pushglobaltable(L);
-  lua_pushnil(L);
-  while (lua_next(L, -2)) {
-    if (lua_type(L, -2) == LUA_TSTRING && lua_iscfunction(L, -1)) {
-      const char *name = lua_pushfstring(L, "G%s", lua_tostring(L, -2));
-      lua_pushvalue(L, -2);
-      addname(L, names, name);
-      lua_pop(L, 1);
-    }
-    lua_pop(L, 1);
-  }
-  lua_pop(L, 1);
-  lua_pushnil(L);  /* registry metatables ("orrery.mat", ...) */
-  while (lua_next(L, LUA_REGISTRYINDEX)) {
-    if (lua_type(L, -2) == LUA_TSTRING && lua_type(L, -1) == LUA_TTABLE) {
-      const char *name = lua_pushfstring(L, "R%s", lua_tostring(L, -2));
-      lua_pushvalue(L, -2);
-      addname(L, names, name);
-      lua_pop(L, 1);
-    }
-    lua_pop(L, 1);
-  }
+  addeach(L, names, "G", NAME_CFUNC);
+  lua_pushvalue(L, LUA_REGISTRYINDEX);
+  addeach(L, names, "R", NAME_TABLE);
 }
 
 
@@ -346,7 +335,10 @@ static void encode_function (enc *e, int idx, const char *where) {
     lua_pushinteger(L, (lua_Integer)id * 256 + (n - 1));
     lua_rawset(L, e->upids);
     put_byte(e, T_END + 1);  /* a value follows */
-    lua_pushfstring(L, "upvalue '%s' of %s", name && *name ? name : "?", where);
+    /* the root "" is a wrapper (experiment.sweep's): its upvalues are
+       named as the user wrote them */
+    if (*where) lua_pushfstring(L, "upvalue '%s' of %s", name && *name ? name : "?", where);
+    else lua_pushstring(L, name && *name ? name : "?");
     encode(e, -2, lua_tostring(L, -1));
     lua_pop(L, 2);
   }

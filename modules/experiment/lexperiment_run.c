@@ -785,8 +785,10 @@ int orr_mpi_serve (void) {
 /* ---------------------------------------------------------------------- */
 
 /*
-** _run(run, n, seed, workers, stop_on_error, progress, label, fn)
+** _run(run, n, seed, workers, stop_on_error, progress, label, fn [, root])
 **   -> names, columns, errors|nil, nfailed, firstfail|nil, message|nil
+** root names run in errors about what cannot be copied ("run"; "" for a
+** wrapper, whose upvalues are then named alone).
 ** Arguments are checked by the Lua half; 'fn' names the public function in
 ** errors. Under MPI, workers is the number of threads of each rank. An
 ** interrupt raises "fn: interrupted"; a worker that cannot start raises
@@ -802,11 +804,12 @@ static int e_run (lua_State *L) {
   const char *fn = luaL_checkstring(L, 8);
   runner *R;
   ebuf *code;
-  int status;
+  int status, inworker = 0;
   int64_t lo = 0, hi = (int64_t)n;
+  (void)inworker;
   luaL_checktype(L, 1, LUA_TFUNCTION);
   if (n < 0 || nw < 1) return orr_error(L, fn, "bad arguments");
-  code = exp_encode(L, 1, fn, "run");
+  code = exp_encode(L, 1, fn, luaL_optstring(L, 9, "run"));
   R = (runner *)lua_newuserdatauv(L, sizeof *R, 0);
   memset(R, 0, sizeof *R);
   lua_createtable(L, 0, 1);
@@ -814,7 +817,11 @@ static int e_run (lua_State *L) {
   lua_setfield(L, -2, "__gc");
   lua_setmetatable(L, -2);
 #ifdef ORRERY_MPI
-  if (mpi_on && mpi_size > 1 && mpi_rank == 0) {
+  /* only the script's own state speaks MPI (from the main thread); a call
+     made inside a worker runs on that rank's threads alone */
+  if (lua_getfield(L, LUA_REGISTRYINDEX, ORR_WORKER) != LUA_TNIL) inworker = 1;
+  lua_pop(L, 1);
+  if (mpi_on && mpi_size > 1 && mpi_rank == 0 && !inworker) {
     int64_t h[HEADER];
     if (code->n > 0x7fffffff) return orr_error(L, fn, "run is too large to send");
     h[0] = CMD_RUN; h[1] = (int64_t)n; h[2] = (int64_t)seed; h[3] = nw;
@@ -827,7 +834,7 @@ static int e_run (lua_State *L) {
   status = run_block(L, R, code->p, code->n, lo, hi, (uint64_t)seed, nw,
                      stop_on_error, progress, label);
 #ifdef ORRERY_MPI
-  if (mpi_on && mpi_size > 1 && mpi_rank == 0) status = mpi_collect(R, status);
+  if (mpi_on && mpi_size > 1 && mpi_rank == 0 && !inworker) status = mpi_collect(R, status);
 #endif
   if (status == RUN_INTERRUPTED) return orr_interrupterror(L, fn);
   if (status == RUN_SETUP) return orr_error(L, fn, "a worker could not start: %s", R->j.setup);
@@ -835,9 +842,12 @@ static int e_run (lua_State *L) {
 }
 
 
-/* _cores() -> the online CPUs (the default number of workers) */
+/* _cores() -> the online CPUs (the default number of workers); 1 inside
+   a worker, whose siblings have the other cores */
 static int e_cores (lua_State *L) {
   long n = sysconf(_SC_NPROCESSORS_ONLN);
+  if (lua_getfield(L, LUA_REGISTRYINDEX, ORR_WORKER) != LUA_TNIL) n = 1;
+  lua_pop(L, 1);
   lua_pushinteger(L, n < 1 ? 1 : (lua_Integer)n);
   return 1;
 }

@@ -228,5 +228,17 @@ T.test("an uncopyable upvalue is an error naming it", function()
   local t = { out = io.stdout }
   T.errors(function()
     experiment.sweep{ grid = { a = { 1 } }, seed = 1, run = function() return t end }
-  end, "field 'out' of upvalue 't' of upvalue 'user' of run is a userdata")
+  end, "experiment.sweep: field 'out' of upvalue 't' of run is a userdata")
+end)
+
+T.test("an experiment inside a replicate runs on that worker's thread, the same numbers", function()
+  local inner = function(r, i) return r:normal(1)[1] + i end
+  local f = experiment.replicate{ n = 3, seed = 2, workers = 2, run = function(_, i)
+    local g = experiment.replicate{ n = 4, seed = i, run = inner }
+    return g.value[4]
+  end }
+  for i = 1, 3 do
+    local g = experiment.replicate{ n = 4, seed = i, workers = 1, run = inner }
+    T.eq(f.value[i], g.value[4], "row " .. i)
+  end
 end)
