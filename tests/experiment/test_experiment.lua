@@ -242,3 +242,14 @@ T.test("an experiment inside a replicate runs on that worker's thread, the same 
     T.eq(f.value[i], g.value[4], "row " .. i)
   end
 end)
+
+T.test("a global of the script is not the worker's: the message says so", function()
+  rawset(_G, "experiment_test_helper", function() return 1 end)
+  local err = T.errors(function()
+    experiment.replicate{ n = 2, seed = 1, run = function()
+      return experiment_test_helper()  -- luacheck: ignore
+    end }
+  end, "global 'experiment_test_helper'")
+  rawset(_G, "experiment_test_helper", nil)
+  T.ok(err:find("make 'experiment_test_helper' a local of the script", 1, true), err)
+end)
