@@ -480,13 +480,15 @@ static void pool_budget_hook (lua_State *L, lua_Debug *ar) {
 }
 
 
+/* a malloc'd copy of the string global t[k], or NULL */
 static char *dupfield (lua_State *L, const char *t, const char *k) {
   char *s = NULL;
+  int top = lua_gettop(L);
   if (lua_getglobal(L, t) == LUA_TTABLE && lua_getfield(L, -1, k) == LUA_TSTRING) {
     const char *v = lua_tostring(L, -1);
     if ((s = (char *)malloc(strlen(v) + 1)) != NULL) strcpy(s, v);
   }
-  lua_settop(L, lua_gettop(L) - (lua_istable(L, -1) ? 1 : 2));
+  lua_settop(L, top);
   return s;
 }
 

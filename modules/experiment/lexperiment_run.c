@@ -179,7 +179,9 @@ static void *work (void *arg) {
   else {
     lua_pushcfunction(W, setup);
     lua_pushlightuserdata(W, j);
-    if (lua_pcall(W, 1, 2, 0) != LUA_OK) why = lua_tostring(W, -1);
+    if (lua_pcall(W, 1, 2, 0) != LUA_OK &&
+        (why = lua_tostring(W, -1)) == NULL)
+      why = "an error object that is not a string";
   }
   pthread_mutex_lock(&j->mu);
   if (why) {

@@ -253,3 +253,12 @@ T.test("a global of the script is not the worker's: the message says so", functi
   rawset(_G, "experiment_test_helper", nil)
   T.ok(err:find("make 'experiment_test_helper' a local of the script", 1, true), err)
 end)
+
+T.test("a script that replaced the package table still runs experiments", function()
+  local saved = package
+  rawset(_G, "package", 5)
+  local ok, f = pcall(experiment.replicate, { n = 3, seed = 1, workers = 2, run = function(r) return r:uniform(1)[1] end })
+  rawset(_G, "package", saved)
+  T.ok(ok, tostring(f))
+  T.eq(data.nrow(f), 3)
+end)
