@@ -40,6 +40,17 @@ PROG_LIBS = -Wl,-E -Wl,-Bstatic -llua5.4 -lgsl -llapacke -L$(BLAS_DIR) -lopenbla
   -lgfortran -lquadmath -Wl,-Bdynamic -lreadline -lpthread -lm -ldl
 endif
 
+# make MPI=1: experiment.replicate/sweep split replicates across the ranks of
+# mpirun (Open MPI: libopenmpi-dev, openmpi-bin); B defaults to build/mpi.
+ifeq ($(MPI),1)
+B        = build/mpi
+MPI_CFLAGS := -DORRERY_MPI $(shell pkg-config --cflags ompi-c 2>/dev/null)
+MPI_LIBS   := $(shell pkg-config --libs ompi-c 2>/dev/null)
+CFLAGS_ALL += $(MPI_CFLAGS)
+NUM_LIBS   += $(MPI_LIBS)
+PROG_LIBS  += $(MPI_LIBS)
+endif
+
 MODDIRS  := $(sort $(patsubst %/.,%,$(wildcard modules/*/.)))
 BINDINGS := $(foreach d,$(MODDIRS),$(wildcard $(d)/l$(notdir $(d)).c)) vm/lhelp.c vm/largs.c
 MOD_SRC  := $(sort $(wildcard modules/*/*.c))
@@ -97,6 +108,9 @@ $(B)/orrery.pc: orrery.pc.in
 # ---------------------------------------------------------------- packages
 DEBS = gcc make pkg-config liblua5.4-dev lua5.4 libgsl-dev liblapacke-dev \
   libopenblas-dev libreadline-dev python3 gfortran lua-check
+ifeq ($(MPI),1)
+DEBS += openmpi-bin libopenmpi-dev
+endif
 deps:
 	@missing=""; for p in $(DEBS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \

@@ -721,8 +721,8 @@ data.read_csv(path [, {sep = ",", header = true, na = {"", "NA"},
   factor even of numbers; "number" makes a non-number, non-missing field an
   error naming its line and column.
   threads: the file (mapped, not copied) is parsed in that many chunks at
-  once, one a thread (default: the online CPUs, at most 16; files under
-  1 MB a thread get fewer); the frame is the same, bit for bit, for any
+  once, one a thread (default: the online CPUs, at most 16, and 1 in a
+  worker of experiment.replicate; files under 1 MB a thread get fewer); the frame is the same, bit for bit, for any
   number, and so are the errors' line numbers. The numeric columns are
   parsed into place: the frame costs its own size, no more.]])
 end
@@ -766,7 +766,7 @@ data.write_csv(df, path [, {sep = ",", na = "NA", threads = n}])
   relevel or an unused level is not in the file), and a factor whose every
   level looks like a number comes back numeric, as with R's write.csv and
   read.csv. threads format blocks of rows at once (default: the online
-  CPUs, at most 16), written in order, one large write a block.]])
+  CPUs, at most 16; 1 in an experiment's worker), written in order, one large write a block.]])
 
 local mdocs = {
   nrow = "df:nrow() -> the number of rows",

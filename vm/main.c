@@ -13,6 +13,9 @@
 
 #include "orrery.h"
 #include "ohost.h"
+#ifdef ORRERY_MPI
+#include "experiment/lexperiment.h"
+#endif
 
 const char *orr_progname = "orrery";
 static lua_State *globalL = NULL;
@@ -289,7 +292,14 @@ static int pmain (lua_State *L) {
 
 int main (int argc, char **argv) {
   int status, code;
-  lua_State *L = orrery_new(NULL);
+  lua_State *L;
+#ifdef ORRERY_MPI
+  /* under mpirun only rank 0 runs the script; the others serve its
+     experiments (modules/experiment/lexperiment_run.c) and print nothing */
+  if (orr_mpi_start(&argc, &argv) != 0) return orr_mpi_serve();
+  atexit(orr_mpi_stop);  /* os.exit too lets the other ranks go */
+#endif
+  L = orrery_new(NULL);
   if (argv[0] && argv[0][0]) orr_progname = argv[0];
   if (L == NULL) {
     fprintf(stderr, "%s: cannot create state: not enough memory\n", orr_progname);
@@ -302,5 +312,8 @@ int main (int argc, char **argv) {
   code = status == LUA_OK ? (int)lua_tointeger(L, -1) : 1;
   orr_report(L, status);
   orrery_close(L);
+#ifdef ORRERY_MPI
+  orr_mpi_stop();
+#endif
   return code;
 }

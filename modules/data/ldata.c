@@ -18,6 +18,7 @@
 #include "lauxlib.h"
 
 #include "oaux.h"
+#include "oworker.h"
 #include "mat/omat.h"
 #include "mat/lmat.h"
 #include "data/csv.h"
@@ -298,10 +299,18 @@ static int defthreads (void) {
   return n < 1 ? 1 : n > MAXTHREADS ? MAXTHREADS : (int)n;
 }
 
+/* the default in L: one thread in an experiment's worker (its siblings
+   have the other cores), else defthreads() */
+static int autothreads (lua_State *L) {
+  int worker = lua_getfield(L, LUA_REGISTRYINDEX, ORR_WORKER) != LUA_TNIL;
+  lua_pop(L, 1);
+  return worker ? 1 : defthreads();
+}
+
 /* the 'threads' argument at idx: nil for the default, else 1.. */
 static int getthreads (lua_State *L, int idx, const char *fn) {
   lua_Integer t;
-  if (lua_isnoneornil(L, idx)) return defthreads();
+  if (lua_isnoneornil(L, idx)) return autothreads(L);
   if (!lua_isinteger(L, idx) || (t = lua_tointeger(L, idx)) < 1 || t > 1024)
     orr_error(L, fn, "option 'threads' must be an integer from 1 to 1024");
   t = lua_tointeger(L, idx);
@@ -465,7 +474,7 @@ static void csv_getopts (lua_State *L, int idx, const char *fn, readopts *R) {
   const char *s;
   o->sep = ','; o->header = 1;
   o->na = defna; o->nalen = defnalen; o->nna = 2;
-  o->threads = defthreads();
+  o->threads = autothreads(L);
   o->minchunk = 0;
   R->select = R->types = 0;
   if (!lua_isnoneornil(L, idx + 1)) {
