@@ -63,6 +63,24 @@
 #define CMD_QUIT    'Q'
 
 
+/*
+** Lua's memory, capped by the kernel itself (around the state's own
+** allocator) so that the cap can leave a reserve: user code runs under the
+** cap, the kernel's own work (compiling the next cell, answering requests)
+** may use the reserve too. A cell that filled memory and kept it in a
+** global can still be followed by "hog = nil".
+*/
+typedef struct kmem {
+  lua_Alloc f;
+  void *ud;
+  size_t used, cap, reserve;  /* bytes; cap 0: none */
+  int strict;                 /* user code runs: no reserve */
+} kmem;
+
+#define RESERVE_SHARE  32          /* reserve: cap / this ... */
+#define RESERVE_MIN    (4u << 20)  /* ... but at least this */
+
+
 typedef struct kernel {
   void *ctx;
   void *shell, *control, *stdin_, *hb, *iopub;
@@ -76,6 +94,7 @@ typedef struct kernel {
   int pipes[2];         /* read ends: stdout, stderr of the process */
   int logfd;            /* the original stderr, for the kernel's own log */
   json_t *parent;       /* header of the request being handled */
+  kmem mem;
   int restart;          /* shutdown_request asked for a restart */
   volatile sig_atomic_t running;  /* a cell is being run (idle_sigint) */
   int done;
@@ -534,6 +553,46 @@ static int loadcell (kernel *k, const char *code, size_t len, const char *name) 
 }
 
 
+/*
+** loadcell in protected mode, so that a state whose memory is at its cap
+** gets an error, not a panic: args kernel, code, length (light userdata and
+** an integer: pushing them allocates nothing), and the chunk's name's number
+** (0: "[cell]"). Returns the function, or nil, the message and the status.
+*/
+static int lcompile (lua_State *L) {
+  kernel *k = (kernel *)lua_touserdata(L, 1);
+  const char *code = (const char *)lua_touserdata(L, 2);
+  size_t len = (size_t)lua_tointeger(L, 3);
+  lua_Integer n = lua_tointeger(L, 4);
+  const char *name = n > 0 ? lua_pushfstring(L, "=[cell %I]", n) : "=[cell]";
+  int st = loadcell(k, code, len, name);
+  if (st == LUA_OK) return 1;
+  lua_pushnil(L);
+  lua_insert(L, -2);
+  lua_pushinteger(L, st);
+  return 3;
+}
+
+
+/* compiles a cell, pushing the function or the message; returns the status */
+static int compile (kernel *k, const char *code, size_t len, int n) {
+  lua_State *L = k->L;
+  int st;
+  lua_pushcfunction(L, lcompile);
+  lua_pushlightuserdata(L, k);
+  lua_pushlightuserdata(L, (void *)code);
+  lua_pushinteger(L, (lua_Integer)len);
+  lua_pushinteger(L, n);
+  st = lua_pcall(L, 4, LUA_MULTRET, 0);
+  if (st != LUA_OK) return st;
+  if (lua_isfunction(L, -1)) return LUA_OK;
+  st = (int)lua_tointeger(L, -1);
+  lua_pop(L, 1);
+  lua_remove(L, -2);
+  return st;
+}
+
+
 /* the sink of orrery.display: display_data with the object's bundle */
 static int displaysink (lua_State *L) {
   kernel *k = (kernel *)lua_touserdata(L, lua_upvalueindex(1));
@@ -638,6 +697,7 @@ static void kernel_info (kernel *k, void *sock, const kmsg *m) {
 
 
 static void setrunning (kernel *k, int on);
+static int usercall (kernel *k, int narg, int nres);
 
 static void execute (kernel *k, void *sock, const kmsg *m) {
   lua_State *L = k->L;
@@ -646,7 +706,6 @@ static void execute (kernel *k, void *sock, const kmsg *m) {
   int silent = cbool(m, "silent", 0);
   int store = cbool(m, "store_history", 1) && !silent;
   int st;
-  char name[48];
   if (code == NULL) {
     reply(k, sock, m, "execute_reply", json_pack(
       "{s:s, s:i, s:s, s:s, s:[s]}", "status", "error", "execution_count", k->count,
@@ -659,14 +718,13 @@ static void execute (kernel *k, void *sock, const kmsg *m) {
   if (!silent)
     publish(k, "execute_input", json_pack("{s:s%, s:i}", "code", code, len,
                                           "execution_count", k->count));
-  snprintf(name, sizeof name, "=[cell %d]", k->count);
   lua_settop(L, 0);
-  st = loadcell(k, code, len, name);
-  if (st == LUA_OK) st = k->host->docall(L, 0, LUA_MULTRET);
+  st = compile(k, code, len, k->count > 0 ? k->count : 1);
+  if (st == LUA_OK) st = usercall(k, 0, LUA_MULTRET);
   if (st == LUA_OK && lua_gettop(L) > 0 && !silent) {
     lua_pushcfunction(L, bundle);
     lua_insert(L, 1);
-    st = k->host->docall(L, lua_gettop(L) - 1, 1);
+    st = usercall(k, lua_gettop(L) - 1, 1);
     if (st == LUA_OK) {
       json_t *data = json_object();
       lua_pushnil(L);
@@ -703,7 +761,16 @@ static size_t wordstart (const char *code, size_t cur) {
 }
 
 
+/* pushes the text at light userdata 1 with length 2 in place of both */
+static void argtext (lua_State *L) {
+  lua_pushlstring(L, (const char *)lua_touserdata(L, 1), (size_t)lua_tointeger(L, 2));
+  lua_replace(L, 1);
+  lua_settop(L, 1);
+}
+
+
 static int candidates (lua_State *L) {  /* orrery.repl's complete(text) */
+  argtext(L);
   pushfield(L, "orrery.repl", "complete");
   lua_insert(L, 1);
   lua_call(L, 1, 1);
@@ -722,8 +789,9 @@ static void complete (kernel *k, void *sock, const kmsg *m) {
   start = wordstart(code, cur);
   lua_settop(L, 0);
   lua_pushcfunction(L, candidates);
-  lua_pushlstring(L, code + start, cur - start);
-  if (k->host->docall(L, 1, 1) == LUA_OK && lua_istable(L, -1)) {
+  lua_pushlightuserdata(L, (void *)(code + start));
+  lua_pushinteger(L, (lua_Integer)(cur - start));
+  if (k->host->docall(L, 2, 1) == LUA_OK && lua_istable(L, -1)) {
     lua_Integer i, n = (lua_Integer)lua_rawlen(L, -1);
     for (i = 1; i <= n; i++) {
       lua_rawgeti(L, -1, i);
@@ -741,7 +809,9 @@ static void complete (kernel *k, void *sock, const kmsg *m) {
 
 /* inspect's text for a name: its help, or else what the value is */
 static int describe (lua_State *L) {
-  const char *name = luaL_checkstring(L, 1);
+  const char *name;
+  argtext(L);
+  name = lua_tostring(L, 1);
   pushfield(L, "orrery.help", "lookup");
   lua_pushvalue(L, 1);
   lua_call(L, 1, 1);
@@ -782,8 +852,9 @@ static void inspect (kernel *k, void *sock, const kmsg *m) {
   if (end > start) {
     lua_settop(L, 0);
     lua_pushcfunction(L, describe);
-    lua_pushlstring(L, code + start, end - start);
-    if (k->host->docall(L, 1, 1) == LUA_OK && lua_isstring(L, -1)) {
+    lua_pushlightuserdata(L, (void *)(code + start));
+    lua_pushinteger(L, (lua_Integer)(end - start));
+    if (k->host->docall(L, 2, 1) == LUA_OK && lua_isstring(L, -1)) {
       json_object_set_new(data, "text/plain", jlua(L, -1));
       found = 1;
     }
@@ -802,10 +873,9 @@ static void is_complete (kernel *k, void *sock, const kmsg *m) {
   const char *state = "invalid";
   if (code == NULL) code = "", len = 0;
   lua_settop(L, 0);
-  if (loadcell(k, code, len, "=[cell]") == LUA_OK) state = "complete";
-  else if (lua_settop(L, 0),
-           k->host->incomplete(L, luaL_loadbuffer(L, code, len, "=[cell]")))
-    state = "incomplete";
+  if (compile(k, code, len, 0) == LUA_OK) state = "complete";
+  else if (lua_type(L, -1) == LUA_TSTRING && k->host->incomplete(L, LUA_ERRSYNTAX))
+    state = "incomplete";  /* the statements' error: compile tries them last */
   lua_settop(L, 0);
   if (strcmp(state, "incomplete") == 0)
     reply(k, sock, m, "is_complete_reply", json_pack("{s:s, s:s}", "status",
@@ -906,6 +976,33 @@ static void setrunning (kernel *k, int on) {
     if (lua_gethook(k->L) == pendingstop) lua_sethook(k->L, NULL, 0, 0);
     orrery_clear_interrupt(k->L);
   }
+}
+
+
+static void *kalloc (void *ud, void *ptr, size_t osize, size_t nsize) {
+  kmem *m = (kmem *)ud;
+  size_t old = ptr ? osize : 0, limit = m->cap + (m->strict ? 0 : m->reserve);
+  void *np;
+  if (nsize == 0) {
+    m->f(m->ud, ptr, osize, 0);
+    m->used -= old;
+    return NULL;
+  }
+  if (m->cap && nsize > old && m->used - old + nsize > limit)
+    return NULL;  /* Lua turns this into a "not enough memory" error */
+  np = m->f(m->ud, ptr, osize, nsize);
+  if (np) m->used = m->used - old + nsize;
+  return np;
+}
+
+
+/* runs 'narg' arguments under the host's docall with the strict cap */
+static int usercall (kernel *k, int narg, int nres) {
+  int st;
+  k->mem.strict = 1;
+  st = k->host->docall(k->L, narg, nres);
+  k->mem.strict = 0;
+  return st;
 }
 
 
@@ -1059,9 +1156,15 @@ int orr_kernel_main (const char *connfile, const orr_host *host) {
   if (!readconnection(k, connfile, addr)) return 1;
   newid(k->session);
   memset(&cfg, 0, sizeof cfg);
-  cfg.memory_limit = memorylimit();
   k->L = orrery_new(&cfg);
   if (k->L == NULL) { dprintf(2, "orrery --kernel: not enough memory\n"); return 1; }
+  k->mem.f = lua_getallocf(k->L, &k->mem.ud);
+  k->mem.used = (size_t)lua_gc(k->L, LUA_GCCOUNT, 0) * 1024 +
+                (size_t)lua_gc(k->L, LUA_GCCOUNTB, 0);
+  k->mem.cap = memorylimit();
+  k->mem.reserve = k->mem.cap / RESERVE_SHARE;
+  if (k->mem.reserve < RESERVE_MIN) k->mem.reserve = RESERVE_MIN;
+  lua_setallocf(k->L, kalloc, &k->mem);
   *host->sigint_kills = 0;  /* pressing interrupt twice must not kill it */
   /* the threads (and ZeroMQ's own) block SIGINT: it reaches this one */
   sigemptyset(&block);
@@ -1108,6 +1211,7 @@ int orr_kernel_main (const char *connfile, const orr_host *host) {
   pthread_join(hbt, NULL);
   zmq_ctx_term(k->ctx);
   json_decref(k->parent);
+  lua_setallocf(k->L, k->mem.f, k->mem.ud);  /* orrery_close frees its own */
   orrery_close(k->L);
   return 0;
 }

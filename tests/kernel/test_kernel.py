@@ -214,6 +214,17 @@ check(r["status"] == "error" and r["ename"] == "MemoryError" and "not enough mem
       "a cell that exhausts memory: %r" % r)
 r, msgs = run(kc, "40 + 2")
 check(r["status"] == "ok", "the kernel runs after running out of memory")
+# memory kept full by a global: requests may fail, the kernel must not
+r, msgs = run(kc, "hog = {} for i = 1, 1e9 do hog[i] = {i} end")
+check(r["status"] == "error" and r["ename"] == "MemoryError", "a global that fills memory")
+for code in ["40 + 2", "x = ('y'):rep(1000)\nx"]:
+    r, msgs = run(kc, code)
+    check(r["status"] in ("ok", "error"), "a cell with memory full: %r" % r["status"])
+kc.complete("ma", 2)
+check(kc.get_shell_msg(timeout=TIMEOUT)["content"]["status"] == "ok", "complete with memory full")
+r, msgs = run(kc, "hog = nil\ncollectgarbage()\n40 + 2")
+check(r["status"] == "ok" and [c["data"]["text/plain"] for c in of(msgs, "execute_result")] == ["42"],
+      "memory back after the global is dropped: %r" % r)
 
 ci = km.get_connection_info(session=False)
 ctx = zmq.Context.instance()
