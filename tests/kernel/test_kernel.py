@@ -178,6 +178,33 @@ r, msgs = run(kc, "40 + 2")
 check(of(msgs, "execute_result")[0]["data"]["text/plain"] == "42", "40 + 2 after the interrupt")
 r, msgs = run(kc, "kept + 1")
 check(of(msgs, "execute_result")[0]["data"]["text/plain"] == "42", "globals kept after the interrupt")
+# a C kernel that runs for seconds (qgamma costs microseconds an element):
+# the interrupt is sent once the kernel has spent CPU time after the
+# marker, which only qgamma can have spent, and stops it at its next poll
+
+
+def cputime(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+pid = km.provisioner.process.pid
+msg_id = kc.execute("local g = stats.qgamma; p = rng.new(1):uniform(4e6); print('kern' .. 'el');"
+                    " q = g(p, 0.3, 1)")
+while True:
+    m = kc.get_iopub_msg(timeout=TIMEOUT)
+    if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "stream":
+        break
+t0 = cputime(pid)
+while cputime(pid) < t0 + 0.3:
+    pass
+km.interrupt_kernel()
+r = kc.get_shell_msg(timeout=TIMEOUT)["content"]
+check(r["status"] == "error" and "qgamma: interrupted" in r["evalue"], "a C kernel stopped: %r" % r)
+r, msgs = run(kc, "print(#p, q, kept)")
+check(stdout(msgs) == "4000000\tnil\t41\n", "state intact after a C kernel stopped: %r" % stdout(msgs))
+
 # twice: the second interrupt does not kill the kernel
 msg_id = kc.execute("while true do end")
 while True:
