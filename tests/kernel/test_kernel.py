@@ -15,23 +15,12 @@ try:
     import zmq
     from jupyter_client import KernelManager
     from jupyter_client.session import Session
-except ImportError as e:
-    print("skipped: jupyter_client is not installed (%s); apt-get install python3-jupyter-client" % e)
-    print("0 passed, 0 failed")
-    sys.exit(0)
+except ImportError:
+    kspec.skip("jupyter_client", "python3-jupyter-client")
 
 ORRERY = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "./orrery")
 TIMEOUT = 60  # seconds: a bound on a hang, never a timing assertion
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
+check = kspec.check
 
 
 def run(kc, code, **kw):
@@ -319,6 +308,4 @@ km.shutdown_kernel(now=False)
 check(not km.is_alive(), "shut down")
 log.close()
 sock.close()
-print("%d passed, %d failed" % (passed, failed))
-sys.stdout.flush()
-os._exit(1 if failed else 0)  # no teardown noise from jupyter_client's __del__
+kspec.finish()

@@ -11,29 +11,19 @@ import shutil
 import subprocess
 import sys
 
+import kspec
+
 try:
     import nbformat
     from nbclient import NotebookClient
-except ImportError as e:
-    print("skipped: nbclient is not installed (%s); apt-get install python3-nbclient" % e)
-    print("0 passed, 0 failed")
-    sys.exit(0)
+except ImportError:
+    kspec.skip("nbclient", "python3-nbclient")
 
-import kspec
 
 ORRERY = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "./orrery")
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
+check = kspec.check
 
 
 tmp = kspec.install(ORRERY)
@@ -90,6 +80,4 @@ if chromium and os.path.exists(page):
           "Chromium opens the page with the table and the picture")
 else:
     print("(headless Chromium not installed: the HTML was not opened)")
-print("%d passed, %d failed" % (passed, failed))
-sys.stdout.flush()
-os._exit(1 if failed else 0)
+kspec.finish()
