@@ -107,7 +107,7 @@ $(B)/orrery.pc: orrery.pc.in
 DEBS = gcc make pkg-config liblua5.4-dev lua5.4 libgsl-dev liblapacke-dev \
   libopenblas-dev libreadline-dev python3 gfortran lua-check \
   libzmq3-dev libjansson-dev libssl-dev python3-jupyter-client python3-nbclient \
-  python3-ipykernel
+  python3-nbconvert python3-ipykernel
 deps:
 	@missing=""; for p in $(DEBS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \

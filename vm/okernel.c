@@ -904,6 +904,24 @@ static void interrupt (kernel *k, void *sock, const kmsg *m) {
 }
 
 
+/* front ends ask these at start-up: no comms, no stored history */
+static void comm_info (kernel *k, void *sock, const kmsg *m) {
+  reply(k, sock, m, "comm_info_reply", json_pack("{s:s, s:{}}", "status", "ok", "comms"));
+}
+
+
+static void history (kernel *k, void *sock, const kmsg *m) {
+  reply(k, sock, m, "history_reply", json_pack("{s:s, s:[]}", "status", "ok", "history"));
+}
+
+
+/* comm_open/comm_msg/comm_close (widgets): no comm targets, and these
+   messages have no reply */
+static void comm (kernel *k, void *sock, const kmsg *m) {
+  (void)k; (void)sock; (void)m;
+}
+
+
 static void handle (kernel *k, void *sock, kmsg *m) {
   static const struct {
     const char *type;
@@ -912,7 +930,9 @@ static void handle (kernel *k, void *sock, kmsg *m) {
     {"kernel_info_request", kernel_info}, {"execute_request", execute},
     {"complete_request", complete}, {"inspect_request", inspect},
     {"is_complete_request", is_complete}, {"shutdown_request", shutdown_},
-    {"interrupt_request", interrupt}, {NULL, NULL}
+    {"interrupt_request", interrupt}, {"comm_info_request", comm_info},
+    {"history_request", history}, {"comm_open", comm}, {"comm_msg", comm},
+    {"comm_close", comm}, {NULL, NULL}
   };
   const char *type = json_string_value(json_object_get(m->header, "msg_type"));
   int i;

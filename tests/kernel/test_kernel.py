@@ -295,6 +295,14 @@ check(a["msg_type"] == "frobnicate_reply" and a["content"]["status"] == "error"
       and "unknown message type" in a["content"]["evalue"], "unknown type: %r" % a["content"])
 r, msgs = run(kc, "40 + 2")
 check(r["status"] == "ok" and km.is_alive(), "alive after bad input")
+# what front ends ask at start-up
+raw(good, "comm_info_request", {})
+a = answer()
+check(a["msg_type"] == "comm_info_reply" and a["content"] == {"status": "ok", "comms": {}},
+      "comm_info: %r" % a["content"])
+raw(good, "history_request", {"hist_access_type": "tail", "n": 10})
+a = answer()
+check(a["msg_type"] == "history_reply" and a["content"]["history"] == [], "history: %r" % a["content"])
 
 # restart: a new process with a fresh state
 km.restart_kernel(now=False)

@@ -64,6 +64,11 @@ with open(os.path.join(tpl, "index.html.j2"), "w") as f:
             "{% block data_svg scoped -%}\n"
             "<div class=\"jp-RenderedSVG jp-OutputArea-output\">{{ output.data['image/svg+xml'] }}</div>\n"
             "{%- endblock data_svg %}\n")
+try:
+    import nbconvert  # noqa: F401
+except ImportError:
+    print("(nbconvert not installed: the HTML was not made; apt-get install python3-nbconvert)")
+    kspec.finish()
 out = os.path.join(tmp, "veteran.ipynb")
 nbformat.write(nb, out)
 conv = subprocess.run([sys.executable, "-m", "nbconvert", "--to", "html", "--template", "orrery_svg",
