@@ -295,6 +295,13 @@ check(a["msg_type"] == "frobnicate_reply" and a["content"]["status"] == "error"
       and "unknown message type" in a["content"]["evalue"], "unknown type: %r" % a["content"])
 r, msgs = run(kc, "40 + 2")
 check(r["status"] == "ok" and km.is_alive(), "alive after bad input")
+# the heartbeat echoes
+hb = ctx.socket(zmq.REQ)
+hb.setsockopt(zmq.LINGER, 0)
+hb.connect("%s://%s:%d" % (ci["transport"], ci["ip"], ci["hb_port"]))
+hb.send(b"ping 123")
+check(hb.poll(TIMEOUT * 1000) and hb.recv() == b"ping 123", "heartbeat echo")
+hb.close()
 # what front ends ask at start-up
 raw(good, "comm_info_request", {})
 a = answer()
@@ -314,6 +321,10 @@ check(r["status"] == "ok" and of(msgs, "execute_result")[0]["data"]["text/plain"
 kc.stop_channels()
 km.shutdown_kernel(now=False)
 check(not km.is_alive(), "shut down")
+log.seek(0)
+text = log.read()
+check("Sanitizer" not in text and "runtime error" not in text,
+      "no sanitizer report from the kernel (make check): %s" % text[-3000:])
 log.close()
 sock.close()
 kspec.finish()
