@@ -487,7 +487,7 @@ static void setparent (kernel *k, json_t *header) {
   free(s);
   /* wait until the output thread has it: output from now on is this
      request's, output before it went out under the previous one */
-  zmq_recv(k->io, &cmd, 1, 0);
+  while (zmq_recv(k->io, &cmd, 1, 0) < 0 && errno == EINTR) ;
 }
 
 
@@ -516,8 +516,9 @@ static void pushfield (lua_State *L, const char *module, const char *field) {
 /*
 ** Compiles a cell as chunk 'name' by the REPL's rule, extended to several
 ** lines: the whole cell as an expression ("return cell;"), or else
-** statements whose last lines are an expression (the longest such tail
-** that compiles with the lines before it), or else plain statements. Pushes
+** statements whose last lines are an expression (the shortest tail of
+** whole lines that is one and compiles after the lines before it), or else
+** plain statements. Pushes
 ** the function, or the error message; returns the load status.
 */
 static int loadcell (kernel *k, const char *code, size_t len, const char *name) {
