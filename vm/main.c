@@ -314,7 +314,9 @@ static int runkernel (const char *connfile) {
   if ((slash = strrchr(exe, '/')) != NULL) *slash = '\0';
   for (i = 0; where[i] && h == NULL; i++) {
     snprintf(path, sizeof path, where[i], exe);
-    if (access(path, R_OK) == 0 && (h = dlopen(path, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+    /* lazy: ZeroMQ's C++ and Kerberos dependencies have many symbols the
+       kernel never calls, and binding them all costs milliseconds */
+    if (access(path, R_OK) == 0 && (h = dlopen(path, RTLD_LAZY | RTLD_LOCAL)) == NULL) {
       fprintf(stderr, "%s: --kernel: %s\n", orr_progname, dlerror());
       return 1;
     }

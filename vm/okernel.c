@@ -87,6 +87,7 @@ typedef struct kernel {
   void *io, *iothr;     /* inproc pair: main's end, the output thread's end */
   unsigned char key[512];
   size_t keylen;
+  EVP_MAC *mac;         /* HMAC, fetched once (contexts are per message) */
   char session[40];
   lua_State *L;
   const orr_host *host;
@@ -232,8 +233,7 @@ static json_t *newheader (kernel *k, const char *type) {
 /* hex HMAC-SHA256 of the four parts into hex (65 bytes); 0 on failure */
 static int sign (kernel *k, const char *const parts[4], const size_t lens[4],
                  char *hex) {
-  EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-  EVP_MAC_CTX *c = mac ? EVP_MAC_CTX_new(mac) : NULL;
+  EVP_MAC_CTX *c = k->mac ? EVP_MAC_CTX_new(k->mac) : NULL;
   unsigned char out[EVP_MAX_MD_SIZE];
   size_t outlen = 0;
   int i, ok = 0;
@@ -247,7 +247,6 @@ static int sign (kernel *k, const char *const parts[4], const size_t lens[4],
     ok = ok && EVP_MAC_final(c, out, &outlen, sizeof out) && outlen == 32;
   }
   EVP_MAC_CTX_free(c);
-  EVP_MAC_free(mac);
   if (ok)
     for (i = 0; i < 32; i++) sprintf(hex + 2 * i, "%02x", out[i]);
   return ok;
@@ -751,7 +750,8 @@ static void execute (kernel *k, void *sock, const kmsg *m) {
     reply(k, sock, m, "execute_reply", err);
   }
   lua_settop(L, 0);
-  lua_gc(L, LUA_GCCOLLECT);  /* a cell that ran out of memory leaves garbage */
+  if (st == LUA_ERRMEM)  /* what the cell left unreachable, before the next */
+    lua_gc(L, LUA_GCCOLLECT);
 }
 
 
@@ -1175,6 +1175,10 @@ int orr_kernel_main (const char *connfile, const orr_host *host) {
   k->host = host;
   k->logfd = 2;
   if (!readconnection(k, connfile, addr)) return 1;
+  if ((k->mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL) {
+    dprintf(2, "orrery --kernel: OpenSSL has no HMAC\n");
+    return 1;
+  }
   newid(k->session);
   memset(&cfg, 0, sizeof cfg);
   k->L = orrery_new(&cfg);
@@ -1234,5 +1238,6 @@ int orr_kernel_main (const char *connfile, const orr_host *host) {
   json_decref(k->parent);
   lua_setallocf(k->L, k->mem.f, k->mem.ud);  /* orrery_close frees its own */
   orrery_close(k->L);
+  EVP_MAC_free(k->mac);
   return 0;
 }
