@@ -8,6 +8,7 @@ Prints "N passed, N failed"; skips (0 passed) without jupyter_client.
 """
 import os
 import sys
+import time
 
 import kspec
 
@@ -185,9 +186,9 @@ while True:
     m = kc.get_iopub_msg(timeout=TIMEOUT)
     if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "stream":
         break
-t0 = cputime(pid)
-while cputime(pid) < t0 + 0.3:
-    pass
+t0, w0 = cputime(pid), time.monotonic()
+while cputime(pid) < t0 + 0.3 and time.monotonic() < w0 + TIMEOUT:
+    time.sleep(0.01)
 km.interrupt_kernel()
 r = kc.get_shell_msg(timeout=TIMEOUT)["content"]
 check(r["status"] == "error" and "qgamma: interrupted" in r["evalue"], "a C kernel stopped: %r" % r)
