@@ -7,7 +7,7 @@
 #   make bench    comparisons against lua5.4, R and statsmodels
 #   make fuzz     bounded libFuzzer runs of the parsers
 #   make doc      docs/reference from the help strings (committed; a test checks it)
-#   make install PREFIX=dir
+#   make install PREFIX=dir   (with the Jupyter kernelspec: docs/jupyter.md)
 
 PREFIX  ?= /usr/local
 B       ?= build
@@ -64,7 +64,7 @@ PROG_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(PROG_SRC))
 ORRERY   := $(if $(filter build,$(B)),./orrery,$(B)/orrery)
 
 .PHONY: all deps run test check bench fuzz doc install clean FORCE
-all: $(ORRERY) $(B)/liborrery.a $(B)/liborrery.so $(B)/orrery.so $(B)/orrery.pc
+all: $(ORRERY) $(B)/liborrery.a $(B)/liborrery.so $(B)/orrery.so $(B)/orrery.pc $(B)/okernel.so
 
 # -MMD: each object depends on the headers it includes, not on every header,
 # and on $(B)/cflags, which changes only when the flags do (a new flag such
@@ -101,13 +101,24 @@ $(B)/orrery.so: $(LIB_OBJ)
 $(ORRERY): $(PROG_OBJ) $(B)/liborrery.a
 	$(CC) $(SANITIZE) -o $@ $(PROG_OBJ) $(B)/liborrery.a $(PROG_LIBS)
 
+# The Jupyter kernel (orrery --kernel): a shared object the program loads
+# only then, so that ZeroMQ and its libraries cost other runs nothing. Its
+# Lua symbols come from the program (-Wl,-E), its host functions through
+# the table main.c passes (vm/ohost.h).
+KERNEL_LIBS = -lzmq -ljansson -lcrypto -lpthread
+$(B)/okernel.so: $(B)/obj/vm/okernel.o
+	$(CC) $(SANITIZE) -shared -o $@ $^ $(KERNEL_LIBS)
+-include $(B)/obj/vm/okernel.d
+
 $(B)/orrery.pc: orrery.pc.in
 	@mkdir -p $(B)
 	sed 's|@PREFIX@|$(PREFIX)|' $< > $@
 
 # ---------------------------------------------------------------- packages
 DEBS = gcc make pkg-config liblua5.4-dev lua5.4 libgsl-dev liblapacke-dev \
-  libopenblas-dev libreadline-dev python3 gfortran lua-check
+  libopenblas-dev libreadline-dev python3 gfortran lua-check \
+  libzmq3-dev libjansson-dev libssl-dev python3-jupyter-client python3-nbclient \
+  python3-nbconvert python3-ipykernel
 ifeq ($(MPI),1)
 DEBS += openmpi-bin libopenmpi-dev
 endif
@@ -124,6 +135,11 @@ deps:
 run: deps
 	$(MAKE) all
 	./orrery scripts/demo.lua
+	@echo
+	@echo "Jupyter: make install (PREFIX=/usr/local) puts the Orrery kernel in"
+	@echo "  PREFIX/share/jupyter/kernels/orrery; then 'jupyter kernelspec list' shows it,"
+	@echo "  and 'jupyter notebook' or 'jupyter console --kernel orrery' starts it."
+	@echo "  By hand: ./orrery --kernel CONNECTION_FILE (see docs/jupyter.md)."
 
 # ---------------------------------------------------------------- tests
 C_TESTS   := $(patsubst tests/c/%.c,$(B)/tests/%,$(wildcard tests/c/test_*.c))
@@ -172,6 +188,13 @@ install: all
 	install -m 755 $(B)/orrery.so $(PREFIX)/lib/lua/5.4/orrery.so
 	cp -R scripts/. $(PREFIX)/share/orrery/scripts/
 	install -m 644 orrery.1 $(PREFIX)/share/man/man1/orrery.1
+	install -d $(PREFIX)/lib/orrery $(PREFIX)/share/jupyter/kernels/orrery
+	install -m 755 $(B)/okernel.so $(PREFIX)/lib/orrery/okernel.so
+	sed 's|"orrery", "--kernel"|"$(abspath $(PREFIX))/bin/orrery", "--kernel"|' \
+	  share/jupyter/kernels/orrery/kernel.json > $(PREFIX)/share/jupyter/kernels/orrery/kernel.json
+	install -m 644 share/jupyter/kernels/orrery/logo-32x32.png \
+	  share/jupyter/kernels/orrery/logo-64x64.png share/jupyter/kernels/orrery/logo-svg.svg \
+	  $(PREFIX)/share/jupyter/kernels/orrery/
 
 clean:
 	rm -rf build orrery

@@ -37,7 +37,9 @@ local function showtable(t)
   return "{" .. table.concat(parts, ", ") .. "}"
 end
 
-function M.show(...)
+-- The text the REPL prints for a command's results (the Jupyter kernel's
+-- text/plain too).
+function M.format(...)
   local n = select("#", ...)
   local out = {}
   for i = 1, n do
@@ -46,7 +48,11 @@ function M.show(...)
     elseif type(v) == "string" then out[i] = v
     else out[i] = tostring(v) end
   end
-  io.write(table.concat(out, "\t"), "\n")
+  return table.concat(out, "\t")
+end
+
+function M.show(...)
+  io.write(M.format(...), "\n")
 end
 
 -- The fields a value offers to completion: table keys, and for objects the

@@ -1,6 +1,8 @@
 /*
 ** orrery: the standalone program, with lua's own flags plus --seed.
 */
+#include <dlfcn.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +33,7 @@ static void print_usage (const char *badoption) {
     "  -l mod    require library 'mod' into global 'mod'\n"
     "  -v        show version information\n"
     "  --seed N  seed rng.default with the integer N\n"
+    "  --kernel FILE  serve a Jupyter kernel (connection file FILE); alone\n"
     "  --        stop handling options\n"
     "  -         stop handling options and execute stdin\n",
     orr_progname);
@@ -82,9 +85,12 @@ static void lstop (lua_State *L, lua_Debug *ar) {
 }
 
 
+int orr_sigint_kills = 1;
+
 static void laction (int i) {
   int flag = LUA_MASKCALL | LUA_MASKRET | LUA_MASKLINE | LUA_MASKCOUNT;
-  signal(i, SIG_DFL);  /* a second Ctrl-C kills the process */
+  if (orr_sigint_kills)
+    signal(i, SIG_DFL);  /* a second Ctrl-C kills the process */
   orrery_interrupt();
   lua_sethook(globalL, lstop, flag, 1);
 }
@@ -290,6 +296,44 @@ static int pmain (lua_State *L) {
 }
 
 
+/*
+** --kernel FILE: loads okernel.so (see ohost.h) from beside the program,
+** from build/ below it (the source tree) or from ../lib/orrery (installed).
+*/
+static int runkernel (const char *connfile) {
+  static const char *const where[] = {
+    "%s/okernel.so", "%s/build/okernel.so", "%s/../lib/orrery/okernel.so", NULL
+  };
+  static const orr_host host = {
+    orr_docall, orr_incomplete, orr_addreturn, &orr_sigint_kills
+  };
+  char exe[PATH_MAX], path[PATH_MAX + 64], *slash;
+  void *h = NULL;
+  orr_kernel_main_fn kmain;
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  int i;
+  if (n <= 0) { fprintf(stderr, "%s: --kernel: cannot find the program\n", orr_progname); return 1; }
+  exe[n] = '\0';
+  if ((slash = strrchr(exe, '/')) != NULL) *slash = '\0';
+  for (i = 0; where[i] && h == NULL; i++) {
+    snprintf(path, sizeof path, where[i], exe);
+    /* lazy: ZeroMQ's C++ and Kerberos dependencies have many symbols the
+       kernel never calls, and binding them all costs milliseconds */
+    if (access(path, R_OK) == 0 && (h = dlopen(path, RTLD_LAZY | RTLD_LOCAL)) == NULL) {
+      fprintf(stderr, "%s: --kernel: %s\n", orr_progname, dlerror());
+      return 1;
+    }
+  }
+  if (h == NULL) {
+    fprintf(stderr, "%s: --kernel: okernel.so not found beside %s\n", orr_progname, exe);
+    return 1;
+  }
+  *(void **)&kmain = dlsym(h, ORR_KERNEL_MAIN);
+  if (kmain == NULL) { fprintf(stderr, "%s: --kernel: %s\n", orr_progname, dlerror()); return 1; }
+  return kmain(connfile, &host);
+}
+
+
 int main (int argc, char **argv) {
   int status, code;
   lua_State *L;
@@ -299,8 +343,10 @@ int main (int argc, char **argv) {
   if (orr_mpi_start(&argc, &argv) != 0) return orr_mpi_serve();
   atexit(orr_mpi_stop);  /* os.exit too lets the other ranks go */
 #endif
-  L = orrery_new(NULL);
   if (argv[0] && argv[0][0]) orr_progname = argv[0];
+  if (argc == 3 && strcmp(argv[1], "--kernel") == 0)  /* makes its own states */
+    return runkernel(argv[2]);
+  L = orrery_new(NULL);
   if (L == NULL) {
     fprintf(stderr, "%s: cannot create state: not enough memory\n", orr_progname);
     return 1;

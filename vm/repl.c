@@ -101,7 +101,7 @@ static char **completion (const char *text, int start, int end) {
 /* reading and evaluating                                                  */
 /* ---------------------------------------------------------------------- */
 
-static int incomplete (lua_State *L, int status) {
+int orr_incomplete (lua_State *L, int status) {
   if (status == LUA_ERRSYNTAX) {
     size_t lmsg;
     const char *msg = lua_tolstring(L, -1, &lmsg);
@@ -116,10 +116,10 @@ static int incomplete (lua_State *L, int status) {
 
 
 /* "return line" compiles: an expression to print */
-static int addreturn (lua_State *L) {
+int orr_addreturn (lua_State *L, const char *chunkname) {
   const char *line = lua_tostring(L, -1);
   const char *retline = lua_pushfstring(L, "return %s;", line);
-  int status = luaL_loadbuffer(L, retline, strlen(retline), "=stdin");
+  int status = luaL_loadbuffer(L, retline, strlen(retline), chunkname);
   if (status == LUA_OK) lua_remove(L, -2);
   else lua_pop(L, 2);
   return status;
@@ -257,7 +257,7 @@ static int multiline (lua_State *L) {
     size_t len;
     const char *line = lua_tolstring(L, 1, &len);
     int status = luaL_loadbuffer(L, line, len, "=stdin"), more;
-    if (!incomplete(L, status) || (more = pushline(L, 0)) == 0) {
+    if (!orr_incomplete(L, status) || (more = pushline(L, 0)) == 0) {
       addhistory(line);
       return status;
     }
@@ -275,7 +275,7 @@ static int loadline (lua_State *L) {
   int status;
   lua_settop(L, 0);
   if ((status = pushline(L, 1)) != 1) return status == 0 ? LINE_EOF : status;
-  if ((status = addreturn(L)) != LUA_OK)
+  if ((status = orr_addreturn(L, "=stdin")) != LUA_OK)
     status = multiline(L);
   else
     addhistory(lua_tostring(L, 1));
@@ -311,7 +311,7 @@ void orr_repl (lua_State *L) {
   replL = L;
   rl_readline_name = "orrery";
   rl_attempted_completion_function = completion;
-  rl_basic_word_break_characters = " \t\n\"\\'><=;+-*/%^~#&|{}()[],";
+  rl_basic_word_break_characters = ORR_WORDBREAKS;
   rl_catch_signals = 0;   /* signals are ours: see readaline */
   rl_catch_sigwinch = 0;
   if (!openwakeup()) {

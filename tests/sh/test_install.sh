@@ -48,4 +48,18 @@ expect_eq "$out" "$(printf '5.0\t5.0')" "pkg-config host runs a script with its 
 out=$(LUA_CPATH="$P/lib/lua/5.4/?.so" lua5.4 -e 'print(require("orrery").mat.eye(3):det())' 2>&1)
 expect_eq "$out" "1.0" "lua5.4 loads the installed orrery.so"
 out=$("$P/bin/orrery" -e 'print(1)'); expect_eq "$out" "1" "installed program runs"
+# the Jupyter kernelspec, pointing at the installed program, which finds
+# its okernel.so (the connection file is missing: the kernel says so)
+for f in lib/orrery/okernel.so share/jupyter/kernels/orrery/kernel.json \
+         share/jupyter/kernels/orrery/logo-64x64.png share/jupyter/kernels/orrery/logo-32x32.png; do
+  if [ -e "$P/$f" ]; then pass; else fail "installed $f"; fi
+done
+expect_match "$(cat "$P/share/jupyter/kernels/orrery/kernel.json")" "\"$P/bin/orrery\", \"--kernel\"" \
+  "kernel.json runs the installed program"
+out=$("$P/bin/orrery" --kernel "$TMP/none.json" 2>&1)
+expect_match "$out" "none.json" "the installed program loads its kernel"
+if command -v jupyter > /dev/null && jupyter kernelspec --version > /dev/null 2>&1; then
+  out=$(JUPYTER_PATH="$P/share/jupyter" jupyter kernelspec list 2>&1)
+  expect_match "$out" "$P/share/jupyter/kernels/orrery" "jupyter kernelspec list shows orrery"
+fi
 done_tests
