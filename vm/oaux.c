@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "oaux.h"
+#include "oworker.h"
 
 atomic_int orr_interrupted = 0;  /* see ointr.h */
 
@@ -161,7 +162,9 @@ double *orr_work (lua_State *L, size_t n) {
 
 
 int orr_interrupterror (lua_State *L, const char *fn) {
-  /* the flag stays up: other threads' kernels must see it too (ointr.h) */
+  /* L observed its interrupt: its share of the flag comes down; other
+     states' shares stay up for their kernels (ointr.h) */
+  orr_state_observed(L);
   return orr_error(L, fn, "interrupted");
 }
 

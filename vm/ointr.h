@@ -8,10 +8,12 @@
 ** It is one flag per process, not per state: a kernel has no lua_State to
 ** find a flag in. It is a lock-free C11 atomic, so that raising it from a
 ** signal handler or another thread and polling it from the worker threads
-** of an experiment (one lua_State per thread) is well defined. It stays up
-** until the host lowers it (orrery_clear_interrupt), so that every thread's
-** kernel sees it, not only the first to report it. Polls use a relaxed load:
-** a kernel only needs to see the store eventually, and orders nothing by it.
+** of an experiment (one lua_State per thread) is well defined. It counts
+** the live states with an interrupt they have not observed yet (vm/ostate.c,
+** orrery.h): each state lowers its own share when it raises "interrupted",
+** so every worker's kernel sees it until its own state has stopped. Polls
+** use a relaxed load: a kernel only needs to see the store eventually, and
+** orders nothing by it.
 */
 #ifndef ointr_h
 #define ointr_h

@@ -57,19 +57,36 @@ ORRERY_API void orrery_close (lua_State *L);
 ORRERY_API void orrery_setseed (lua_State *L, lua_Integer seed);
 
 /*
-** Interrupts. One flag for the whole process: orrery_interrupt raises it (an
-** atomic store, safe from a signal handler and from any thread) and every C
-** kernel, in every state and thread, stops at its next poll; the binding
-** that called it raises "fn: interrupted". The flag stays up, so that all the
-** workers of a computation stop, until the host lowers it with
-** orrery_clear_interrupt once the interrupted call has returned (the orrery
-** program does so after each command). Lua code is stopped by a hook, which
-** the host sets itself (lua_sethook is safe from a signal handler): see
-** lua.c's laction, or vm/main.c.
+** Interrupts reach states, not only kernels. Every state that opens Orrery
+** (orrery_new, orrery_openlibs, require "orrery", the worker states of
+** experiment.replicate and experiment.sweep) is in a registry of live
+** states until it is closed. orrery_interrupt() interrupts every live state,
+** orrery_interrupt_state(L) one (it returns 0 if L is not live). Both are
+** safe from a signal handler and from any thread. An interrupted state
+** stops its Lua code at the next instruction (a hook, as lua.c sets on
+** SIGINT: "interrupted!"), and C kernels stop at their next poll (the
+** binding raises "fn: interrupted"); a running experiment stops every
+** worker and raises "experiment.replicate: interrupted".
+** The interrupt is per state: it stays pending until that state observes it
+** (the error above, in its next or current call) or the host lowers it with
+** orrery_clear_interrupt(L) (NULL: every state). An interrupt of one state
+** does not fail the next call of another. Kernels know no state, so while
+** some state has an interrupt it has not observed, a kernel running in
+** another state at that moment stops too.
 */
 ORRERY_API void orrery_interrupt (void);
-/* Lowers the flag; L, the state that was interrupted, is not used yet. */
+ORRERY_API int orrery_interrupt_state (lua_State *L);
 ORRERY_API void orrery_clear_interrupt (lua_State *L);
+
+/*
+** Limits and workers: experiment.replicate and experiment.sweep run their
+** replicates in worker states (one a thread) with the parent's modules and
+** sandbox. The workers of a state made by orrery_new share its limits: their
+** memory, together, is charged against what the parent's cap leaves free
+** when the run starts (one atomic counter; a worker over it gets "not
+** enough memory" in that replicate), and their instructions against the
+** parent's remaining budget, to which they are charged when the run ends.
+*/
 
 /* The Lua C module entry point, for stock interpreters: require "orrery". */
 ORRERY_API int luaopen_orrery (lua_State *L);

@@ -1,6 +1,7 @@
 /*
 ** State creation: module preloading, lazy globals, the sandbox and limits.
 */
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "orrery.h"
 #include "oaux.h"
 #include "omodules.h"
+#include "oworker.h"
 
 
 /* The modules that are globals in the program and after orrery_openlibs. */
@@ -23,6 +25,9 @@ static const char *const global_modules[] = {
 };
 
 
+
+
+static void live_register (lua_State *L);  /* the interrupt registry, below */
 
 
 static const orr_module *findmodule (const char *name) {
@@ -246,6 +251,7 @@ static int globalnames (lua_State *L) {
 
 int orrery_openlibs (lua_State *L) {
   preload(L);
+  live_register(L);
   lua_pushglobaltable(L);
   if (lua_getmetatable(L, -1)) {
     /* the host has its own _G metatable: load the modules now instead */
@@ -283,17 +289,6 @@ void orrery_setseed (lua_State *L, lua_Integer seed) {
     else lua_pop(L, 1);
   }
   lua_pop(L, 2);
-}
-
-
-void orrery_interrupt (void) {
-  atomic_store(&orr_interrupted, 1);
-}
-
-
-void orrery_clear_interrupt (lua_State *L) {
-  (void)L;
-  atomic_store(&orr_interrupted, 0);
 }
 
 
@@ -427,6 +422,157 @@ void orrery_close (lua_State *L) {
 
 
 /* ---------------------------------------------------------------------- */
+/* worker states of the experiment runner (oworker.h)                     */
+/* ---------------------------------------------------------------------- */
+
+/*
+** The workers of one parent share its limits. Memory: one atomic counter
+** for all of them, charged against what the parent's cap leaves free when
+** the run starts (the parent allocates nothing while it waits), so the
+** parent and its workers together stay under the cap. Instructions: one
+** atomic counter against the parent's remaining budget, charged to the
+** parent when the run ends. The sandbox: the same mark and allowed
+** directory, set before the modules load.
+*/
+struct orr_pool {
+  atomic_size_t used;            /* bytes held by all the workers */
+  size_t cap;                    /* 0: no cap */
+  atomic_ullong spent;           /* instructions run by all the workers */
+  unsigned long long budget;     /* 0: no budget */
+  unsigned long long budget_total;  /* the parent's, for the message */
+  int sandboxed;
+  char *allowed;                 /* the sandbox's directory, or NULL */
+  char *path, *cpath;            /* the parent's package.path and cpath */
+};
+
+
+static void *pool_alloc (void *ud, void *ptr, size_t osize, size_t nsize) {
+  orr_pool *p = (orr_pool *)ud;
+  size_t old = ptr ? osize : 0;
+  void *np;
+  if (nsize == 0) {
+    free(ptr);
+    if (p->cap) atomic_fetch_sub(&p->used, old);
+    return NULL;
+  }
+  if (p->cap && nsize > old) {
+    size_t grow = nsize - old;
+    if (atomic_fetch_add(&p->used, grow) + grow > p->cap) {
+      atomic_fetch_sub(&p->used, grow);
+      return NULL;  /* "not enough memory" in that worker */
+    }
+  }
+  np = realloc(ptr, nsize);
+  if (p->cap) {
+    if (np == NULL && nsize > old) atomic_fetch_sub(&p->used, nsize - old);
+    else if (np != NULL && nsize < old) atomic_fetch_sub(&p->used, old - nsize);
+  }
+  return np;
+}
+
+
+static void pool_budget_hook (lua_State *L, lua_Debug *ar) {
+  orr_pool *p;
+  (void)ar;
+  lua_getallocf(L, (void **)&p);
+  if (atomic_fetch_add(&p->spent, HOOK_EVERY) + HOOK_EVERY > p->budget)
+    luaL_error(L, "instruction budget of %I exceeded", (lua_Integer)p->budget_total);
+}
+
+
+static char *dupfield (lua_State *L, const char *t, const char *k) {
+  char *s = NULL;
+  if (lua_getglobal(L, t) == LUA_TTABLE && lua_getfield(L, -1, k) == LUA_TSTRING) {
+    const char *v = lua_tostring(L, -1);
+    if ((s = (char *)malloc(strlen(v) + 1)) != NULL) strcpy(s, v);
+  }
+  lua_settop(L, lua_gettop(L) - (lua_istable(L, -1) ? 1 : 2));
+  return s;
+}
+
+
+orr_pool *orr_pool_new (lua_State *parent) {
+  orr_pool *p = (orr_pool *)calloc(1, sizeof *p);
+  void *ud;
+  int top = lua_gettop(parent);
+  if (p == NULL) return NULL;
+  if (lua_getallocf(parent, &ud) == limited_alloc) {
+    limits *lim = (limits *)ud;
+    if (lim->cap) p->cap = lim->cap > lim->used ? lim->cap - lim->used : 1;
+    if (lim->budget) {
+      p->budget_total = lim->budget;
+      p->budget = lim->budget > lim->spent ? lim->budget - lim->spent : 1;
+    }
+  }
+  if (lua_getfield(parent, LUA_REGISTRYINDEX, ORR_SANDBOX) == LUA_TSTRING) {
+    const char *dir = lua_tostring(parent, -1);
+    p->sandboxed = 1;
+    if ((p->allowed = (char *)malloc(strlen(dir) + 1)) != NULL) strcpy(p->allowed, dir);
+  }
+  lua_settop(parent, top);
+  if (!p->sandboxed) {
+    p->path = dupfield(parent, "package", "path");
+    p->cpath = dupfield(parent, "package", "cpath");
+  }
+  lua_settop(parent, top);
+  return p;
+}
+
+
+static int worker_setup (lua_State *L) {
+  orr_pool *p = (orr_pool *)lua_touserdata(L, 1);
+  luaL_openlibs(L);
+  if (p->sandboxed) {  /* the mark first: nothing loads without it */
+    lua_pushstring(L, p->allowed ? p->allowed : "");
+    lua_setfield(L, LUA_REGISTRYINDEX, ORR_SANDBOX);
+  }
+  lua_pushboolean(L, 1);
+  lua_setfield(L, LUA_REGISTRYINDEX, ORR_WORKER);
+  if (p->path || p->cpath) {
+    lua_getglobal(L, "package");
+    if (p->path) { lua_pushstring(L, p->path); lua_setfield(L, -2, "path"); }
+    if (p->cpath) { lua_pushstring(L, p->cpath); lua_setfield(L, -2, "cpath"); }
+    lua_pop(L, 1);
+  }
+  orrery_openlibs(L);
+  if (p->sandboxed) sandbox(L);
+  return 0;
+}
+
+
+lua_State *orr_pool_state (orr_pool *p) {
+  lua_State *L = lua_newstate(pool_alloc, p);
+  if (L == NULL) return NULL;
+  lua_atpanic(L, panic);
+  lua_pushcfunction(L, worker_setup);
+  lua_pushlightuserdata(L, p);
+  if (lua_pcall(L, 1, 0, 0) != LUA_OK) { lua_close(L); return NULL; }
+  if (p->budget) lua_sethook(L, pool_budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
+  return L;
+}
+
+
+void orr_pool_close (orr_pool *p, lua_State *W) {
+  (void)p;
+  lua_close(W);  /* the registry's sentinel leaves the live-state registry */
+}
+
+
+void orr_pool_free (lua_State *parent, orr_pool *p) {
+  void *ud;
+  if (p == NULL) return;
+  if (p->budget && lua_getallocf(parent, &ud) == limited_alloc) {
+    limits *lim = (limits *)ud;
+    lim->spent += atomic_load(&p->spent);
+  }
+  free(p->allowed);
+  free(p->path);
+  free(p->cpath);
+  free(p);
+}
+
+
+/* ---------------------------------------------------------------------- */
 /* stock Lua: require "orrery"                                             */
 /* ---------------------------------------------------------------------- */
 
@@ -444,6 +590,7 @@ static int lazyfield (lua_State *L) {
 
 int luaopen_orrery (lua_State *L) {
   preload(L);
+  live_register(L);
   lua_newtable(L);
   lua_pushliteral(L, ORRERY_VERSION);
   lua_setfield(L, -2, "version");
@@ -452,4 +599,181 @@ int luaopen_orrery (lua_State *L) {
   lua_setfield(L, -2, "__index");
   lua_setmetatable(L, -2);
   return 1;
+}
+
+
+/* ---------------------------------------------------------------------- */
+/* interrupts: the live-state registry                                    */
+/* ---------------------------------------------------------------------- */
+
+/*
+** Every state that opens Orrery (orrery_openlibs, require "orrery", worker
+** states) takes a slot here, and a sentinel userdata in its registry gives
+** the slot back when the state is closed. orrery_interrupt walks the slots
+** and orrery_interrupt_state finds one; both only do atomic stores and
+** lua_sethook (which Lua allows asynchronously, as lua.c's SIGINT handler
+** does), so they are safe from a signal handler or another thread. A slot
+** is emptied only when no interrupter is walking (live_walkers), so a
+** state is never touched after lua_close.
+**
+** An interrupt is per state: 'pending' until the state observes it (its
+** stop hook raises "interrupted!", or a kernel's binding raises "fn:
+** interrupted": orr_interrupterror) or the host lowers it. The kernels'
+** flag (ointr.h) counts the pending states: kernels know no state, so it is
+** up while any state has an unobserved interrupt, and down once each has
+** observed its own; an interrupt of one state does not fail the next call
+** of another.
+*/
+#define LIVE_MAX  1024
+#define ORR_LIVE  "orrery.live"   /* registry: the state's sentinel */
+
+typedef struct live_slot {
+  _Atomic(lua_State *) L;
+  atomic_int pending;
+  lua_Hook oldhook;   /* the hook the stop hook replaced (a budget, ...) */
+  int oldmask, oldcount;
+} live_slot;
+
+static live_slot live[LIVE_MAX];
+static atomic_int live_walkers;
+
+
+static live_slot *live_find (lua_State *L) {
+  live_slot *s = NULL;
+  if (lua_getfield(L, LUA_REGISTRYINDEX, ORR_LIVE) == LUA_TUSERDATA) {
+    int i = *(int *)lua_touserdata(L, -1);
+    if (i >= 0 && i < LIVE_MAX && atomic_load(&live[i].L) == L) s = &live[i];
+  }
+  lua_pop(L, 1);
+  return s;
+}
+
+
+/* Lowers s's interrupt; returns whether it was pending. */
+static int live_lower (live_slot *s) {
+  if (atomic_exchange(&s->pending, 0)) {
+    atomic_fetch_sub(&orr_interrupted, 1);
+    return 1;
+  }
+  return 0;
+}
+
+
+static void live_restorehook (lua_State *L, live_slot *s);
+
+static void stophook (lua_State *L, lua_Debug *ar) {
+  live_slot *s = live_find(L);
+  /* at the call or return of a C function (a message handler that is
+     reporting a kernel's "fn: interrupted", say) wait for Lua code */
+  if ((ar->event == LUA_HOOKCALL || ar->event == LUA_HOOKTAILCALL ||
+       ar->event == LUA_HOOKRET) && lua_getinfo(L, "S", ar) && ar->what[0] == 'C')
+    return;
+  if (s == NULL) { lua_sethook(L, NULL, 0, 0); return; }
+  live_restorehook(L, s);
+  if (live_lower(s)) luaL_error(L, "interrupted!");
+}
+
+
+static void live_restorehook (lua_State *L, live_slot *s) {
+  if (lua_gethook(L) == stophook)
+    lua_sethook(L, s->oldhook, s->oldmask, s->oldcount);
+}
+
+
+static void live_interrupt (live_slot *s) {
+  lua_State *L = atomic_load(&s->L);
+  if (L == NULL) return;
+  if (lua_gethook(L) != stophook) {
+    s->oldhook = lua_gethook(L);
+    s->oldmask = lua_gethookmask(L);
+    s->oldcount = lua_gethookcount(L);
+  }
+  if (atomic_exchange(&s->pending, 1) == 0) atomic_fetch_add(&orr_interrupted, 1);
+  lua_sethook(L, stophook,
+              LUA_MASKCALL | LUA_MASKRET | LUA_MASKLINE | LUA_MASKCOUNT, 1);
+}
+
+
+static int live_gc (lua_State *L) {
+  int i = *(int *)lua_touserdata(L, 1);
+  if (i >= 0 && i < LIVE_MAX && atomic_load(&live[i].L) == L) {
+    live_lower(&live[i]);
+    atomic_store(&live[i].L, NULL);
+    while (atomic_load(&live_walkers) > 0) sched_yield();
+  }
+  return 0;
+}
+
+
+static void live_register (lua_State *L) {
+  int i, *slot;
+  if (lua_getfield(L, LUA_REGISTRYINDEX, ORR_LIVE) != LUA_TNIL) {
+    lua_pop(L, 1);
+    return;
+  }
+  lua_pop(L, 1);
+  slot = (int *)lua_newuserdatauv(L, sizeof(int), 0);
+  *slot = -1;
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, live_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_setmetatable(L, -2);
+  for (i = 0; i < LIVE_MAX; i++) {
+    lua_State *none = NULL;
+    if (atomic_compare_exchange_strong(&live[i].L, &none, L)) {
+      atomic_store(&live[i].pending, 0);
+      *slot = i;
+      break;
+    }
+  }
+  /* a full registry: the state works, but interrupts do not reach it */
+  lua_setfield(L, LUA_REGISTRYINDEX, ORR_LIVE);
+}
+
+
+void orrery_interrupt (void) {
+  int i;
+  atomic_fetch_add(&live_walkers, 1);
+  for (i = 0; i < LIVE_MAX; i++) live_interrupt(&live[i]);
+  atomic_fetch_sub(&live_walkers, 1);
+}
+
+
+int orrery_interrupt_state (lua_State *L) {
+  int i, found = 0;
+  atomic_fetch_add(&live_walkers, 1);
+  for (i = 0; i < LIVE_MAX && !found; i++)
+    if (L != NULL && atomic_load(&live[i].L) == L) {
+      live_interrupt(&live[i]);
+      found = 1;
+    }
+  atomic_fetch_sub(&live_walkers, 1);
+  return found;
+}
+
+
+int orr_state_pending (lua_State *L) {
+  live_slot *s = live_find(L);
+  return s != NULL && atomic_load(&s->pending) != 0;
+}
+
+
+void orr_state_observed (lua_State *L) {
+  live_slot *s = live_find(L);
+  if (s == NULL) return;
+  live_lower(s);
+  live_restorehook(L, s);
+}
+
+
+void orrery_clear_interrupt (lua_State *L) {
+  int i, any = 0;
+  if (L != NULL) orr_state_observed(L);
+  for (i = 0; i < LIVE_MAX; i++) {
+    if (L == NULL && atomic_load(&live[i].L) != NULL) live_lower(&live[i]);
+    if (atomic_load(&live[i].pending)) any = 1;
+  }
+  /* a flag raised by hand (tests, a host's own handler) with no state
+     pending comes down too */
+  if (!any) atomic_store(&orr_interrupted, 0);
 }

@@ -1,5 +1,7 @@
 /*
-** experiment: the clock now; the replicate/sweep runner grows around it.
+** experiment: the clock, and the private _run behind experiment.replicate
+** and experiment.sweep (stdlib/experiment.lua): worker threads in
+** lexperiment_run.c, copying run into them in lexperiment_copy.c.
 */
 #include <time.h>
 
@@ -7,6 +9,7 @@
 #include "lauxlib.h"
 
 #include "oaux.h"
+#include "experiment/lexperiment.h"
 
 
 /* Monotonic wall-clock seconds: immune to changes of the system clock. */
@@ -31,5 +34,6 @@ static const orr_doc experiment_docs[] = {
 
 int luaopen_orrery_experiment (lua_State *L) {
   orr_newlib(L, "experiment", experiment_funcs, experiment_docs);
+  lexperiment_run_open(L);
   return 1;
 }

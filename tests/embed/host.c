@@ -288,18 +288,31 @@ int main (void) {
     rmdir(dir);
   }
 
-  /* a C kernel polls the interrupt flag; it stays up until the host
-     lowers it, so every computation (in any thread) stops */
+  /* an interrupt is per state: it stops the state's next call (the hook's
+     "interrupted!" at its first instruction), which observes it, and the
+     call after that runs; orrery_interrupt reaches every live state, and
+     an interrupt of one state does not fail the next call of another */
   L = orrery_new(NULL);
-  CHECK(run(L, "y, x = rng.new(1):normal(100), rng.new(2):normal(100)") == NULL);
-  orrery_interrupt();
-  CHECK(contains(run(L, "regress.sketch{ y = y, x = x, m = 50, kind = 'countsketch' }"),
-                 "regress.sketch: interrupted"));
-  CHECK(contains(run(L, "rng.new(3):normal(10)"), "rng:normal: interrupted"));
-  orrery_clear_interrupt(L);
-  CHECK(run(L, "regress.sketch{ y = y, x = x, m = 50, kind = 'countsketch' }") == NULL);
+  {
+    const char *sketch = "regress.sketch{ y = y, x = x, m = 50, kind = 'countsketch' }";
+    lua_State *L2 = orrery_new(NULL);
+    CHECK(run(L, "y, x = rng.new(1):normal(100), rng.new(2):normal(100)") == NULL);
+    orrery_interrupt();
+    CHECK(contains(run(L, sketch), "interrupted"));
+    CHECK(contains(run(L2, "return 1"), "interrupted"));
+    CHECK(run(L, sketch) == NULL);
+    CHECK(run(L2, "return rng.new(3):normal(10)") == NULL);
+    CHECK(orrery_interrupt_state(L2) == 1);
+    CHECK(contains(run(L2, "return 1"), "interrupted"));
+    CHECK(run(L, sketch) == NULL);
+    CHECK(orrery_interrupt_state(L) == 1);
+    orrery_clear_interrupt(L);  /* the host lowers an interrupt that came late */
+    CHECK(run(L, sketch) == NULL);
+    CHECK(run(L2, "return rng.new(3):normal(10)") == NULL);
+    orrery_close(L2);
+    CHECK(orrery_interrupt_state(L2) == 0);  /* closed: not live any more */
+  }
   orrery_close(L);
-
   test_loader();
   return CTEST_DONE();
 }

@@ -119,6 +119,13 @@ try:
            "print(#p, q, f(2), stats.qgamma(0.5, 1, 1) > 0)", "4000000\tnil\t4\ttrue",
            said="qgamma: interrupted", cpu=0.3)
 
+    # an experiment whose workers spin in Lua for ever: Ctrl-C reaches the
+    # waiting REPL and every worker's state; the prompt comes back
+    ctrl_c("Ctrl-C stops an experiment's workers",
+           "print('exp' .. 'eriment'); e = experiment.replicate{ n = 8, seed = 1, workers = 2,"
+           " run = function() while true do end end }\n", b"experiment",
+           "print(e, f(5))", "nil\t10", said="experiment.replicate: interrupted", cpu=0.3)
+
     # TAB completion that runs Lua code for ever: an __index that loops
     # (inside complete's pcall) and a __pairs that loops (outside any);
     # Ctrl-C leaves the line as typed, and ^U clears it
