@@ -13,7 +13,7 @@ run() {  # run NAME EXPECTED ARGS...
 }
 run demo.lua "Cox proportional hazards model"
 run ivl_augmentation.lua "DA+IVL has the lowest nCER in" 2
-run sketch_linf.lua "log-log slope" 1
+run sketch_linf.lua "verdict: Gaussian design" 1
 run apgw_veteran.lua "AIC"
 run apgw_melanoma.lua "AIC"
 run coin_bias.lua "tightens at every step"
