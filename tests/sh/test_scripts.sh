@@ -22,4 +22,5 @@ run niw_fewshot.lua "the learned prior lowers"
 run dpo_vs_reward_model.lua "accuracy drop under shift" 0.3
 run scaled_bt.lua "scaled BT" 0.2
 run length_control.lua "verbose minus concise" 300
+run ipcw_censoring.lua "verdict: at n =" 10
 done_tests
