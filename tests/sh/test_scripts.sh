@@ -23,4 +23,5 @@ run dpo_vs_reward_model.lua "accuracy drop under shift" 0.3
 run scaled_bt.lua "scaled BT" 0.2
 run length_control.lua "verbose minus concise" 300
 run ipcw_censoring.lua "verdict: at n =" 10
+run palimpsest_provenance.lua "verdict: power at N" 10
 done_tests
