@@ -24,4 +24,5 @@ run scaled_bt.lua "scaled BT" 0.2
 run length_control.lua "verbose minus concise" 300
 run ipcw_censoring.lua "verdict: at n =" 10
 run palimpsest_provenance.lua "verdict: power at N" 10
+run deconfounded_rewards.lua "verdict: Spearman with quality" 5
 done_tests
