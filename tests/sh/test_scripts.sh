@@ -25,4 +25,5 @@ run length_control.lua "verbose minus concise" 300
 run ipcw_censoring.lua "verdict: at n =" 10
 run palimpsest_provenance.lua "verdict: power at N" 10
 run deconfounded_rewards.lua "verdict: Spearman with quality" 5
+run compositional_pcor.lua "verdict: proportions" 4
 done_tests
