@@ -26,4 +26,5 @@ run ipcw_censoring.lua "verdict: at n =" 10
 run palimpsest_provenance.lua "verdict: power at N" 10
 run deconfounded_rewards.lua "verdict: Spearman with quality" 5
 run compositional_pcor.lua "verdict: proportions" 4
+run control_variates_safety.lua "verdict: variance reduction" 5
 done_tests
