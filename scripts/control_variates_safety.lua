@@ -125,7 +125,7 @@ if outdir then print("--out " .. outdir .. ": figures need the plot module, whic
 
 -- verdict: every mean within 3 Monte Carlo standard errors of the truth; the
 -- stratified sparse estimate's variance at least 2 times smaller than plain
--- Monte Carlo's (our reading of the paper's "substantial" reduction) and smaller than
+-- Monte Carlo's (our bar for "several times") and smaller than
 -- the dense one's. The noise of the observed stratum shares alone bounds the
 -- factor here near 6.5 (q^2 P3 (1 - P3) against p (1 - p), q = 1/6 the
 -- failure rate in stratum 3 and P3 = 0.45^3 its probability).
