@@ -29,4 +29,5 @@ run compositional_pcor.lua "verdict: proportions" 4
 run control_variates_safety.lua "verdict: variance reduction" 5
 run deup_misspecification.lua "verdict: rank correlation with the true excess risk" 5
 run control_function_extrapolation.lua "verdict: RMSE beyond" 5
+run heteroscedastic_confidence.lua "verdict: largest coverage error" 5
 done_tests
