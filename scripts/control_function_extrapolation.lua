@@ -1,12 +1,12 @@
 -- Extrapolating the effect of an intervention beyond the observed support
 -- with a control function, after Rep4Ex (Saengkyongam et al., "Identifying
--- representations for intervention extrapolation", ICLR 2024): an exogenous A shifts X linearly, X
--- = A + V with V carrying a hidden confounder H, and Y = g(X) + H + noise
--- with g nonlinear. The effect of do(A = a) is E g(a + V). A control-function
--- fit -- the first-stage residual V_hat = X - E(X | A) next to a basis of X
--- in the outcome regression -- learns g over the whole range X reaches
--- (wider than A's, thanks to V) without H's bias, and so predicts do(A = a)
--- for a outside A's observed range.
+-- representations for intervention extrapolation", ICLR 2024): an exogenous
+-- A shifts X linearly, X = A + V with V carrying a hidden confounder H, and
+-- Y = g(X) + H + noise with g nonlinear. The effect of do(A = a) is
+-- E g(a + V). A control-function fit -- the first-stage residual V_hat =
+-- X - E(X | A) next to a basis of X in the outcome regression -- learns g
+-- over the whole range X reaches (wider than A's, thanks to V) without H's
+-- bias, and so predicts do(A = a) for a outside A's observed range.
 -- Claim checked: beyond A's support the control-function prediction is far
 -- more accurate than plain regression, both of Y on the same basis of A
 -- (which must extrapolate its polynomial) and of Y on the basis of X
