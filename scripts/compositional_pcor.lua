@@ -26,14 +26,8 @@ local experiment = require "orrery.experiment"
 local mat = require "orrery.mat"
 local stats = require "orrery.stats"
 
-local reps, outdir = 50, nil
-do
-  local i = 1
-  while arg and arg[i] do
-    if arg[i] == "--out" then outdir = arg[i + 1]; i = i + 2
-    else reps = tonumber(arg[i]) or error("usage: compositional_pcor.lua [reps] [--out dir]"); i = i + 1 end
-  end
-end
+local cli = dofile((arg[0]:match("^(.*)/") or ".") .. "/cli.lua")
+local reps, outdir = cli.options(50, "compositional_pcor.lua")
 local p, n, rho = 12, 400, -0.4
 
 local Omega = mat.eye(p)
@@ -153,16 +147,8 @@ local function run(r)
 end
 
 local fr = experiment.replicate{ n = reps, seed = 2020, run = run }
-local function mean(name)
-  local col, s = data.col(fr, name), 0
-  for i = 1, data.nrow(fr) do s = s + col[i] end
-  return s / data.nrow(fr)
-end
-local function max(name)
-  local col, m = data.col(fr, name), 0
-  for i = 1, data.nrow(fr) do m = math.max(m, col[i]) end
-  return m
-end
+local function mean(name) return data.col(fr, name):mean() end
+local function max(name) return data.col(fr, name):max() end
 local m = {}
 for _, k in ipairs { "cor_prop", "cor_log", "auc", "auc_naive", "agree" } do m[k] = mean(k) end
 -- Monte Carlo standard errors of the two mean correlations
@@ -181,7 +167,7 @@ print(string.format("(2) chain graph: AUC for the true edges: pcor_clr %.3f, cor
   .. "correlation of pcor_clr with the true partial correlations %.3f", m.auc, m.auc_naive, m.agree))
 print(string.format("(3) largest change of pcor_clr between proportions, raw and part-1-scaled abundances %.2g; "
   .. "mean largest change of log-ratio correlations between references 1 and p %.3f", dclr, dalr))
-if outdir then print("--out " .. outdir .. ": figures need the plot module, which this build lacks; table only") end
+cli.figures(outdir)
 
 -- verdict: (1) the proportions' mean correlation more than 5 standard errors
 -- below 0, the log-abundances' within 3 of 0; (2) AUC above 0.9 and above the naive

@@ -24,14 +24,8 @@ local regress = require "orrery.regress"
 local rng = require "orrery.rng"
 local sem = require "orrery.sem"
 
-local reps, outdir = 100, nil
-do
-  local i = 1
-  while arg and arg[i] do
-    if arg[i] == "--out" then outdir = arg[i + 1]; i = i + 2
-    else reps = tonumber(arg[i]) or error("usage: control_function_extrapolation.lua [reps] [--out dir]"); i = i + 1 end
-  end
-end
+local cli = dofile((arg[0]:match("^(.*)/") or ".") .. "/cli.lua")
+local reps, outdir = cli.options(100, "control_function_extrapolation.lua")
 local n = 1000
 local inside = { -1, -0.5, 0, 0.5, 1 }
 local outside = { -3, -2.5, -2, -1.5, 1.5, 2, 2.5, 3 }
@@ -90,11 +84,7 @@ local function run(r)
 end
 
 local fr = experiment.replicate{ n = reps, seed = 2024, run = run }
-local function rmse(name)
-  local col, s = data.col(fr, name), 0
-  for i = 1, data.nrow(fr) do s = s + col[i] end
-  return math.sqrt(s / data.nrow(fr))
-end
+local function rmse(name) return math.sqrt(data.col(fr, name):mean()) end
 local res = {}
 for _, k in ipairs { "cf_in", "cf_out", "x_in", "x_out", "a_in", "a_out" } do res[k] = rmse(k) end
 print(string.format("RMSE of E Y under do(A = a) over %d data sets of n = %d; A observed on [-1, 1]", reps, n))
@@ -102,7 +92,7 @@ print(string.format("%-42s %16s %18s", "estimator", "a in [-1, 1]", "1.5 <= |a| 
 print(string.format("%-42s %16.4f %18.4f", "control function (basis of X and V_hat)", res.cf_in, res.cf_out))
 print(string.format("%-42s %16.4f %18.4f", "plain regression on the basis of A", res.a_in, res.a_out))
 print(string.format("%-42s %16.4f %18.4f", "plain regression on the basis of X", res.x_in, res.x_out))
-if outdir then print("--out " .. outdir .. ": figures need the plot module, which this build lacks; table only") end
+cli.figures(outdir)
 
 -- verdict: beyond the support, the control function's RMSE at most half of
 -- each plain regression's

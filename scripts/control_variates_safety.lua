@@ -28,14 +28,8 @@ local experiment = require "orrery.experiment"
 local mat = require "orrery.mat"
 local stats = require "orrery.stats"
 
-local reps, outdir = 100, nil
-do
-  local i = 1
-  while arg and arg[i] do
-    if arg[i] == "--out" then outdir = arg[i + 1]; i = i + 2
-    else reps = tonumber(arg[i]) or error("usage: control_variates_safety.lua [reps] [--out dir]"); i = i + 1 end
-  end
-end
+local cli = dofile((arg[0]:match("^(.*)/") or ".") .. "/cli.lua")
+local reps, outdir = cli.options(100, "control_variates_safety.lua")
 local D, n, level, cut = 40, 20000, 2.55, 0.55
 local truth = (3 - level) ^ 3 / 6
 local precision = 0.1    -- relative half-width of a 95% interval
@@ -121,7 +115,7 @@ for _, k in ipairs(names) do
   print(string.format("%-28s %10.5f %10.5f %12.2f %16.0f", labels[k], v.mean, math.sqrt(v.var),
     res.mc.var / v.var, v.tests))
 end
-if outdir then print("--out " .. outdir .. ": figures need the plot module, which this build lacks; table only") end
+cli.figures(outdir)
 
 -- verdict: every mean within 3 Monte Carlo standard errors of the truth; the
 -- stratified sparse estimate's variance at least 2 times smaller than plain

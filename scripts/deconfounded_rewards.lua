@@ -19,14 +19,8 @@ local experiment = require "orrery.experiment"
 local regress = require "orrery.regress"
 local stats = require "orrery.stats"
 
-local reps, outdir = 100, nil
-do
-  local i = 1
-  while arg and arg[i] do
-    if arg[i] == "--out" then outdir = arg[i + 1]; i = i + 2
-    else reps = tonumber(arg[i]) or error("usage: deconfounded_rewards.lua [reps] [--out dir]"); i = i + 1 end
-  end
-end
+local cli = dofile((arg[0]:match("^(.*)/") or ".") .. "/cli.lua")
+local reps, outdir = cli.options(100, "deconfounded_rewards.lua")
 local n = 2000
 
 -- one replicate: rank correlations of the raw and residualised rewards with
@@ -72,7 +66,7 @@ for _, v in ipairs { 0, 0.5 } do
     m.raw_q, m.raw_qk, m.raw_len, m.deconf_q, m.deconf_qk, m.deconf_len))
 end
 print("r: raw rewards, d: rewards residualised on length and style (regress.ols)")
-if outdir then print("--out " .. outdir .. ": figures need the plot module, which this build lacks; table only") end
+cli.figures(outdir)
 
 -- verdict (first setting): residualising raises both rank correlations with
 -- quality and brings the one with length within 0.05 of 0; the second

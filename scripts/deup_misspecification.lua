@@ -24,14 +24,8 @@ local mat = require "orrery.mat"
 local regress = require "orrery.regress"
 local stats = require "orrery.stats"
 
-local reps, outdir = 100, nil
-do
-  local i = 1
-  while arg and arg[i] do
-    if arg[i] == "--out" then outdir = arg[i + 1]; i = i + 2
-    else reps = tonumber(arg[i]) or error("usage: deup_misspecification.lua [reps] [--out dir]"); i = i + 1 end
-  end
-end
+local cli = dofile((arg[0]:match("^(.*)/") or ".") .. "/cli.lua")
+local reps, outdir = cli.options(100, "deup_misspecification.lua")
 local sigma, ngrid = 0.3, 81
 local grid = mat.new(ngrid, 1)
 for i = 1, ngrid do grid:set(i, 1, 2 * (i - 1) / (ngrid - 1)) end
@@ -101,7 +95,7 @@ for _, t in ipairs { "exp", "sin" } do
   print(string.format("%-10s %-28s %12.3f %14.3f %13.0f%%", label, "DEUP (fit:epistemic)", m.d, m.dd, 100 * m.w))
   print(string.format("%-10s %-28s %12.3f %14.3f", "", "variance of the fitted mean", m.v, m.vd))
 end
-if outdir then print("--out " .. outdir .. ": figures need the plot module, which this build lacks; table only") end
+cli.figures(outdir)
 
 local e, s = res.exp, res.sin
 local verdict = (e.better and s.better) and "agrees with the paper"

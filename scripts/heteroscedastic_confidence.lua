@@ -21,14 +21,8 @@ local experiment = require "orrery.experiment"
 local regress = require "orrery.regress"
 local stats = require "orrery.stats"
 
-local reps, outdir = 100, nil
-do
-  local i = 1
-  while arg and arg[i] do
-    if arg[i] == "--out" then outdir = arg[i + 1]; i = i + 2
-    else reps = tonumber(arg[i]) or error("usage: heteroscedastic_confidence.lua [reps] [--out dir]"); i = i + 1 end
-  end
-end
+local cli = dofile((arg[0]:match("^(.*)/") or ".") .. "/cli.lua")
+local reps, outdir = cli.options(100, "heteroscedastic_confidence.lua")
 local n, nnew, level = 500, 2000, 0.95
 
 local function draw(r, k)
@@ -68,11 +62,7 @@ local function run(r)
 end
 
 local fr = experiment.replicate{ n = reps, seed = 2021, run = run }
-local function mean(name)
-  local col, s = data.col(fr, name), 0
-  for i = 1, data.nrow(fr) do s = s + col[i] end
-  return s / data.nrow(fr)
-end
+local function mean(name) return data.col(fr, name):mean() end
 print(string.format("coverage of %d%% prediction intervals by quarter of x, mean over %d data sets of n = %d",
   level * 100, reps, n))
 print(string.format("%-30s %10s %10s %10s %10s", "interval", "x < .25", ".25-.5", ".5-.75", "x > .75"))
@@ -87,7 +77,7 @@ for _, kind in ipairs { "homo", "hetero" } do
   print(string.format("%-30s %s", kind == "homo" and "homoscedastic yhat +- t s" or "heteroscedastic yhat +- z s(x)",
     table.concat(cells, " ")))
 end
-if outdir then print("--out " .. outdir .. ": figures need the plot module, which this build lacks; table only") end
+cli.figures(outdir)
 
 -- verdict: the heteroscedastic interval within 0.02 of the nominal level in
 -- every quarter, the homoscedastic one off by more than 0.03 in some quarter

@@ -18,14 +18,8 @@ local data = require "orrery.data"
 local experiment = require "orrery.experiment"
 local regress = require "orrery.regress"
 
-local reps, outdir = 400, nil
-do
-  local i = 1
-  while arg and arg[i] do
-    if arg[i] == "--out" then outdir = arg[i + 1]; i = i + 2
-    else reps = tonumber(arg[i]) or error("usage: ipcw_censoring.lua [reps] [--out dir]"); i = i + 1 end
-  end
-end
+local cli = dofile((arg[0]:match("^(.*)/") or ".") .. "/cli.lua")
+local reps, outdir = cli.options(400, "ipcw_censoring.lua")
 local sizes = { 250, 1000, 4000 }
 local slope, rate = 2, 0.15
 
@@ -77,7 +71,7 @@ for _, n in ipairs(sizes) do
   end
   print(string.format("%6d  %s", n, table.concat(cells, "  ")))
 end
-if outdir then print("--out " .. outdir .. ": figures need the plot module, which this build lacks; table only") end
+cli.figures(outdir)
 
 -- verdict: at the largest n, IPCW's |bias| below a quarter of each other's
 -- and within 2.5 Monte Carlo standard errors of 0 (se ~ rmse / sqrt(reps));

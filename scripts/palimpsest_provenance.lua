@@ -20,14 +20,8 @@ local data = require "orrery.data"
 local experiment = require "orrery.experiment"
 local stats = require "orrery.stats"
 
-local reps, outdir = 300, nil
-do
-  local i = 1
-  while arg and arg[i] do
-    if arg[i] == "--out" then outdir = arg[i + 1]; i = i + 2
-    else reps = tonumber(arg[i]) or error("usage: palimpsest_provenance.lua [reps] [--out dir]"); i = i + 1 end
-  end
-end
+local cli = dofile((arg[0]:match("^(.*)/") or ".") .. "/cli.lua")
+local reps, outdir = cli.options(300, "palimpsest_provenance.lua")
 local sizes = { 100, 300, 1000, 3000 }
 local delta, alpha = 0.3, 0.01
 
@@ -91,7 +85,7 @@ for _, name in ipairs { "spearman0", "kendall0" } do
     name:sub(1, -2), D, crit, r05))
   uniform = uniform and D < crit
 end
-if outdir then print("--out " .. outdir .. ": figures need the plot module, which this build lacks; table only") end
+cli.figures(outdir)
 
 -- verdict: power rises with N (each step at least as high, less 0.05 of
 -- Monte Carlo slack) to at least 0.8 at the largest N, for both tests, and

@@ -24,14 +24,8 @@ local mat = require "orrery.mat"
 local regress = require "orrery.regress"
 local rng = require "orrery.rng"
 
-local reps, outdir = 10, nil
-do
-  local i = 1
-  while arg and arg[i] do
-    if arg[i] == "--out" then outdir = arg[i + 1]; i = i + 2
-    else reps = tonumber(arg[i]) or error("usage: sketch_linf.lua [reps] [--out dir]"); i = i + 1 end
-  end
-end
+local cli = dofile((arg[0]:match("^(.*)/") or ".") .. "/cli.lua")
+local reps, outdir = cli.options(10, "sketch_linf.lua")
 local kinds = { "countsketch", "gaussian", "srht" }
 
 -- means of linf and l2 per (setting, kind) from a sweep's frame
@@ -134,7 +128,7 @@ local s2 = {}
 for _, kind in ipairs(kinds) do s2[kind] = slope(dims, ratio2[kind]) end
 print(string.format("log-log slope of l_inf/l2 against d (dense: -0.28, flat: 0): "
   .. "countsketch %.2f, gaussian %.2f, srht %.2f", s2.countsketch, s2.gaussian, s2.srht))
-if outdir then print("--out " .. outdir .. ": figures need the plot module, which this build lacks; tables only") end
+cli.figures(outdir)
 
 -- verdict from the numbers: in (1) the three ratios within 25% of each
 -- other; in (2) the dense slopes at or below -0.2 (theory -0.28) and
