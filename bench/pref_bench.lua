@@ -9,9 +9,11 @@ local r = rng.new(1)
 local Lw, Ll = r:uniform(n, -300, -5), r:uniform(n, -300, -5)
 local lw, ll = Lw + r:normal(n, 0, 8), Ll + r:normal(n, 0, 8)
 local res
-print(string.format("dpo %.4f", best(function()
-  res = pref.dpo_loss{ policy_chosen = lw, policy_rejected = ll, ref_chosen = Lw, ref_rejected = Ll, beta = 0.1 }
-end)))
+local dw, dc
+dw, dc, res = best(function()
+  return pref.dpo_loss{ policy_chosen = lw, policy_rejected = ll, ref_chosen = Lw, ref_rejected = Ll, beta = 0.1 }
+end)
+print(string.format("dpo %.4f\ndpocpu %.4f", dw, dc))
 io.stderr:write(string.format("orrery dpo_loss mean %.10g accuracy %.6f\n", res.loss, res.accuracy))
 res, lw, ll, Lw, Ll = nil, nil, nil, nil, nil
 collectgarbage()

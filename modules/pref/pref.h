@@ -37,6 +37,10 @@ typedef enum {
 /* the stable pieces, exported to the other kernels of the module */
 double pref_logsig (double x);   /* log s(x), never log(s(x)) */
 double pref_sig (double x);      /* s(x) = 1 / (1 + exp(-x)) */
+/* the branch-free exp and log1p of the sigmoid loss's vector loop, within
+   1 ulp (tests/c/test_pref.c): exp(x) for x <= 0, log1p(t) for 0 <= t <= 1 */
+double pref_expneg (double x);
+double pref_log1p01 (double t);
 
 typedef struct dpo_sums {
   double loss;       /* sum of the per-pair losses */
@@ -51,8 +55,9 @@ typedef struct dpo_sums {
 ** the log-ratios of ipo (per-token averages).  beta > 0; e the label
 ** smoothing (0 <= e < 1; robust: e < 0.5; exo_pair: 0 means DPO_EXO_EPS).
 ** Outputs, each of n doubles or NULL: losses, gc = d losses[i]/d lw[i],
-** gr = d losses[i]/d ll[i], rc = beta rw, rr = beta rl.  One pass, no
-** work space.  *bad gets the 0-based index of a bad element.
+** gr = d losses[i]/d ll[i], rc = beta rw, rr = beta rl; no output may
+** overlap an input.  One pass, no work space beyond 8 KB of stack.  *bad
+** gets the 0-based index of a bad element.
 */
 int pref_dpo (int loss, size_t n, const double *lw, const double *ll,
               const double *Lw, const double *Ll, const double *lenc,

@@ -13,7 +13,7 @@ run() {  # run NAME EXPECTED ARGS...
 }
 run demo.lua "Cox proportional hazards model"
 run ivl_augmentation.lua "DA+IVL has the lowest nCER in" 2
-run sketch_linf.lua "log-log slope" 1
+run sketch_linf.lua "verdict: Gaussian design" 1
 run apgw_veteran.lua "AIC"
 run apgw_melanoma.lua "AIC"
 run coin_bias.lua "tightens at every step"
@@ -22,4 +22,12 @@ run niw_fewshot.lua "the learned prior lowers"
 run dpo_vs_reward_model.lua "accuracy drop under shift" 0.3
 run scaled_bt.lua "scaled BT" 0.2
 run length_control.lua "verbose minus concise" 300
+run ipcw_censoring.lua "verdict: at n =" 10
+run palimpsest_provenance.lua "verdict: power at N" 10
+run deconfounded_rewards.lua "verdict: Spearman with quality" 5
+run compositional_pcor.lua "verdict: proportions" 4
+run control_variates_safety.lua "verdict: variance reduction" 5
+run deup_misspecification.lua "verdict: rank correlation with the true excess risk" 5
+run control_function_extrapolation.lua "verdict: RMSE beyond" 5
+run heteroscedastic_confidence.lua "verdict: largest coverage error" 5
 done_tests
