@@ -235,7 +235,10 @@ function KMG.__tostring(g)
 end
 
 -- for the parts (stdlib/surv/km.lua adds methods)
-C.KM, C.KMG, C.label = KM, KMG, label
+C.KM, C.KMG, C.label, C.deleted = KM, KMG, label, deleted
+C.from_formula, C.parse_surv_formula, C.zvalue, C.check_dropped = from_formula, parse_surv_formula, zvalue,
+  check_dropped
+C.conf_types, C.row_at, C.vlen = conf_types, row_at, vlen
 
 local km_allowed = set{ "group", "conf", "level", "na", "weights", "start", "robust" }
 
@@ -833,5 +836,6 @@ surv.fit{...} when opts.dist is given. formula: "Surv(time, status) ~ ..."]])
 
 require "orrery.surv.fit"
 require "orrery.surv.km"
+require "orrery.surv.cif"
 
 return M

@@ -73,4 +73,13 @@ size_t cif_fit (const km_data *d, int ncause, size_t ldm, double *t,
                 double *nrisk, double *nev, double *ncens, double *surv,
                 double *sse, double *cif, double *cse, double *work);
 
+/*
+** Confidence limits of len probabilities p with standard errors se (not of
+** log p), at level z on the scale type as km_ci, as R's survfit_confint
+** with logse = FALSE: missing where p = 0 on the log scales, [0, 0] on the
+** plain one.
+*/
+void cif_ci (size_t len, const double *p, const double *se, double z,
+             int type, double *lo, double *hi);
+
 #endif

@@ -220,6 +220,57 @@ static int s_km (lua_State *L) {
 }
 
 
+/*
+** _cif(fn, time, status, z, conftype [, g, level, nil, weights], ncause)
+** -> table of columns: the Aalen-Johansen incidences of causes 1..ncause
+** (status 0 censored; coded and checked by the Lua half) with their
+** jackknife standard errors and limits, and the all-cause survival.
+*/
+static int s_cif (lua_State *L) {
+  const char *fn = luaL_checkstring(L, 1);
+  double z = luaL_checknumber(L, 4);
+  int type = (int)luaL_checkinteger(L, 5);
+  int K = (int)luaL_checkinteger(L, 10);
+  size_t m, i;
+  double *t, *nr, *nev, *nc, *sv, *sse, *cif, *cse, *lo, *hi;
+  kmrows r;
+  int res;
+  if (K < 1) orr_error(L, fn, "there are no causes");
+  if (!lua_isnoneornil(L, 8)) orr_error(L, fn, "start times are not supported");
+  km_read(L, fn, &r);
+  for (i = 0; i < r.d.n; i++) {   /* the kernel indexes by the codes */
+    double c = r.d.status[i];
+    if (c != floor(c) || c < 0 || c > K)
+      orr_error(L, fn, "status code %f is not 0 (censored) or a cause in 1..%d", c, K);
+  }
+  {
+    const size_t *ord = r.d.ord;
+    const double *tt = r.d.stop;
+    for (i = 0, m = 0; i < r.d.n; i++)
+      if (i == 0 || tt[ord ? ord[i] : i] != tt[ord ? ord[i - 1] : i - 1]) m++;
+  }
+  lua_createtable(L, 0, 16);
+  res = lua_gettop(L);
+  t = omat_new(L, m, 1)->x; lua_setfield(L, res, "time");
+  nr = omat_new(L, m, 1)->x; lua_setfield(L, res, "n_risk");
+  nc = omat_new(L, m, 1)->x; lua_setfield(L, res, "n_censor");
+  sv = omat_new(L, m, 1)->x; lua_setfield(L, res, "surv");
+  sse = omat_new(L, m, 1)->x; lua_setfield(L, res, "surv_se");
+  nev = omat_new(L, m, (size_t)K)->x; lua_setfield(L, res, "n_event");
+  cif = omat_new(L, m, (size_t)K)->x; lua_setfield(L, res, "cif");
+  cse = omat_new(L, m, (size_t)K)->x; lua_setfield(L, res, "se");
+  lo = omat_new(L, m, (size_t)K)->x; lua_setfield(L, res, "lower");
+  hi = omat_new(L, m, (size_t)K)->x; lua_setfield(L, res, "upper");
+  cif_fit(&r.d, K, m, t, nr, nev, nc, sv, sse, cif, cse,
+          orr_work(L, cif_work(r.d.n, K)));
+  cif_ci(m * (size_t)K, cif, cse, z, type, lo, hi);
+  setcount(L, res, "n", r.d.n);
+  setcount(L, res, "n_dropped", r.dropped);
+  lua_settop(L, res);
+  return 1;
+}
+
+
 /* _rmean(time, surv, n_risk, n_event, tau) -> rmean, se (tau checked by
    the Lua half) */
 static int s_rmean (lua_State *L) {
@@ -595,7 +646,7 @@ static int s_cox (lua_State *L) {
 
 static const luaL_Reg surv_funcs[] = {
   {"_km", s_km}, {"_quantile", s_quantile},
-  {"_rmean", s_rmean},
+  {"_rmean", s_rmean}, {"_cif", s_cif},
   {"_logrank", s_logrank}, {"_cox", s_cox},
   {NULL, NULL}
 };
