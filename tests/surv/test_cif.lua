@@ -89,3 +89,75 @@ T.test("cif: bad input", function()
     "surv.cif: 1 row with missing values")
   local _ = mat
 end)
+
+-- ---------------------------------------------------------------- Fine-Gray
+-- against finegray() + coxph(Surv(fgstart, fgstop, fgstatus) ~ age + sex,
+-- weights = fgwt) (tests/ref/surv/cif/make_finegray.R). Iterative: the
+-- coefficients and SEs to 1e-8 relative (coxph's and our Newton stop at
+-- the same rule), the expanded rows and weights to 1e-12.
+local FG = T.ref("surv/cif/finegray.txt")
+
+local function fg_x()
+  local x = mat.zeros(#mg.age, 2)
+  for i = 1, #mg.age do x:set(i, 1, mg.age[i]); x:set(i, 2, mg.sex[i]) end
+  return x
+end
+
+local function check_fg(f, pre)
+  T.eq(#f.fg.row, FG[pre .. ".nrow"])
+  local wt = f.fg.weight
+  local head = {}
+  for i = 1, 200 do head[i] = wt[i] end
+  T.near(head, FG[pre .. ".wt_head"], 1e-12, pre .. " weights")
+  local s1, s2, s3 = 0, 0, 0
+  for i = 1, #wt do s1 = s1 + wt[i]; s2 = s2 + wt[i] ^ 2; s3 = s3 + f.fg.stop[i] * wt[i] end
+  T.near({ s1, s2, s3 }, FG[pre .. ".wt_sums"], 1e-12, pre .. " weight sums")
+  T.near(f.coef, FG[pre .. ".coef"], 1e-8, pre .. " coef")
+  T.near(f.se, FG[pre .. ".se"], 1e-8, pre .. " robust se")
+  T.near(f.naive_se, FG[pre .. ".naive_se"], 1e-8, pre .. " naive se")
+  T.near(f.loglik, FG[pre .. ".loglik"], 1e-10, pre .. " loglik")
+  T.eq(f.nevent, FG[pre .. ".nevent"])
+end
+
+T.test("finegray: both causes of mgus2, Breslow ties, case weights", function()
+  local x = fg_x()
+  local f = surv.finegray{ time = mg.etime, status = mg.event, x = x, names = { "age", "sex" },
+    causes = { "pcm", "death" }, cause = "pcm" }
+  T.eq(f.cause, "pcm"); T.eq(f.robust, true)
+  check_fg(f, "fg_pcm")
+  check_fg(surv.finegray{ time = mg.etime, status = mg.event, x = x, cause = 2 }, "fg_death")
+  check_fg(surv.finegray{ time = mg.etime, status = mg.event, x = x, ties = "breslow" }, "fg_pcm_breslow")
+  check_fg(surv.finegray{ time = mg.etime, status = mg.event, x = x, weights = mg.w }, "fg_pcm_w")
+  -- robust = false: the model-based variance as .se
+  local g = surv.finegray{ time = mg.etime, status = mg.event, x = x, robust = false }
+  T.near(g.se, FG["fg_pcm.naive_se"], 1e-8)
+  T.ok(tostring(f):find("robust se", 1, true))
+  -- a time 0 (finegray's rows then start at -1)
+  local z = surv.finegray{ time = { 0, 1, 2, 3, 4, 5, 6, 7 }, status = { 1, 2, 0, 1, 2, 1, 0, 1 },
+    x = { 1, 3, 2, 5, 4, 6, 8, 7 } }
+  T.eq(#z.fg.row, FG["fg_zero.nrow"])
+  T.near(z.coef, FG["fg_zero.coef"], 1e-8)
+  T.near(z.se, FG["fg_zero.se"], 1e-8)
+  T.near(z.naive_se, FG["fg_zero.naive_se"], 1e-8)
+end)
+
+T.test("finegray: bad input", function()
+  local x = fg_x()
+  T.errors(function() surv.finegray{ time = mg.etime, status = mg.event, x = x, cause = 3 } end,
+    "surv.finegray: cause must be a cause's name or a number in 1..2")
+  T.errors(function() surv.finegray{ time = mg.etime, status = mg.event, x = x, causes = { "a", "b" }, cause = "c" } end,
+    "surv.finegray: cause 'c' is not one of the causes (a, b)")
+  T.errors(function() surv.finegray{ time = { 1, 2, 3 }, status = { 0, 1, 4 }, x = { 1, 2, 3 }, causes = { "a", "b" } } end,
+    "surv.finegray: 'status' element 3 is 4: not 0 (censored) or a cause code 1..2")
+  T.errors(function() surv.finegray{ time = { 1, 2, 3 }, status = { 0, 2, 2 }, x = { 1, 2, 3 }, causes = { "a", "b" } } end,
+    "surv.finegray: there are no events of cause 'a'")
+  T.errors(function() surv.finegray{ time = { 1, 2, 3 }, status = { 0, 1, 2 }, x = { 1, 2 } } end,
+    "surv.finegray: 'x' has 2 rows but 'time' has 3")
+  T.errors(function() surv.finegray{ time = { 1, 2, 3 }, status = { 0, 1, 2 }, x = { 1, 2, 3 }, weights = { 1, -1, 1 } } end,
+    "surv.finegray: 'weights' element 2 is negative")
+  T.errors(function() surv.finegray{ time = { 1, -2, 3 }, status = { 0, 1, 2 }, x = { 1, 2, 3 } } end,
+    "surv.finegray: 'time' element 2 is -2")
+  T.errors(function() surv.finegray{ time = { 1, 2, 3 }, status = { 0, 1, 2 } } end, "surv.finegray: 'x' is missing")
+  T.errors(function() surv.finegray{ time = { 1, 2, 3 }, status = { 0, 1, 2 }, x = { 1, 2, 3 }, colour = 1 } end,
+    "surv.finegray: unknown option 'colour'")
+end)
