@@ -62,6 +62,16 @@ size_t km_fit (const km_data *d, double *t, double *nrisk, double *nevent,
 }
 
 
+size_t km_ntimes (const km_data *d) {
+  const double *time = d->stop;
+  const size_t *ord = d->ord;
+  size_t i, m = 0;
+  for (i = 0; i < d->n; i++)
+    if (i == 0 || time[ORD(i)] != time[ORD(i - 1)]) m++;
+  return m;
+}
+
+
 size_t km_table (const double *time, const double *status, const double *w,
                  const size_t *ord, size_t n, double *t, double *nrisk,
                  double *nevent, double *ncens, double *surv, double *gw,

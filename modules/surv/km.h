@@ -25,6 +25,9 @@ typedef struct km_data {
   const size_t *ord, *sord;
 } km_data;
 
+/* The number of distinct stop times of d (the rows of km_fit's table). */
+size_t km_ntimes (const km_data *d);
+
 /*
 ** The Kaplan-Meier table of d, one row per distinct stop time (m <= n,
 ** returned), as km_table (surv.h): t, n_risk (the weight at risk, start <

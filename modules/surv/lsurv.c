@@ -189,19 +189,14 @@ static int s_km (lua_State *L) {
   double z = luaL_checknumber(L, 4);
   int type = (int)luaL_checkinteger(L, 5);
   int robust = lua_toboolean(L, 10);
-  size_t m, i;
+  size_t m;
   double *col[11];
   kmrows r;
   int res, c;
   static const char *const names[11] = {"time", "n_risk", "n_event", "n_censor",
     "surv", "std_err", "cumhaz", "se_cumhaz", "se", "lower", "upper"};
   km_read(L, fn, &r);
-  {  /* m distinct times */
-    const size_t *ord = r.d.ord;
-    const double *t = r.d.stop;
-    for (i = 0, m = 0; i < r.d.n; i++)
-      if (i == 0 || t[ord ? ord[i] : i] != t[ord ? ord[i - 1] : i - 1]) m++;
-  }
+  m = km_ntimes(&r.d);
   lua_createtable(L, 0, 16);
   res = lua_gettop(L);
   for (c = 0; c < 11; c++) {   /* the result columns, filled in place */
@@ -243,12 +238,7 @@ static int s_cif (lua_State *L) {
     if (c != floor(c) || c < 0 || c > K)
       orr_error(L, fn, "status code %f is not 0 (censored) or a cause in 1..%d", c, K);
   }
-  {
-    const size_t *ord = r.d.ord;
-    const double *tt = r.d.stop;
-    for (i = 0, m = 0; i < r.d.n; i++)
-      if (i == 0 || tt[ord ? ord[i] : i] != tt[ord ? ord[i - 1] : i - 1]) m++;
-  }
+  m = km_ntimes(&r.d);
   lua_createtable(L, 0, 16);
   res = lua_gettop(L);
   t = omat_new(L, m, 1)->x; lua_setfield(L, res, "time");

@@ -92,7 +92,7 @@ end)
 
 -- ---------------------------------------------------------------- Fine-Gray
 -- against finegray() + coxph(Surv(fgstart, fgstop, fgstatus) ~ age + sex,
--- weights = fgwt) (tests/ref/surv/cif/make_finegray.R). Iterative: the
+-- weights = fgwt) (tests/ref/surv/cif/make_cif.R). Iterative: the
 -- coefficients and SEs to 1e-8 relative (coxph's and our Newton stop at
 -- the same rule), the expanded rows and weights to 1e-12.
 local FG = T.ref("surv/cif/finegray.txt")

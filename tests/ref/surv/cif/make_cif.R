@@ -1,12 +1,16 @@
-# Reference values for tests/surv/test_cif.lua: R's survival package, the
-# Aalen-Johansen cumulative incidence of survfit(Surv(etime, event) ~ ...)
-# with a factor status (competing risks), on survival's mgus2: progression
-# to a plasma cell malignancy (pcm) or death first, as in the package's
-# "compete" vignette.  Run from this folder:
+# Reference values for tests/surv/test_cif.lua: R's survival package on
+# survival's mgus2, progression to a plasma cell malignancy (pcm) or death
+# first, as in the package's "compete" vignette:
+#  - the Aalen-Johansen cumulative incidence of survfit(Surv(etime, event)
+#    ~ ...) with a factor status (cif.txt);
+#  - the Fine-Gray model, finegray() then coxph(Surv(fgstart, fgstop,
+#    fgstatus) ~ age + sex, weights = fgwt), for each cause, with and
+#    without case weights, Efron and Breslow ties (finegray.txt).
+# Run from this folder:
 #   Rscript make_cif.R
 # Writes mgus2.csv (etime, event code 0 censored / 1 pcm / 2 death, sex,
-# age, and a case weight w) and cif.txt with lines "key v1 v2 ..." (17
-# significant digits; matrices column by column).
+# age, and a case weight w), cif.txt and finegray.txt with lines "key v1
+# v2 ..." (17 significant digits; matrices column by column).
 suppressPackageStartupMessages(library(survival))
 cat("survival", as.character(packageVersion("survival")), "\n")
 
@@ -44,4 +48,34 @@ g <- survfit(Surv(etime, event) ~ sex, data = data.frame(etime, event, sex = d$s
 cif_out("mgus2_sex0", g[1, ]); cif_out("mgus2_sex1", g[2, ])
 s <- summary(survfit(Surv(etime, event) ~ 1), times = c(12, 120, 240))
 out("mgus2_at.cif", s$pstate[, 2:3]); out("mgus2_at.se", s$std.err[, 2:3])
+close(con)
+
+# ---- Fine-Gray
+con <- file("finegray.txt", "w")
+d$ev <- factor(d$event, 0:2, labels = c("censor", "pcm", "death"))
+
+fg_out <- function(pre, etype, ties = "efron", weighted = FALSE) {
+  fg <- if (weighted) finegray(Surv(etime, ev) ~ ., data = d, etype = etype, weights = w)
+        else finegray(Surv(etime, ev) ~ ., data = d, etype = etype)
+  f <- coxph(Surv(fgstart, fgstop, fgstatus) ~ age + sex, weights = fgwt, data = fg, ties = ties)
+  out(paste0(pre, ".nrow"), nrow(fg))
+  out(paste0(pre, ".wt_head"), head(fg$fgwt, 200))
+  out(paste0(pre, ".wt_sums"), c(sum(fg$fgwt), sum(fg$fgwt^2), sum(fg$fgstop * fg$fgwt)))
+  out(paste0(pre, ".coef"), coef(f))
+  out(paste0(pre, ".se"), sqrt(diag(f$var)))              # robust: coxph's default here
+  out(paste0(pre, ".naive_se"), sqrt(diag(f$naive.var)))  # model-based
+  out(paste0(pre, ".loglik"), f$loglik)
+  out(paste0(pre, ".nevent"), f$nevent)
+}
+fg_out("fg_pcm", "pcm")
+fg_out("fg_death", "death")
+fg_out("fg_pcm_breslow", "pcm", ties = "breslow")
+fg_out("fg_pcm_w", "pcm", weighted = TRUE)
+# a time 0: finegray starts every row at -1 then (Orrery shifts all times by 1)
+z <- data.frame(t = c(0, 1, 2, 3, 4, 5, 6, 7), s = factor(c(1, 2, 0, 1, 2, 1, 0, 1), 0:2),
+                x = c(1, 3, 2, 5, 4, 6, 8, 7))
+fz <- finegray(Surv(t, s) ~ ., data = z)
+f <- coxph(Surv(fgstart, fgstop, fgstatus) ~ x, weights = fgwt, data = fz)
+out("fg_zero.coef", coef(f)); out("fg_zero.se", sqrt(diag(f$var)))
+out("fg_zero.naive_se", sqrt(diag(f$naive.var))); out("fg_zero.nrow", nrow(fz))
 close(con)
