@@ -175,7 +175,8 @@ function M.cif(spec)
   C.check_dropped(fn, na_rule, out.n_dropped or 0)
   return setmetatable(out, CIFG)
 end
-doc(M.cif, "surv.cif", [[surv.cif{time =, status = [, group =, weights =, causes =, conf = "log", level = 0.95, na = "omit"]}
+doc(M.cif, "surv.cif", [[surv.cif{time =, status = [, group =, weights =, causes =, conf = "log", level = 0.95,
+  na = "omit"]}
   or surv.cif{formula = "Surv(time, status) ~ group", data = df, ...}
 Competing risks: the Aalen-Johansen cumulative incidence of each cause, as R's survfit with a factor
 status (its pstate), with the infinitesimal jackknife standard errors (survfit's default for
@@ -253,19 +254,59 @@ local function fg_expand(fn, t, c, cause)
   return start, stop, st, wt, row
 end
 
-local fg_allowed = set{ "time", "status", "x", "names", "cause", "causes", "weights", "ties", "robust", "na" }
+local fg_allowed = set{ "time", "status", "x", "names", "cause", "causes", "weights", "ties", "robust", "na",
+  "formula", "data" }
+
+-- {formula = "Surv(time, status) ~ rhs", data = df}: time, status and
+-- weights (a column name) on the rows the model frame of rhs keeps, x and
+-- its names, and the count of rows it dropped
+local function fg_formula(fn, opts)
+  local df = opts.data
+  if df == nil then fail(fn, "formula needs data =") end
+  for _, k in ipairs{ "time", "status", "x", "names" } do
+    if opts[k] ~= nil then fail(fn, "give either formula = or %s =, not both", k) end
+  end
+  local cols = C.parse_surv_formula(fn, opts.formula)
+  if #cols ~= 2 then fail(fn, "the left side must be Surv(time, status): no delayed entry") end
+  local rhs = opts.formula:match("~(.*)$")
+  if opts.weights ~= nil and type(opts.weights) ~= "string" then
+    fail(fn, "with formula =, weights must name a column")
+  end
+  local formula = require "orrery.formula"
+  local ok, mf = pcall(formula.model_frame, "~" .. rhs, df,
+    { na = opts.na, intercept = false, extra = { opts.weights } })
+  if not ok then fail(fn, "%s", (tostring(mf):gsub("^formula%.model_frame: ", ""))) end
+  local rows = mf.rows   -- nil: every row kept
+  local function sub(v, what)
+    if v == nil then fail(fn, "no column '%s' in data", what) end
+    local nr = rows and #rows or mf.n
+    local out = mat.zeros(nr, 1)
+    local src = is_factor(v) and v.codes or v
+    for j = 1, nr do out:set(j, 1, src[rows and rows[j] or j]) end
+    if is_factor(v) then return { levels = v.levels, codes = out } end
+    return out
+  end
+  return sub(df[cols[1]], cols[1]), sub(df[cols[2]], cols[2]), mf.x, mf.names,
+    opts.weights and mf.extra[opts.weights], mf.n_dropped
+end
 
 function M.finegray(spec)
   local fn = "surv.finegray"
   if type(spec) ~= "table" or is_mat(spec) then fail(fn, "give a table: surv.finegray{time =, status =, x = ...}") end
   local opts = checkopts(fn, spec, fg_allowed)
   local na_rule = args.na(fn, opts.na)
-  if opts.time == nil then fail(fn, "'time' is missing") end
-  if opts.status == nil then fail(fn, "'status' is missing") end
-  if opts.x == nil then fail(fn, "'x' is missing") end
-  local time = args.vec(fn, opts.time, "time")
+  local time, status, x, names, weights, pre = opts.time, opts.status, opts.x, opts.names, opts.weights, 0
+  if opts.formula ~= nil then
+    time, status, x, names, weights, pre = fg_formula(fn, opts)
+  elseif opts.data ~= nil then
+    fail(fn, "data = is for formula =")
+  end
+  if time == nil then fail(fn, "'time' is missing") end
+  if status == nil then fail(fn, "'status' is missing") end
+  if x == nil then fail(fn, "'x' is missing") end
+  time = args.vec(fn, time, "time")
   local n = #time
-  local codes, causes = cif_status(fn, opts.status, opts.causes)
+  local codes, causes = cif_status(fn, status, opts.causes)
   if #codes ~= n then fail(fn, "'status' has %d elements but 'time' has %d", #codes, n) end
   local cause = opts.cause or 1
   if type(cause) == "string" then
@@ -276,10 +317,10 @@ function M.finegray(spec)
   elseif math.type(cause) ~= "integer" or cause < 1 or cause > #causes then
     fail(fn, "cause must be a cause's name or a number in 1..%d", #causes)
   end
-  local x = args.mat(fn, opts.x, "x")
+  x = args.mat(fn, x, "x")
   if x:rows() ~= n and x:cols() == n and x:rows() == 1 then x = x:t() end
   if x:rows() ~= n then fail(fn, "'x' has %d rows but 'time' has %d", x:rows(), n) end
-  local weights = args.vec(fn, opts.weights, "weights")
+  weights = args.vec(fn, weights, "weights")
   if weights and #weights ~= n then fail(fn, "'weights' has %d elements but 'time' has %d", #weights, n) end
   args.checktime(fn, time, false)
   local keep, rows, dropped = args.mask(fn, { "time", time }, { "status", codes }, { "x", x },
@@ -316,15 +357,16 @@ function M.finegray(spec)
     for q = 1, p do X:set(j, q, x:get(r2[j], q)) end
   end
   local fit = M.cox{ time = mat.vec(e2), status = mat.vec(st2), start = mat.vec(s2), x = X,
-    weights = mat.vec(w2), names = opts.names, ties = opts.ties, robust = opts.robust, zph = false }
+    weights = mat.vec(w2), names = names, ties = opts.ties, robust = opts.robust, zph = false }
   fit.cause, fit.causes = causes[cause], causes
-  fit.n_subjects, fit.n_dropped = #t, dropped
+  fit.n_subjects, fit.n_dropped = #t, dropped + pre
   fit.fg = { start = mat.vec(s2), stop = mat.vec(e2), status = mat.vec(st2), weight = mat.vec(w2),
     row = mat.vec(r2) }
   return fit
 end
 doc(M.finegray, "surv.finegray", [[surv.finegray{time =, status =, x = [, cause = 1, causes =, names =, weights =,
   ties = "efron", robust =, na = "omit"]} -> a surv.cox fit of the Fine-Gray model
+  or surv.finegray{formula = "Surv(time, status) ~ age + sex", data = df, weights = "w", cause = "pcm", ...}
 The proportional subdistribution hazards model of one cause among competing risks, as R's
 finegray() followed by coxph(Surv(fgstart, fgstop, fgstatus) ~ x, weights = fgwt): the rows that
 failed of another cause stay at risk with the inverse-probability-of-censoring weights of finegray.

@@ -161,3 +161,32 @@ T.test("finegray: bad input", function()
   T.errors(function() surv.finegray{ time = { 1, 2, 3 }, status = { 0, 1, 2 }, x = { 1, 2, 3 }, colour = 1 } end,
     "surv.finegray: unknown option 'colour'")
 end)
+
+T.test("finegray through a formula with a factor status", function()
+  local df = data.read_csv(T.refdir .. "surv/cif/mgus2.csv")
+  local lv = { "censor", "pcm", "death" }
+  local ev = {}
+  for i = 1, #mg.event do ev[i] = lv[mg.event[i] + 1] end
+  df.ev = data.factor(ev, lv)
+  local f = surv.finegray{ formula = "Surv(etime, ev) ~ age + sex", data = df, cause = "pcm" }
+  T.eq(f.names[1], "age"); T.eq(f.names[2], "sex")
+  check_fg(f, "fg_pcm")
+  check_fg(surv.finegray{ formula = "Surv(etime, ev) ~ age + sex", data = df, weights = "w" }, "fg_pcm_w")
+  check_fg(surv.finegray{ formula = "Surv(etime, ev) ~ age + sex", data = df, cause = "death" }, "fg_death")
+  -- a missing covariate drops the row on both paths alike
+  df.age:set(3, 1, 0 / 0)
+  local a = surv.finegray{ formula = "Surv(etime, ev) ~ age + sex", data = df }
+  local x = fg_x()
+  x:set(3, 1, 0 / 0)
+  local b = surv.finegray{ time = mg.etime, status = mg.event, x = x }
+  T.eq(a.n_dropped, 1); T.eq(b.n_dropped, 1); T.eq(a.n_subjects, 1383)
+  T.near(a.coef, b.coef, 1e-14)
+  T.errors(function() surv.finegray{ formula = "Surv(etime, ev) ~ age + sex", data = df, na = "fail" } end,
+    "surv.finegray:")
+  T.errors(function() surv.finegray{ formula = "Surv(etime, ev) ~ age", data = df, x = { 1 } } end,
+    "surv.finegray: give either formula = or x =, not both")
+  T.errors(function() surv.finegray{ formula = "Surv(a, etime, ev) ~ age", data = df } end,
+    "surv.finegray: the left side must be Surv(time, status)")
+  T.errors(function() surv.finegray{ formula = "Surv(etime, ev) ~ nosuch", data = df } end, "surv.finegray:")
+  T.errors(function() surv.finegray{ formula = "Surv(etime, ev) ~ age" } end, "surv.finegray: formula needs data =")
+end)
