@@ -10,6 +10,15 @@ local R = T.ref("surv/cif/cif.txt")
 local mg = T.csv("surv/cif/mgus2.csv")
 local TOL = 1e-10
 
+-- mgus2 as a frame whose column name holds the status as a factor (R's)
+local function frame_with_factor(name)
+  local df = data.read_csv(T.refdir .. "surv/cif/mgus2.csv")
+  local lv, ev = { "censor", "pcm", "death" }, {}
+  for i = 1, #mg.event do ev[i] = lv[mg.event[i] + 1] end
+  df[name] = data.factor(ev, lv)
+  return df
+end
+
 local function check(c, pre)
   for _, k in ipairs{ "time", "n_risk", "n_censor", "surv", "surv_se" } do
     T.near(c[k], R[pre .. "." .. k], TOL, pre .. " " .. k)
@@ -34,11 +43,7 @@ T.test("cif on mgus2 (pcm, death), codes named by causes", function()
 end)
 
 T.test("cif with a factor status and by group, via a formula", function()
-  local df = data.read_csv(T.refdir .. "surv/cif/mgus2.csv")
-  local lv = { "censor", "pcm", "death" }
-  local ev = {}
-  for i = 1, #mg.event do ev[i] = lv[mg.event[i] + 1] end
-  df.event = data.factor(ev, lv)
+  local df = frame_with_factor("event")
   local g = surv.cif{ formula = "Surv(etime, event) ~ sex", data = df }
   T.eq(g.causes[2], "death")
   check(g[0], "mgus2_sex0"); check(g[1], "mgus2_sex1")
@@ -163,11 +168,7 @@ T.test("finegray: bad input", function()
 end)
 
 T.test("finegray through a formula with a factor status", function()
-  local df = data.read_csv(T.refdir .. "surv/cif/mgus2.csv")
-  local lv = { "censor", "pcm", "death" }
-  local ev = {}
-  for i = 1, #mg.event do ev[i] = lv[mg.event[i] + 1] end
-  df.ev = data.factor(ev, lv)
+  local df = frame_with_factor("ev")
   local f = surv.finegray{ formula = "Surv(etime, ev) ~ age + sex", data = df, cause = "pcm" }
   T.eq(f.names[1], "age"); T.eq(f.names[2], "sex")
   check_fg(f, "fg_pcm")
