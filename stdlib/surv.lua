@@ -90,13 +90,15 @@ local function from_formula(fn, spec, allowed)
   local df = spec.data
   if df == nil then fail(fn, "formula needs data =") end
   local cols, terms = parse_surv_formula(fn, spec.formula)
-  if #cols == 3 then fail(fn, "counting-process Surv(start, stop, status) is for surv.cox") end
+  if #cols == 3 and not allowed.start then
+    fail(fn, "counting-process Surv(start, stop, status) is for surv.cox")
+  end
   local opts = {}
   for k, v in pairs(spec) do
     if k ~= "formula" and k ~= "data" then
       if not allowed[k] then fail(fn, "unknown option '%s'", k) end
       -- options that take a column may name it
-      if (k == "group" or k == "strata") and type(v) == "string" then v = column(fn, df, v) end
+      if (k == "group" or k == "strata" or k == "weights") and type(v) == "string" then v = column(fn, df, v) end
       opts[k] = v
     end
   end
@@ -112,6 +114,11 @@ local function from_formula(fn, spec, allowed)
       if group then fail(fn, "only one grouping variable is supported, got '%s' too", t) end
       group = column(fn, df, name)
     end
+  end
+  if #cols == 3 then
+    if opts.start ~= nil then fail(fn, "give start either in Surv() or as start =") end
+    opts.start = column(fn, df, cols[1])
+    return column(fn, df, cols[2]), column(fn, df, cols[3]), group, strata, opts
   end
   return column(fn, df, cols[1]), column(fn, df, cols[2]), group, strata, opts
 end
@@ -153,11 +160,30 @@ local function row_at(times, t)
   return lo
 end
 
+local function at1(k, t)
+  local i = row_at(k.time, t)
+  if i == 0 then return 1, 0, 1, 1 end
+  return k.surv[i], k.se[i], k.lower[i], k.upper[i]
+end
+
 function KM:at(t)
-  if type(t) ~= "number" or t ~= t then error("surv.km:at: t must be a number", 0) end
-  local i = row_at(self.time, t)
-  if i == 0 then return { surv = 1, se = 0, lower = 1, upper = 1 } end
-  return { surv = self.surv[i], se = self.se[i], lower = self.lower[i], upper = self.upper[i] }
+  local fn = "surv.km:at"
+  if type(t) == "number" then
+    if t ~= t then fail(fn, "t is NaN") end
+    local s, se, lo, hi = at1(self, t)
+    return { surv = s, se = se, lower = lo, upper = hi }
+  end
+  if type(t) ~= "table" then fail(fn, "t must be a number or an array of numbers") end
+  local n = vlen(t)
+  if n == nil or n == 0 then fail(fn, "t must be a number or a non-empty array of numbers") end
+  local tt, s, se, lo, hi = {}, {}, {}, {}, {}
+  for j = 1, n do
+    local v = t[j]
+    if type(v) ~= "number" or v ~= v then fail(fn, "t element %d is not a number", j) end
+    tt[j] = v
+    s[j], se[j], lo[j], hi[j] = at1(self, v)
+  end
+  return { time = mat.vec(tt), surv = mat.vec(s), se = mat.vec(se), lower = mat.vec(lo), upper = mat.vec(hi) }
 end
 doc(KM.median, "surv.km:median", [[km:median() -> median, lower, upper: the first time where
 S(t) drops below 0.5 (the midpoint of the interval where S(t) is exactly 0.5, if any: R's
@@ -165,7 +191,9 @@ print.survfit rule), and the same for the confidence limits. NaN when not reache
 doc(KM.quantile, "surv.km:quantile", [[km:quantile(p) -> q, lower, upper: the time where the
 curve reaches 1 - p, with R's quantile.survfit rule (as :median() for p = 0.5).]])
 doc(KM.at, "surv.km:at", [[km:at(t) -> {surv =, se =, lower =, upper =}: the curve at time t
-(a step function, right-continuous; 1 before the first time), as summary(survfit, times = t).]])
+(a step function, right-continuous; 1 before the first time), as summary(survfit, times = t).
+km:at{t1, t2, ...} -> {time =, surv =, se =, lower =, upper =}, each a vector over the times
+(in the order given; summary(survfit, times =) with extend = TRUE past the last time).]])
 
 -- print.survfit's table (digits 3): n, events, median and its interval,
 -- one row per curve; a median not reached is NA
@@ -206,7 +234,13 @@ function KMG.__tostring(g)
   return head .. "\n" .. km_table(curves, names)
 end
 
-local km_allowed = set{ "group", "conf", "level", "na" }
+-- for the parts (stdlib/surv/km.lua adds methods)
+C.KM, C.KMG, C.label, C.deleted = KM, KMG, label, deleted
+C.from_formula, C.parse_surv_formula, C.zvalue, C.check_dropped = from_formula, parse_surv_formula, zvalue,
+  check_dropped
+C.conf_types, C.row_at, C.vlen = conf_types, row_at, vlen
+
+local km_allowed = set{ "group", "conf", "level", "na", "weights", "start", "robust" }
 
 function M.km(time, status, opts)
   local fn = "surv.km"
@@ -232,12 +266,24 @@ function M.km(time, status, opts)
   local st = args.status(status, fn)
   local n = vlen(time)
   if n == nil then fail(fn, "'time' must be a vector or an array of numbers") end
+  local weights = args.vec(fn, opts.weights, "weights")
+  local start = args.vec(fn, opts.start, "start")
+  local robust = opts.robust
+  if robust ~= nil and type(robust) ~= "boolean" then fail(fn, "robust must be true or false") end
+  if robust == nil then   -- survfit's default: the jackknife with non-integer weights
+    robust = false
+    for i = 1, weights and #weights or 0 do
+      local w = weights[i]
+      if w == w and w ~= math.floor(w) then robust = true; break end
+    end
+  end
   local function finish(k)
-    k.conf, k.level = opts.conf or "log", level
+    k.conf, k.level, k.robust, k.weighted, k.counting = opts.conf or "log", level, robust,
+      weights ~= nil, start ~= nil
     return setmetatable(k, KM)
   end
   if opts.group == nil then
-    local k = C._km(fn, time, st, z, ctype)
+    local k = C._km(fn, time, st, z, ctype, nil, nil, start, weights, robust)
     check_dropped(fn, na_rule, k.n_dropped)
     if k.n == 0 then fail(fn, "no complete rows") end
     return finish(k)
@@ -245,17 +291,24 @@ function M.km(time, status, opts)
   local codes, levels = group_codes(fn, "group", opts.group, n)
   local out = { levels = levels, group_name = group_name }
   for j, lv in ipairs(levels) do
-    local k = finish(C._km(fn, time, st, z, ctype, codes, j - 1))
+    local k = finish(C._km(fn, time, st, z, ctype, codes, j - 1, start, weights, robust))
     out[lv] = k
     out.n_dropped = k.n_dropped
   end
   check_dropped(fn, na_rule, out.n_dropped or 0)
   return setmetatable(out, KMG)
 end
-doc(M.km, "surv.km", [[surv.km(time, status [, {group=, conf="log"|"log-log"|"plain", level=0.95, na="omit"}])
-  or surv.km{formula = "Surv(time, status) ~ group", data = df, ...}
+doc(M.km, "surv.km", [[surv.km(time, status [, {group=, conf="log"|"log-log"|"plain", level=0.95, na="omit",
+  weights=, start=, robust=}])
+  or surv.km{formula = "Surv(time, status) ~ group", data = df, weights = "w", ...}
+  or surv.km{formula = "Surv(start, stop, status) ~ 1", data = df}   (delayed entry)
 Kaplan-Meier estimate, as R's survfit: .time .surv .se (SE of S, Greenwood) .lower .upper
-.n_risk .n_event .n_censor .cumhaz; :median() -> median, lower, upper; :at(t) -> {surv, se, lower, upper}.
+.n_risk .n_event .n_censor .cumhaz; :median() -> median, lower, upper; :at(t) -> {surv, se, lower, upper};
+:at{t1, t2, ...}; :rmean(tau) -> {rmean, se}.
+weights: case weights >= 0 (n_risk and n_event are weighted sums). With non-integer weights the
+standard errors are the infinitesimal jackknife (robust = true), as survfit's default; robust = false
+gives Greenwood's formula on the weighted counts. start: entry times (at risk on (start, stop]),
+each < its stop time.
 With group: a table of estimates keyed by level, plus .levels.
 Times must be >= 0 as in R's Surv (0 is a time); a negative or infinite time is an error, NaN is missing.]])
 
@@ -782,5 +835,7 @@ surv.fit{...} when opts.dist is given. formula: "Surv(time, status) ~ ..."]])
 -- ------------------------------------------------------------ the parametric half
 
 require "orrery.surv.fit"
+require "orrery.surv.km"
+require "orrery.surv.cif"
 
 return M

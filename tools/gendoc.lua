@@ -105,6 +105,8 @@ local OBJECTS = {
     make = function() local _, _, y, s = small() return surv.km(y, s) end },
   { ns = "surv", kind = "grouped estimates", from = "surv.km with group =", recv = "kms",
     make = function() local _, _, y, s, g = small() return surv.km(y, s, { group = g }) end },
+  { ns = "surv", kind = "estimates", from = "surv.cif", recv = "ci",
+    make = function() local _, _, y, s = small() return surv.cif{ time = y, status = s } end },
   { ns = "surv", kind = "estimates", from = "surv.na", recv = "na",
     make = function() local _, _, y, s = small() return surv.na(y, s) end },
   { ns = "surv", kind = "tests", from = "surv.logrank", recv = "lr",

@@ -17,6 +17,7 @@
 #include "orules.h"
 #include "mat/omat.h"
 #include "surv/surv.h"
+#include "surv/km.h"
 
 /* coxph.control's defaults, for a spec table without them */
 #define COX_MAXITER  20
@@ -114,54 +115,165 @@ static void setcount (lua_State *L, int t, const char *k, size_t v) {
 /* ---------------------------------------------------------------------- */
 
 /*
-** _km(fn, time, status, z, conftype [, g, level]) -> table of columns.
-** Times follow vm/orules.h (>= 0, as R's Surv).  Rows with NaN in time or
-** status (or g) are dropped and counted in .n_dropped; rows whose g is not
-** level are left out.
+** One curve's rows, read by km_read: kept (no NaN, in the group) and copied
+** into work arrays; ord/sord order them by stop/start time.
 */
-static int s_km (lua_State *L) {
-  const char *fn = luaL_checkstring(L, 1);
-  size_t n, i, m, k = 0, dropped = 0;
-  omat *tm = vecarg(L, 2, fn, "time", (size_t)-1), *st, *g;
-  double z = luaL_checknumber(L, 4);
-  int type = (int)luaL_checkinteger(L, 5);
+typedef struct kmrows {
+  km_data d;
+  size_t dropped;
+} kmrows;
+
+/*
+** Reads time (2), status (3), the optional group codes g (6) with level (7),
+** start (8) and weights (9).  Times follow vm/orules.h (>= 0, as R's Surv);
+** rows with NaN anywhere are dropped and counted, rows whose g is not level
+** left out.  A negative weight and start >= stop are errors.  Without start
+** and weights the rows are sorted in place (ord NULL).
+*/
+static void km_read (lua_State *L, const char *fn, kmrows *r) {
+  size_t n, i, k = 0, dropped = 0;
+  omat *tm = vecarg(L, 2, fn, "time", (size_t)-1), *st, *g, *t0, *wt;
   double level = luaL_optnumber(L, 7, 0);
-  double *t, *s, *col[11];
+  double *t, *s, *t0s = NULL, *ws = NULL;
   unsigned char *drop;
-  int res, c;
-  static const char *const names[11] = {"time", "n_risk", "n_event", "n_censor",
-    "surv", "std_err", "cumhaz", "se_cumhaz", "se", "lower", "upper"};
   n = tm->r * tm->c;
   st = vecarg(L, 3, fn, "status", n);
   g = optvec(L, 6, fn, "group", n);
+  t0 = optvec(L, 8, fn, "start", n);
+  wt = optvec(L, 9, fn, "weights", n);
   orr_checktime(L, fn, "time", tm->x, n, 0);
+  if (t0) orr_checktime(L, fn, "start", t0->x, n, 0);
   drop = newmask(L, n);
   mask(L, tm, n, drop, fn, "time");
   mask(L, st, n, drop, fn, "status");
   mask(L, g, n, drop, fn, "group");
-  t = orr_work(L, 2 * n + 1); s = t + n;
+  mask(L, t0, n, drop, fn, "start");
+  mask(L, wt, n, drop, fn, "weights");
+  t = orr_work(L, 4 * n + 1); s = t + n;
+  if (t0) t0s = s + n;
+  if (wt) ws = s + 2 * n;
   for (i = 0; i < n; i++) {
     if (drop[i]) { dropped++; continue; }
+    if (wt && wt->x[i] < 0)
+      orr_error(L, fn, "'weights' element %d is negative (%f)", (int)i + 1, wt->x[i]);
+    if (t0 && !(t0->x[i] < tm->x[i]))
+      orr_error(L, fn, "row %d: 'start' (%f) must be less than the stop time (%f)",
+                (int)i + 1, t0->x[i], tm->x[i]);
     if (g && g->x[i] != level) continue;
-    t[k] = tm->x[i]; s[k] = st->x[i]; k++;
+    t[k] = tm->x[i]; s[k] = st->x[i];
+    if (t0s) t0s[k] = t0->x[i];
+    if (ws) ws[k] = wt->x[i];
+    k++;
   }
-  /* into time order (status carried along); m distinct times */
-  surv_sort2(t, s, k, orr_workbytes(L, surv_order_work(k)));
-  for (i = 0, m = 0; i < k; i++)
-    if (i == 0 || t[i] != t[i - 1]) m++;
+  memset(&r->d, 0, sizeof r->d);
+  r->d.n = k; r->d.stop = t; r->d.status = s; r->d.start = t0s; r->d.w = ws;
+  r->dropped = dropped;
+  if (t0s == NULL && ws == NULL)   /* into time order, status carried along */
+    surv_sort2(t, s, k, orr_workbytes(L, surv_order_work(k)));
+  else {
+    void *sw = orr_workbytes(L, surv_order_work(k));
+    size_t *ord = (size_t *)orr_workbytes(L, 2 * (k + 1) * sizeof(size_t));
+    surv_order(t, k, ord, sw);
+    r->d.ord = ord;
+    if (t0s) { surv_order(t0s, k, ord + k + 1, sw); r->d.sord = ord + k + 1; }
+  }
+}
+
+/*
+** _km(fn, time, status, z, conftype [, g, level, start, weights, robust])
+** -> table of columns.  robust: the infinitesimal jackknife variance (R's
+** survfit default with non-integer weights) instead of Greenwood's.
+*/
+static int s_km (lua_State *L) {
+  const char *fn = luaL_checkstring(L, 1);
+  double z = luaL_checknumber(L, 4);
+  int type = (int)luaL_checkinteger(L, 5);
+  int robust = lua_toboolean(L, 10);
+  size_t m;
+  double *col[11];
+  kmrows r;
+  int res, c;
+  static const char *const names[11] = {"time", "n_risk", "n_event", "n_censor",
+    "surv", "std_err", "cumhaz", "se_cumhaz", "se", "lower", "upper"};
+  km_read(L, fn, &r);
+  m = km_ntimes(&r.d);
   lua_createtable(L, 0, 16);
   res = lua_gettop(L);
   for (c = 0; c < 11; c++) {   /* the result columns, filled in place */
     col[c] = omat_new(L, m, 1)->x;
     lua_setfield(L, res, names[c]);
   }
-  km_table(t, s, NULL, NULL, k, col[0], col[1], col[2], col[3], col[4],
-           col[5], col[6], col[7]);
+  km_fit(&r.d, col[0], col[1], col[2], col[3], col[4], col[5], col[6], col[7]);
+  if (robust)
+    km_ij(&r.d, m, col[0], col[1], col[2], col[4], col[5], col[7],
+          orr_work(L, km_ij_work(r.d.n, m)));
   km_se(m, col[4], col[5], col[7], z, type, col[8], col[9], col[10]);
-  setcount(L, res, "n", k);
-  setcount(L, res, "n_dropped", dropped);
+  setcount(L, res, "n", r.d.n);
+  setcount(L, res, "n_dropped", r.dropped);
   lua_settop(L, res);
   return 1;
+}
+
+
+/*
+** _cif(fn, time, status, z, conftype [, g, level, nil, weights], ncause)
+** -> table of columns: the Aalen-Johansen incidences of causes 1..ncause
+** (status 0 censored; coded and checked by the Lua half) with their
+** jackknife standard errors and limits, and the all-cause survival.
+*/
+static int s_cif (lua_State *L) {
+  const char *fn = luaL_checkstring(L, 1);
+  double z = luaL_checknumber(L, 4);
+  int type = (int)luaL_checkinteger(L, 5);
+  int K = (int)luaL_checkinteger(L, 10);
+  size_t m, i;
+  double *t, *nr, *nev, *nc, *sv, *sse, *cif, *cse, *lo, *hi;
+  kmrows r;
+  int res;
+  if (K < 1) orr_error(L, fn, "there are no causes");
+  if (!lua_isnoneornil(L, 8)) orr_error(L, fn, "start times are not supported");
+  km_read(L, fn, &r);
+  for (i = 0; i < r.d.n; i++) {   /* the kernel indexes by the codes */
+    double c = r.d.status[i];
+    if (c != floor(c) || c < 0 || c > K)
+      orr_error(L, fn, "status code %f is not 0 (censored) or a cause in 1..%d", c, K);
+  }
+  m = km_ntimes(&r.d);
+  lua_createtable(L, 0, 16);
+  res = lua_gettop(L);
+  t = omat_new(L, m, 1)->x; lua_setfield(L, res, "time");
+  nr = omat_new(L, m, 1)->x; lua_setfield(L, res, "n_risk");
+  nc = omat_new(L, m, 1)->x; lua_setfield(L, res, "n_censor");
+  sv = omat_new(L, m, 1)->x; lua_setfield(L, res, "surv");
+  sse = omat_new(L, m, 1)->x; lua_setfield(L, res, "surv_se");
+  nev = omat_new(L, m, (size_t)K)->x; lua_setfield(L, res, "n_event");
+  cif = omat_new(L, m, (size_t)K)->x; lua_setfield(L, res, "cif");
+  cse = omat_new(L, m, (size_t)K)->x; lua_setfield(L, res, "se");
+  lo = omat_new(L, m, (size_t)K)->x; lua_setfield(L, res, "lower");
+  hi = omat_new(L, m, (size_t)K)->x; lua_setfield(L, res, "upper");
+  cif_fit(&r.d, K, m, t, nr, nev, nc, sv, sse, cif, cse,
+          orr_work(L, cif_work(r.d.n, K)));
+  cif_ci(m * (size_t)K, cif, cse, z, type, lo, hi);
+  setcount(L, res, "n", r.d.n);
+  setcount(L, res, "n_dropped", r.dropped);
+  lua_settop(L, res);
+  return 1;
+}
+
+
+/* _rmean(time, surv, n_risk, n_event, tau) -> rmean, se (tau checked by
+   the Lua half) */
+static int s_rmean (lua_State *L) {
+  size_t n;
+  omat *t = omat_vecarg(L, 1, "surv.km:rmean", "time", &n);
+  omat *s = vecarg(L, 2, "surv.km:rmean", "surv", n);
+  omat *nr = vecarg(L, 3, "surv.km:rmean", "n_risk", n);
+  omat *ne = vecarg(L, 4, "surv.km:rmean", "n_event", n);
+  double rm, se;
+  km_rmean(t->x, s->x, nr->x, ne->x, n, luaL_checknumber(L, 5), &rm, &se);
+  lua_pushnumber(L, rm);
+  lua_pushnumber(L, se);
+  return 2;
 }
 
 
@@ -524,6 +636,7 @@ static int s_cox (lua_State *L) {
 
 static const luaL_Reg surv_funcs[] = {
   {"_km", s_km}, {"_quantile", s_quantile},
+  {"_rmean", s_rmean}, {"_cif", s_cif},
   {"_logrank", s_logrank}, {"_cox", s_cox},
   {NULL, NULL}
 };

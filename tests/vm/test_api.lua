@@ -12,7 +12,7 @@ local api = {
     "pcor", "clr", "pcor_clr", "cor_test", "control_variate", "round" },
   data = { "read_csv", "write_csv", "frame" },
   regress = { "ols", "lm", "glm", "ridge", "iv", "ivl", "anchor", "sketch", "ipcw", "anova" },
-  surv = { "km", "na", "logrank", "cox", "fit", "lm" },
+  surv = { "km", "na", "logrank", "cox", "fit", "lm", "cif", "finegray" },
   optim = { "minimize", "root", "grad", "hessian" },
   sem = { "linear", "fit", "bn", "bn_chain", "bn_random", "environments" },
   experiment = { "clock", "replicate", "sweep" },
