@@ -371,6 +371,7 @@ Times must be >= 0 as in R's Surv (0 is a time); a negative or infinite time is 
 local COX = {}
 COX.__index = COX
 COX.__name = "surv.cox"
+C.COX = COX   -- for the parts (stdlib/surv/coxsurv.lua)
 
 local function test(stat, df)
   return { stat = stat, df = df, p = pchisq(stat, df) }
@@ -568,9 +569,12 @@ function M.cox(spec)
   end
   fit._bh_time, fit._bh_strata = r.bh_time, r.bh_strata
   fit._bh_cumhaz = r.bh_cumhaz * math.exp(shift)
+  fit._sc = { time = r.sc_time, strata = r.sc_strata, nrisk = r.sc_nrisk, nevent = r.sc_nevent,
+    ncens = r.sc_ncens, cumhaz = r.sc_cumhaz, cumvh = r.sc_cumvh, cumA = r.sc_cumA, center = r.center }
   fit._zph, fit._zph_u2, fit._zph_i2 = r.zph_chisq, r.zph_u2, r.zph_i2
   fit.strata_levels = slevels
   fit._mf = mf
+  fit._formula = spec.formula
   return fit
 end
 doc(M.cox, "surv.cox", [[surv.cox{ time =, status =, x = [, start=, ties="efron"|"breslow", strata=, weights=,
@@ -582,7 +586,7 @@ Cox proportional hazards model as R's coxph (Newton-Raphson with step-halving; E
 Times (and start) must be >= 0 as in R's Surv (0 is a time), start < stop; Inf is an error, NaN is missing.
 .coef .se .vcov .z .pvalue .loglik = {null, fitted} .tests = {lr, wald, score [, robust_score]} each {stat, df, p}
 .concordance .concordance_se .means .n .nevent .n_dropped .converged .iterations .warning
-:baseline() :predict(X, "lp"|"risk"|"survival") :zph()]])
+:baseline() :predict(X, "lp"|"risk"|"survival") :zph() :survfit(X) (curves with bands)]])
 
 function COX:baseline()
   local t, h = self._bh_time, self._bh_cumhaz
@@ -616,6 +620,7 @@ local function design(fit, X, fn)
   args.complete(fn, "X", X)
   return X
 end
+C.cox_design = design
 
 function COX:predict(X, type_)
   local fn = "surv.cox:predict"
@@ -782,5 +787,6 @@ surv.fit{...} when opts.dist is given. formula: "Surv(time, status) ~ ..."]])
 -- ------------------------------------------------------------ the parametric half
 
 require "orrery.surv.fit"
+require "orrery.surv.coxsurv"
 
 return M

@@ -238,6 +238,7 @@ int cox_pass (const cox_data *d, const double *beta, double *loglik,
         if (ex) {
           if (ex->pos) ex->pos[m] = i;
           if (ex->haz) ex->haz[m] = h0;
+          if (ex->vh) ex->vh[m] = q0;
           if (ex->hd) ex->hd[m] = hd;
           if (ex->A) memcpy(ex->A + m * p, sa, p * sizeof(double));
           if (ex->Ad) memcpy(ex->Ad + m * p, sad, p * sizeof(double));

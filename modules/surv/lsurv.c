@@ -17,6 +17,7 @@
 #include "orules.h"
 #include "mat/omat.h"
 #include "surv/surv.h"
+#include "surv/coxsurv.h"
 
 /* coxph.control's defaults, for a spec table without them */
 #define COX_MAXITER  20
@@ -471,7 +472,7 @@ static int s_cox (lua_State *L) {
     cox_extra ex;
     memset(&ex, 0, sizeof ex);
     ex.pos = (size_t *)orr_workbytes(L, m * sizeof(size_t));
-    ex.haz = orr_work(L, 2 * m); ex.hd = ex.haz + m;
+    ex.haz = orr_work(L, 3 * m); ex.hd = ex.haz + m; ex.vh = ex.hd + m;
     ex.A = orr_work(L, 3 * m * p); ex.Ad = ex.A + m * p; ex.abar = ex.Ad + m * p;
     if (c.dozph) {   /* cox.zph's g(t), so the pass also gives the test's u2, i2 */
       double *g = orr_work(L, k + 1);
@@ -486,6 +487,19 @@ static int s_cox (lua_State *L) {
       setvec(L, res, "bh_time", bt, nu);
       setvec(L, res, "bh_cumhaz", bt + k, nu);
       setvec(L, res, "bh_strata", bt + 2 * k, nu);
+    }
+    {  /* survfit.coxph's base curves (cox:survfit): 7 columns and cumA */
+      double *bc = orr_work(L, 7 * k + 1), *cA = orr_work(L, k * p + 1);
+      size_t nu = cox_basecurve(&d, &ex, bc, bc + k, bc + 2 * k, bc + 3 * k,
+                                bc + 4 * k, bc + 5 * k, bc + 6 * k, cA);
+      setvec(L, res, "sc_time", bc, nu);
+      setvec(L, res, "sc_strata", bc + k, nu);
+      setvec(L, res, "sc_nrisk", bc + 2 * k, nu);
+      setvec(L, res, "sc_nevent", bc + 3 * k, nu);
+      setvec(L, res, "sc_ncens", bc + 4 * k, nu);
+      setvec(L, res, "sc_cumhaz", bc + 5 * k, nu);
+      setvec(L, res, "sc_cumvh", bc + 6 * k, nu);
+      setmat(L, res, "sc_cumA", cA, p, nu);   /* p x nu: column t is A(t) */
     }
     {  /* concordance of eta: rank the scores, count the pairs */
       size_t *rk = (size_t *)orr_workbytes(L, (k + 1) * sizeof(size_t)), K;
@@ -539,5 +553,6 @@ int luaopen_orrery_surv (lua_State *L) {
   lua_pop(L, 1);
   orr_newlib(L, "surv", surv_funcs, surv_docs);
   lsurv_fit_open(L);
+  lsurv_cox_open(L);
   return 1;
 }

@@ -153,6 +153,7 @@ typedef struct cox_data {
 typedef struct cox_extra {
   size_t *pos;
   double *haz, *hd, *A, *Ad, *abar;
+  double *vh;  /* survfit.coxph's variance increment sum w/den^2 (or NULL) */
   const double *g;
   double *u2, *i2;
   size_t m;    /* out: the number of event times */
