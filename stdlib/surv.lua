@@ -388,8 +388,8 @@ function M.cox(spec)
   checkopts(fn, spec, cox_allowed)
   local na = args.na(fn, spec.na)
   local ties = spec.ties or "efron"
-  if ties ~= "efron" and ties ~= "breslow" then
-    fail(fn, "ties must be \"efron\" or \"breslow\", got %s", tostring(ties))
+  if ties ~= "efron" and ties ~= "breslow" and ties ~= "exact" then
+    fail(fn, "ties must be \"efron\", \"breslow\" or \"exact\", got %s", tostring(ties))
   end
   local robust = spec.robust
   if robust ~= nil and type(robust) ~= "boolean" then fail(fn, "robust must be a boolean") end
@@ -460,6 +460,10 @@ function M.cox(spec)
   end
   if cluster ~= nil then ccodes, clevels = group_codes(fn, "cluster", cluster, n) end
   weights = args.vec(fn, weights, "weights")
+  if ties == "exact" and weights ~= nil then fail(fn, "case weights are not supported with ties = \"exact\" (as coxph)") end
+  if ties == "exact" and (robust or cluster ~= nil) then
+    fail(fn, "the robust variance is not available with ties = \"exact\" (as coxph)")
+  end
   -- as coxph: non-integer case weights imply the robust variance
   if robust == nil and weights ~= nil then
     for i = 1, #weights do
@@ -471,7 +475,7 @@ function M.cox(spec)
     time = time, status = status, x = x, start = start, weights = weights,
     strata = scodes, nstrata = slevels and #slevels or 1,
     cluster = ccodes, ncluster = clevels and #clevels or 0,
-    efron = ties == "efron" and 1 or 0, maxiter = maxiter, eps = eps,
+    efron = ({ breslow = 0, efron = 1, exact = 2 })[ties], maxiter = maxiter, eps = eps,
     robust = robust and 1 or 0, zph = spec.zph == false and 0 or 1 })
   check_dropped(fn, na, r.n_dropped)
   local means = {}
@@ -577,10 +581,12 @@ function M.cox(spec)
   fit._formula = spec.formula
   return fit
 end
-doc(M.cox, "surv.cox", [[surv.cox{ time =, status =, x = [, start=, ties="efron"|"breslow", strata=, weights=,
+doc(M.cox, "surv.cox", [[surv.cox{ time =, status =, x = [, start=, ties="efron"|"breslow"|"exact", strata=, weights=,
   robust=false, cluster=, na="omit", names=, maxiter=20, eps=1e-9, zph=true] }
   or  {formula = "Surv(t, s) ~ a + strata(g)", data = df, weights = "col", cluster = "col", ...}
 (robust defaults to true with cluster = or non-integer weights, as coxph; zph = false skips cox.zph's pass)
+ties = "exact": the exact (discrete) partial likelihood, as coxph's, for small data with few tied deaths
+(no weights or robust variance, as coxph); its curves use Breslow's hazard, as survfit.coxph.
 Cox proportional hazards model as R's coxph (Newton-Raphson with step-halving; Efron ties by default;
 (start, stop] data, strata, case weights; robust/cluster sandwich variance).
 Times (and start) must be >= 0 as in R's Surv (0 is a time), start < stop; Inf is an error, NaN is missing.

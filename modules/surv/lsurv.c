@@ -18,6 +18,7 @@
 #include "mat/omat.h"
 #include "surv/surv.h"
 #include "surv/coxsurv.h"
+#include "surv/coxfrail.h"
 
 /* coxph.control's defaults, for a spec table without them */
 #define COX_MAXITER  20
@@ -328,7 +329,7 @@ static void cox_read (lua_State *L, const char *fn, coxin *c) {
   cl = specvec(L, fn, "cluster", n);
   ns = specint(L, "nstrata", 1);
   ncl = specint(L, "ncluster", 0);
-  efron = specint(L, "efron", 1);
+  efron = specint(L, "efron", 1);   /* 0 Breslow, 1 Efron, 2 exact */
   c->maxiter = specint(L, "maxiter", COX_MAXITER);
   c->robust = specint(L, "robust", 0) || cl != NULL;
   c->dozph = specint(L, "zph", 1);
@@ -411,6 +412,7 @@ static void cox_read (lua_State *L, const char *fn, coxin *c) {
         d.n = k; d.p = p; d.x = xs; d.stop = tstop; d.start = t0s;
         d.status = ss; d.w = ws; d.strata = sg ? strs : NULL;
         d.sorder = t0s ? sord : NULL; d.efron = efron;
+        d.xwork = efron == COX_TIES_EXACT ? orr_work(L, cox_exact_work(&d)) : NULL;
       }
     }
   }
@@ -536,9 +538,56 @@ static int s_cox (lua_State *L) {
 }
 
 
+/*
+** _coxfrail(fn, spec) with spec as _cox's, x holding the p covariates then
+** the cluster indicators, and p, theta (checked by stdlib/surv/frailty.lua)
+** -> {coef (p + G), var, var2 (p x p), pl, pen, loglik0, iter, converged,
+** n, nevent, n_dropped}.
+*/
+static int s_coxfrail (lua_State *L) {
+  const char *fn = luaL_checkstring(L, 1);
+  coxin c;
+  size_t q, p;
+  int status, iter = 0, res;
+  double theta, *coef, *var, *var2, pl, pen, lk0;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_settop(L, 2);
+  p = (size_t)specint(L, "p", 0);
+  theta = specnum(L, "theta", NAN);
+  cox_read(L, fn, &c);
+  q = c.d.p;
+  if (p > q || !(theta > 0)) orr_error(L, fn, "internal: bad frailty spec");
+  coef = zwork(L, q + 2 * p * p);
+  var = coef + q; var2 = var + p * p;
+  {
+    double *w = orr_work(L, cox_pass_work(c.d.n, q));
+    cox_pass(&c.d, coef, &lk0, NULL, NULL, NULL, w);
+  }
+  status = cox_frail_fit(&c.d, p, 1 / theta, coef, c.maxiter, c.eps, &pl, &pen,
+                         var, var2, &iter, orr_work(L, cox_frail_work(&c.d)));
+  if (status == SURV_EINTR) orr_interrupterror(L, fn);
+  if (status == SURV_ESTART) orr_error(L, fn, "%s", surv_strerror(status));
+  lua_createtable(L, 0, 12);
+  res = lua_gettop(L);
+  setvec(L, res, "coef", coef, q);
+  setmat(L, res, "var", var, p, p);
+  setmat(L, res, "var2", var2, p, p);
+  setnum(L, res, "pl", pl);
+  setnum(L, res, "pen", pen);
+  setnum(L, res, "loglik0", lk0);
+  setnum(L, res, "iter", iter);
+  setnum(L, res, "converged", status == SURV_OK);
+  setcount(L, res, "n", c.d.n);
+  setnum(L, res, "nevent", (double)c.nev);
+  setcount(L, res, "n_dropped", c.dropped);
+  lua_settop(L, res);
+  return 1;
+}
+
+
 static const luaL_Reg surv_funcs[] = {
   {"_km", s_km}, {"_quantile", s_quantile},
-  {"_logrank", s_logrank}, {"_cox", s_cox},
+  {"_logrank", s_logrank}, {"_cox", s_cox}, {"_coxfrail", s_coxfrail},
   {NULL, NULL}
 };
 
