@@ -380,7 +380,7 @@ end
 local colvec = mat.vec
 
 local cox_allowed = set{ "time", "status", "x", "start", "ties", "strata", "weights", "robust",
-  "cluster", "na", "names", "formula", "data", "maxiter", "eps", "zph" }
+  "cluster", "na", "names", "formula", "data", "maxiter", "eps", "zph", "frailty", "theta" }
 
 function M.cox(spec)
   local fn = "surv.cox"
@@ -397,7 +397,7 @@ function M.cox(spec)
   if math.type(maxiter) ~= "integer" or maxiter < 0 then fail(fn, "maxiter must be an integer >= 0") end
   local eps = spec.eps or 1e-9
   if type(eps) ~= "number" or not (eps > 0) then fail(fn, "eps must be a positive number") end
-  local time, status, x, start, names, strata, weights, cluster, mf, strata_levels
+  local time, status, x, start, names, strata, weights, cluster, mf, strata_levels, frailty
   local n_dropped_pre = 0
   if spec.formula ~= nil then
     if spec.data == nil then fail(fn, "formula needs data =") end
@@ -406,7 +406,7 @@ function M.cox(spec)
     end
     local formula = require "orrery.formula"
     local extra = {}
-    for _, k in ipairs{ "weights", "cluster", "strata" } do
+    for _, k in ipairs{ "weights", "cluster", "strata", "frailty" } do
       if type(spec[k]) == "string" then extra[#extra + 1] = spec[k] end
     end
     local ok, res = pcall(formula.model_frame, spec.formula, spec.data,
@@ -427,7 +427,7 @@ function M.cox(spec)
       if type(v) == "string" then return mf.extra[v] end
       if v ~= nil then fail(fn, "with formula =, %s must name a column", k) end
     end
-    weights, cluster = get("weights"), get("cluster")
+    weights, cluster, frailty = get("weights"), get("cluster"), get("frailty")
     if spec.strata ~= nil then
       if strata then fail(fn, "give strata either in the formula or as strata =") end
       strata = get("strata")
@@ -440,6 +440,7 @@ function M.cox(spec)
     if x == nil then fail(fn, "'x' is missing") end
     weights, cluster, strata = spec.weights, spec.cluster, spec.strata
     names = spec.names
+    frailty = spec.frailty
   end
   status = args.status(status, fn)
   local n = #status
@@ -470,6 +471,12 @@ function M.cox(spec)
       local w = weights[i]
       if w == w and w ~= math.floor(w) then robust = true; break end
     end
+  end
+  if frailty ~= nil or spec.theta ~= nil then   -- stdlib/surv/frailty.lua
+    return C.cox_frailty(fn, { time = time, status = status, x = x, start = start, weights = weights,
+      scodes = scodes, nstrata = slevels and #slevels or 1, strata_levels = slevels, cluster = cluster,
+      robust = robust, names = names, ties = ties, maxiter = maxiter, eps = eps, na = na,
+      frailty = frailty, theta = spec.theta, n_dropped_pre = n_dropped_pre, n = n })
   end
   local r = C._cox(fn, {
     time = time, status = status, x = x, start = start, weights = weights,
@@ -585,6 +592,10 @@ doc(M.cox, "surv.cox", [[surv.cox{ time =, status =, x = [, start=, ties="efron"
   robust=false, cluster=, na="omit", names=, maxiter=20, eps=1e-9, zph=true] }
   or  {formula = "Surv(t, s) ~ a + strata(g)", data = df, weights = "col", cluster = "col", ...}
 (robust defaults to true with cluster = or non-integer weights, as coxph; zph = false skips cox.zph's pass)
+frailty = "id" (a column, or a vector of cluster labels) [, theta =]: a gamma frailty model as
+coxph(... + frailty(id, distribution = "gamma" [, theta =])), fitted by penalised partial likelihood;
+theta (the frailty variance) held at theta = or estimated by the marginal likelihood. Its result:
+.coef .se .se2 .vcov .vcov2 .z .pvalue .theta .frail (per cluster, .levels) .loglik .penalty .marginal.
 ties = "exact": the exact (discrete) partial likelihood, as coxph's, for small data with few tied deaths
 (no weights or robust variance, as coxph); its curves use Breslow's hazard, as survfit.coxph.
 Cox proportional hazards model as R's coxph (Newton-Raphson with step-halving; Efron ties by default;
@@ -794,5 +805,6 @@ surv.fit{...} when opts.dist is given. formula: "Surv(time, status) ~ ..."]])
 
 require "orrery.surv.fit"
 require "orrery.surv.coxsurv"
+require "orrery.surv.frailty"
 
 return M

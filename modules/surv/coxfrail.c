@@ -122,8 +122,23 @@ int cox_frail_fit (const cox_data *d, size_t p, double nu, double *coef,
     if (fabs(1 - val / nval) <= eps) { val = nval; plv = nplv; status = SURV_OK; break; }
     val = nval; plv = nplv;
   }
-  /* the information at the estimate */
+  /* the information at the estimate; the relative change of PPL is a loose
+     test for the parameters (an error e moves PPL by e^2), so a converged
+     fit takes up to two more full Newton steps while they still help */
   ppl(d, p, nu, coef, &val, &plv, u, imat, g, H, pw);
+  for (it = 0; status == SURV_OK && it < 2; it++) {
+    mat_cholrank(H, q, q, COX_TOL_CHOL, fac);
+    memcpy(step, g, q * sizeof(double));
+    mat_cholrank_solve(fac, q, step);
+    for (j = 0; j < q; j++) trial[j] = coef[j] + step[j];
+    if (ppl(d, p, nu, trial, &nval, &nplv, u, imat, g, H, pw) != SURV_OK ||
+        !(nval >= val)) {
+      ppl(d, p, nu, coef, &val, &plv, u, imat, g, H, pw);
+      break;
+    }
+    memcpy(coef, trial, q * sizeof(double));
+    val = nval; plv = nplv;
+  }
   *pl = plv;
   *pen = 0;
   for (j = 0; j < G; j++) *pen += nu * (exp(coef[p + j]) - coef[p + j] - 1);
