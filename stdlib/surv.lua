@@ -153,6 +153,8 @@ local function row_at(times, t)
   return lo
 end
 
+C.row_at, C.as_na, C.conf_types = row_at, as_na, conf_types   -- for stdlib/surv/coxsurv.lua
+
 function KM:at(t)
   if type(t) ~= "number" or t ~= t then error("surv.km:at: t must be a number", 0) end
   local i = row_at(self.time, t)
@@ -461,7 +463,9 @@ function M.cox(spec)
   end
   if cluster ~= nil then ccodes, clevels = group_codes(fn, "cluster", cluster, n) end
   weights = args.vec(fn, weights, "weights")
-  if ties == "exact" and weights ~= nil then fail(fn, "case weights are not supported with ties = \"exact\" (as coxph)") end
+  if ties == "exact" and weights ~= nil then
+    fail(fn, "case weights are not supported with ties = \"exact\" (as coxph)")
+  end
   if ties == "exact" and (robust or cluster ~= nil) then
     fail(fn, "the robust variance is not available with ties = \"exact\" (as coxph)")
   end

@@ -539,49 +539,78 @@ static int s_cox (lua_State *L) {
 
 
 /*
-** _coxfrail(fn, spec) with spec as _cox's, x holding the p covariates then
-** the cluster indicators, and p, theta (checked by stdlib/surv/frailty.lua)
-** -> {coef (p + G), var, var2 (p x p), pl, pen, loglik0, iter, converged,
-** n, nevent, n_dropped}.
+** The fitter of _coxfrail: upvalue 1 the coxin (a userdata), 2 the
+** function's name, the others the userdata its arrays live in.
+** fitter(theta, start (p + G) or nil, polish) -> {coef, var, var2, pl, pen,
+** iter, converged}.
 */
-static int s_coxfrail (lua_State *L) {
-  const char *fn = luaL_checkstring(L, 1);
-  coxin c;
-  size_t q, p;
-  int status, iter = 0, res;
-  double theta, *coef, *var, *var2, pl, pen, lk0;
-  luaL_checktype(L, 2, LUA_TTABLE);
-  lua_settop(L, 2);
-  p = (size_t)specint(L, "p", 0);
-  theta = specnum(L, "theta", NAN);
-  cox_read(L, fn, &c);
-  q = c.d.p;
-  if (p > q || !(theta > 0)) orr_error(L, fn, "internal: bad frailty spec");
+static int s_coxfrail_fit (lua_State *L) {
+  coxin *c = (coxin *)lua_touserdata(L, lua_upvalueindex(1));
+  const char *fn = lua_tostring(L, lua_upvalueindex(2));
+  double theta = luaL_checknumber(L, 1), *coef, *var, *var2, pl, pen;
+  int polish = lua_toboolean(L, 3), iter = 0, status, res;
+  size_t p = c->d.p, G = (size_t)c->ncl, q = p + G;
+  if (!(theta > 0) || !isfinite(theta)) orr_error(L, fn, "theta must be a positive number");
+  lua_settop(L, 3);
   coef = zwork(L, q + 2 * p * p);
   var = coef + q; var2 = var + p * p;
-  {
-    double *w = orr_work(L, cox_pass_work(c.d.n, q));
-    cox_pass(&c.d, coef, &lk0, NULL, NULL, NULL, w);
+  if (!lua_isnil(L, 2)) {
+    size_t len;
+    omat *st = omat_vecarg(L, 2, fn, "start", &len);
+    if (len != q) orr_error(L, fn, "internal: start has %d values, not %d", (int)len, (int)q);
+    memcpy(coef, st->x, q * sizeof(double));
   }
-  status = cox_frail_fit(&c.d, p, 1 / theta, coef, c.maxiter, c.eps, &pl, &pen,
-                         var, var2, &iter, orr_work(L, cox_frail_work(&c.d)));
+  status = cox_frail_fit(&c->d, c->cluster, G, 1 / theta, coef, c->maxiter, c->eps,
+                         polish, &pl, &pen, var, var2, &iter,
+                         orr_work(L, cox_frail_work(c->d.n, p, G)));
   if (status == SURV_EINTR) orr_interrupterror(L, fn);
   if (status == SURV_ESTART) orr_error(L, fn, "%s", surv_strerror(status));
-  lua_createtable(L, 0, 12);
+  lua_createtable(L, 0, 8);
   res = lua_gettop(L);
   setvec(L, res, "coef", coef, q);
   setmat(L, res, "var", var, p, p);
   setmat(L, res, "var2", var2, p, p);
   setnum(L, res, "pl", pl);
   setnum(L, res, "pen", pen);
-  setnum(L, res, "loglik0", lk0);
   setnum(L, res, "iter", iter);
   setnum(L, res, "converged", status == SURV_OK);
-  setcount(L, res, "n", c.d.n);
-  setnum(L, res, "nevent", (double)c.nev);
-  setcount(L, res, "n_dropped", c.dropped);
-  lua_settop(L, res);
   return 1;
+}
+
+
+/*
+** _coxfrail(fn, spec) with spec as _cox's and the frailty clusters as its
+** cluster (codes 0..ncluster-1) -> fitter, info: the data are read and
+** sorted once; fitter(theta, start, polish) fits at one theta (the search
+** for theta calls it many times).  info = {loglik0, n, nevent, n_dropped}.
+*/
+static int s_coxfrail (lua_State *L) {
+  const char *fn = luaL_checkstring(L, 1);
+  coxin *c;
+  int top, nup;
+  double lk0;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_settop(L, 2);
+  c = (coxin *)lua_newuserdatauv(L, sizeof(coxin), 0);   /* 3: upvalue 1 */
+  lua_pushvalue(L, 1);                                     /* 4: upvalue 2 */
+  /* cox_read reads the spec at 2 and leaves its arrays' userdata above */
+  cox_read(L, fn, c);
+  if (c->cluster == NULL || c->ncl < 1) orr_error(L, fn, "internal: no frailty clusters");
+  top = lua_gettop(L);
+  nup = top - 2;   /* coxin, fn, and every array userdata */
+  if (nup > 250) orr_error(L, fn, "internal: too many work arrays");
+  {
+    double *w = orr_work(L, cox_pass_work(c->d.n, c->d.p)), *b0 = zwork(L, c->d.p);
+    cox_pass(&c->d, b0, &lk0, NULL, NULL, NULL, w);
+    lua_settop(L, top);
+  }
+  lua_pushcclosure(L, s_coxfrail_fit, nup);
+  lua_createtable(L, 0, 4);
+  setnum(L, lua_gettop(L), "loglik0", lk0);
+  setcount(L, lua_gettop(L), "n", c->d.n);
+  setnum(L, lua_gettop(L), "nevent", (double)c->nev);
+  setcount(L, lua_gettop(L), "n_dropped", c->dropped);
+  return 2;
 }
 
 

@@ -15,7 +15,7 @@ local fail, set, checkopts = args.fail, args.set, args.checkopts
 local is_mat, is_frame = args.is_mat, args.is_frame
 local COX = C.COX
 
-local conf_types = { plain = 0, log = 1, ["log-log"] = 2 }
+local conf_types, row_at, as_na = C.conf_types, C.row_at, C.as_na
 
 local CURVE = {}
 CURVE.__index = CURVE
@@ -24,16 +24,6 @@ CURVE.__name = "surv.cox_curve"
 local CURVES = {}
 CURVES.__index = CURVES
 CURVES.__name = "surv.cox_curves"
-
--- The last row with time <= t (0 before the first time).
-local function row_at(times, t)
-  local lo, hi = 0, #times
-  while lo < hi do
-    local mid = (lo + hi + 1) // 2
-    if times[mid] <= t then lo = mid else hi = mid - 1 end
-  end
-  return lo
-end
 
 function CURVE:at(t)
   local fn = "surv.cox_curve:at"
@@ -69,11 +59,6 @@ function CURVE:median()
 end
 doc(CURVE.median, "surv.cox_curve:median", [[curve:median() -> median, lower, upper: vectors with one
 entry per covariate row, R's quantile rule as surv.km:median (NaN when not reached)]])
-
-local function as_na(v)
-  if v == nil or v ~= v then return P.NA end
-  return v
-end
 
 -- print.survfit's table (digits 3): n, events, median and its limits per curve
 local function curve_rows(c, names, cols, prefix)

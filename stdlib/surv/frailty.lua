@@ -35,10 +35,58 @@ local function marginal(r, d, nu)
   return r.pl - r.pen + c
 end
 
--- one penalised fit at theta
-local function fit_at(fn, base, theta)
-  base.theta = theta
-  return C._coxfrail(fn, base)
+-- one penalised fit at theta by the fitter of C._coxfrail, from the last
+-- fit's estimate (a warm start)
+local function fit_at(fitter, state, theta, polish)
+  local r = fitter(theta, state.start, polish)
+  state.start = r.coef
+  return r
+end
+
+-- Brent's method (R's optimize): the minimum of f on [a, b] to tol
+local function brent(f, a, b, tol)
+  local c = (3 - math.sqrt(5)) / 2
+  local v = a + c * (b - a)
+  local w, x = v, v
+  local fx = f(x)
+  local fv, fw = fx, fx
+  local d, e = 0, 0
+  for _ = 1, 200 do
+    local xm = (a + b) / 2
+    local tol1 = 1.4901161193847656e-08 * math.abs(x) + tol / 3
+    local tol2 = 2 * tol1
+    if math.abs(x - xm) <= tol2 - (b - a) / 2 then break end
+    local golden = true
+    if math.abs(e) > tol1 then   -- a parabola through x, w, v
+      local r = (x - w) * (fx - fv)
+      local q = (x - v) * (fx - fw)
+      local pp = (x - v) * q - (x - w) * r
+      q = 2 * (q - r)
+      if q > 0 then pp = -pp else q = -q end
+      r = e; e = d
+      if math.abs(pp) < math.abs(q * r / 2) and pp > q * (a - x) and pp < q * (b - x) then
+        d = pp / q
+        local u = x + d
+        if u - a < tol2 or b - u < tol2 then d = xm >= x and tol1 or -tol1 end
+        golden = false
+      end
+    end
+    if golden then
+      e = (x < xm) and (b - x) or (a - x)
+      d = c * e
+    end
+    local u = x + ((math.abs(d) >= tol1) and d or (d > 0 and tol1 or -tol1))
+    local fu = f(u)
+    if fu <= fx then
+      if u < x then b = x else a = x end
+      v, fv, w, fw, x, fx = w, fw, x, fx, u, fu
+    else
+      if u < x then a = u else b = u end
+      if fu <= fw or w == x then v, fv, w, fw = w, fw, u, fu
+      elseif fu <= fv or v == x or v == w then v, fv = u, fu end
+    end
+  end
+  return x
 end
 
 function C.cox_frailty(fn, a)
@@ -56,16 +104,10 @@ function C.cox_frailty(fn, a)
   local G = #levels
   if G < 2 then fail(fn, "frailty needs at least two clusters, got %d", G) end
   local x, p = a.x, a.x:cols()
-  -- the cluster indicators as extra columns (NaN for a missing cluster:
-  -- the row is dropped with the others)
-  local Z = mat.zeros(n, G)
-  for i = 1, n do
-    local c = codes[i]
-    if c ~= c then for g = 1, G do Z:set(i, g, 0 / 0) end
-    else Z:set(i, c, 1) end
-  end
-  local base = { time = a.time, status = a.status, x = x:hcat(Z), start = a.start,
-    efron = a.ties == "efron" and 1 or 0, maxiter = math.max(a.maxiter, 50), eps = a.eps, p = p }
+  local base = { time = a.time, status = a.status, x = x, start = a.start, cluster = codes - 1,
+    ncluster = G, efron = a.ties == "efron" and 1 or 0, maxiter = math.max(a.maxiter, 50), eps = a.eps }
+  local fitter, info = C._coxfrail(fn, base)
+  local state = {}
   -- events per cluster over the rows kept (for the marginal likelihood)
   local d = {}
   for g = 1, G do d[g] = 0 end
@@ -77,32 +119,28 @@ function C.cox_frailty(fn, a)
   end
   local r, history
   if theta then
-    r = fit_at(fn, base, theta)
+    r = fit_at(fitter, state, theta, true)
   else
-    -- theta maximises the marginal likelihood: golden-section search on
-    -- log theta, then a parabola through the best three points
+    -- theta maximises the marginal likelihood: Brent's minimisation of its
+    -- negative over log theta in [log 1e-4, log 100] (golden sections and
+    -- parabolas), to 1e-5 in log theta; each fit starts from the last
     local cache = {}
-    local function f(lt)
+    local function negf(lt)
       local th = math.exp(lt)
-      local rr = fit_at(fn, base, th)
+      local rr = fit_at(fitter, state, th)
       local m = marginal(rr, d, 1 / th)
       cache[#cache + 1] = { theta = th, marginal = m, r = rr }
-      return m
+      return -m
     end
-    local lo, hi = math.log(1e-4), math.log(100)
-    local gr = (math.sqrt(5) - 1) / 2
-    local x1, x2 = hi - gr * (hi - lo), lo + gr * (hi - lo)
-    local f1, f2 = f(x1), f(x2)
-    while hi - lo > 1e-7 do
-      if f1 >= f2 then hi, x2, f2 = x2, x1, f1; x1 = hi - gr * (hi - lo); f1 = f(x1)
-      else lo, x1, f1 = x1, x2, f2; x2 = lo + gr * (hi - lo); f2 = f(x2) end
-    end
+    brent(negf, math.log(1e-4), math.log(100), 1e-5)
     local best = cache[1]
     for _, c in ipairs(cache) do if c.marginal > best.marginal then best = c end end
-    theta, r = best.theta, best.r
+    theta = best.theta
+    state.start = best.r.coef
+    r = fit_at(fitter, state, theta, true)   -- the winner, polished
     history = cache
   end
-  local ndrop = r.n_dropped
+  local ndrop = info.n_dropped
   if a.na == "fail" and ndrop > 0 then fail(fn, "%d rows with missing values (na = \"fail\")", ndrop) end
   local fit = setmetatable({}, FRAIL)
   local coef, frail, se, se2, z, pv = {}, {}, {}, {}, {}, {}
@@ -119,10 +157,10 @@ function C.cox_frailty(fn, a)
   fit.vcov, fit.vcov2 = r.var, r.var2
   fit.z, fit.pvalue = mat.vec(z), mat.vec(pv)
   fit.theta, fit.frail, fit.levels = theta, mat.vec(frail), levels
-  fit.loglik = { r.loglik0, r.pl }
+  fit.loglik = { info.loglik0, r.pl }
   fit.penalty = r.pen
   fit.marginal = marginal(r, d, 1 / theta)
-  fit.n, fit.nevent, fit.n_dropped = r.n, r.nevent, ndrop + (a.n_dropped_pre or 0)
+  fit.n, fit.nevent, fit.n_dropped = info.n, info.nevent, ndrop + (a.n_dropped_pre or 0)
   fit.iterations, fit.converged = r.iter, r.converged == 1
   fit.theta_fixed = a.theta ~= nil
   if history then fit._history = history end

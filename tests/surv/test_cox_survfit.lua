@@ -15,13 +15,6 @@ local TOL = 1e-8
 local function frame(name) return data.read_csv(T.refdir .. "surv/" .. name) end
 local lung, vet, heart = frame("lung.csv"), frame("veteran.csv"), frame("heart.csv")
 
--- column-major elements of an m x r mat, as R writes a matrix
-local function colmajor(m)
-  local out = {}
-  for j = 1, m:cols() do for i = 1, m:rows() do out[#out + 1] = m:get(i, j) end end
-  return out
-end
-
 -- curves c (a list, stacked as R's strata) against the reference pre
 local function check(list, pre)
   local time, nr, ne, nc = {}, {}, {}, {}
@@ -126,7 +119,8 @@ T.test("survfit: bad input", function()
   T.errors(function() f:survfit() end, "surv.cox:survfit: X (rows of covariates) is missing")
   T.errors(function() f:survfit({ { 1, 2, 3 } }) end, "surv.cox:survfit: X has 3 columns but the model has 2")
   T.errors(function() f:survfit({ { 1, 0 / 0 } }) end, "surv.cox:survfit:")
-  T.errors(function() f:survfit({ { 1, 2 } }, { strata = 1 }) end, "surv.cox:survfit: strata = needs a stratified model")
+  T.errors(function() f:survfit({ { 1, 2 } }, { strata = 1 }) end,
+    "surv.cox:survfit: strata = needs a stratified model")
   T.errors(function() f:survfit({ { 1, 2 } }, { conf = "logit" }) end, "surv.cox:survfit: conf must be")
   T.errors(function() f:survfit({ { 1, 2 } }, { level = 2 }) end, "surv.cox:survfit: level must be")
   T.errors(function() f:survfit({ { 1, 2 } }, { levels = 0.9 }) end, "surv.cox:survfit: unknown option 'levels'")
