@@ -878,7 +878,8 @@ surv.fit{ time =, status =, dist = [, x=, model=, ph_x=, aft_x=, shape_x=, fixed
   times its weight, as survreg's weights. strata = a grouping (or strata(v) in the formula):
   a separate shape per stratum, as survreg's strata(); .strata = {levels, log_scale,
   se_log_scale} gives survreg's log(scale) per stratum (-log gamma; not for exponential or
-  gompertz). A covariate that is a combination of those before it (a constant, a duplicate) is
+  gompertz); its shape block holds the indicators of strata 2..K, so predictions take
+  X = {aft = rows, shape = indicator rows}. A covariate that is a combination of those before it (a constant, a duplicate) is
   aliased as survreg's NA: its coefficient and SE are NaN, its name is in .aliased.
   Result: .coef .names .se .vcov .blocks .params .loglik .aic .bic .converged .boundary
   .cure_fraction, and :survival(t, X) :hazard(t, X) :cumhazard(t, X) :quantile(p, X)
