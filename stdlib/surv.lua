@@ -166,6 +166,8 @@ local function at1(k, t)
   return k.surv[i], k.se[i], k.lower[i], k.upper[i]
 end
 
+C.as_na = as_na   -- for stdlib/surv/coxsurv.lua (row_at and conf_types are shared below)
+
 function KM:at(t)
   local fn = "surv.km:at"
   if type(t) == "number" then
@@ -424,6 +426,7 @@ Times must be >= 0 as in R's Surv (0 is a time); a negative or infinite time is 
 local COX = {}
 COX.__index = COX
 COX.__name = "surv.cox"
+C.COX = COX   -- for the parts (stdlib/surv/coxsurv.lua)
 
 local function test(stat, df)
   return { stat = stat, df = df, p = pchisq(stat, df) }
@@ -432,7 +435,7 @@ end
 local colvec = mat.vec
 
 local cox_allowed = set{ "time", "status", "x", "start", "ties", "strata", "weights", "robust",
-  "cluster", "na", "names", "formula", "data", "maxiter", "eps", "zph" }
+  "cluster", "na", "names", "formula", "data", "maxiter", "eps", "zph", "frailty", "theta" }
 
 function M.cox(spec)
   local fn = "surv.cox"
@@ -440,8 +443,8 @@ function M.cox(spec)
   checkopts(fn, spec, cox_allowed)
   local na = args.na(fn, spec.na)
   local ties = spec.ties or "efron"
-  if ties ~= "efron" and ties ~= "breslow" then
-    fail(fn, "ties must be \"efron\" or \"breslow\", got %s", tostring(ties))
+  if ties ~= "efron" and ties ~= "breslow" and ties ~= "exact" then
+    fail(fn, "ties must be \"efron\", \"breslow\" or \"exact\", got %s", tostring(ties))
   end
   local robust = spec.robust
   if robust ~= nil and type(robust) ~= "boolean" then fail(fn, "robust must be a boolean") end
@@ -449,7 +452,7 @@ function M.cox(spec)
   if math.type(maxiter) ~= "integer" or maxiter < 0 then fail(fn, "maxiter must be an integer >= 0") end
   local eps = spec.eps or 1e-9
   if type(eps) ~= "number" or not (eps > 0) then fail(fn, "eps must be a positive number") end
-  local time, status, x, start, names, strata, weights, cluster, mf, strata_levels
+  local time, status, x, start, names, strata, weights, cluster, mf, strata_levels, frailty
   local n_dropped_pre = 0
   if spec.formula ~= nil then
     if spec.data == nil then fail(fn, "formula needs data =") end
@@ -458,7 +461,7 @@ function M.cox(spec)
     end
     local formula = require "orrery.formula"
     local extra = {}
-    for _, k in ipairs{ "weights", "cluster", "strata" } do
+    for _, k in ipairs{ "weights", "cluster", "strata", "frailty" } do
       if type(spec[k]) == "string" then extra[#extra + 1] = spec[k] end
     end
     local ok, res = pcall(formula.model_frame, spec.formula, spec.data,
@@ -479,7 +482,7 @@ function M.cox(spec)
       if type(v) == "string" then return mf.extra[v] end
       if v ~= nil then fail(fn, "with formula =, %s must name a column", k) end
     end
-    weights, cluster = get("weights"), get("cluster")
+    weights, cluster, frailty = get("weights"), get("cluster"), get("frailty")
     if spec.strata ~= nil then
       if strata then fail(fn, "give strata either in the formula or as strata =") end
       strata = get("strata")
@@ -492,6 +495,7 @@ function M.cox(spec)
     if x == nil then fail(fn, "'x' is missing") end
     weights, cluster, strata = spec.weights, spec.cluster, spec.strata
     names = spec.names
+    frailty = spec.frailty
   end
   status = args.status(status, fn)
   local n = #status
@@ -512,6 +516,12 @@ function M.cox(spec)
   end
   if cluster ~= nil then ccodes, clevels = group_codes(fn, "cluster", cluster, n) end
   weights = args.vec(fn, weights, "weights")
+  if ties == "exact" and weights ~= nil then
+    fail(fn, "case weights are not supported with ties = \"exact\" (as coxph)")
+  end
+  if ties == "exact" and (robust or cluster ~= nil) then
+    fail(fn, "the robust variance is not available with ties = \"exact\" (as coxph)")
+  end
   -- as coxph: non-integer case weights imply the robust variance
   if robust == nil and weights ~= nil then
     for i = 1, #weights do
@@ -519,11 +529,17 @@ function M.cox(spec)
       if w == w and w ~= math.floor(w) then robust = true; break end
     end
   end
+  if frailty ~= nil or spec.theta ~= nil then   -- stdlib/surv/frailty.lua
+    return C.cox_frailty(fn, { time = time, status = status, x = x, start = start, weights = weights,
+      scodes = scodes, nstrata = slevels and #slevels or 1, strata_levels = slevels, cluster = cluster,
+      robust = robust, names = names, ties = ties, maxiter = maxiter, eps = eps, na = na,
+      frailty = frailty, theta = spec.theta, n_dropped_pre = n_dropped_pre, n = n })
+  end
   local r = C._cox(fn, {
     time = time, status = status, x = x, start = start, weights = weights,
     strata = scodes, nstrata = slevels and #slevels or 1,
     cluster = ccodes, ncluster = clevels and #clevels or 0,
-    efron = ties == "efron" and 1 or 0, maxiter = maxiter, eps = eps,
+    efron = ({ breslow = 0, efron = 1, exact = 2 })[ties], maxiter = maxiter, eps = eps,
     robust = robust and 1 or 0, zph = spec.zph == false and 0 or 1 })
   check_dropped(fn, na, r.n_dropped)
   local means = {}
@@ -621,21 +637,30 @@ function M.cox(spec)
   end
   fit._bh_time, fit._bh_strata = r.bh_time, r.bh_strata
   fit._bh_cumhaz = r.bh_cumhaz * math.exp(shift)
+  fit._sc = { time = r.sc_time, strata = r.sc_strata, nrisk = r.sc_nrisk, nevent = r.sc_nevent,
+    ncens = r.sc_ncens, cumhaz = r.sc_cumhaz, cumvh = r.sc_cumvh, cumA = r.sc_cumA, center = r.center }
   fit._zph, fit._zph_u2, fit._zph_i2 = r.zph_chisq, r.zph_u2, r.zph_i2
   fit.strata_levels = slevels
   fit._mf = mf
+  fit._formula = spec.formula
   return fit
 end
-doc(M.cox, "surv.cox", [[surv.cox{ time =, status =, x = [, start=, ties="efron"|"breslow", strata=, weights=,
+doc(M.cox, "surv.cox", [[surv.cox{ time =, status =, x = [, start=, ties="efron"|"breslow"|"exact", strata=, weights=,
   robust=false, cluster=, na="omit", names=, maxiter=20, eps=1e-9, zph=true] }
   or  {formula = "Surv(t, s) ~ a + strata(g)", data = df, weights = "col", cluster = "col", ...}
 (robust defaults to true with cluster = or non-integer weights, as coxph; zph = false skips cox.zph's pass)
+frailty = "id" (a column, or a vector of cluster labels) [, theta =]: a gamma frailty model as
+coxph(... + frailty(id, distribution = "gamma" [, theta =])), fitted by penalised partial likelihood;
+theta (the frailty variance) held at theta = or estimated by the marginal likelihood. Its result:
+.coef .se .se2 .vcov .vcov2 .z .pvalue .theta .frail (per cluster, .levels) .loglik .penalty .marginal.
+ties = "exact": the exact (discrete) partial likelihood, as coxph's, for small data with few tied deaths
+(no weights or robust variance, as coxph); its curves use Breslow's hazard, as survfit.coxph.
 Cox proportional hazards model as R's coxph (Newton-Raphson with step-halving; Efron ties by default;
 (start, stop] data, strata, case weights; robust/cluster sandwich variance).
 Times (and start) must be >= 0 as in R's Surv (0 is a time), start < stop; Inf is an error, NaN is missing.
 .coef .se .vcov .z .pvalue .loglik = {null, fitted} .tests = {lr, wald, score [, robust_score]} each {stat, df, p}
 .concordance .concordance_se .means .n .nevent .n_dropped .converged .iterations .warning
-:baseline() :predict(X, "lp"|"risk"|"survival") :zph()]])
+:baseline() :predict(X, "lp"|"risk"|"survival") :zph() :survfit(X) (curves with bands)]])
 
 function COX:baseline()
   local t, h = self._bh_time, self._bh_cumhaz
@@ -669,6 +694,7 @@ local function design(fit, X, fn)
   args.complete(fn, "X", X)
   return X
 end
+C.cox_design = design
 
 function COX:predict(X, type_)
   local fn = "surv.cox:predict"
@@ -837,5 +863,7 @@ surv.fit{...} when opts.dist is given. formula: "Surv(time, status) ~ ..."]])
 require "orrery.surv.fit"
 require "orrery.surv.km"
 require "orrery.surv.cif"
+require "orrery.surv.coxsurv"
+require "orrery.surv.frailty"
 
 return M

@@ -124,6 +124,10 @@ int cox_pass (const cox_data *d, const double *beta, double *loglik,
   double lk = 0;
   int full = (u != NULL);
   size_t p2 = ex && ex->g ? 2 * p : 0;
+  /* the exact likelihood for the fit; passes with per-time outputs use
+     Breslow's quantities, as survfit.coxph's hazard for an exact fit */
+  if (d->efron == COX_TIES_EXACT && ex == NULL)
+    return cox_exact_pass(d, beta, loglik, u, imat, d->xwork);
   for (i = 0; i < n; i++) {
     double e = 0;
     const double *xi = d->x + i * p;
@@ -175,7 +179,7 @@ int cox_pass (const cox_data *d, const double *beta, double *loglik,
         /* S (all rows of the block) and D (its deaths; needed only for
            Efron's correction of tied deaths) */
         addblock(d, i, e, r, 0, S1, S2, blk);
-        if (d->efron && nd > 1) addblock(d, i, e, r, 1, D1, D2, blk);
+        if (d->efron == 1 && nd > 1) addblock(d, i, e, r, 1, D1, D2, blk);
       }
       /* rows with start >= t leave the risk set (they joined earlier) */
       if (d->start) {
@@ -196,7 +200,7 @@ int cox_pass (const cox_data *d, const double *beta, double *loglik,
         */
         double meanw = dw / nd, h0 = 0, h1 = 0, q0 = 0, q1 = 0, q2 = 0,
                r0 = 0, r1 = 0, e0 = 0, e1 = 0, hd = 0, ca;
-        int efron = d->efron && nd > 1;
+        int efron = d->efron == 1 && nd > 1;
         size_t kd = efron ? (size_t)nd : 1;
         double g = p2 ? ex->g[i] : 0;
         for (k = 0; k < kd; k++) {
@@ -238,6 +242,7 @@ int cox_pass (const cox_data *d, const double *beta, double *loglik,
         if (ex) {
           if (ex->pos) ex->pos[m] = i;
           if (ex->haz) ex->haz[m] = h0;
+          if (ex->vh) ex->vh[m] = q0;
           if (ex->hd) ex->hd[m] = hd;
           if (ex->A) memcpy(ex->A + m * p, sa, p * sizeof(double));
           if (ex->Ad) memcpy(ex->Ad + m * p, sad, p * sizeof(double));

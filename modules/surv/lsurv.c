@@ -18,6 +18,8 @@
 #include "mat/omat.h"
 #include "surv/surv.h"
 #include "surv/km.h"
+#include "surv/coxsurv.h"
+#include "surv/coxfrail.h"
 
 /* coxph.control's defaults, for a spec table without them */
 #define COX_MAXITER  20
@@ -439,7 +441,7 @@ static void cox_read (lua_State *L, const char *fn, coxin *c) {
   cl = specvec(L, fn, "cluster", n);
   ns = specint(L, "nstrata", 1);
   ncl = specint(L, "ncluster", 0);
-  efron = specint(L, "efron", 1);
+  efron = specint(L, "efron", 1);   /* 0 Breslow, 1 Efron, 2 exact */
   c->maxiter = specint(L, "maxiter", COX_MAXITER);
   c->robust = specint(L, "robust", 0) || cl != NULL;
   c->dozph = specint(L, "zph", 1);
@@ -522,6 +524,7 @@ static void cox_read (lua_State *L, const char *fn, coxin *c) {
         d.n = k; d.p = p; d.x = xs; d.stop = tstop; d.start = t0s;
         d.status = ss; d.w = ws; d.strata = sg ? strs : NULL;
         d.sorder = t0s ? sord : NULL; d.efron = efron;
+        d.xwork = efron == COX_TIES_EXACT ? orr_work(L, cox_exact_work(&d)) : NULL;
       }
     }
   }
@@ -583,7 +586,7 @@ static int s_cox (lua_State *L) {
     cox_extra ex;
     memset(&ex, 0, sizeof ex);
     ex.pos = (size_t *)orr_workbytes(L, m * sizeof(size_t));
-    ex.haz = orr_work(L, 2 * m); ex.hd = ex.haz + m;
+    ex.haz = orr_work(L, 3 * m); ex.hd = ex.haz + m; ex.vh = ex.hd + m;
     ex.A = orr_work(L, 3 * m * p); ex.Ad = ex.A + m * p; ex.abar = ex.Ad + m * p;
     if (c.dozph) {   /* cox.zph's g(t), so the pass also gives the test's u2, i2 */
       double *g = orr_work(L, k + 1);
@@ -598,6 +601,19 @@ static int s_cox (lua_State *L) {
       setvec(L, res, "bh_time", bt, nu);
       setvec(L, res, "bh_cumhaz", bt + k, nu);
       setvec(L, res, "bh_strata", bt + 2 * k, nu);
+    }
+    {  /* survfit.coxph's base curves (cox:survfit): 7 columns and cumA */
+      double *bc = orr_work(L, 7 * k + 1), *cA = orr_work(L, k * p + 1);
+      size_t nu = cox_basecurve(&d, &ex, bc, bc + k, bc + 2 * k, bc + 3 * k,
+                                bc + 4 * k, bc + 5 * k, bc + 6 * k, cA);
+      setvec(L, res, "sc_time", bc, nu);
+      setvec(L, res, "sc_strata", bc + k, nu);
+      setvec(L, res, "sc_nrisk", bc + 2 * k, nu);
+      setvec(L, res, "sc_nevent", bc + 3 * k, nu);
+      setvec(L, res, "sc_ncens", bc + 4 * k, nu);
+      setvec(L, res, "sc_cumhaz", bc + 5 * k, nu);
+      setvec(L, res, "sc_cumvh", bc + 6 * k, nu);
+      setmat(L, res, "sc_cumA", cA, p, nu);   /* p x nu: column t is A(t) */
     }
     {  /* concordance of eta: rank the scores, count the pairs */
       size_t *rk = (size_t *)orr_workbytes(L, (k + 1) * sizeof(size_t)), K;
@@ -634,10 +650,86 @@ static int s_cox (lua_State *L) {
 }
 
 
+/*
+** The fitter of _coxfrail: upvalue 1 the coxin (a userdata), 2 the
+** function's name, the others the userdata its arrays live in.
+** fitter(theta, start (p + G) or nil, polish) -> {coef, var, var2, pl, pen,
+** iter, converged}.
+*/
+static int s_coxfrail_fit (lua_State *L) {
+  coxin *c = (coxin *)lua_touserdata(L, lua_upvalueindex(1));
+  const char *fn = lua_tostring(L, lua_upvalueindex(2));
+  double theta = luaL_checknumber(L, 1), *coef, *var, *var2, pl, pen;
+  int polish = lua_toboolean(L, 3), iter = 0, status, res;
+  size_t p = c->d.p, G = (size_t)c->ncl, q = p + G;
+  if (!(theta > 0) || !isfinite(theta)) orr_error(L, fn, "theta must be a positive number");
+  lua_settop(L, 3);
+  coef = zwork(L, q + 2 * p * p);
+  var = coef + q; var2 = var + p * p;
+  if (!lua_isnil(L, 2)) {
+    size_t len;
+    omat *st = omat_vecarg(L, 2, fn, "start", &len);
+    if (len != q) orr_error(L, fn, "internal: start has %d values, not %d", (int)len, (int)q);
+    memcpy(coef, st->x, q * sizeof(double));
+  }
+  status = cox_frail_fit(&c->d, c->cluster, G, 1 / theta, coef, c->maxiter, c->eps,
+                         polish, &pl, &pen, var, var2, &iter,
+                         orr_work(L, cox_frail_work(c->d.n, p, G)));
+  if (status == SURV_EINTR) orr_interrupterror(L, fn);
+  if (status == SURV_ESTART) orr_error(L, fn, "%s", surv_strerror(status));
+  lua_createtable(L, 0, 8);
+  res = lua_gettop(L);
+  setvec(L, res, "coef", coef, q);
+  setmat(L, res, "var", var, p, p);
+  setmat(L, res, "var2", var2, p, p);
+  setnum(L, res, "pl", pl);
+  setnum(L, res, "pen", pen);
+  setnum(L, res, "iter", iter);
+  setnum(L, res, "converged", status == SURV_OK);
+  return 1;
+}
+
+
+/*
+** _coxfrail(fn, spec) with spec as _cox's and the frailty clusters as its
+** cluster (codes 0..ncluster-1) -> fitter, info: the data are read and
+** sorted once; fitter(theta, start, polish) fits at one theta (the search
+** for theta calls it many times).  info = {loglik0, n, nevent, n_dropped}.
+*/
+static int s_coxfrail (lua_State *L) {
+  const char *fn = luaL_checkstring(L, 1);
+  coxin *c;
+  int top, nup;
+  double lk0;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_settop(L, 2);
+  c = (coxin *)lua_newuserdatauv(L, sizeof(coxin), 0);   /* 3: upvalue 1 */
+  lua_pushvalue(L, 1);                                     /* 4: upvalue 2 */
+  /* cox_read reads the spec at 2 and leaves its arrays' userdata above */
+  cox_read(L, fn, c);
+  if (c->cluster == NULL || c->ncl < 1) orr_error(L, fn, "internal: no frailty clusters");
+  top = lua_gettop(L);
+  nup = top - 2;   /* coxin, fn, and every array userdata */
+  if (nup > 250) orr_error(L, fn, "internal: too many work arrays");
+  {
+    double *w = orr_work(L, cox_pass_work(c->d.n, c->d.p)), *b0 = zwork(L, c->d.p);
+    cox_pass(&c->d, b0, &lk0, NULL, NULL, NULL, w);
+    lua_settop(L, top);
+  }
+  lua_pushcclosure(L, s_coxfrail_fit, nup);
+  lua_createtable(L, 0, 4);
+  setnum(L, lua_gettop(L), "loglik0", lk0);
+  setcount(L, lua_gettop(L), "n", c->d.n);
+  setnum(L, lua_gettop(L), "nevent", (double)c->nev);
+  setcount(L, lua_gettop(L), "n_dropped", c->dropped);
+  return 2;
+}
+
+
 static const luaL_Reg surv_funcs[] = {
   {"_km", s_km}, {"_quantile", s_quantile},
   {"_rmean", s_rmean}, {"_cif", s_cif},
-  {"_logrank", s_logrank}, {"_cox", s_cox},
+  {"_logrank", s_logrank}, {"_cox", s_cox}, {"_coxfrail", s_coxfrail},
   {NULL, NULL}
 };
 
@@ -652,5 +744,6 @@ int luaopen_orrery_surv (lua_State *L) {
   lua_pop(L, 1);
   orr_newlib(L, "surv", surv_funcs, surv_docs);
   lsurv_fit_open(L);
+  lsurv_cox_open(L);
   return 1;
 }

@@ -9,5 +9,6 @@
 #include "lua.h"
 
 void lsurv_fit_open (lua_State *L);
+void lsurv_cox_open (lua_State *L);   /* lsurv_cox.c: Cox survival curves */
 
 #endif

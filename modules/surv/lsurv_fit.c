@@ -55,7 +55,7 @@ static void numarray (lua_State *L, int t, const char *key, double *out,
 /*
 ** Reads the model table at idx into m. The mats stay referenced by the table
 ** at idx, which the caller keeps on the stack.
-** {family=, time=, logt=, status=, ph=, aft=, shape= (mats or nil),
+** {family=, time=, logt=, status=, weights=, ph=, aft=, shape= (mats or nil),
 **  fixed = {e0, e1, e2, e3}, theta_free = bool}
 */
 static void getmodel (lua_State *L, int idx, sr_model *m) {
@@ -77,6 +77,12 @@ static void getmodel (lua_State *L, int idx, sr_model *m) {
   lua_pop(L, 2);
   if (nd != n || nl != n) orr_error(L, FN, "internal: lengths differ");
   m->n = n; m->t = t->x; m->delta = d->x; m->logt = lt->x;
+  {
+    omat *w = omat_field(L, idx, "weights", FN);
+    lua_pop(L, 1);
+    if (w && w->r * w->c != n) orr_error(L, FN, "internal: weights length");
+    m->w = w ? w->x : NULL;
+  }
   for (k = 0; k < 3; k++) {
     omat *x = omat_field(L, idx, slot_names[k], FN);
     lua_pop(L, 1);

@@ -95,19 +95,20 @@ double sr_loglik (const sr_model *m, const double *beta, double *grad,
   }
   for (i = 0; i < n; i++) {
     double e[SR_NSLOT], g[SR_NSLOT], h[SR_NSLOT * SR_NSLOT];
+    double wi = m->w ? m->w[i] : 1.0;
     e[0] = eta[i]; e[1] = eta[n + i]; e[2] = eta[2 * n + i]; e[3] = theta;
     if (hess) {
-      ll += sr_loglik2(m->fam, m->t[i], m->logt[i], m->delta[i], e, active, g, h);
+      ll += wi * sr_loglik2(m->fam, m->t[i], m->logt[i], m->delta[i], e, active, g, h);
       for (a = 0; a < SR_NSLOT; a++)
         for (b = a; b < SR_NSLOT; b++)
-          W[pairidx(a, b) * n + i] = h[a * SR_NSLOT + b] * slot_sign[a] * slot_sign[b];
+          W[pairidx(a, b) * n + i] = wi * h[a * SR_NSLOT + b] * slot_sign[a] * slot_sign[b];
     }
     else if (grad)
-      ll += sr_loglik1(m->fam, m->t[i], m->logt[i], m->delta[i], e, g);
+      ll += wi * sr_loglik1(m->fam, m->t[i], m->logt[i], m->delta[i], e, g);
     else
-      ll += sr_loglik1(m->fam, m->t[i], m->logt[i], m->delta[i], e, NULL);
+      ll += wi * sr_loglik1(m->fam, m->t[i], m->logt[i], m->delta[i], e, NULL);
     if (grad || hess)
-      for (a = 0; a < SR_NSLOT; a++) G[a * n + i] = g[a] * slot_sign[a];
+      for (a = 0; a < SR_NSLOT; a++) G[a * n + i] = wi * g[a] * slot_sign[a];
   }
   if (grad) {
     for (a = 0; a < 3; a++)

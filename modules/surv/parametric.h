@@ -22,6 +22,7 @@ typedef struct sr_model {
   const double *t;       /* times > 0 (orr_checktime, positive) */
   const double *logt;    /* log(t) */
   const double *delta;   /* 1 = event, 0 = censored */
+  const double *w;       /* case weights (> 0), or NULL for unit weights */
   size_t p[3];
   const double *X[3];
   double fixed[SR_NSLOT];
@@ -46,7 +47,7 @@ size_t sr_npar (const sr_model *m);
 */
 size_t sr_loglik_work (const sr_model *m);
 /*
-** Log-likelihood at beta; with grad != NULL its gradient (npar) and with
+** Log-likelihood at beta (each row's term times its case weight); with grad != NULL its gradient (npar) and with
 ** hess != NULL its Hessian (npar x npar, column-major).
 ** work: sr_loglik_work(m) doubles.
 */

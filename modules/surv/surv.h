@@ -129,14 +129,20 @@ int logrank_chisq (const double *obs, const double *expv, const double *v,
 **   w       n case weights, or NULL
 **   strata  n stratum codes (non-decreasing), or NULL for one stratum
 **   sorder  with start: the rows ordered by stratum and decreasing start
-**   efron   1 Efron's approximation for ties, 0 Breslow's
+**   efron   1 Efron's approximation for ties, 0 Breslow's, COX_TIES_EXACT
+**           the exact (discrete) partial likelihood in the fit (coxexact.c;
+**           passes that record per-time outputs use Breslow's quantities,
+**           as survfit.coxph does for an exact fit)
+**   xwork   with COX_TIES_EXACT: cox_exact_work(d) doubles for its passes
 */
+#define COX_TIES_EXACT  2
 typedef struct cox_data {
   size_t n, p;
   const double *x, *stop, *start, *status, *w;
   const int *strata;
   const size_t *sorder;
   int efron;
+  double *xwork;
 } cox_data;
 
 /*
@@ -153,6 +159,7 @@ typedef struct cox_data {
 typedef struct cox_extra {
   size_t *pos;
   double *haz, *hd, *A, *Ad, *abar;
+  double *vh;  /* survfit.coxph's variance increment sum w/den^2 (or NULL) */
   const double *g;
   double *u2, *i2;
   size_t m;    /* out: the number of event times */
@@ -168,6 +175,23 @@ void cox_center (double *x, size_t n, size_t p, const double *w,
                  double *mean, double *rmean);
 /* eta[i] = x_i' beta, the linear predictor of each row of d. */
 void cox_eta (const cox_data *d, const double *beta, double *eta);
+
+/* ---- coxexact.c */
+/*
+** Work doubles of cox_exact_pass: the risk set's indices and risks and the
+** subset sums up to the largest number of tied deaths in d.
+*/
+size_t cox_exact_work (const cox_data *d);
+/*
+** As cox_pass for the exact partial likelihood (coxph's ties = "exact", the
+** conditional logistic likelihood): at each death time with k deaths the
+** term exp(sum of the deaths' eta) over the sum, over every k-subset of the
+** risk set, of exp(sum of its eta), computed with its score and information
+** by the recursion of Gail, Lubin and Rubinstein (1981).  Case weights are
+** not used.  work: cox_exact_work(d) doubles.
+*/
+int cox_exact_pass (const cox_data *d, const double *beta, double *loglik,
+                    double *u, double *imat, double *work);
 
 /* Work doubles that cox_pass needs. */
 size_t cox_pass_work (size_t n, size_t p);

@@ -34,7 +34,7 @@ local FAMILY = {
 local DISTS = "exponential, weibull, gompertz, loglogistic, lognormal, burr, apgw"
 
 local ALLOWED = args.set{ "time", "status", "dist", "x", "model", "ph_x", "aft_x", "shape_x", "fixed", "na",
-  "formula", "data", "ph", "aft", "shape", "maxit", "names" }
+  "formula", "data", "ph", "aft", "shape", "maxit", "names", "weights", "strata" }
 
 local function err(fmt, ...) args.fail(FN, fmt, ...) end
 -- errors of the fit's methods name the method ("surv.fit:survival: ...")
@@ -100,6 +100,9 @@ local function from_formula(opts)
     return out
   end
   local fr = { time = full(mf.surv.time), status = full(mf.surv.status), blocks = {}, names = {} }
+  if mf.strata then
+    fr.strata, fr.strata_levels = full(mf.strata), mf.strata_levels
+  end
   fr.x, fr.x_names = x, names
   for _, b in ipairs { "ph", "aft", "shape" } do
     if opts[b] ~= nil then
@@ -248,7 +251,10 @@ local function slot_matrix(self, X, fnname)
         local m = mats[b]
         if m then
           local r = m:rows() == 1 and 1 or i
-          for j = 1, bl.p do v = v + coef[bl.first + j] * m:get(r, j) end
+          for j = 1, bl.p do
+          local c = coef[bl.first + j]
+          if c == c then v = v + c * m:get(r, j) end   -- an aliased column is NaN
+        end
         end
         if b == "aft" then v = -v end
       else
@@ -322,7 +328,8 @@ function Fit:__tostring()
     p[i] = 2 * stats.pnorm(math.abs(z[i]), 0, 1, { lower = false })
   end
   add(P.coefmat({ rownames = self.names, colnames = { "Value", "Std. Error", "z", "p" },
-    cols = { self.coef, self.se, z, p } }, { digits = 3, has_pvalue = true, signif_stars = false }))
+    cols = { self.coef, self.se, z, p } }, { digits = 3, has_pvalue = true, signif_stars = false,
+    na = self._aliased }))
   add("")
   local ps = {}
   for _, k in ipairs { "lambda", "phi", "gamma", "kappa", "sigma" } do
@@ -375,9 +382,14 @@ end
 
 local FIXED_KEYS = { kappa = true, gamma = true, lambda = true, phi = true }
 
+local function fixed_gamma_given(opts)
+  return type(opts.fixed) == "table" and opts.fixed.gamma ~= nil
+end
+
 function M.fit(opts)
   local dist, fam, model, na = read_args(opts)
   local time, status, xs, names = opts.time, opts.status, {}, {}
+  local weights, strata, strata_levels = opts.weights, opts.strata, nil
   if opts.formula ~= nil then
     if time ~= nil or status ~= nil then err("give either formula/data or time/status, not both") end
     for _, k in ipairs { "x", "ph_x", "aft_x", "shape_x" } do
@@ -385,6 +397,19 @@ function M.fit(opts)
     end
     local fr = from_formula(opts)
     time, status = fr.time, fr.status
+    -- weights = and strata = may name columns of data
+    if type(weights) == "string" then
+      weights = opts.data[weights]
+      if weights == nil then err("no column '%s' in data", opts.weights) end
+    end
+    if type(strata) == "string" then
+      strata = opts.data[strata]
+      if strata == nil then err("no column '%s' in data", opts.strata) end
+    end
+    if fr.strata then
+      if strata ~= nil then err("give strata either in the formula or as strata =") end
+      strata, strata_levels = fr.strata, fr.strata_levels
+    end
     if fr.x then
       if fr.blocks[model] then err("the formula's right-hand side and '%s' both give the %s block", model, model) end
       if fam.scales == "ph" or (fam.scales == "one" and model == "ph") or
@@ -416,6 +441,39 @@ function M.fit(opts)
   if opts.ph_x ~= nil then xs.ph = tomat(opts.ph_x, "ph_x") end
   if opts.aft_x ~= nil then xs.aft = tomat(opts.aft_x, "aft_x") end
   if opts.shape_x ~= nil then xs.shape = tomat(opts.shape_x, "shape_x") end
+  -- case weights, as survreg's: each row's log-likelihood term times w
+  if weights ~= nil then
+    weights = tovec(weights, "weights")
+    if #weights ~= n then err("'weights' has %d elements but 'time' has %d", #weights, n) end
+    for i = 1, n do
+      local w = weights[i]
+      if w == w and not (w > 0) then err("'weights' element %d is not positive (%s)", i, P.num(w)) end
+    end
+  end
+  -- strata: a separate shape (survreg's scale) per stratum, as survreg's
+  -- strata(): the shape block becomes an intercept and one indicator per
+  -- stratum after the first
+  if strata ~= nil then
+    if xs.shape or opts.shape ~= nil then err("give strata or a shape regression (shape_x, shape), not both") end
+    if not fam.shape or dist == "gompertz" then err("dist '%s' has no shape to stratify", dist) end
+    if fixed_gamma_given(opts) then err("gamma cannot be fixed together with strata") end
+    local codes
+    if strata_levels then codes = strata
+    else codes, strata_levels = args.groups(FN, strata, "strata", n, "'time'") end
+    if #codes ~= n then err("'strata' has %d elements but 'time' has %d", #codes, n) end
+    local K = #strata_levels
+    if K > 1 then
+      local D = mat.zeros(n, K - 1)
+      for i = 1, n do
+        local c = codes[i]
+        for k = 2, K do D:set(i, k - 1, c ~= c and 0 / 0 or (c == k and 1 or 0)) end
+      end
+      xs.shape = D
+      names.shape = {}
+      for k = 2, K do names.shape[k - 1] = "strata=" .. tostring(strata_levels[k]) end
+    end
+    strata = codes
+  end
   for b, m in pairs(xs) do
     if m:rows() ~= n then
       if m:cols() == n and m:rows() == 1 then xs[b] = m:t()
@@ -509,6 +567,8 @@ function M.fit(opts)
 
   -- missing values
   local masks = { { "time", time }, { "status", status } }
+  if weights then masks[#masks + 1] = { "weights", weights } end
+  if strata then masks[#masks + 1] = { "strata", strata } end
   for b, m in pairs(xs) do masks[#masks + 1] = { b == "shape" and "shape_x" or (opts.x and "x" or b .. "_x"), m } end
   args.checktime(FN, time, true)   -- > 0: the families take log t, as survreg
   local keep, _, dropped = args.mask(FN, table.unpack(masks))
@@ -531,22 +591,34 @@ function M.fit(opts)
 
   -- the model for C
   local cm = { family = dist, time = t, logt = logt, status = d,
-               fixed = fixedslot, theta_free = theta_free }
+               fixed = fixedslot, theta_free = theta_free,
+               weights = weights and C._design(weights, keep, false) or nil }
   local design = {}
   local coefnames = {}
   local first = 1
+  -- kept[i]: the full-layout index of the fit's i-th parameter (aliased
+  -- columns are left out of the fit and come back as NaN)
+  local kept, aliased = {}, {}
   for slot, b in ipairs { "ph", "aft", "shape" } do
     if has[slot] then
       cm[b] = C._design(xs[b], keep, true)
       local p = xs[b] and xs[b]:cols() or 0
+      local cols = {}
+      for j = 1, p + 1 do cols[j] = j end
       if p > 0 then
-        -- a collinear column leaves the information singular: say which
-        local j = collinear(cm[b])
-        if j then
-          err("the %s block is rank deficient: column '%s' is collinear with the others",
-            b, j == 1 and "(Intercept)" or names[b][j - 1])
+        -- a column that is a combination of those before it (a constant,
+        -- a duplicate) is aliased, as survreg's NA coefficient
+        local full = cm[b]
+        while true do
+          local j = collinear(cm[b])
+          if not j then break end
+          if j == 1 then err("the %s block's intercept is not identified", b) end
+          aliased[first + cols[j] - 1] = true
+          table.remove(cols, j)
+          cm[b] = full:cols_of(cols)
         end
       end
+      for _, j in ipairs(cols) do kept[#kept + 1] = first + j - 1 end
       design[b] = { first = first, last = first + p, p = p }
       if b == "shape" and dist == "gompertz" then
         coefnames[#coefnames + 1] = "gamma"
@@ -562,6 +634,7 @@ function M.fit(opts)
   if theta_free then
     coefnames[#coefnames + 1] = "log(kappa+1)"
     design.kappa = { first = first, last = first, p = 0 }
+    kept[#kept + 1] = first
   end
 
   -- starting values: the exponential rate, a log-normal moment fit for the
@@ -681,6 +754,15 @@ function M.fit(opts)
   end
   if not best then err("the log-likelihood is not finite at any starting value") end
   local coef, vcov, info = best[1], best[2], best[3]
+  local nfree = #kept
+  if nfree < #coefnames then   -- back to the full layout, NaN where aliased
+    local c2, v2 = mat.new(#coefnames, 1, 0 / 0), mat.new(#coefnames, #coefnames, 0 / 0)
+    for a, i in ipairs(kept) do
+      c2:set(i, 1, coef[a])
+      for b2, j in ipairs(kept) do v2:set(i, j, vcov:get(a, b2)) end
+    end
+    coef, vcov = c2, v2
+  end
 
   -- the result
   local np = #coefnames
@@ -693,8 +775,8 @@ function M.fit(opts)
   for b, bl in pairs(design) do blocks[b] = { bl.first, bl.last } end
   local fit = setmetatable({
     dist = dist, model = model, coef = coef, names = coefnames, se = se, vcov = vcov,
-    blocks = blocks, loglik = info.loglik, aic = -2 * info.loglik + 2 * np,
-    bic = -2 * info.loglik + math.log(nk) * np, n = nk, n_event = nev,
+    blocks = blocks, loglik = info.loglik, aic = -2 * info.loglik + 2 * nfree,
+    bic = -2 * info.loglik + math.log(nk) * nfree, n = nk, n_event = nev,
     n_dropped = dropped, converged = info.converged,
     reason = info.reason, iterations = info.iterations, fixed = fixed,
     _design = design, _fixed = fixedslot,
@@ -749,7 +831,29 @@ function M.fit(opts)
     end
   end
   local singular = false
-  for i = 1, np do if se[i] ~= se[i] then singular = true end end
+  for i = 1, np do if se[i] ~= se[i] and not aliased[i] then singular = true end end
+  -- aliased columns by name, and the per-stratum scales of a strata fit
+  local al = {}
+  for i = 1, np do if aliased[i] then al[#al + 1] = coefnames[i] end end
+  fit.aliased = al
+  fit._aliased = aliased
+  if strata_levels then
+    local bl = design.shape
+    local K = #strata_levels
+    local ls, lse = {}, {}
+    for k = 1, K do
+      -- log gamma_k = a + b_k (b_1 = 0); survreg's log(scale) is -log gamma
+      local i0, ik = bl.first, k > 1 and bl.first + k - 1 or nil
+      local v = vcov:get(i0, i0)
+      local lg = coef[i0]
+      if ik then
+        lg = lg + coef[ik]
+        v = v + vcov:get(ik, ik) + 2 * vcov:get(i0, ik)
+      end
+      ls[k], lse[k] = -lg, math.sqrt(v)
+    end
+    fit.strata = { levels = strata_levels, log_scale = mat.vec(ls), se_log_scale = mat.vec(lse) }
+  end
   if singular then
     bnd = (bnd and bnd .. "; " or "") .. "singular information (parameters at a boundary or not identified)"
   end
@@ -758,7 +862,8 @@ function M.fit(opts)
 end
 
 help.doc(M.fit, "surv.fit", [[
-surv.fit{ time =, status =, dist = [, x=, model=, ph_x=, aft_x=, shape_x=, fixed=, na=, names=, maxit=] }
+surv.fit{ time =, status =, dist = [, x=, model=, ph_x=, aft_x=, shape_x=, fixed=, na=, names=, maxit=,
+  weights=, strata=] }
   Parametric survival regression by maximum likelihood (Newton, analytic gradients).
   Times must be > 0: the families take log t (survreg refuses 0 too); Inf is an error, NaN missing.
   dist: "exponential" "weibull" "gompertz" "loglogistic" "lognormal" "burr" "apgw".
@@ -769,6 +874,14 @@ surv.fit{ time =, status =, dist = [, x=, model=, ph_x=, aft_x=, shape_x=, fixed
   ph = "~ sex", aft = "~ age", shape = "~ age" as one-sided formulas.
   names = {"age", "sex"} (or {ph = {...}, aft = {...}}) labels matrix columns.
   na = "omit" (default: rows with NaN dropped and counted) or "fail"; maxit (200).
+  weights = case weights (> 0; a column name with data =): each row's log-likelihood term
+  times its weight, as survreg's weights. strata = a grouping (or strata(v) in the formula):
+  a separate shape per stratum, as survreg's strata(); .strata = {levels, log_scale,
+  se_log_scale} gives survreg's log(scale) per stratum (-log gamma; not for exponential or
+  gompertz); its shape block holds the indicators of strata 2..K, so predictions take
+  X = {aft = rows, shape = indicator rows}. A covariate that is a combination of those
+  before it (a constant, a duplicate) is aliased as survreg's NA: its coefficient and SE
+  are NaN, its name is in .aliased.
   Result: .coef .names .se .vcov .blocks .params .loglik .aic .bic .converged .boundary
   .cure_fraction, and :survival(t, X) :hazard(t, X) :cumhazard(t, X) :quantile(p, X)
   :cure(X) with X rows of covariates or {ph =, aft =, shape =}.]])
