@@ -12,7 +12,7 @@
 PREFIX  ?= /usr/local
 B       ?= build
 CC      ?= cc
-PKGS     = lua5.4 gsl lapacke openblas
+PKGS     = lua5.4 gsl lapacke openblas cairo
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 BLAS_DIR   := $(shell pkg-config --variable=libdir openblas 2>/dev/null)
 
@@ -27,7 +27,7 @@ CFLAGS_ALL = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(OPT) -g \
   -Ivm -Imodules $(CFLAGS)
 
 # The numeric libraries, dynamic (for the shared objects and sanitized builds).
-NUM_LIBS = -lgsl -llapacke -L$(BLAS_DIR) -lopenblas -lgfortran -lpthread -lm
+NUM_LIBS = -lgsl -llapacke -L$(BLAS_DIR) -lopenblas -lgfortran -lcairo -lpthread -lm
 # The program links the numeric libraries statically (libgfortran.a comes
 # with the gfortran package, hence its place in DEBS): loading libopenblas.so
 # and its dependencies (libgfortran, libquadmath) costs ~4 ms, twice the whole
@@ -37,7 +37,7 @@ ifeq ($(STATIC),0)
 PROG_LIBS = -Wl,-E -llua5.4 -lreadline $(NUM_LIBS) -ldl
 else
 PROG_LIBS = -Wl,-E -Wl,-Bstatic -llua5.4 -lgsl -llapacke -L$(BLAS_DIR) -lopenblas \
-  -lgfortran -lquadmath -Wl,-Bdynamic -lreadline -lpthread -lm -ldl
+  -lgfortran -lquadmath -Wl,-Bdynamic -lreadline -lcairo -lpthread -lm -ldl
 endif
 
 MODDIRS  := $(sort $(patsubst %/.,%,$(wildcard modules/*/.)))
@@ -96,7 +96,8 @@ $(B)/orrery.pc: orrery.pc.in
 
 # ---------------------------------------------------------------- packages
 DEBS = gcc make pkg-config liblua5.4-dev lua5.4 libgsl-dev liblapacke-dev \
-  libopenblas-dev libreadline-dev python3 gfortran lua-check
+  libopenblas-dev libreadline-dev python3 gfortran lua-check \
+  libcairo2-dev fontconfig fonts-dejavu-core
 deps:
 	@missing=""; for p in $(DEBS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \

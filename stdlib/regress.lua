@@ -1092,5 +1092,6 @@ C.modeldata = modeldata
 require "orrery.regress.iv"
 require "orrery.regress.sketch"
 require "orrery.regress.ipcw"
+require "orrery.regress.plot"
 
 return M

@@ -782,5 +782,6 @@ surv.fit{...} when opts.dist is given. formula: "Surv(time, status) ~ ..."]])
 -- ------------------------------------------------------------ the parametric half
 
 require "orrery.surv.fit"
+require "orrery.surv.plot"
 
 return M
