@@ -2,6 +2,7 @@
 #
 #   make          the program ./orrery, liborrery.{a,so}, orrery.so, orrery.pc
 #   make run      install missing packages, build, run the demo experiment
+#                 and write its report (orrery report) to build/demo.html
 #   make test     install missing packages, build, run every test
 #   make check    luacheck, then the test suite built with -fsanitize=address,undefined
 #   make bench    comparisons against lua5.4, R and statsmodels
@@ -111,6 +112,7 @@ deps:
 run: deps
 	$(MAKE) all
 	./orrery scripts/demo.lua
+	@./orrery report scripts/demo.lua -o $(B)/demo.html 2> /dev/null && echo "report: $(B)/demo.html"
 
 # ---------------------------------------------------------------- tests
 C_TESTS   := $(patsubst tests/c/%.c,$(B)/tests/%,$(wildcard tests/c/test_*.c))

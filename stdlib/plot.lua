@@ -13,7 +13,9 @@ local help = require "orrery.help"
 local display = require "orrery.display"
 
 local fail, fmt = args.fail, string.format
-local floor, ceil, log10, abs = math.floor, math.ceil, math.log10 or function(x) return math.log(x, 10) end, math.abs
+local floor, ceil, abs = math.floor, math.ceil, math.abs
+-- math.log(x, 10) is C's log10 (exact at powers of ten)
+local function log10(x) return math.log(x, 10) end
 local huge = math.huge
 
 local methods = {}
@@ -533,7 +535,7 @@ end
 
 -- Chooses ticks for an axis of length len (device units) so that labels do
 -- not overlap: fewer ticks until they fit. size: label width of one char
--- (for x) or the line height (for y). Returns values, labels, positions.
+-- (for x) or the line height (for y). Returns labels and positions.
 local function fit_ticks(ax, len, charw, gap, horizontal, size, spacing)
   local n = math.max(3, floor(len / spacing) + 1)
   local best
@@ -548,11 +550,11 @@ local function fit_ticks(ax, len, charw, gap, horizontal, size, spacing)
       local need = horizontal and (tw(labs[i], size) + tw(labs[i - 1], size)) / 2 + gap or charw + gap
       if abs(pos[i] - pos[i - 1]) < need then ok = false; break end
     end
-    if ok and #t >= 2 then return t, labs, pos end
+    if ok and #t >= 2 then return labs, pos end
     if #t >= 1 and (not best or ok) then best = { t, labs, pos } end
     n = n - 1
   end
-  return best[1], best[2], best[3]
+  return best[2], best[3]
 end
 
 -- ------------------------------------------------------------ ranges
@@ -795,9 +797,12 @@ local function draw_layer(list, l, xa, ya, box)
     local xs, ys = {}, {}
     local ux, ul = mapxy(xa, ya, bx, blo)
     local _, uh = mapxy(xa, ya, bx, bhi)
-    for i = 1, #ux do if ux[i] == ux[i] and ul[i] == ul[i] and uh[i] == uh[i] then xs[#xs + 1] = ux[i]; ys[#ys + 1] = ul[i] end end
-    for i = #ux, 1, -1 do if ux[i] == ux[i] and ul[i] == ul[i] and uh[i] == uh[i] then xs[#xs + 1] = ux[i]; ys[#ys + 1] = uh[i] end end
-    if #xs >= 3 then list[#list + 1] = { op = "path", x = xs, y = ys, fill = l.color, alpha = l.alpha, close = true } end
+    local function whole(i) return ux[i] == ux[i] and ul[i] == ul[i] and uh[i] == uh[i] end
+    for i = 1, #ux do if whole(i) then xs[#xs + 1] = ux[i]; ys[#ys + 1] = ul[i] end end
+    for i = #ux, 1, -1 do if whole(i) then xs[#xs + 1] = ux[i]; ys[#ys + 1] = uh[i] end end
+    if #xs >= 3 then
+      list[#list + 1] = { op = "path", x = xs, y = ys, fill = l.color, alpha = l.alpha, close = true }
+    end
   elseif k == "errorbar" then
     local xs, ls = mapxy(xa, ya, l.x, l.lo)
     local _, hs = mapxy(xa, ya, l.x, l.hi)
@@ -925,16 +930,14 @@ local function layout(s, fn, W, H)
     local y0 = top + r * cellh + strip
     mapper(ya, y0 + ph, y0)
     -- y ticks first: their labels' width sets the left margin
-    local yt, yl, ypos
+    local yl, ypos
     if ya.cats then
-      yt, yl, ypos = {}, {}, {}
+      yl, ypos = {}, {}
       local nc = #ya.cats
       local every = math.max(1, ceil(nc * (FONT_TICK + 2) / ph))
-      for k = 1, nc, every do
-        yt[#yt + 1] = k; yl[#yl + 1] = ya.cats[nc - k + 1]; ypos[#ypos + 1] = ya.map(k)
-      end
+      for k = 1, nc, every do yl[#yl + 1] = ya.cats[nc - k + 1]; ypos[#ypos + 1] = ya.map(k) end
     else
-      yt, yl, ypos = fit_ticks(ya, ph, FONT_TICK, 6, false, FONT_TICK, 36)
+      yl, ypos = fit_ticks(ya, ph, FONT_TICK, 6, false, FONT_TICK, 36)
     end
     local lw = 0
     for _, t in ipairs(yl) do lw = math.max(lw, tw(t, FONT_TICK)) end
@@ -943,16 +946,16 @@ local function layout(s, fn, W, H)
     local pw = cellw - (lw + 8) - 12
     if pw < 20 then fail(fn, "the page is too narrow") end
     mapper(xa, x0, x0 + pw)
-    local xt, xl, xpos
+    local xl, xpos
     if xa.cats then
-      xt, xl, xpos = {}, {}, {}
+      xl, xpos = {}, {}
       local nc = #xa.cats
       local wmax = 0
       for _, t in ipairs(xa.cats) do wmax = math.max(wmax, tw(t, FONT_TICK)) end
       local every = math.max(1, ceil(nc * (wmax + 6) / pw))
-      for k = 1, nc, every do xt[#xt + 1] = k; xl[#xl + 1] = xa.cats[k]; xpos[#xpos + 1] = xa.map(k) end
+      for k = 1, nc, every do xl[#xl + 1] = xa.cats[k]; xpos[#xpos + 1] = xa.map(k) end
     else
-      xt, xl, xpos = fit_ticks(xa, pw, FONT_TICK * 0.6, 8, true, FONT_TICK, 60)
+      xl, xpos = fit_ticks(xa, pw, FONT_TICK * 0.6, 8, true, FONT_TICK, 60)
     end
     local box = { x = x0, y = y0, w = pw, h = ph }
     list[#list + 1] = { op = "rect", x = x0, y = y0, w = pw, h = ph, fill = "#fafafa" }
@@ -1053,7 +1056,8 @@ local function svg(list, W, H)
       out[#out + 1] = table.concat(g)
     elseif k == "text" then
       local anchor = op.anchor == 0.5 and ' text-anchor="middle"' or op.anchor == 1 and ' text-anchor="end"' or ""
-      local rot = op.rot and op.rot ~= 0 and fmt(' transform="rotate(%s %s %s)"', num(-op.rot), num(op.x), num(op.y)) or ""
+      local rot = op.rot and op.rot ~= 0
+        and fmt(' transform="rotate(%s %s %s)"', num(-op.rot), num(op.x), num(op.y)) or ""
       out[#out + 1] = fmt('<text x="%s" y="%s" font-size="%s"%s%s%s%s>%s</text>', num(op.x), num(op.y),
         num(op.size), anchor, op.bold and ' font-weight="bold"' or "", op.fill and fmt(' fill="%s"', op.fill) or "",
         rot, esc(op.s))
@@ -1170,26 +1174,26 @@ local function terminal(s, fn, W, H, col)
   local rows = math.max(3, H - extra)
   -- y ticks by rows, then the left margin from their labels
   mapper(ya, 4 * rows - 1, 0)
-  local yt, yl, ypos
+  local yl, ypos
   if ya.cats then
-    yt, yl, ypos = {}, {}, {}
+    yl, ypos = {}, {}
   else
-    yt, yl, ypos = fit_ticks(ya, 4 * rows, 4, 4, false, 1, 16)
+    yl, ypos = fit_ticks(ya, 4 * rows, 4, 4, false, 1, 16)
   end
   local lw = 0
   for _, t in ipairs(yl) do lw = math.max(lw, #t) end
   local cols = math.max(10, W - lw - 2)
   mapper(xa, 0, 2 * cols - 1)
-  local xt, xl, xpos
+  local xl, xpos
   if xa.cats then
-    xt, xl, xpos = {}, {}, {}
+    xl, xpos = {}, {}
     local wmax = 0
     for _, t in ipairs(xa.cats) do wmax = math.max(wmax, utf8.len(t)) end
     local every = math.max(1, ceil(#xa.cats * (wmax + 1) * 2 / (2 * cols)))
-    for k = 1, #xa.cats, every do xt[#xt + 1] = k; xl[#xl + 1] = xa.cats[k]; xpos[#xpos + 1] = xa.map(k) end
+    for k = 1, #xa.cats, every do xl[#xl + 1] = xa.cats[k]; xpos[#xpos + 1] = xa.map(k) end
   else
     -- one character is two dots wide: widths in dots
-    xt, xl, xpos = fit_ticks(xa, 2 * cols, 2, 4, true, 2 / 0.6, 24)
+    xl, xpos = fit_ticks(xa, 2 * cols, 2, 4, true, 2 / 0.6, 24)
   end
   local cv = C._canvas(cols, rows)
   local tx = tx_of(xa, ya)
@@ -1300,7 +1304,8 @@ local function terminal(s, fn, W, H, col)
   if #entries > 0 then
     local e = {}
     for _, l in ipairs(entries) do
-      local mark = l.kind == "points" and "⠶" or (l.kind == "band" or l.kind == "rects" or l.kind == "bar") and "█" or "━━"
+      local filled = l.kind == "band" or l.kind == "rects" or l.kind == "bar"
+      local mark = l.kind == "points" and "⠶" or filled and "█" or "━━"
       e[#e + 1] = sgr(ansi_of(l.color or "#000000"), mark, col) .. " " .. l.label
     end
     out[#out + 1] = (" "):rep(lw + 2) .. table.concat(e, "   ")
@@ -1323,11 +1328,15 @@ function methods.terminal(s, o)
   o = opts(fn, o, { "width", "height", "color" })
   local W, H = termsize()
   if o.width ~= nil then
-    if math.type(o.width) ~= "integer" or o.width < 20 or o.width > 1000 then fail(fn, "width must be an integer in [20, 1000]") end
+    if math.type(o.width) ~= "integer" or o.width < 20 or o.width > 1000 then
+      fail(fn, "width must be an integer in [20, 1000]")
+    end
     W = o.width
   end
   if o.height ~= nil then
-    if math.type(o.height) ~= "integer" or o.height < 5 or o.height > 1000 then fail(fn, "height must be an integer in [5, 1000]") end
+    if math.type(o.height) ~= "integer" or o.height < 5 or o.height > 1000 then
+      fail(fn, "height must be an integer in [5, 1000]")
+    end
     H = o.height
   end
   local col = o.color

@@ -198,7 +198,8 @@ T.test("bad input: clear errors", function()
   T.errors(function() p:save(tmpdir .. "/x.png", { dpi = 0 }) end, "plot:save: dpi must be")
   T.errors(function() p:save(tmpdir .. "/x.png", { widht = 3 }) end, "plot:save: unknown option 'widht'")
   for _, ext in ipairs{ "svg", "png", "pdf" } do
-    T.errors(function() p:save("/nonexistent-dir/x." .. ext) end, "plot:save: cannot write '/nonexistent-dir/x." .. ext .. "'")
+    T.errors(function() p:save("/nonexistent-dir/x." .. ext) end,
+      "plot:save: cannot write '/nonexistent-dir/x." .. ext .. "'")
   end
   T.errors(function() plot.line({ -1, 1 }, { 1, 2 }, { xlog = true, xlim = { -1, 2 } }):svg() end,
     "plot:svg: a log axis needs positive limits")
@@ -234,3 +235,15 @@ T.test("display: scenes are rich (SVG) and show through the sink", function()
 end)
 
 os.execute("rm -rf '" .. tmpdir .. "'")
+
+T.test("report: printouts become HTML tables, prose stays text", function()
+  local R = require "orrery.plot.report"
+  local fit = regress.ols{ y = { 1, 3, 2, 5, 4, 6 }, x = { 1, 2, 3, 4, 5, 6 } }
+  local h = R.text_html(tostring(fit))
+  T.ok(h:find("<th>Estimate</th>", 1, true), "coefficient table")
+  T.ok(h:find("<th>t value</th>", 1, true), "a header over no data joins the next")
+  T.ok(h:find("<pre>Residual standard error", 1, true), "prose stays text")
+  local prose = "Likelihood ratio test=43.14  on 3 df,   p=2.296e-09\nn= 137, number of events= 128"
+  T.ok(not R.text_html(prose):find("<table>"))
+  T.ok(R.text_html("a & b <c>"):find("a &amp; b &lt;c&gt;", 1, true), "escaped")
+end)
