@@ -13,6 +13,7 @@
 PREFIX  ?= /usr/local
 B       ?= build
 CC      ?= cc
+# cairo: its headers only; lplot.c opens libcairo.so.2 when a PNG or PDF is written
 PKGS     = lua5.4 gsl lapacke openblas cairo
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 BLAS_DIR   := $(shell pkg-config --variable=libdir openblas 2>/dev/null)
@@ -28,7 +29,7 @@ CFLAGS_ALL = -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L $(OPT) -g \
   -Ivm -Imodules $(CFLAGS)
 
 # The numeric libraries, dynamic (for the shared objects and sanitized builds).
-NUM_LIBS = -lgsl -llapacke -L$(BLAS_DIR) -lopenblas -lgfortran -lcairo -lpthread -lm
+NUM_LIBS = -lgsl -llapacke -L$(BLAS_DIR) -lopenblas -lgfortran -lpthread -lm
 # The program links the numeric libraries statically (libgfortran.a comes
 # with the gfortran package, hence its place in DEBS): loading libopenblas.so
 # and its dependencies (libgfortran, libquadmath) costs ~4 ms, twice the whole
@@ -38,7 +39,7 @@ ifeq ($(STATIC),0)
 PROG_LIBS = -Wl,-E -llua5.4 -lreadline $(NUM_LIBS) -ldl
 else
 PROG_LIBS = -Wl,-E -Wl,-Bstatic -llua5.4 -lgsl -llapacke -L$(BLAS_DIR) -lopenblas \
-  -lgfortran -lquadmath -Wl,-Bdynamic -lreadline -lcairo -lpthread -lm -ldl
+  -lgfortran -lquadmath -Wl,-Bdynamic -lreadline -lpthread -lm -ldl
 endif
 
 MODDIRS  := $(sort $(patsubst %/.,%,$(wildcard modules/*/.)))

@@ -24,8 +24,8 @@ local x = r:normal(500)
 local y = 1 + 2 * x + r:normal(500, 0, 0.5)
 local fit = regress.ols{ y = y, x = x }
 print(fit)
-figure(plot.scatter(x, y, { title = "Simulated data and the OLS line", xlab = "x", ylab = "y", size = 1.5, alpha = 0.5 })
-  :abline(fit.coef[1], fit.coef[2], { label = "OLS", color = "red" }), "ols")
+figure(plot.scatter(x, y, { title = "Simulated data and the OLS line", xlab = "x", ylab = "y",
+  size = 1.5, alpha = 0.5 }):abline(fit.coef[1], fit.coef[2], { label = "OLS", color = "red" }), "ols")
 
 local vet = data.read_csv(here .. "/data/veteran.csv")
 print(vet:head())

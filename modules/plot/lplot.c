@@ -19,6 +19,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <dlfcn.h>
+
 #include <cairo.h>
 #include <cairo-pdf.h>
 
@@ -224,6 +226,88 @@ static int p_checkpath (lua_State *L) {
 
 /* ------------------------------------------------------------ cairo */
 
+
+/*
+** cairo is opened when a PNG or PDF is first written, not linked: its
+** libraries (fontconfig, freetype, X11, ...) would add milliseconds to every
+** start of the program, and a machine without libcairo2 still runs
+** everything else. The table of its functions lives in the registry (one per
+** state: no statics).
+*/
+#define CAIRO_FUNCS(X) \
+  X(arc) \
+  X(clip) \
+  X(close_path) \
+  X(create) \
+  X(destroy) \
+  X(fill) \
+  X(fill_preserve) \
+  X(image_surface_create) \
+  X(image_surface_get_data) \
+  X(image_surface_get_height) \
+  X(image_surface_get_stride) \
+  X(image_surface_get_width) \
+  X(line_to) \
+  X(move_to) \
+  X(new_path) \
+  X(new_sub_path) \
+  X(pdf_surface_create) \
+  X(rectangle) \
+  X(restore) \
+  X(rotate) \
+  X(save) \
+  X(scale) \
+  X(select_font_face) \
+  X(set_dash) \
+  X(set_font_size) \
+  X(set_line_cap) \
+  X(set_line_join) \
+  X(set_line_width) \
+  X(set_source_rgb) \
+  X(set_source_rgba) \
+  X(show_text) \
+  X(status_to_string) \
+  X(stroke_preserve) \
+  X(surface_destroy) \
+  X(surface_finish) \
+  X(surface_flush) \
+  X(surface_mark_dirty) \
+  X(surface_status) \
+  X(surface_write_to_png) \
+  X(text_extents) \
+  X(translate)
+
+typedef struct cairo_api {
+#define CA_DECL(f) __typeof__(cairo_##f) *f;
+  CAIRO_FUNCS(CA_DECL)
+#undef CA_DECL
+} cairo_api;
+
+#define CAIRO_KEY "orrery.plot.cairo"
+#define CAIRO_LIB "libcairo.so.2"
+
+static const cairo_api *cairo_load (lua_State *L, const char *fn) {
+  cairo_api *ca;
+  void *h;
+  if (lua_getfield(L, LUA_REGISTRYINDEX, CAIRO_KEY) == LUA_TUSERDATA) {
+    ca = (cairo_api *)lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    return ca;
+  }
+  lua_pop(L, 1);
+  h = dlopen(CAIRO_LIB, RTLD_NOW | RTLD_LOCAL);
+  if (h == NULL)
+    orr_error(L, fn, "PNG and PDF need cairo (apt-get install libcairo2): %s", dlerror());
+  ca = (cairo_api *)lua_newuserdatauv(L, sizeof(cairo_api), 0);
+#define CA_LOAD(f) \
+  *(void **)&ca->f = dlsym(h, "cairo_" #f); \
+  if (ca->f == NULL) orr_error(L, fn, "cairo has no cairo_" #f);
+  CAIRO_FUNCS(CA_LOAD)
+#undef CA_LOAD
+  lua_setfield(L, LUA_REGISTRYINDEX, CAIRO_KEY);  /* the library stays open */
+  return ca;
+}
+
 static void parsecolour (const char *s, double *r, double *g, double *b) {
   unsigned v = 0;
   if (s && s[0] == '#' && strlen(s) == 7 && sscanf(s + 1, "%6x", &v) == 1) {
@@ -234,17 +318,17 @@ static void parsecolour (const char *s, double *r, double *g, double *b) {
 }
 
 /* sets the source to field k's colour; returns 0 if the field is absent */
-static int setcolour (lua_State *L, cairo_t *cr, int t, const char *k, double alpha) {
+static int setcolour (const cairo_api *ca, lua_State *L, cairo_t *cr, int t, const char *k, double alpha) {
   double r, g, b;
   if (lua_getfield(L, t, k) != LUA_TSTRING) { lua_pop(L, 1); return 0; }
   parsecolour(lua_tostring(L, -1), &r, &g, &b);
   lua_pop(L, 1);
-  cairo_set_source_rgba(cr, r, g, b, alpha);
+  ca->set_source_rgba(cr, r, g, b, alpha);
   return 1;
 }
 
 /* the path of fields x and y (arrays of numbers) */
-static int makepath (lua_State *L, cairo_t *cr, int t) {
+static int makepath (const cairo_api *ca, lua_State *L, cairo_t *cr, int t) {
   int n, i;
   lua_getfield(L, t, "x");
   lua_getfield(L, t, "y");
@@ -255,17 +339,17 @@ static int makepath (lua_State *L, cairo_t *cr, int t) {
     lua_rawgeti(L, -2, i); x = lua_tonumber(L, -1);
     lua_rawgeti(L, -2, i); y = lua_tonumber(L, -1);
     lua_pop(L, 2);
-    if (i == 1) cairo_move_to(cr, x, y); else cairo_line_to(cr, x, y);
+    if (i == 1) ca->move_to(cr, x, y); else ca->line_to(cr, x, y);
   }
   lua_pop(L, 2);
   return n;
 }
 
-static void strokefill (lua_State *L, cairo_t *cr, int t) {
+static void strokefill (const cairo_api *ca, lua_State *L, cairo_t *cr, int t) {
   double alpha = fieldnum(L, t, "alpha", 1);
-  if (setcolour(L, cr, t, "fill", alpha)) cairo_fill_preserve(cr);
-  if (setcolour(L, cr, t, "stroke", fieldnum(L, t, "salpha", 1))) {
-    cairo_set_line_width(cr, fieldnum(L, t, "lw", 1));
+  if (setcolour(ca, L, cr, t, "fill", alpha)) ca->fill_preserve(cr);
+  if (setcolour(ca, L, cr, t, "stroke", fieldnum(L, t, "salpha", 1))) {
+    ca->set_line_width(cr, fieldnum(L, t, "lw", 1));
     if (lua_getfield(L, t, "dash") == LUA_TTABLE) {
       double d[8];
       int n = (int)lua_rawlen(L, -1), i;
@@ -275,16 +359,16 @@ static void strokefill (lua_State *L, cairo_t *cr, int t) {
         d[i] = lua_tonumber(L, -1);
         lua_pop(L, 1);
       }
-      cairo_set_dash(cr, d, n, 0);
+      ca->set_dash(cr, d, n, 0);
     }
     lua_pop(L, 1);
-    cairo_stroke_preserve(cr);
-    cairo_set_dash(cr, NULL, 0, 0);
+    ca->stroke_preserve(cr);
+    ca->set_dash(cr, NULL, 0, 0);
   }
-  cairo_new_path(cr);
+  ca->new_path(cr);
 }
 
-static void drawtext (lua_State *L, cairo_t *cr, int t) {
+static void drawtext (const cairo_api *ca, lua_State *L, cairo_t *cr, int t) {
   const char *s;
   double x = fieldnum(L, t, "x", 0), y = fieldnum(L, t, "y", 0);
   double size = fieldnum(L, t, "size", 10), anchor = fieldnum(L, t, "anchor", 0);
@@ -294,22 +378,22 @@ static void drawtext (lua_State *L, cairo_t *cr, int t) {
   s = lua_tostring(L, -1);
   if (s == NULL) { lua_pop(L, 1); return; }
   /* fontconfig resolves "sans-serif" to what the machine has */
-  cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL,
+  ca->select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL,
                          fieldnum(L, t, "bold", 0) ? CAIRO_FONT_WEIGHT_BOLD
                                                    : CAIRO_FONT_WEIGHT_NORMAL);
-  cairo_set_font_size(cr, size);
-  cairo_text_extents(cr, s, &ext);
-  if (!setcolour(L, cr, t, "fill", 1)) cairo_set_source_rgb(cr, 0, 0, 0);
-  cairo_save(cr);
-  cairo_translate(cr, x, y);
-  if (rot != 0) cairo_rotate(cr, -rot * M_PI / 180);
-  cairo_move_to(cr, -anchor * ext.x_advance, 0);
-  cairo_show_text(cr, s);
-  cairo_restore(cr);
+  ca->set_font_size(cr, size);
+  ca->text_extents(cr, s, &ext);
+  if (!setcolour(ca, L, cr, t, "fill", 1)) ca->set_source_rgb(cr, 0, 0, 0);
+  ca->save(cr);
+  ca->translate(cr, x, y);
+  if (rot != 0) ca->rotate(cr, -rot * M_PI / 180);
+  ca->move_to(cr, -anchor * ext.x_advance, 0);
+  ca->show_text(cr, s);
+  ca->restore(cr);
   lua_pop(L, 1);
 }
 
-static void drawpoints (lua_State *L, cairo_t *cr, int t, cairo_surface_t *img,
+static void drawpoints (const cairo_api *ca, lua_State *L, cairo_t *cr, int t, cairo_surface_t *img,
                         double scale, const char *fn) {
   size_t nx, ny, i;
   omat *x, *y;
@@ -329,37 +413,37 @@ static void drawpoints (lua_State *L, cairo_t *cr, int t, cairo_surface_t *img,
   if (img != NULL && nx >= PNG_STAMP_MIN) {
     /* device pixels: the transform is scaled with the image */
     tx.px0 *= scale; tx.px1 *= scale; tx.py0 *= scale; tx.py1 *= scale;
-    cairo_surface_flush(img);
-    if (raster_points((uint32_t *)cairo_image_surface_get_data(img),
-                      cairo_image_surface_get_width(img),
-                      cairo_image_surface_get_height(img),
-                      cairo_image_surface_get_stride(img),
+    ca->surface_flush(img);
+    if (raster_points((uint32_t *)ca->image_surface_get_data(img),
+                      ca->image_surface_get_width(img),
+                      ca->image_surface_get_height(img),
+                      ca->image_surface_get_stride(img),
                       x->x, y->x, nx, &tx, r * scale, cr_, cg, cb, alpha))
       orr_interrupterror(L, fn);
-    cairo_surface_mark_dirty(img);
+    ca->surface_mark_dirty(img);
   } else {
-    cairo_set_source_rgba(cr, cr_, cg, cb, alpha);
+    ca->set_source_rgba(cr, cr_, cg, cb, alpha);
     for (i = 0; i < nx; i++) {
       double dx, dy;
       if ((i & 0xffff) == 0 && ORR_INTERRUPTED()) orr_interrupterror(L, fn);
       if (!ptx_map(&tx, x->x[i], y->x[i], &dx, &dy)) continue;
-      cairo_new_sub_path(cr);
-      cairo_arc(cr, dx, dy, r, 0, 2 * M_PI);
-      if ((i & 1023) == 1023) cairo_fill(cr);  /* keeps the path short */
+      ca->new_sub_path(cr);
+      ca->arc(cr, dx, dy, r, 0, 2 * M_PI);
+      if ((i & 1023) == 1023) ca->fill(cr);  /* keeps the path short */
     }
-    cairo_fill(cr);
+    ca->fill(cr);
   }
   lua_settop(L, top);
 }
 
 /* userdata that destroys the cairo objects when collected (an error raised
    while drawing must not leak them) */
-typedef struct cbox { cairo_surface_t *s; cairo_t *cr; } cbox;
+typedef struct cbox { const cairo_api *ca; cairo_surface_t *s; cairo_t *cr; } cbox;
 
 static int cbox_gc (lua_State *L) {
   cbox *b = (cbox *)lua_touserdata(L, 1);
-  if (b->cr) cairo_destroy(b->cr);
-  if (b->s) cairo_surface_destroy(b->s);
+  if (b->cr) b->ca->destroy(b->cr);
+  if (b->s) b->ca->surface_destroy(b->s);
   b->cr = NULL; b->s = NULL;
   return 0;
 }
@@ -372,34 +456,36 @@ static int p_cairo (lua_State *L) {
   double w = luaL_checknumber(L, 5), h = luaL_checknumber(L, 6);
   double scale = luaL_optnumber(L, 7, 1);
   int png = strcmp(kind, "png") == 0, n, i;
+  const cairo_api *ca;
   cbox *b;
   cairo_status_t st;
   luaL_checktype(L, 2, LUA_TTABLE);
   orr_checkpath(L, path, fn);
   if (!(w > 0 && h > 0 && scale > 0) || w * scale > 20000 || h * scale > 20000)
     return orr_error(L, fn, "bad size %g x %g", w * scale, h * scale);
+  ca = cairo_load(L, fn);
   b = (cbox *)lua_newuserdatauv(L, sizeof(cbox), 0);
-  b->s = NULL; b->cr = NULL;
+  b->ca = ca; b->s = NULL; b->cr = NULL;
   lua_newtable(L);
   lua_pushcfunction(L, cbox_gc);
   lua_setfield(L, -2, "__gc");
   lua_setmetatable(L, -2);
   if (png) {
-    b->s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)floor(w * scale + 0.5),
+    b->s = ca->image_surface_create(CAIRO_FORMAT_ARGB32, (int)floor(w * scale + 0.5),
                                       (int)floor(h * scale + 0.5));
   } else {
     FILE *f = fopen(path, "wb");  /* cairo reports no reason: ask first */
     if (f == NULL) return orr_error(L, fn, "cannot write '%s': %s", path, strerror(errno));
     fclose(f);
-    b->s = cairo_pdf_surface_create(path, w, h);
+    b->s = ca->pdf_surface_create(path, w, h);
   }
-  if (cairo_surface_status(b->s) != CAIRO_STATUS_SUCCESS)
+  if (ca->surface_status(b->s) != CAIRO_STATUS_SUCCESS)
     return orr_error(L, fn, "cannot create the %s surface: %s", kind,
-                     cairo_status_to_string(cairo_surface_status(b->s)));
-  b->cr = cairo_create(b->s);
-  if (png) cairo_scale(b->cr, scale, scale);
-  cairo_set_line_join(b->cr, CAIRO_LINE_JOIN_ROUND);
-  cairo_set_line_cap(b->cr, CAIRO_LINE_CAP_BUTT);
+                     ca->status_to_string(ca->surface_status(b->s)));
+  b->cr = ca->create(b->s);
+  if (png) ca->scale(b->cr, scale, scale);
+  ca->set_line_join(b->cr, CAIRO_LINE_JOIN_ROUND);
+  ca->set_line_cap(b->cr, CAIRO_LINE_CAP_BUTT);
   n = (int)lua_rawlen(L, 2);
   for (i = 1; i <= n; i++) {
     const char *op;
@@ -410,39 +496,39 @@ static int p_cairo (lua_State *L) {
     op = lua_tostring(L, -1);
     if (op == NULL) op = "";
     if (strcmp(op, "rect") == 0) {
-      cairo_rectangle(b->cr, fieldnum(L, t, "x", 0), fieldnum(L, t, "y", 0),
+      ca->rectangle(b->cr, fieldnum(L, t, "x", 0), fieldnum(L, t, "y", 0),
                       fieldnum(L, t, "w", 0), fieldnum(L, t, "h", 0));
-      strokefill(L, b->cr, t);
+      strokefill(ca, L, b->cr, t);
     } else if (strcmp(op, "path") == 0) {
-      if (makepath(L, b->cr, t) > 0) {
-        if (fieldnum(L, t, "close", 0)) cairo_close_path(b->cr);
-        strokefill(L, b->cr, t);
+      if (makepath(ca, L, b->cr, t) > 0) {
+        if (fieldnum(L, t, "close", 0)) ca->close_path(b->cr);
+        strokefill(ca, L, b->cr, t);
       }
     } else if (strcmp(op, "points") == 0) {
-      drawpoints(L, b->cr, t, png ? b->s : NULL, scale, fn);
+      drawpoints(ca, L, b->cr, t, png ? b->s : NULL, scale, fn);
     } else if (strcmp(op, "text") == 0) {
-      drawtext(L, b->cr, t);
+      drawtext(ca, L, b->cr, t);
     } else if (strcmp(op, "clip") == 0) {
-      cairo_save(b->cr);
-      cairo_rectangle(b->cr, fieldnum(L, t, "x", 0), fieldnum(L, t, "y", 0),
+      ca->save(b->cr);
+      ca->rectangle(b->cr, fieldnum(L, t, "x", 0), fieldnum(L, t, "y", 0),
                       fieldnum(L, t, "w", 0), fieldnum(L, t, "h", 0));
-      cairo_clip(b->cr);
+      ca->clip(b->cr);
     } else if (strcmp(op, "unclip") == 0) {
-      cairo_restore(b->cr);
+      ca->restore(b->cr);
     }
     lua_settop(L, t - 1);
   }
-  cairo_destroy(b->cr);
+  ca->destroy(b->cr);
   b->cr = NULL;
-  if (png) st = cairo_surface_write_to_png(b->s, path);
+  if (png) st = ca->surface_write_to_png(b->s, path);
   else {
-    cairo_surface_finish(b->s);
-    st = cairo_surface_status(b->s);
+    ca->surface_finish(b->s);
+    st = ca->surface_status(b->s);
   }
-  cairo_surface_destroy(b->s);
+  ca->surface_destroy(b->s);
   b->s = NULL;
   if (st != CAIRO_STATUS_SUCCESS)
-    return orr_error(L, fn, "cannot write '%s': %s", path, cairo_status_to_string(st));
+    return orr_error(L, fn, "cannot write '%s': %s", path, ca->status_to_string(st));
   return 0;
 }
 
