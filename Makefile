@@ -134,7 +134,7 @@ test: deps
 # luacheck (.luacheckrc) first: the Lua halves and scripts with no warning
 check: deps
 	luacheck --no-color -q stdlib scripts
-	$(MAKE) test B=build/asan STATIC=0 OPT=-O1 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/plot/lsan.supp $(MAKE) test B=build/asan STATIC=0 OPT=-O1 \
 	  SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
 
 bench: all
