@@ -247,3 +247,22 @@ T.test("report: printouts become HTML tables, prose stays text", function()
   T.ok(not R.text_html(prose):find("<table>"))
   T.ok(R.text_html("a & b <c>"):find("a &amp; b &lt;c&gt;", 1, true), "escaped")
 end)
+
+T.test("df:plot: replicates averaged per x and group, with normal error bars", function()
+  local data = require "orrery.data"
+  local stats = require "orrery.stats"
+  local df = data.frame{ n = { 1, 1, 1, 2, 2, 2, 1, 2 }, g = { "a", "a", "a", "a", "a", "a", "b", "b" },
+    v = { 1, 2, 6, 4, 4, 7, 3, 0 / 0 } }
+  local p = df:plot{ x = "n", y = "v", by = "g" }
+  local bar, line = p.layers[1], p.layers[2]
+  T.eq(bar.kind, "errorbar"); T.eq(line.kind, "line"); T.eq(line.label, "g=a")
+  T.near(line.y, { 3, 5 }, 1e-14, "means")
+  local h = stats.qnorm(0.975) * math.sqrt(7 / 3)   -- sd^2 = 7 at n = 1, s.e. sqrt(7/3)
+  T.near(bar.lo[1], 3 - h, 1e-12); T.near(bar.hi[1], 3 + h, 1e-12)
+  T.eq(#p.layers[4].x, 1, "group b: the NaN row dropped, one point, no bars")
+  T.eq(p.layers[4].label, "g=b"); T.eq(p.layers[4].kind, "line")
+  T.errors(function() df:plot{ x = "n" } end, "df:plot: x and y (column names) are required")
+  T.errors(function() df:plot{ x = "n", y = "w" } end, "df:plot: no column 'w'")
+  T.errors(function() df:plot{ x = "n", y = "g" } end, "df:plot: column 'g' (y) must be numeric")
+  T.errors(function() df:plot{ x = "n", y = "v", colour = 1 } end, "df:plot: unknown option 'colour'")
+end)
