@@ -17,6 +17,8 @@ local floor, ceil, abs = math.floor, math.ceil, math.abs
 -- math.log(x, 10) is C's log10 (exact at powers of ten)
 local function log10(x) return math.log(x, 10) end
 local huge = math.huge
+-- characters in s (bytes when s is not valid UTF-8)
+local function ulen(s) return utf8.len(s) or #s end
 
 local methods = {}
 local Scene = { __index = methods, __name = "plot.scene" }
@@ -530,7 +532,7 @@ C.ticks, C.ticks_log, C.ticklabels = ticks_linear, ticks_log, ticklabels
 -- text width estimate (points) for a font size: the renderers draw with
 -- DejaVu Sans / Helvetica, whose digits are 0.55-0.64 em wide
 local function tw(s, size)
-  return utf8.len(s) * size * 0.6
+  return ulen(s) * size * 0.6
 end
 
 -- Chooses ticks for an axis of length len (device units) so that labels do
@@ -1117,7 +1119,7 @@ local function use_colour()
 end
 
 local function pad(s, w, right)
-  local n = utf8.len(s)
+  local n = ulen(s)
   if n >= w then return s end
   return right and s .. (" "):rep(w - n) or (" "):rep(w - n) .. s
 end
@@ -1129,7 +1131,7 @@ local function terminal_heatmap(s, l, W, col)
   local out = {}
   local rn, cn = s.ycats, s.xcats
   local lw = 0
-  for _, r in ipairs(rn) do lw = math.max(lw, utf8.len(r)) end
+  for _, r in ipairs(rn) do lw = math.max(lw, ulen(r)) end
   local cw = math.max(6, math.min(10, floor((W - lw - 1) / #cn)))
   local shades = { " ", "░", "▒", "▓", "█" }
   if s.title then out[#out + 1] = s.title end
@@ -1188,7 +1190,7 @@ local function terminal(s, fn, W, H, col)
   if xa.cats then
     xl, xpos = {}, {}
     local wmax = 0
-    for _, t in ipairs(xa.cats) do wmax = math.max(wmax, utf8.len(t)) end
+    for _, t in ipairs(xa.cats) do wmax = math.max(wmax, ulen(t)) end
     local every = math.max(1, ceil(#xa.cats * (wmax + 1) * 2 / (2 * cols)))
     for k = 1, #xa.cats, every do xl[#xl + 1] = xa.cats[k]; xpos[#xpos + 1] = xa.map(k) end
   else
@@ -1276,7 +1278,7 @@ local function terminal(s, fn, W, H, col)
     if r >= 1 and r <= rows then ylab_at[r] = yl[i] end
   end
   local out = {}
-  if s.title then out[#out + 1] = pad("", math.max(0, floor((W - utf8.len(s.title)) / 2))) .. s.title end
+  if s.title then out[#out + 1] = pad("", math.max(0, floor((W - ulen(s.title)) / 2))) .. s.title end
   if s.ylab then out[#out + 1] = s.ylab end
   for r = 1, rows do
     local lab = ylab_at[r]
@@ -1300,7 +1302,7 @@ local function terminal(s, fn, W, H, col)
   end
   out[#out + 1] = (" "):rep(lw) .. " └" .. table.concat(axisline)
   out[#out + 1] = (" "):rep(lw + 2) .. (table.concat(labline):gsub("%s+$", ""))
-  if s.xlab then out[#out + 1] = (" "):rep(lw + 2 + math.max(0, floor((cols - utf8.len(s.xlab)) / 2))) .. s.xlab end
+  if s.xlab then out[#out + 1] = (" "):rep(lw + 2 + math.max(0, floor((cols - ulen(s.xlab)) / 2))) .. s.xlab end
   if #entries > 0 then
     local e = {}
     for _, l in ipairs(entries) do

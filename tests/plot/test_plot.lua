@@ -153,6 +153,8 @@ T.test("heatmap, bar, hist, log axes render in both forms", function()
   local lg = plot.line({ 1, 10, 100, 1000 }, { 1, 2, 3, 4 }, { xlog = true })
   T.ok(lg:svg():find(">100</text>", 1, true))
   T.ok(lg:terminal{ width = 60, height = 12, color = false }:find("1000", 1, true))
+  local bad = plot.line({ 1, 2 }, { 1, 2 }, { title = "not UTF-8 \255" })
+  T.ok(bad:terminal{ width = 40, height = 8, color = false }:find("not UTF-8", 1, true), "a title that is not UTF-8")
 end)
 
 T.test(":plot() methods: KM, Nelson-Aalen, parametric fits, regression fits", function()
