@@ -2,6 +2,7 @@
 #
 #   make          the program ./orrery, liborrery.{a,so}, orrery.so, orrery.pc
 #   make run      install missing packages, build, run the demo experiment
+#                 and write its report (orrery report) to build/demo.html
 #   make test     install missing packages, build, run every test
 #   make check    luacheck, then the test suite built with -fsanitize=address,undefined
 #   make bench    comparisons against lua5.4, R and statsmodels
@@ -12,7 +13,8 @@
 PREFIX  ?= /usr/local
 B       ?= build
 CC      ?= cc
-PKGS     = lua5.4 gsl lapacke openblas
+# cairo: its headers only; lplot.c opens libcairo.so.2 when a PNG or PDF is written
+PKGS     = lua5.4 gsl lapacke openblas cairo
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 BLAS_DIR   := $(shell pkg-config --variable=libdir openblas 2>/dev/null)
 
@@ -118,7 +120,8 @@ $(B)/orrery.pc: orrery.pc.in
 DEBS = gcc make pkg-config liblua5.4-dev lua5.4 libgsl-dev liblapacke-dev \
   libopenblas-dev libreadline-dev python3 gfortran lua-check \
   libzmq3-dev libjansson-dev libssl-dev python3-jupyter-client python3-nbclient \
-  python3-nbconvert python3-ipykernel
+  python3-nbconvert python3-ipykernel \
+  libcairo2-dev fontconfig fonts-dejavu-core
 ifeq ($(MPI),1)
 DEBS += openmpi-bin libopenmpi-dev
 endif
@@ -135,6 +138,7 @@ deps:
 run: deps
 	$(MAKE) all
 	./orrery scripts/demo.lua
+	@./orrery report scripts/demo.lua -o $(B)/demo.html 2> /dev/null && echo "report: $(B)/demo.html"
 	@echo
 	@echo "Jupyter: make install (PREFIX=/usr/local) puts the Orrery kernel in"
 	@echo "  PREFIX/share/jupyter/kernels/orrery; then 'jupyter kernelspec list' shows it,"
@@ -160,7 +164,7 @@ test: deps
 # luacheck (.luacheckrc) first: the Lua halves and scripts with no warning
 check: deps
 	luacheck --no-color -q stdlib scripts
-	$(MAKE) test B=build/asan STATIC=0 OPT=-O1 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/plot/lsan.supp $(MAKE) test B=build/asan STATIC=0 OPT=-O1 \
 	  SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
 
 bench: all

@@ -12,6 +12,7 @@ dependencies = { "lua >= 5.4, < 5.5" }
 external_dependencies = {
   GSL = { header = "gsl/gsl_math.h" },
   LAPACKE = { header = "lapacke.h" },
+  CAIRO = { header = "cairo/cairo.h" },
 }
 build = {
   type = "make",

@@ -793,4 +793,6 @@ end
 M.methods = methods
 M.Frame, M.Factor = Frame, Factor
 
+require "orrery.data.plot"
+
 return M

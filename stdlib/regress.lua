@@ -1299,5 +1299,6 @@ C.SE_TYPES, C.SE_LIST = SE_TYPES, SE_LIST
 require "orrery.regress.iv"
 require "orrery.regress.sketch"
 require "orrery.regress.ipcw"
+require "orrery.regress.plot"
 
 return M

@@ -865,5 +865,6 @@ require "orrery.surv.km"
 require "orrery.surv.cif"
 require "orrery.surv.coxsurv"
 require "orrery.surv.frailty"
+require "orrery.surv.plot"
 
 return M

@@ -35,8 +35,9 @@ static void print_usage (const char *badoption) {
     "  --seed N  seed rng.default with the integer N\n"
     "  --kernel FILE  serve a Jupyter kernel (connection file FILE); alone\n"
     "  --        stop handling options\n"
-    "  -         stop handling options and execute stdin\n",
-    orr_progname);
+    "  -         stop handling options and execute stdin\n"
+    "or: %s report script.lua [-o report.html] [args]\n",
+    orr_progname, orr_progname);
 }
 
 
@@ -260,6 +261,28 @@ static void createargtable (lua_State *L, char **argv, int argc, int script) {
 }
 
 
+/* orrery report script.lua [-o report.html] [args]: stdlib/plot/report.lua */
+static int handle_report (lua_State *L, int argc, char **argv) {
+  int i, status;
+  lua_getglobal(L, "require");
+  lua_pushliteral(L, "orrery.plot.report");
+  status = orr_docall(L, 1, 1);
+  if (status != LUA_OK) return orr_report(L, status);
+  lua_getfield(L, -1, "main");
+  lua_remove(L, -2);
+  lua_createtable(L, argc - 2, 0);
+  for (i = 2; i < argc; i++) {
+    lua_pushstring(L, argv[i]);
+    lua_rawseti(L, -2, i - 1);
+  }
+  status = orr_docall(L, 1, 1);
+  if (status != LUA_OK) return orr_report(L, status);
+  status = lua_toboolean(L, -1) ? LUA_OK : LUA_ERRRUN;
+  lua_pop(L, 1);
+  return status;
+}
+
+
 static void print_version (void) {
   printf("%s (%s)\n", ORRERY_VERSION, LUA_RELEASE);
   fflush(stdout);
@@ -270,7 +293,12 @@ static int pmain (lua_State *L) {
   int argc = (int)lua_tointeger(L, 1);
   char **argv = (char **)lua_touserdata(L, 2);
   int script = argc;
-  int args = collectargs(argv, &script);
+  int args;
+  if (argc >= 2 && strcmp(argv[1], "report") == 0) {
+    lua_pushinteger(L, handle_report(L, argc, argv) == LUA_OK ? 0 : 1);
+    return 1;
+  }
+  args = collectargs(argv, &script);
   if (args == has_error) {
     print_usage(argv[script]);
     lua_pushinteger(L, 2);

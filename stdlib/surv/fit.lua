@@ -890,5 +890,6 @@ help.doc(Fit.hazard, "surv.fit:hazard", "fit:hazard(t [, X]) -> h(t) at covariat
 help.doc(Fit.cumhazard, "surv.fit:cumhazard", "fit:cumhazard(t [, X]) -> H(t) at covariate rows X")
 help.doc(Fit.quantile, "surv.fit:quantile",
   "fit:quantile(p [, X]) -> t with P(T <= t) = p (R's predict type = \"quantile\")")
+C.fit_meta = Fit  -- for the :plot() method (stdlib/surv/plot.lua)
 help.doc(Fit.cure, "surv.fit:cure",
   "fit:cure([X]) -> the cure fraction S(infinity) per row of X (.cure_fraction is the value at x = 0)")

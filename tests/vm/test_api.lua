@@ -16,6 +16,7 @@ local api = {
   optim = { "minimize", "root", "grad", "hessian" },
   sem = { "linear", "fit", "bn", "bn_chain", "bn_random", "environments" },
   experiment = { "clock", "replicate", "sweep" },
+  plot = { "new", "line", "scatter", "step", "hist", "bar", "heatmap", "show" },
   bayes = { "beta_binomial", "gamma_poisson", "dirichlet", "normal_known_var", "nig", "niw", "nig_regression", "hgf", "smc", "bootstrap", "martingale" },
   pref = { "dpo_loss", "bt", "reward_loss", "accuracy", "implicit_reward", "implicit_prm", "did", "kl_optimum", "lc_winrate",
     "policy", "reward_model" },
