@@ -1,6 +1,7 @@
 /*
 ** State creation: module preloading, lazy globals, the sandbox and limits.
 */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +95,31 @@ static int namespace (lua_State *L, const char *ns) {
 ** lazily, so it is read here, at load time, for every path that loads a
 ** module: a global, require of a namespace or of a part, require "orrery".
 */
+/*
+** The environment of every chunk of the Lua halves: _G, except that its
+** 'require' is the one the state started with (ORR_REQUIRE), so that a
+** script replacing the global require cannot hand a module a table of its
+** own. Reads of other names fall through to _G, writes go to _G.
+*/
+static void setchunkenv (lua_State *L) {
+  if (lua_getfield(L, LUA_REGISTRYINDEX, ORR_ENV) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_createtable(L, 0, 1);
+    lua_getfield(L, LUA_REGISTRYINDEX, ORR_REQUIRE);
+    lua_setfield(L, -2, "require");
+    lua_createtable(L, 0, 2);
+    lua_pushglobaltable(L);
+    lua_setfield(L, -2, "__index");
+    lua_pushglobaltable(L);
+    lua_setfield(L, -2, "__newindex");
+    lua_setmetatable(L, -2);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_REGISTRYINDEX, ORR_ENV);
+  }
+  if (lua_setupvalue(L, -2, 1) == NULL) lua_pop(L, 1);  /* _ENV of the chunk */
+}
+
+
 static void loadsource (lua_State *L, const orr_module *m) {
   const char *dir = getenv("ORRERY_STDLIB_DIR");
   char chunk[96];
@@ -116,6 +142,7 @@ static void loadsource (lua_State *L, const orr_module *m) {
       status = luaL_loadfilex(L, path, "t");
       lua_remove(L, -2);                    /* the path */
       if (status != LUA_OK) lua_error(L);
+      setchunkenv(L);
       return;
     }
     lua_pop(L, 1);
@@ -123,6 +150,7 @@ static void loadsource (lua_State *L, const orr_module *m) {
   snprintf(chunk, sizeof chunk, "=[orrery.%s]", m->name);
   if (luaL_loadbufferx(L, m->src, m->srclen, chunk, "t") != LUA_OK)
     lua_error(L);
+  setchunkenv(L);
 }
 
 
@@ -303,7 +331,8 @@ void orrery_clear_interrupt (lua_State *L) {
 
 typedef struct limits {
   size_t used, cap;               /* bytes held by Lua; cap 0 = none */
-  unsigned long long budget, spent;  /* instructions */
+  unsigned long long budget, spent;  /* instructions; budget 0 = none */
+  int over;                       /* the budget ran out: see budget_hook */
 } limits;
 
 #define HOOK_EVERY 1000
@@ -326,13 +355,122 @@ static void *limited_alloc (void *ud, void *ptr, size_t osize, size_t nsize) {
 }
 
 
+/* The limits of a state made by orrery_new, or NULL. */
+static limits *getlimits (lua_State *L) {
+  void *ud;
+  return lua_getallocf(L, &ud) == limited_alloc ? (limits *)ud : NULL;
+}
+
+
+static int budgeterror (lua_State *L, limits *lim) {
+  return luaL_error(L, "instruction budget of %I exceeded", (lua_Integer)lim->budget);
+}
+
+
+/*
+** Every state of orrery_new has this count hook (so every coroutine, which
+** inherits its creator's hook, has it too). Once the budget has run out it
+** cannot be caught away: the hook then fires at every instruction, of the
+** main thread and of the thread that ran out, so an error handler, a loop
+** after pcall, a coroutine and every new chunk raise again at once, until
+** the host calls orrery_reset_budget. pcall, xpcall, coroutine.resume and
+** coroutine.close are wrapped (guarded) so that they pass the error on
+** instead of returning false. A finalizer runs with hooks off, hence no
+** __gc in a sandbox (see sandbox).
+*/
 static void budget_hook (lua_State *L, lua_Debug *ar) {
-  limits *lim;
+  limits *lim = getlimits(L);
+  int every = lua_gethookcount(L);
   (void)ar;
-  lua_getallocf(L, (void **)&lim);
-  lim->spent += HOOK_EVERY;
-  if (lim->spent > lim->budget)
-    luaL_error(L, "instruction budget of %I exceeded", (lua_Integer)lim->budget);
+  if (lim == NULL) return;
+  if (lim->budget == 0 || lim->over == 0) {
+    if (every != HOOK_EVERY)  /* a thread left at 1 by a spent budget */
+      lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
+    if (lim->budget == 0) return;
+  }
+  lim->spent += (unsigned long long)every;
+  if (lim->spent > lim->budget || lim->over) {
+    if (!lim->over) {
+      lua_State *main;
+      lim->over = 1;
+      lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_MAINTHREAD);
+      main = lua_tothread(L, -1);
+      lua_pop(L, 1);
+      if (main) lua_sethook(main, budget_hook, LUA_MASKCOUNT, 1);
+      lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
+    }
+    budgeterror(L, lim);
+  }
+}
+
+
+int orrery_reset_budget (lua_State *L, unsigned long long instructions) {
+  limits *lim = getlimits(L);
+  lua_State *main;
+  if (lim == NULL) return -1;
+  lim->budget = instructions;
+  lim->spent = 0;
+  lim->over = 0;
+  lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_MAINTHREAD);
+  main = lua_tothread(L, -1);
+  lua_pop(L, 1);
+  lua_sethook(main ? main : L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
+  return 0;
+}
+
+
+/* The results of a guarded call start at index 1: (false, error) is
+   passed on as an error while the budget is spent. */
+static int guarded_k (lua_State *L, int status, lua_KContext ctx) {
+  limits *lim = getlimits(L);
+  (void)status; (void)ctx;
+  if (lim && lim->over && lua_gettop(L) >= 1 && !lua_toboolean(L, 1))
+    return budgeterror(L, lim);
+  return lua_gettop(L);
+}
+
+
+static int guarded (lua_State *L) {
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_callk(L, lua_gettop(L) - 1, LUA_MULTRET, 0, guarded_k);
+  return guarded_k(L, LUA_OK, 0);
+}
+
+
+/*
+** An error raised by a hook calls xpcall's message handler from inside the
+** hook, where Lua runs no hook at all: the handler of a spent budget
+** would loop unstopped. So the handler is skipped (the message passes
+** unchanged) once the budget is spent.
+*/
+static int guarded_handler (lua_State *L) {
+  limits *lim = getlimits(L);
+  if (lim && lim->over) return 1;
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, 1);
+  return 1;
+}
+
+
+static int guarded_xpcall (lua_State *L) {
+  luaL_checktype(L, 2, LUA_TFUNCTION);
+  lua_pushvalue(L, 2);
+  lua_pushcclosure(L, guarded_handler, 1);
+  lua_replace(L, 2);
+  return guarded(L);
+}
+
+
+static void guard (lua_State *L, const char *lib, const char *name) {
+  int t = lib ? lua_getglobal(L, lib) : (lua_pushglobaltable(L), LUA_TTABLE);
+  if (t == LUA_TTABLE && lua_getfield(L, -1, name) == LUA_TFUNCTION) {
+    lua_pushcclosure(L, strcmp(name, "xpcall") == 0 ? guarded_xpcall : guarded, 1);
+    lua_setfield(L, -2, name);
+  }
+  else lua_pop(L, 1);
+  lua_pop(L, 1);
 }
 
 
@@ -349,7 +487,63 @@ static int textload (lua_State *L) {
 }
 
 
-static void sandbox (lua_State *L) {
+/* setmetatable() that refuses a __gc field: finalizers run with hooks off,
+   where neither the budget nor an interrupt would stop a loop */
+static int nogc_setmetatable (lua_State *L) {
+  if (lua_type(L, 2) == LUA_TTABLE && lua_getfield(L, 2, "__gc") != LUA_TNIL)
+    return luaL_error(L, "setmetatable: __gc metamethods are disabled in this sandbox");
+  lua_settop(L, 2);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, 2, 1);
+  return 1;
+}
+
+
+/*
+** string.find/match/gmatch/gsub in a sandbox: Lua's matcher runs in C,
+** where no hook fires, and backtracks without bound ("(.-)(.-)x" costs the
+** subject's length to the power of its quantifiers). A subject or pattern
+** longer than the host's limit (upvalue 2) is an error; this bounds the
+** cost, it does not remove it (orrery.h).
+*/
+static int limited_match (lua_State *L) {
+  lua_Integer lim = lua_tointeger(L, lua_upvalueindex(2));
+  size_t ls, lp;
+  const char *name = lua_tostring(L, lua_upvalueindex(3));
+  if (lua_type(L, 1) == LUA_TSTRING || lua_type(L, 1) == LUA_TNUMBER)
+    lua_tolstring(L, 1, &ls);
+  else ls = 0;
+  if (lua_type(L, 2) == LUA_TSTRING || lua_type(L, 2) == LUA_TNUMBER)
+    lua_tolstring(L, 2, &lp);
+  else lp = 0;
+  if (ls > (size_t)lim || lp > (size_t)lim)
+    return luaL_error(L, "string.%s: a %s of %I bytes is over this sandbox's "
+                      "limit of %I", name, ls > (size_t)lim ? "subject" : "pattern",
+                      (lua_Integer)(ls > (size_t)lim ? ls : lp), lim);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+  return lua_gettop(L);
+}
+
+
+static void limitpatterns (lua_State *L, size_t limit) {
+  static const char *const names[] = {"find", "match", "gmatch", "gsub", NULL};
+  int i;
+  lua_getglobal(L, "string");  /* also the __index of strings' metatable */
+  for (i = 0; names[i]; i++) {
+    lua_getfield(L, -1, names[i]);
+    lua_pushinteger(L, (lua_Integer)limit);
+    lua_pushstring(L, names[i]);
+    lua_pushcclosure(L, limited_match, 3);
+    lua_setfield(L, -2, names[i]);
+  }
+  lua_pop(L, 1);
+}
+
+
+static void sandbox (lua_State *L, const orrery_config *cfg) {
   static const char *const os_remove[] = {
     "execute", "remove", "rename", "exit", "getenv", "tmpname", "setlocale", NULL
   };
@@ -385,6 +579,10 @@ static void sandbox (lua_State *L) {
   lua_getglobal(L, "load");
   lua_pushcclosure(L, textload, 1);
   lua_setglobal(L, "load");
+  lua_getglobal(L, "setmetatable");
+  lua_pushcclosure(L, nogc_setmetatable, 1);
+  lua_setglobal(L, "setmetatable");
+  limitpatterns(L, cfg->pattern_limit ? cfg->pattern_limit : ORRERY_PATTERN_LIMIT);
 }
 
 
@@ -408,12 +606,27 @@ lua_State *orrery_new (const orrery_config *cfg) {
   lua_atpanic(L, panic);
   luaL_openlibs(L);
   if (cfg && cfg->sandbox) {  /* the mark first: nothing loads without it */
-    lua_pushstring(L, cfg->allowed_dir ? cfg->allowed_dir : "");
+    /* resolved, as orr_openpath resolves every path it compares with it;
+       a directory that does not resolve allows nothing */
+    char real[PATH_MAX];
+    if (cfg->allowed_dir && realpath(cfg->allowed_dir, real) != NULL)
+      lua_pushstring(L, real);
+    else lua_pushliteral(L, "");
     lua_setfield(L, LUA_REGISTRYINDEX, ORR_SANDBOX);
   }
+  if (cfg && cfg->stream_limit) {
+    lua_pushinteger(L, (lua_Integer)cfg->stream_limit);
+    lua_setfield(L, LUA_REGISTRYINDEX, ORR_STREAMLIMIT);
+  }
+  /* before any module loads, so that the Lua halves take these too */
+  guard(L, NULL, "pcall");
+  guard(L, NULL, "xpcall");
+  guard(L, "coroutine", "resume");
+  guard(L, "coroutine", "close");
   orrery_openlibs(L);
-  if (cfg && cfg->sandbox) sandbox(L);
-  if (lim->budget) lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
+  if (cfg && cfg->sandbox) sandbox(L, cfg);
+  /* always: threads inherit it, and orrery_reset_budget may start a budget */
+  lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
   return L;
 }
 
