@@ -60,8 +60,9 @@ end
 C.stream = stream
 
 local function count(fn, n)
-  if math.type(n) ~= "integer" and not (type(n) == "number" and n == math.floor(n)) or n < 1 then
-    fail(fn, "n must be a positive integer, got %s", tostring(n))
+  if math.type(n) ~= "integer" and not (type(n) == "number" and n == math.floor(n)) or n < 1
+    or n > 2 ^ 31 then
+    fail(fn, "n must be a positive integer (at most 2^31), got %s", tostring(n))
   end
   return math.tointeger(n)
 end
@@ -136,7 +137,12 @@ local function family(name, methods, tostr)
     idx[k] = help.doc(v[1], "bayes." .. name .. ":" .. k, v[2])
   end
   mt.__index = idx
-  mt.__tostring = tostr
+  -- a posterior a printout cannot summarise (qgamma fails at shape 2^53)
+  -- still prints, with the reason, instead of raising in tostring
+  mt.__tostring = tostr and function(m)
+    local ok, s = pcall(tostr, m)
+    return ok and s or "bayes." .. name .. " (cannot print: " .. tostring(s) .. ")"
+  end
   return mt
 end
 C.family = family
