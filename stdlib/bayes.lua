@@ -125,6 +125,7 @@ pred_methods.sample = help.doc(function(self, n, r)
 end, "bayes.predictive:sample",
   "p:sample(n [, r]) -> n x 1 draws from the predictive law (stream r, default rng.default)")
 function PRED.__tostring(p) return "bayes predictive: " .. p.law end
+P.guard(PRED, "bayes predictive")  -- tostring never raises (an incomplete object)
 local function predictive(t) return setmetatable(t, PRED) end
 C.predictive = predictive
 
@@ -137,12 +138,10 @@ local function family(name, methods, tostr)
     idx[k] = help.doc(v[1], "bayes." .. name .. ":" .. k, v[2])
   end
   mt.__index = idx
+  mt.__tostring = tostr
   -- a posterior a printout cannot summarise (qgamma fails at shape 2^53)
   -- still prints, with the reason, instead of raising in tostring
-  mt.__tostring = tostr and function(m)
-    local ok, s = pcall(tostr, m)
-    return ok and s or "bayes." .. name .. " (cannot print: " .. tostring(s) .. ")"
-  end
+  if tostr then P.guard(mt, "bayes." .. name) end
   return mt
 end
 C.family = family

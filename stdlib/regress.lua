@@ -531,6 +531,7 @@ Fit.__tostring = function(fit)
   if fit.model == "ridge" then return ridge_string(fit) end
   return lm_string(fit)
 end
+P.guard(Fit, "regress fit")  -- tostring never raises (an incomplete object)
 
 function methods.summary(fit) return tostring(fit) end
 
@@ -828,6 +829,7 @@ Anova.__tostring = function(a)
   out[#out + 1] = P.anova({ rownames = rows, colnames = names, cols = cols })
   return concat(out, "\n")
 end
+P.guard(Anova, "regress.anova")  -- tostring never raises (an incomplete object)
 
 local function modeldesc(f)
   if f.formula then return f.formula end
@@ -836,10 +838,11 @@ end
 
 local function anova(...)
   local fn = "regress.anova"
-  local fits = { ... }
-  if #fits < 2 then fail(fn, "give at least two nested fits") end
+  local fits, nfits = { ... }, select("#", ...)
+  if nfits < 2 then fail(fn, "give at least two nested fits") end
   local kind
-  for i, f in ipairs(fits) do
+  for i = 1, nfits do  -- not ipairs: anova(nil, fit) must name argument 1
+    local f = fits[i]
     if getmetatable(f) ~= Fit or (f.model ~= "lm" and f.model ~= "glm") then
       fail(fn, "argument %d is not an lm or glm fit", i)
     end

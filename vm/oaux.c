@@ -153,9 +153,70 @@ int orr_optoption (lua_State *L, int idx, const char *key, const char *def,
 }
 
 
+/*
+** Pushes the public name of the function at stack level 'level' ("ns.fn"
+** in a namespace's public table, "ns:fn" in its methods table) and returns
+** 1, or returns 0 (pushing nothing) when it is in none.
+*/
+static int publicname (lua_State *L, int level) {
+  lua_Debug ar;
+  int f, m;
+  if (!lua_getstack(L, level, &ar) || !lua_getinfo(L, "f", &ar)) return 0;
+  f = lua_gettop(L);
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, ORR_PUBLIC);
+  lua_pushnil(L);
+  while (lua_next(L, f + 1)) {                         /* f, public, ns, t */
+    if (lua_type(L, -2) == LUA_TSTRING && lua_istable(L, -1)) {
+      for (m = 0; m < 2; m++) {
+        if (m == 1 && lua_getfield(L, f + 3, "methods") != LUA_TTABLE) {
+          lua_pop(L, 1);
+          break;
+        }
+        lua_pushnil(L);
+        while (lua_next(L, -2)) {
+          if (lua_rawequal(L, -1, f) && lua_type(L, -2) == LUA_TSTRING) {
+            lua_pushfstring(L, "%s%s%s", lua_tostring(L, f + 2), m ? ":" : ".",
+                            lua_tostring(L, -2));
+            lua_replace(L, f);
+            lua_settop(L, f);
+            return 1;
+          }
+          lua_pop(L, 1);
+        }
+        if (m == 1) lua_pop(L, 1);
+      }
+    }
+    lua_pop(L, 1);
+  }
+  lua_settop(L, f - 1);
+  return 0;
+}
+
+
+/* The name of the public function running: the C function itself, or the
+   nearest caller (a Lua half's wrapper) that is public; else Lua's name. */
+static void pushfuncname (lua_State *L) {
+  lua_Debug ar;
+  int level;
+  for (level = 0; level < 4; level++)
+    if (publicname(L, level)) return;
+  if (lua_getstack(L, 0, &ar) && lua_getinfo(L, "n", &ar) && ar.name)
+    lua_pushstring(L, ar.name);
+  else lua_pushliteral(L, "?");
+}
+
+
+int orr_nomem (lua_State *L, size_t bytes) {
+  pushfuncname(L);
+  lua_pushfstring(L, "%s: not enough memory (%I MB asked, over the state's memory cap)",
+                  lua_tostring(L, -1), (lua_Integer)(bytes >> 20));
+  return lua_error(L);
+}
+
+
 void *orr_workbytes (lua_State *L, size_t nbytes) {
-  void *p = lua_newuserdatauv(L, nbytes ? nbytes : 1, 0);
-  return p;
+  if (nbytes > orr_capleft(L)) orr_nomem(L, nbytes);
+  return lua_newuserdatauv(L, nbytes ? nbytes : 1, 0);
 }
 
 

@@ -59,6 +59,20 @@ int orr_optoption (lua_State *L, int idx, const char *key, const char *def,
 double *orr_work (lua_State *L, size_t n);
 void *orr_workbytes (lua_State *L, size_t nbytes);
 
+/*
+** The memory cap (orrery_config.memory_limit). Work from orr_work and
+** matrices are allocated by Lua, so the cap counts them; before they are,
+** a request beyond what is left raises "fn: not enough memory ..." naming
+** the public function running (orr_nomem), rather than Lua's bare "not
+** enough memory". Memory a library allocates itself (a GSL workspace, a
+** kernel's malloc) is charged with orr_charge, which pushes a userdata
+** that holds the charge until it is collected (nil without a cap).
+** orr_capleft is (size_t)-1 in a state without a cap.
+*/
+size_t orr_capleft (lua_State *L);
+void orr_charge (lua_State *L, size_t bytes);
+int orr_nomem (lua_State *L, size_t bytes);
+
 /* Raises "fn: interrupted": for a binding whose kernel returned early
    because the flag was up. The flag stays up until the host lowers it. */
 int orr_interrupterror (lua_State *L, const char *fn);

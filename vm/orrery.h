@@ -72,6 +72,20 @@ ORRERY_API lua_State *orrery_new (const orrery_config *cfg);
 /* Closes a state made by orrery_new. */
 ORRERY_API void orrery_close (lua_State *L);
 
+/*
+** The memory cap. memory_limit counts what the state allocates through its
+** allocator: Lua's values, every matrix (and so every frame column and
+** model result), the kernels' work arrays, CSV buffers (a mapped file is
+** counted at its size), and the workspaces that optim's kernels allocate
+** themselves (charged to the state while the call runs). A binding that
+** would go over it raises "ns.fn: not enough memory (...)", naming the
+** function; Lua code going over it raises Lua's own "not enough memory".
+** Not counted: OpenBLAS's internal buffers (per thread, sized by the
+** library), the workspaces that GSL and LAPACKE's high-level wrappers
+** allocate inside a call (O(n) to O(n * block size)), and the stacks of
+** worker threads.
+*/
+
 /* The sandbox's default pattern_limit */
 #define ORRERY_PATTERN_LIMIT  ((size_t)1 << 20)
 

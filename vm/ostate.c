@@ -154,6 +154,80 @@ static void loadsource (lua_State *L, const orr_module *m) {
 }
 
 
+/* ---------------------------------------------------------------------- */
+/* shared metatables in a sandbox                                          */
+/* ---------------------------------------------------------------------- */
+
+static int readonly_newindex (lua_State *L) {
+  return luaL_error(L, "this table is shared and read-only in this sandbox");
+}
+
+static int readonly_pairs (lua_State *L) {
+  lua_getglobal(L, "next");
+  lua_getmetatable(L, 1);
+  lua_getfield(L, -1, "__index");
+  lua_remove(L, -2);
+  lua_pushnil(L);
+  return 3;
+}
+
+/* Replaces the table on the top with a read-only view of it. */
+static void readonly (lua_State *L) {
+  lua_newtable(L);
+  lua_createtable(L, 0, 4);
+  lua_pushvalue(L, -3);
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, readonly_newindex);
+  lua_setfield(L, -2, "__newindex");
+  lua_pushcfunction(L, readonly_pairs);
+  lua_setfield(L, -2, "__pairs");
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "__metatable");
+  lua_setmetatable(L, -2);
+  lua_remove(L, -2);
+}
+
+/*
+** A script in a sandbox must not change what other scripts of the same
+** state get from the shared metatables (a host may reuse a state). So
+** getmetatable of a matrix or a stream gives a read-only copy (is_mat and
+** the display protocol read fields of it; the real one is out of reach),
+** and the public method tables (mat.methods, rng.methods, data.methods)
+** are read-only views. Strings get theirs in sandbox().
+*/
+static void protectmeta (lua_State *L, const char *tname) {
+  if (luaL_getmetatable(L, tname) != LUA_TTABLE) { lua_pop(L, 1); return; }
+  if (lua_getfield(L, -1, "__metatable") != LUA_TNIL) { lua_pop(L, 2); return; }
+  lua_pop(L, 1);
+  lua_newtable(L);                          /* mt, copy */
+  lua_pushnil(L);
+  while (lua_next(L, -3)) {
+    if (lua_type(L, -1) == LUA_TTABLE) readonly(L);
+    lua_pushvalue(L, -2);
+    lua_insert(L, -2);
+    lua_rawset(L, -4);
+  }
+  readonly(L);
+  lua_setfield(L, -2, "__metatable");
+  lua_pop(L, 1);
+}
+
+static void protect (lua_State *L, int pub) {
+  int sandboxed = lua_getfield(L, LUA_REGISTRYINDEX, ORR_SANDBOX) != LUA_TNIL;
+  lua_pop(L, 1);
+  if (!sandboxed) return;
+  protectmeta(L, "orrery.mat");
+  protectmeta(L, "orrery.rng");
+  if (lua_istable(L, pub)) {
+    if (lua_getfield(L, pub, "methods") == LUA_TTABLE && !lua_getmetatable(L, -1)) {
+      readonly(L);
+      lua_setfield(L, pub, "methods");
+    }
+    lua_settop(L, pub);
+  }
+}
+
+
 /*
 ** package.preload loader: upvalue 1 is the orr_module.
 ** A namespace "ns" runs its C part (or starts from an empty table), splits
@@ -189,13 +263,14 @@ static int loadmodule (lua_State *L) {
   }
   else lua_newtable(L);
   splitprivate(L, m->name);                 /* public, private */
-  if (m->src == NULL) { lua_pop(L, 1); return 1; }
+  if (m->src == NULL) { lua_pop(L, 1); protect(L, lua_gettop(L)); return 1; }
   loadsource(L, m);
   lua_pushvalue(L, -3);
   lua_pushvalue(L, -3);
   lua_call(L, 2, 1);
   if (lua_isnil(L, -1)) lua_pop(L, 2);
   else { lua_remove(L, -2); lua_remove(L, -2); }
+  protect(L, lua_gettop(L));
   return 1;
 }
 
@@ -359,6 +434,41 @@ static void *limited_alloc (void *ud, void *ptr, size_t osize, size_t nsize) {
 static limits *getlimits (lua_State *L) {
   void *ud;
   return lua_getallocf(L, &ud) == limited_alloc ? (limits *)ud : NULL;
+}
+
+
+size_t orr_capleft (lua_State *L) {
+  limits *lim = getlimits(L);
+  if (lim == NULL || lim->cap == 0) return (size_t)-1;
+  return lim->used < lim->cap ? lim->cap - lim->used : 0;
+}
+
+
+/* A charge of memory that a library allocates itself (a GSL workspace):
+   counted as held by the state until the userdata is collected. */
+typedef struct charge { limits *lim; size_t bytes; } charge;
+
+static int uncharge (lua_State *L) {
+  charge *c = (charge *)lua_touserdata(L, 1);
+  if (c->lim) { c->lim->used -= c->bytes; c->lim = NULL; }
+  return 0;
+}
+
+
+void orr_charge (lua_State *L, size_t bytes) {
+  limits *lim = getlimits(L);
+  charge *c;
+  if (lim == NULL || lim->cap == 0) { lua_pushnil(L); return; }
+  c = (charge *)lua_newuserdatauv(L, sizeof *c, 0);
+  c->lim = NULL; c->bytes = bytes;
+  if (luaL_newmetatable(L, "orrery.charge")) {
+    lua_pushcfunction(L, uncharge);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  if (bytes > orr_capleft(L)) orr_nomem(L, bytes);
+  lim->used += bytes;
+  c->lim = lim;
 }
 
 
@@ -583,6 +693,25 @@ static void sandbox (lua_State *L, const orrery_config *cfg) {
   lua_pushcclosure(L, nogc_setmetatable, 1);
   lua_setglobal(L, "setmetatable");
   limitpatterns(L, cfg->pattern_limit ? cfg->pattern_limit : ORRERY_PATTERN_LIMIT);
+  /* strings' methods: a copy of the string library (a script's changes to
+     the global 'string' do not reach them), behind __metatable */
+  lua_pushliteral(L, "");
+  if (lua_getmetatable(L, -1)) {
+    lua_newtable(L);
+    lua_getglobal(L, "string");
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+      lua_pushvalue(L, -2);
+      lua_insert(L, -2);
+      lua_rawset(L, -5);
+    }
+    lua_pop(L, 1);
+    lua_setfield(L, -2, "__index");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
 }
 
 

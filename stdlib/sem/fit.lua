@@ -186,7 +186,9 @@ end
 -- Sigma, G = F (I - A)^-1, Ainv, and for the derivatives H = Ainv S G^T
 local function implied(pt, theta)
   local A, S = ram(pt, theta)
-  local Ainv = (mat.eye(pt.m) - A):inv()
+  -- singular when a variable explains itself (f =~ 1*f): an error of sem.fit
+  local ok, Ainv = pcall(function() return (mat.eye(pt.m) - A):inv() end)
+  if not ok then fail("sem.fit", "I - B is singular: a variable explains itself (as in f =~ 1*f)") end
   local obs = {}
   for i = 1, pt.p do obs[i] = i end
   local G = Ainv:rows_of(obs)
@@ -236,7 +238,8 @@ end
 -- V = [vec(d1) ... vec(dq)] and U = [vec(Si dk Si)], info = U^T V
 local function scoring(pt, theta, Sd)
   local Sigma, G, H = implied(pt, theta)
-  local Si = Sigma:inv()
+  local okS, Si = pcall(function() return Sigma:inv() end)
+  if not okS then fail("sem.fit", "the implied covariance matrix is singular at the current values") end
   local d = derivs(pt, G, H)
   local pp = pt.p * pt.p
   local V, U
@@ -725,6 +728,7 @@ function Fit:summary()
   return concat(L, "\n")
 end
 Fit.__tostring = Fit.summary
+P.guard(Fit, "sem.fit")  -- tostring never raises (an incomplete object)
 
 function Fit:measures()
   return { npar = self.npar, chisq = self.chisq, df = self.df, pvalue = self.pvalue,

@@ -229,7 +229,7 @@ static lua_State *sandboxed (const char *dir, const char *e) {
   cfg.sandbox = 1;
   cfg.allowed_dir = dir;
   cfg.memory_limit = 64u << 20;
-  cfg.instruction_limit = 50000000;
+  cfg.instruction_limit = 5000000;
   L = orrery_new(&cfg);
   lua_pushstring(L, dir);
   lua_setglobal(L, "D");
@@ -387,6 +387,19 @@ static void test_budget (void) {
   refused(L, "setmetatable({}, {__gc = function() while true do end end})",
           "__gc metamethods are disabled");
   CHECK(run(L, "assert(getmetatable(setmetatable({}, {__index = {}})))") == NULL);
+  /* shared metatables: a script's changes do not reach the next script */
+  CHECK(run(L, "string.upper = function() return 'evil' end\n"
+               "assert(('x'):upper() == 'X' and getmetatable('') == false)") == NULL);
+  refused(L, "getmetatable(mat.eye(2)).__index = function() return 'evil' end",
+          "read-only in this sandbox");
+  refused(L, "getmetatable(mat.eye(2)).methods.det = function() return 'evil' end",
+          "read-only in this sandbox");
+  refused(L, "mat.methods.det = function() return 'evil' end", "read-only in this sandbox");
+  refused(L, "rng.methods.normal = function() return 'evil' end", "read-only in this sandbox");
+  refused(L, "data.methods.nrow = function() return 'evil' end", "read-only in this sandbox");
+  CHECK(run(L, "assert(mat.eye(2):det() == 1 and rng.new(1):normal(2):rows() == 2)\n"
+               "assert(data.frame{a = {1, 2}}:nrow() == 2 and tostring(mat.eye(2)):find('1'))\n"
+               "local n = 0 for k in pairs(mat.methods) do n = n + 1 end assert(n > 10)") == NULL);
   /* a replaced require does not reach the modules' own loads */
   CHECK(run(L, "require = function() error('intercepted') end\n"
                "assert(regress.ols{y = {1, 2, 4}, x = {1, 2, 3}}.coef)") == NULL);
@@ -404,6 +417,47 @@ static void test_budget (void) {
   CHECK(orrery_reset_budget(L, 10) == -1);
   lua_close(L);
   rmdir(d);
+}
+
+
+/*
+** The memory cap sees the kernels' work: each call below needs more than
+** the 16 MB cap through one kernel family (a matrix result, a work array,
+** a library's workspace charged to the cap) and must fail with an error
+** that names the public function; the state stays usable.
+*/
+static const struct { const char *code, *fn; } hungry[] = {
+  {"mat.zeros(2000, 2000)", "mat.zeros: not enough memory"},
+  {"local A = mat.eye(900) return A:svd()", "mat:svd: not enough memory"},
+  {"local A = mat.eye(900) return A * A * A", "not enough memory"},
+  {"return rng.new(1):normal(3e6)", "rng:normal: not enough memory"},
+  {"return stats.cor(mat.zeros(1000, 1200))", "stats.cor: not enough memory"},
+  {"return optim.minimize{f = function(x) return 0 end, x0 = mat.zeros(1500, 1)}",
+   "optim.minimize: not enough memory"},
+  {"return optim.minimize{f = function(x) return 0 end, x0 = mat.zeros(1500, 1), method = 'nm'}",
+   "optim.minimize: not enough memory"},
+  {"local x = mat.zeros(1e6, 1) return regress.ols{y = x, x = x}", "not enough memory"},
+  {"local t = mat.zeros(6e5, 1) + 1 return surv.cox{time = t, status = t, x = t}", "not enough memory"},
+  {"return data.frame{a = mat.zeros(1e6, 1), b = mat.zeros(1e6, 1), c = mat.zeros(1e6, 1)}", "not enough memory"},
+};
+
+
+static void test_cap (void) {
+  orrery_config cfg;
+  lua_State *L;
+  size_t i;
+  memset(&cfg, 0, sizeof cfg);
+  cfg.memory_limit = 16u << 20;
+  L = orrery_new(&cfg);
+  CHECK(run(L, "assert(mat.eye(2):det() == 1 and regress and surv and optim and stats and data)") == NULL);
+  for (i = 0; i < sizeof hungry / sizeof hungry[0]; i++) {
+    const char *err = run(L, hungry[i].code);
+    CHECK(contains(err, hungry[i].fn));
+    if (!contains(err, hungry[i].fn))
+      fprintf(stderr, "cap: %s\n  -> %s\n", hungry[i].code, err ? err : "no error");
+    CHECK(run(L, "collectgarbage() assert(mat.eye(3):det() == 1)") == NULL);
+  }
+  orrery_close(L);
 }
 
 
@@ -527,10 +581,11 @@ int main (void) {
 
   test_loader();
   signal(SIGALRM, onalarm);
-  alarm(60);
+  alarm(300);  /* a hang, not a slow machine: the whole run takes seconds */
   test_files();
   test_budget();
   test_patterns();
+  test_cap();
   alarm(0);
   return CTEST_DONE();
 }

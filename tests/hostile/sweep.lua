@@ -225,12 +225,37 @@ for _, t in ipairs(targets) do
   end
   collectgarbage()
 end
+-- printouts of incomplete objects: each kind, empty and with each field
+-- removed in turn, must print without raising
+local partial = 0
+for _, o in ipairs(OBJECTS) do
+  local ok, obj = pcall(o.make or function() end)
+  if ok and type(obj) == "table" and (next(opts.filter) == nil or opts.filter[o.ns]) then
+    local mt = getmetatable(obj)
+    local keys = {}
+    for k in pairs(obj) do keys[#keys + 1] = k end
+    local function try(t, what)
+      partial = partial + 1
+      local ok2, err = pcall(tostring, setmetatable(t, mt))
+      if not ok2 then
+        failures[#failures + 1] = fmt("tostring of a %s object from %s %s: %s", o.kind, o.from or o.ns, what, tostring(err))
+      end
+    end
+    try({}, "(empty)")
+    for _, k in ipairs(keys) do
+      local c = {}
+      for k2, v in pairs(obj) do if k2 ~= k then c[k2] = v end end
+      try(c, "without ." .. tostring(k))
+    end
+  end
+end
+
 if progress then progress:seek("set") progress:write("done\n", string.rep(" ", 200), "\n") progress:close() end
 
 for _, f in ipairs(failures) do print("FAIL " .. f) end
 if opts.unclear then for _, u in ipairs(unclear) do print("unclear: " .. u) end end
-print(fmt("hostile sweep: %d functions and methods, %d calls (%d without error) in %.1f s CPU; %d unclear messages",
-  #targets, calls, nonerr, clock() - t0, #unclear))
+print(fmt("hostile sweep: %d functions and methods, %d calls (%d without error) and %d printouts of "
+  .. "incomplete objects in %.1f s CPU; %d unclear messages", #targets, calls, nonerr, partial, clock() - t0, #unclear))
 local failed = #failures + ((opts.strict and #unclear > 0) and 1 or 0)
 print(fmt("%d passed, %d failed", #targets - math.min(#targets, #failures), failed))
 os.exit(failed == 0 and 0 or 1)
