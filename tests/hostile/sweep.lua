@@ -102,7 +102,7 @@ for _, ns in ipairs(nss) do
     table.sort(keys)
     for _, k in ipairs(keys) do
       local v = t[k]
-      if k:match("^_") then -- private: not reachable
+      if k:match("^_") then -- luacheck: ignore 542 (private: not reachable)
       elseif type(v) == "function" and not seen[v] then
         seen[v] = true
         add(ns, prefix .. k, v)
@@ -238,7 +238,8 @@ for _, o in ipairs(OBJECTS) do
       partial = partial + 1
       local ok2, err = pcall(tostring, setmetatable(t, mt))
       if not ok2 then
-        failures[#failures + 1] = fmt("tostring of a %s object from %s %s: %s", o.kind, o.from or o.ns, what, tostring(err))
+        failures[#failures + 1] = fmt("tostring of a %s object from %s %s: %s", o.kind,
+          o.from or o.ns, what, tostring(err))
       end
     end
     try({}, "(empty)")

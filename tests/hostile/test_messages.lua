@@ -26,7 +26,8 @@ end)
 
 T.test("a reward model's 0-column features are an error at once", function()
   local mat = require "orrery.mat"
-  local rm = pref.reward_model{ features = { { 1 }, { -1 } }, pairs = { chosen = { 1, 2 }, rejected = { 2, 1 } }, l2 = 1 }
+  local rm = pref.reward_model{ features = { { 1 }, { -1 } },
+    pairs = { chosen = { 1, 2 }, rejected = { 2, 1 } }, l2 = 1 }
   T.errors(function() return rm:scores(mat.new(1e8, 0)) end, "'features' has no columns")
 end)
 
