@@ -401,6 +401,7 @@ local fit_opts = { "maxiter" }
 local function sample_cov(fn, df, vars)
   local n = df:nrow()
   local X
+  if #vars == 0 then fail(fn, "the model names no observed variable (a column of the data)") end
   for j, v in ipairs(vars) do
     local c = df[v]
     if not args.is_mat(c) then fail(fn, "column '%s' is not numeric", v) end

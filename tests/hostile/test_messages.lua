@@ -84,4 +84,5 @@ T.test("fuzz findings: a header-only text column; a variable that explains itsel
   local cols = {}
   for j = 1, 3 do cols["x" .. j] = r:normal(n) end
   T.errors(function() return sem.fit("f =~ NA*x1 + 1*f\nx1 ~~ 0*x1", data.frame(cols)) end, "sem.fit: ")
+  T.errors(function() return sem.fit("f =~ f", data.frame(cols)) end, "sem.fit: the model names no observed")
 end)
