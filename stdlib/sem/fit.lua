@@ -436,6 +436,7 @@ local function fit(spec, df, opts)
   local pt = partable(fn, stmts, df)
   local Sd, N, xbar = sample_cov(fn, df, pt.ov)
   local p, q = pt.p, pt.q
+  if q == 0 then fail(fn, "the model has no free parameter to estimate (every one is fixed)") end
   -- fixed.x: the exogenous covariates' (co)variances at the sample values
   for _, r in ipairs(pt.rows) do
     if r.fixedx then r.value = Sd:get(r.i, r.j) end

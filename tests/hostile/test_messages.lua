@@ -85,4 +85,6 @@ T.test("fuzz findings: a header-only text column; a variable that explains itsel
   for j = 1, 3 do cols["x" .. j] = r:normal(n) end
   T.errors(function() return sem.fit("f =~ NA*x1 + 1*f\nx1 ~~ 0*x1", data.frame(cols)) end, "sem.fit: ")
   T.errors(function() return sem.fit("f =~ f", data.frame(cols)) end, "sem.fit: the model names no observed")
+  T.errors(function() return sem.fit("f =~ 1*x1\nf ~~ 1*f\nx1 ~~ 0*x1", data.frame(cols)) end,
+    "sem.fit: the model has no free parameter")
 end)
