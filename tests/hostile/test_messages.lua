@@ -88,3 +88,10 @@ T.test("fuzz findings: a header-only text column; a variable that explains itsel
   T.errors(function() return sem.fit("f =~ 1*x1\nf ~~ 1*f\nx1 ~~ 0*x1", data.frame(cols)) end,
     "sem.fit: the model has no free parameter")
 end)
+
+T.test("ols: a constant y has r2 NaN, as R's summary.lm (not a ratio of rounding errors)", function()
+  local fit = regress.ols{ y = { 0.1, 0.1, 0.1, 0.1, 0.1 }, x = { 1, 2, 3, 4, 7 } }
+  T.ok(fit.r2 ~= fit.r2, "r2 " .. tostring(fit.r2))
+  T.ok(fit.adj_r2 ~= fit.adj_r2 and fit.fstat.value ~= fit.fstat.value)
+  T.ok(tostring(fit):find("Multiple R%-squared:%s+NaN") ~= nil, tostring(fit))
+end)
