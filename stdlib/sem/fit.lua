@@ -551,7 +551,11 @@ local function fit(spec, df, opts)
           fail(fn, "line %d: unknown label '%s' in '%s := %s'", f.d.line, k, f.d.name, f.d.expr)
         end })
         local ok, v = pcall(f.f)
-        if not ok then error(v, 0) end
+        if not ok then  -- ours passes on; Lua's own ("1.5 // x1") gets named
+          if type(v) == "string" and v:find("^sem%.fit: ") then error(v, 0) end
+          fail(fn, "line %d: cannot evaluate '%s := %s': %s", f.d.line, f.d.name, f.d.expr,
+            (tostring(v):gsub("^[^:]*:%d+: ", "")))
+        end
         if type(v) ~= "number" then fail(fn, "line %d: '%s' is not a number", f.d.line, f.d.name) end
         out[f.d.name] = v
       end

@@ -87,6 +87,8 @@ T.test("fuzz findings: a header-only text column; a variable that explains itsel
   T.errors(function() return sem.fit("f =~ f", data.frame(cols)) end, "sem.fit: the model names no observed")
   T.errors(function() return sem.fit("f =~ 1*x1\nf ~~ 1*f\nx1 ~~ 0*x1", data.frame(cols)) end,
     "sem.fit: the model has no free parameter")
+  T.errors(function() return sem.fit("x1 ~ b*x2\nd := b | 1", data.frame(cols)) end,
+    "sem.fit: line 2: cannot evaluate 'd := b | 1'")
 end)
 
 T.test("ols: a constant y has r2 NaN, as R's summary.lm (not a ratio of rounding errors)", function()
