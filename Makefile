@@ -7,6 +7,7 @@
 #   make check    luacheck, then the test suite built with -fsanitize=address,undefined
 #   make bench    comparisons against lua5.4, R and statsmodels
 #   make fuzz     bounded libFuzzer runs of the parsers
+#   make fuzz-long  the same, 15 minutes per target (a soak; not run by CI)
 #   make doc      docs/reference from the help strings (committed; a test checks it)
 #   make install PREFIX=dir   (with the Jupyter kernelspec: docs/jupyter.md)
 
@@ -65,7 +66,7 @@ PROG_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(PROG_SRC))
 
 ORRERY   := $(if $(filter build,$(B)),./orrery,$(B)/orrery)
 
-.PHONY: all deps run test check bench fuzz doc install clean FORCE
+.PHONY: all deps run test check bench fuzz fuzz-long doc install clean FORCE
 all: $(ORRERY) $(B)/liborrery.a $(B)/liborrery.so $(B)/orrery.so $(B)/orrery.pc $(B)/okernel.so
 
 # -MMD: each object depends on the headers it includes, not on every header,
@@ -172,6 +173,9 @@ bench: all
 
 fuzz:
 	sh tests/fuzz/run.sh
+
+fuzz-long:
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-900} sh tests/fuzz/run.sh
 
 # The reference manual, generated like a man page and committed.
 doc: all

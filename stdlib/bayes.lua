@@ -60,8 +60,9 @@ end
 C.stream = stream
 
 local function count(fn, n)
-  if math.type(n) ~= "integer" and not (type(n) == "number" and n == math.floor(n)) or n < 1 then
-    fail(fn, "n must be a positive integer, got %s", tostring(n))
+  if math.type(n) ~= "integer" and not (type(n) == "number" and n == math.floor(n)) or n < 1
+    or n > 2 ^ 31 then
+    fail(fn, "n must be a positive integer (at most 2^31), got %s", tostring(n))
   end
   return math.tointeger(n)
 end
@@ -124,6 +125,7 @@ pred_methods.sample = help.doc(function(self, n, r)
 end, "bayes.predictive:sample",
   "p:sample(n [, r]) -> n x 1 draws from the predictive law (stream r, default rng.default)")
 function PRED.__tostring(p) return "bayes predictive: " .. p.law end
+P.guard(PRED, "bayes predictive")  -- tostring never raises (an incomplete object)
 local function predictive(t) return setmetatable(t, PRED) end
 C.predictive = predictive
 
@@ -137,6 +139,9 @@ local function family(name, methods, tostr)
   end
   mt.__index = idx
   mt.__tostring = tostr
+  -- a posterior a printout cannot summarise (qgamma fails at shape 2^53)
+  -- still prints, with the reason, instead of raising in tostring
+  if tostr then P.guard(mt, "bayes." .. name) end
   return mt
 end
 C.family = family

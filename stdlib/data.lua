@@ -89,6 +89,7 @@ Factor.__tostring = function(f)
   if n == 0 then out = "factor(0)" end
   return out .. "\nLevels: " .. concat(f.levels, " ")
 end
+P.guard(Factor, "data factor")  -- tostring never raises (an incomplete object)
 
 --- f:counts() -> array of counts, one per level, and the number missing
 function fmethods.counts(f)
@@ -498,7 +499,7 @@ function methods.row(df, r)
   if mtype(r) ~= "integer" and not (isnum(r) and r == floor(r)) then
     error("data.row: row index must be an integer", 2)
   end
-  if r < 1 or r > i.n then error(fmt("data.row: row %d out of range 1..%d", r, i.n), 2) end
+  if r < 1 or r > i.n then error(fmt("data.row: row %.15g out of range 1..%d", r, i.n), 2) end
   local row = {}
   for _, name in ipairs(i.names) do row[name] = i.cols[name][r] end
   return row
@@ -596,6 +597,7 @@ Frame.__tostring = function(df)
   end
   return concat(lines, "\n")
 end
+P.guard(Frame, "data frame")  -- tostring never raises (an incomplete object)
 
 -- ---------------------------------------------------------------- describe
 
@@ -642,6 +644,7 @@ Description.__tostring = function(d)
   end
   return concat(lines, "\n")
 end
+P.guard(Description, "data description")  -- tostring never raises (an incomplete object)
 
 --- df:describe() -> per-column summary (as R's summary of a data frame)
 function methods.describe(df)
@@ -691,6 +694,9 @@ end
 if C._read_csv then
   --- data.read_csv(path [, {sep, header, na, select, types, threads}]) -> a frame
   M.read_csv = function(path, opts)
+    if type(path) ~= "string" then
+      error(fmt("data.read_csv: path: string expected, got %s", type(path)), 2)
+    end
     return wrap_parsed(C._read_csv(path, opts))
   end
   -- private, for tests and fuzzing: read_csv on a string, and both with

@@ -588,6 +588,7 @@ end
 local FORMULA_MT = {}
 FORMULA_MT.__index = FORMULA_MT
 FORMULA_MT.__tostring = function (F) return "formula: " .. F.formula end
+P.guard(FORMULA_MT, "formula")  -- tostring never raises (an incomplete object)
 
 --- Parses a formula string into its parts.
 function M.parse (s)

@@ -32,6 +32,7 @@ function RESULT.__tostring(r)
   end
   return table.concat(lines, "\n")
 end
+P.guard(RESULT, "optim result")  -- tostring never raises (an incomplete object)
 
 local c_minimize, c_root = M.minimize, M.root
 

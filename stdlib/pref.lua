@@ -178,6 +178,7 @@ function BT.__tostring(f)
     .. "\n\nLog-likelihood: " .. P.format({ f.loglik }, 7)[1]
     .. (f.converged and "" or "\n(Newton did not converge)")
 end
+P.guard(BT, "pref.bt")  -- tostring never raises (an incomplete object)
 
 local bt_opts = args.set { "winner", "loser", "n_items", "weights", "ties", "reference", "names" }
 

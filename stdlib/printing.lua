@@ -14,6 +14,7 @@
 --   P.coefmat(t [, opts])          R's printCoefmat
 --   P.matrix(rownames, colnames, cells [, opts])   print.default of a matrix
 --   P.named(names, values [, opts])                print.default of a named vector
+--   P.guard(mt, kind)              mt.__tostring never raises (see below)
 --
 -- Missing values. A value that is missing, aliased or undefined (R's NA) is
 -- P.NA in an array given here, and prints as "NA"; a NaN that a
@@ -34,6 +35,21 @@ local max, min = math.max, math.min
 --- The missing value (R's NA) in arrays given to this module.
 M.NA = setmetatable({}, { __name = "printing.NA", __tostring = function() return "NA" end })
 local NA = M.NA
+
+--- P.guard(mt, kind) -> mt: its __tostring prints an object it cannot
+-- print (a field missing or of the wrong kind: a table a script built
+-- with the metatable, or changed) as "<kind: cannot print: reason>"
+-- instead of raising a Lua error from inside the printout.
+function M.guard(mt, kind)
+  local f = mt.__tostring
+  mt.__tostring = function(o)
+    local ok, s = pcall(f, o)
+    if ok and type(s) == "string" then return s end
+    local why = ok and "the printout is not a string" or tostring(s):gsub("^%[orrery[%w_.]*%]:%d+: ", "")
+    return fmt("<%s: cannot print: %s>", kind, why)
+  end
+  return mt
+end
 
 local function isna(v) return v == NA or v == nil end
 local function finite(v) return type(v) == "number" and v == v and v ~= huge and v ~= -huge end

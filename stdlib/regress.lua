@@ -655,6 +655,7 @@ Fit.__tostring = function(fit)
   if fit.model == "ridge" then return ridge_string(fit) end
   return lm_string(fit)
 end
+P.guard(Fit, "regress fit")  -- tostring never raises (an incomplete object)
 
 function methods.summary(fit) return tostring(fit) end
 
@@ -716,10 +717,14 @@ local function ols(t, fn, call)
   local icpt = meta.intercept
   local dfint = icpt and 1 or 0
   fit.r2 = raw.mss / (raw.mss + raw.rss)
+  -- a constant y has nothing to explain: R's summary.lm gives 0/0 (NaN), not
+  -- the ratio of two rounding errors
+  local constant = dfint == 1 and raw.n > 0 and raw.y:max() == raw.y:min()
+  if constant then fit.r2 = 0 / 0 end
   fit.adj_r2 = 1 - (1 - fit.r2) * ((n - dfint) / df)
   if r > dfint then
     local df1 = r - dfint
-    local F = df > 0 and (raw.mss / df1) / (raw.rss / df) or 0 / 0
+    local F = df > 0 and not constant and (raw.mss / df1) / (raw.rss / df) or 0 / 0
     fit.fstat = { value = F, df1 = df1, df2 = df, p = (df > 0 and df1 > 0) and stats.pf(F, df1, df, UPPER) or 0 / 0 }
     fit.fstat[1], fit.fstat[2], fit.fstat[3], fit.fstat[4] = F, df1, df, fit.fstat.p
   end
@@ -977,6 +982,7 @@ Anova.__tostring = function(a)
   out[#out + 1] = P.anova({ rownames = rows, colnames = names, cols = cols })
   return concat(out, "\n")
 end
+P.guard(Anova, "regress.anova")  -- tostring never raises (an incomplete object)
 
 local function modeldesc(f)
   if f.formula then return f.formula end
@@ -993,17 +999,19 @@ end
 
 local function anova(...)
   local fn = "regress.anova"
-  local fits = { ... }
+  local fits, nfits = { ... }, select("#", ...)
   local opts = {}
-  local last = fits[#fits]
+  local last = fits[nfits]
   if type(last) == "table" and getmetatable(last) == nil then
     opts = last
-    fits[#fits] = nil
+    fits[nfits] = nil
+    nfits = nfits - 1
     checkopts(fn, opts, set{ "test" })
   end
-  if #fits < 2 then fail(fn, "give at least two nested fits") end
+  if nfits < 2 then fail(fn, "give at least two nested fits") end
   local kind
-  for i, f in ipairs(fits) do
+  for i = 1, nfits do  -- not ipairs: anova(nil, fit) must name argument 1
+    local f = fits[i]
     if getmetatable(f) ~= Fit or (f.model ~= "lm" and f.model ~= "glm") then
       fail(fn, "argument %d is not an lm or glm fit", i)
     end
@@ -1216,7 +1224,9 @@ regress.ols{ y =, x = [, intercept = true, weights =, se = "classical"|"HC0".."H
   An offset(...) term of a formula is subtracted from y before the fit and added back to the
   fitted values and predictions; R2 and F leave it out (R >= 4.3's summary.lm).
   Fields: coef se t p vcov names n n_dropped rank aliased r2 adj_r2 sigma fstat loglik aic bic
-  fitted leverage (computed on first use) df_residual rss se_type clusters cluster_type.
+  (r2, adj_r2 and the F statistic are NaN for a constant y with an intercept, as R's
+  summary.lm) fitted leverage (computed on first use) df_residual rss se_type clusters
+  cluster_type.
   Methods: predict confint residuals summary epistemic; tostring prints R's summary.lm.]])
 M.lm = help.doc(lm, "regress.lm", [[
 regress.lm(formula, df [, opts]) -> the same fit as regress.ols{formula =, data =, ...}

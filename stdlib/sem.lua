@@ -195,7 +195,7 @@ function Linear:sample(n, o, r)
   if math.type(n) ~= "integer" and not (type(n) == "number" and n == math.floor(n)) then
     fail(fn, "n must be a whole number")
   end
-  n = math.tointeger(n)
+  n = math.tointeger(n) or fail(fn, "n must be a whole number, got %s", tostring(n))  -- Inf, 1e308
   if n < 1 then fail(fn, "n must be >= 1") end
   r = r or rng.default
   if not isrng(r) then fail(fn, "expected an rng stream, got %s", type(r)) end
@@ -388,6 +388,7 @@ function Linear:__tostring()
   end
   return table.concat(lines, "\n")
 end
+require("orrery.printing").guard(Linear, "sem.linear")  -- tostring never raises (an incomplete object)
 
 M.linear = help.doc(linear, "sem.linear", [[
 sem.linear{ nodes = {...}, edges = {{from, to, weight}, ...} [, noise =, means =, latent =, fn =] } -> model

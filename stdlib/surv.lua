@@ -147,6 +147,9 @@ end
 
 function KM:quantile(p)
   local q = C._quantile
+  if type(p) ~= "number" or not (p >= 0 and p <= 1) then  -- as R's quantile.survfit
+    error(string.format("surv.km:quantile: p must be a probability in [0, 1], got %s", tostring(p)), 2)
+  end
   return q(self.time, self.surv, p), q(self.time, self.lower, p), q(self.time, self.upper, p)
 end
 
@@ -220,6 +223,7 @@ function KM.__tostring(k)
   if k.n_dropped > 0 then head = head .. " (" .. deleted(k.n_dropped) .. ")" end
   return head .. "\n" .. km_table({ k })
 end
+P.guard(KM, "surv.km")  -- tostring never raises (an incomplete object)
 
 local KMG = {}
 KMG.__index = KMG
@@ -235,6 +239,7 @@ function KMG.__tostring(g)
   end
   return head .. "\n" .. km_table(curves, names)
 end
+P.guard(KMG, "surv.km")  -- tostring never raises (an incomplete object)
 
 -- for the parts (stdlib/surv/km.lua adds methods)
 C.KM, C.KMG, C.label, C.deleted = KM, KMG, label, deleted
@@ -335,6 +340,7 @@ function NA.__tostring(a)
   if m > show then s = s .. "\n... " .. (m - show) .. " more times" end
   return s
 end
+P.guard(NA, "surv.na")  -- tostring never raises (an incomplete object)
 
 function M.na(time, status, opts)
   local fn = "surv.na"
@@ -378,6 +384,7 @@ function LR.__tostring(t)
     string.format("\n\n Chisq= %s  on %d degrees of freedom, p= %s", P.num(P.round(t.chisq, 1)), t.df,
       P.pval(t.p, 1)[1])
 end
+P.guard(LR, "surv.logrank")  -- tostring never raises (an incomplete object)
 
 local lr_allowed = set{ "rho", "strata", "na" }
 
@@ -739,6 +746,7 @@ function ZPH.__tostring(z)
   return P.coefmat({ rownames = z.names, colnames = { "chisq", "df", "p" }, cols = { z.chisq, z.df, z.p } },
     { digits = 3, has_pvalue = true, signif_stars = false })
 end
+P.guard(ZPH, "surv.zph")  -- tostring never raises (an incomplete object)
 
 -- The columns of a formula fit grouped by model term (as R's assign):
 -- model.matrix writes them term by term, each name "part1:part2..." with
@@ -838,6 +846,7 @@ function COX.__tostring(f)
   if f.warning and f.converged then lines[#lines + 1] = "Warning: " .. f.warning end
   return table.concat(lines, "\n")
 end
+P.guard(COX, "surv.cox")  -- tostring never raises (an incomplete object)
 
 function M.lm(formula, df, opts)
   local fn = "surv.lm"

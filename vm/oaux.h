@@ -18,6 +18,10 @@
 #define ORR_PUBLIC   "orrery.public"   /* namespace -> its public table */
 #define ORR_PRIVATE  "orrery.private"  /* namespace -> its private table (see ostate.c) */
 #define ORR_REQUIRE  "orrery.require"  /* the require the state started with */
+#define ORR_ENV      "orrery.env"      /* _ENV of the Lua halves (ostate.c) */
+#define ORR_CHECKED  "orrery.checked"  /* the path orr_checkpath returned last */
+#define ORR_STREAMLIMIT "orrery.streamlimit"  /* bytes read from a non-regular file */
+#define ORR_PATTERNLIMIT "orrery.patternlimit"  /* a sandbox's pattern_limit, for workers */
 
 /* Documentation: {name, text}, terminated by {NULL, NULL}. */
 typedef struct orr_doc { const char *name; const char *text; } orr_doc;
@@ -56,15 +60,50 @@ int orr_optoption (lua_State *L, int idx, const char *key, const char *def,
 double *orr_work (lua_State *L, size_t n);
 void *orr_workbytes (lua_State *L, size_t nbytes);
 
+/*
+** The memory cap (orrery_config.memory_limit). Work from orr_work and
+** matrices are allocated by Lua, so the cap counts them; before they are,
+** a request beyond what is left raises "fn: not enough memory ..." naming
+** the public function running (orr_nomem), rather than Lua's bare "not
+** enough memory". Memory a library allocates itself (a GSL workspace, a
+** kernel's malloc) is charged with orr_charge, which pushes a userdata
+** that holds the charge until it is collected (nil without a cap).
+** orr_capleft is (size_t)-1 in a state without a cap.
+*/
+size_t orr_capleft (lua_State *L);
+void orr_charge (lua_State *L, size_t bytes);
+int orr_nomem (lua_State *L, size_t bytes);
+
 /* Raises "fn: interrupted": for a binding whose kernel returned early
    because the flag was up. The flag stays up until the host lowers it. */
 int orr_interrupterror (lua_State *L, const char *fn);
 
 /*
-** Sandbox: returns 'path' if the state may touch it, or raises
-** "fn: file access is disabled in this sandbox".
+** Files. Every file a module reads or writes is opened with orr_openpath,
+** which returns a descriptor (O_CLOEXEC) or raises "fn: ...". Outside a
+** sandbox it is a plain open (writing creates or truncates). In a sandboxed
+** state the path is resolved with realpath and must lie inside the
+** directory the host allows (ORR_SANDBOX, resolved by orrery_new), so "..",
+** symlinks and symlinked folders cannot lead out of it; only a regular file
+** is opened (O_NOFOLLOW | O_NONBLOCK first, then fstat: a FIFO or a device
+** never blocks the host), and a refusal raises "fn: file access to 'path'
+** is disabled in this sandbox".
+*/
+int orr_openpath (lua_State *L, const char *path, int write, const char *fn);
+
+/*
+** For a binding that must hand a path to a library which opens it itself:
+** returns the path to open (the resolved one in a sandbox, valid until the
+** next call) or raises as orr_openpath does. Prefer orr_openpath: between
+** this check and the library's open, a folder could still be replaced.
 */
 const char *orr_checkpath (lua_State *L, const char *path, const char *fn);
+
+/* Bytes a reader takes from a stream that is not a regular file (a pipe,
+   /dev/stdin, a device) before it stops with an error: ORR_STREAM_MAX
+   unless the host set orrery_config.stream_limit. */
+#define ORR_STREAM_MAX  ((size_t)1 << 30)
+size_t orr_streamlimit (lua_State *L);
 
 /*
 ** Pushes the module "orrery.<ns>", loading it with the require the state

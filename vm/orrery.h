@@ -26,17 +26,36 @@
 #endif
 
 typedef struct orrery_config {
-  size_t memory_limit;          /* bytes Lua may hold (0: no cap); an allocation
-                                   over it raises "not enough memory" */
-  unsigned long long instruction_limit;  /* VM instructions (0: no budget) */
+  size_t memory_limit;          /* bytes the state may hold (0: no cap); an
+                                   allocation over it raises "fn: not enough
+                                   memory" (see "The memory cap" below) */
+  unsigned long long instruction_limit;  /* VM instructions (0: no budget; see
+                                   "The instruction budget" below) */
   int sandbox;                  /* nonzero: no io, os.execute/remove/rename/exit/
                                    getenv, no C libraries, no binary chunks, no
                                    loadfile/dofile/debug/package.searchpath;
                                    modules come only from the library (never
                                    from package.path or ORRERY_STDLIB_DIR);
-                                   and module file functions refuse every
+                                   require finds only Orrery's own modules; no
+                                   __gc in metatables a script sets; string
+                                   patterns limited (pattern_limit); and
+                                   module file functions refuse every
                                    path ... */
-  const char *allowed_dir;      /* ... except those inside this directory */
+  const char *allowed_dir;      /* ... except regular files inside this
+                                   directory, after resolving symlinks and
+                                   "..": a symlink leading out of it is
+                                   refused, and a FIFO or device is never
+                                   opened (so never blocks) */
+  size_t stream_limit;          /* bytes read from a file that is not a
+                                   regular one, e.g. a pipe, outside a sandbox
+                                   (0: 1 GiB) */
+  size_t pattern_limit;         /* sandbox: bytes of a subject or pattern of
+                                   string.find/match/gmatch/gsub (0: 1 MiB).
+                                   Lua matches in C, where neither the budget
+                                   nor an interrupt stops it, and a pattern
+                                   can backtrack for the subject's length to
+                                   the power of its quantifiers: the limit
+                                   bounds that time, it does not remove it */
 } orrery_config;
 
 /*
@@ -52,6 +71,39 @@ ORRERY_API lua_State *orrery_new (const orrery_config *cfg);
 
 /* Closes a state made by orrery_new. */
 ORRERY_API void orrery_close (lua_State *L);
+
+/*
+** The memory cap. memory_limit counts what the state allocates through its
+** allocator: Lua's values, every matrix (and so every frame column and
+** model result), the kernels' work arrays, CSV buffers (a mapped file is
+** counted at its size), and the workspaces that optim's kernels allocate
+** themselves (charged to the state while the call runs). A binding that
+** would go over it raises "ns.fn: not enough memory (...)", naming the
+** function; Lua code going over it raises Lua's own "not enough memory".
+** Not counted: OpenBLAS's internal buffers (per thread, sized by the
+** library), the workspaces that GSL and LAPACKE's high-level wrappers
+** allocate inside a call (O(n) to O(n * block size)), and the stacks of
+** worker threads.
+*/
+
+/* The sandbox's default pattern_limit */
+#define ORRERY_PATTERN_LIMIT  ((size_t)1 << 20)
+
+/*
+** The instruction budget. A state of orrery_new counts the VM instructions
+** it runs, in every coroutine, against instruction_limit. When it is spent,
+** the code running raises "instruction budget of N exceeded", and the error
+** cannot be caught away: pcall, xpcall, coroutine.resume and coroutine.close
+** pass it on, an error handler raises it again at once, and every further
+** chunk the host runs raises it at its first instruction, until the host
+** calls orrery_reset_budget(L, n), which grants n more instructions (0: no
+** budget) and returns 0 (-1, doing nothing, for a state not made by
+** orrery_new). C code (a kernel, a LAPACK call, a string match) runs
+** between instructions and is not counted: a long BLAS/LAPACK call (an SVD
+** of a 2500 x 2500 matrix takes seconds) runs to its end, and kernels that
+** loop poll the interrupt flag (below) but not the budget.
+*/
+ORRERY_API int orrery_reset_budget (lua_State *L, unsigned long long instructions);
 
 /* Seeds rng.default (before or after the rng module is loaded). */
 ORRERY_API void orrery_setseed (lua_State *L, lua_Integer seed);

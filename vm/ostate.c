@@ -2,6 +2,7 @@
 ** State creation: module preloading, lazy globals, the sandbox and limits.
 */
 #include <sched.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,31 @@ static int namespace (lua_State *L, const char *ns) {
 ** lazily, so it is read here, at load time, for every path that loads a
 ** module: a global, require of a namespace or of a part, require "orrery".
 */
+/*
+** The environment of every chunk of the Lua halves: _G, except that its
+** 'require' is the one the state started with (ORR_REQUIRE), so that a
+** script replacing the global require cannot hand a module a table of its
+** own. Reads of other names fall through to _G, writes go to _G.
+*/
+static void setchunkenv (lua_State *L) {
+  if (lua_getfield(L, LUA_REGISTRYINDEX, ORR_ENV) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_createtable(L, 0, 1);
+    lua_getfield(L, LUA_REGISTRYINDEX, ORR_REQUIRE);
+    lua_setfield(L, -2, "require");
+    lua_createtable(L, 0, 2);
+    lua_pushglobaltable(L);
+    lua_setfield(L, -2, "__index");
+    lua_pushglobaltable(L);
+    lua_setfield(L, -2, "__newindex");
+    lua_setmetatable(L, -2);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_REGISTRYINDEX, ORR_ENV);
+  }
+  if (lua_setupvalue(L, -2, 1) == NULL) lua_pop(L, 1);  /* _ENV of the chunk */
+}
+
+
 static void loadsource (lua_State *L, const orr_module *m) {
   const char *dir = getenv("ORRERY_STDLIB_DIR");
   char chunk[96];
@@ -121,6 +147,7 @@ static void loadsource (lua_State *L, const orr_module *m) {
       status = luaL_loadfilex(L, path, "t");
       lua_remove(L, -2);                    /* the path */
       if (status != LUA_OK) lua_error(L);
+      setchunkenv(L);
       return;
     }
     lua_pop(L, 1);
@@ -128,6 +155,81 @@ static void loadsource (lua_State *L, const orr_module *m) {
   snprintf(chunk, sizeof chunk, "=[orrery.%s]", m->name);
   if (luaL_loadbufferx(L, m->src, m->srclen, chunk, "t") != LUA_OK)
     lua_error(L);
+  setchunkenv(L);
+}
+
+
+/* ---------------------------------------------------------------------- */
+/* shared metatables in a sandbox                                          */
+/* ---------------------------------------------------------------------- */
+
+static int readonly_newindex (lua_State *L) {
+  return luaL_error(L, "this table is shared and read-only in this sandbox");
+}
+
+static int readonly_pairs (lua_State *L) {
+  lua_getglobal(L, "next");
+  lua_getmetatable(L, 1);
+  lua_getfield(L, -1, "__index");
+  lua_remove(L, -2);
+  lua_pushnil(L);
+  return 3;
+}
+
+/* Replaces the table on the top with a read-only view of it. */
+static void readonly (lua_State *L) {
+  lua_newtable(L);
+  lua_createtable(L, 0, 4);
+  lua_pushvalue(L, -3);
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, readonly_newindex);
+  lua_setfield(L, -2, "__newindex");
+  lua_pushcfunction(L, readonly_pairs);
+  lua_setfield(L, -2, "__pairs");
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "__metatable");
+  lua_setmetatable(L, -2);
+  lua_remove(L, -2);
+}
+
+/*
+** A script in a sandbox must not change what other scripts of the same
+** state get from the shared metatables (a host may reuse a state). So
+** getmetatable of a matrix or a stream gives a read-only copy (is_mat and
+** the display protocol read fields of it; the real one is out of reach),
+** and the public method tables (mat.methods, rng.methods, data.methods)
+** are read-only views. Strings get theirs in sandbox().
+*/
+static void protectmeta (lua_State *L, const char *tname) {
+  if (luaL_getmetatable(L, tname) != LUA_TTABLE) { lua_pop(L, 1); return; }
+  if (lua_getfield(L, -1, "__metatable") != LUA_TNIL) { lua_pop(L, 2); return; }
+  lua_pop(L, 1);
+  lua_newtable(L);                          /* mt, copy */
+  lua_pushnil(L);
+  while (lua_next(L, -3)) {
+    if (lua_type(L, -1) == LUA_TTABLE) readonly(L);
+    lua_pushvalue(L, -2);
+    lua_insert(L, -2);
+    lua_rawset(L, -4);
+  }
+  readonly(L);
+  lua_setfield(L, -2, "__metatable");
+  lua_pop(L, 1);
+}
+
+static void protect (lua_State *L, int pub) {
+  int sandboxed = lua_getfield(L, LUA_REGISTRYINDEX, ORR_SANDBOX) != LUA_TNIL;
+  lua_pop(L, 1);
+  if (!sandboxed) return;
+  protectmeta(L, "orrery.mat");
+  protectmeta(L, "orrery.rng");
+  if (lua_istable(L, pub)) {
+    if (lua_getfield(L, pub, "methods") == LUA_TTABLE && !lua_getmetatable(L, -1)) {
+      readonly(L);
+      lua_setfield(L, pub, "methods");
+    }
+    lua_settop(L, pub);
+  }
 }
 
 
@@ -166,13 +268,14 @@ static int loadmodule (lua_State *L) {
   }
   else lua_newtable(L);
   splitprivate(L, m->name);                 /* public, private */
-  if (m->src == NULL) { lua_pop(L, 1); return 1; }
+  if (m->src == NULL) { lua_pop(L, 1); protect(L, lua_gettop(L)); return 1; }
   loadsource(L, m);
   lua_pushvalue(L, -3);
   lua_pushvalue(L, -3);
   lua_call(L, 2, 1);
   if (lua_isnil(L, -1)) lua_pop(L, 2);
   else { lua_remove(L, -2); lua_remove(L, -2); }
+  protect(L, lua_gettop(L));
   return 1;
 }
 
@@ -298,7 +401,8 @@ void orrery_setseed (lua_State *L, lua_Integer seed) {
 
 typedef struct limits {
   size_t used, cap;               /* bytes held by Lua; cap 0 = none */
-  unsigned long long budget, spent;  /* instructions */
+  unsigned long long budget, spent;  /* instructions; budget 0 = none */
+  int over;                       /* the budget ran out: see budget_hook */
 } limits;
 
 #define HOOK_EVERY 1000
@@ -321,13 +425,169 @@ static void *limited_alloc (void *ud, void *ptr, size_t osize, size_t nsize) {
 }
 
 
+/* The limits of a state made by orrery_new, or NULL. */
+static limits *getlimits (lua_State *L) {
+  void *ud;
+  return lua_getallocf(L, &ud) == limited_alloc ? (limits *)ud : NULL;
+}
+
+
+size_t orr_capleft (lua_State *L) {
+  limits *lim = getlimits(L);
+  if (lim == NULL || lim->cap == 0) return (size_t)-1;
+  return lim->used < lim->cap ? lim->cap - lim->used : 0;
+}
+
+
+/* A charge of memory that a library allocates itself (a GSL workspace):
+   counted as held by the state until the userdata is collected. */
+typedef struct charge { limits *lim; size_t bytes; } charge;
+
+static int uncharge (lua_State *L) {
+  charge *c = (charge *)lua_touserdata(L, 1);
+  if (c->lim) { c->lim->used -= c->bytes; c->lim = NULL; }
+  return 0;
+}
+
+
+void orr_charge (lua_State *L, size_t bytes) {
+  limits *lim = getlimits(L);
+  charge *c;
+  if (lim == NULL || lim->cap == 0) { lua_pushnil(L); return; }
+  c = (charge *)lua_newuserdatauv(L, sizeof *c, 0);
+  c->lim = NULL; c->bytes = bytes;
+  if (luaL_newmetatable(L, "orrery.charge")) {
+    lua_pushcfunction(L, uncharge);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  if (bytes > orr_capleft(L)) orr_nomem(L, bytes);
+  lim->used += bytes;
+  c->lim = lim;
+}
+
+
+static int budgeterror (lua_State *L, limits *lim) {
+  return luaL_error(L, "instruction budget of %I exceeded", (lua_Integer)lim->budget);
+}
+
+
+/* Whether L's budget is spent, for states of orrery_new and for the worker
+   states of an experiment (pool_over, below); raises its error if so. */
+static int pool_over (lua_State *L);
+
+static int budgetspent (lua_State *L) {
+  limits *lim = getlimits(L);
+  if (lim) return lim->over;
+  return pool_over(L);
+}
+
+
+/*
+** Every state of orrery_new has this count hook (so every coroutine, which
+** inherits its creator's hook, has it too). Once the budget has run out it
+** cannot be caught away: the hook then fires at every instruction, of the
+** main thread and of the thread that ran out, so an error handler, a loop
+** after pcall, a coroutine and every new chunk raise again at once, until
+** the host calls orrery_reset_budget. pcall, xpcall, coroutine.resume and
+** coroutine.close are wrapped (guarded) so that they pass the error on
+** instead of returning false. A finalizer runs with hooks off, hence no
+** __gc in a sandbox (see sandbox).
+*/
 static void budget_hook (lua_State *L, lua_Debug *ar) {
-  limits *lim;
+  limits *lim = getlimits(L);
+  int every = lua_gethookcount(L);
   (void)ar;
-  lua_getallocf(L, (void **)&lim);
-  lim->spent += HOOK_EVERY;
-  if (lim->spent > lim->budget)
-    luaL_error(L, "instruction budget of %I exceeded", (lua_Integer)lim->budget);
+  if (lim == NULL) return;
+  if (lim->budget == 0 || lim->over == 0) {
+    if (every != HOOK_EVERY)  /* a thread left at 1 by a spent budget */
+      lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
+    if (lim->budget == 0) return;
+  }
+  lim->spent += (unsigned long long)every;
+  if (lim->spent > lim->budget || lim->over) {
+    if (!lim->over) {
+      lua_State *main;
+      lim->over = 1;
+      lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_MAINTHREAD);
+      main = lua_tothread(L, -1);
+      lua_pop(L, 1);
+      if (main) lua_sethook(main, budget_hook, LUA_MASKCOUNT, 1);
+      lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
+    }
+    budgeterror(L, lim);
+  }
+}
+
+
+int orrery_reset_budget (lua_State *L, unsigned long long instructions) {
+  limits *lim = getlimits(L);
+  lua_State *main;
+  if (lim == NULL) return -1;
+  lim->budget = instructions;
+  lim->spent = 0;
+  lim->over = 0;
+  lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_MAINTHREAD);
+  main = lua_tothread(L, -1);
+  lua_pop(L, 1);
+  lua_sethook(main ? main : L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
+  return 0;
+}
+
+
+/* The results of a guarded call start at index 1: (false, error) is
+   passed on as an error while the budget is spent. */
+static int guarded_k (lua_State *L, int status, lua_KContext ctx) {
+  (void)status; (void)ctx;
+  if (lua_gettop(L) >= 1 && !lua_toboolean(L, 1) && budgetspent(L)) {
+    limits *lim = getlimits(L);
+    if (lim) return budgeterror(L, lim);
+    return lua_error(L);  /* a worker's: the message is at 2 */
+  }
+  return lua_gettop(L);
+}
+
+
+static int guarded (lua_State *L) {
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_callk(L, lua_gettop(L) - 1, LUA_MULTRET, 0, guarded_k);
+  return guarded_k(L, LUA_OK, 0);
+}
+
+
+/*
+** An error raised by a hook calls xpcall's message handler from inside the
+** hook, where Lua runs no hook at all: the handler of a spent budget
+** would loop unstopped. So the handler is skipped (the message passes
+** unchanged) once the budget is spent.
+*/
+static int guarded_handler (lua_State *L) {
+  if (budgetspent(L)) return 1;
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, 1);
+  return 1;
+}
+
+
+static int guarded_xpcall (lua_State *L) {
+  luaL_checktype(L, 2, LUA_TFUNCTION);
+  lua_pushvalue(L, 2);
+  lua_pushcclosure(L, guarded_handler, 1);
+  lua_replace(L, 2);
+  return guarded(L);
+}
+
+
+static void guard (lua_State *L, const char *lib, const char *name) {
+  int t = lib ? lua_getglobal(L, lib) : (lua_pushglobaltable(L), LUA_TTABLE);
+  if (t == LUA_TTABLE && lua_getfield(L, -1, name) == LUA_TFUNCTION) {
+    lua_pushcclosure(L, strcmp(name, "xpcall") == 0 ? guarded_xpcall : guarded, 1);
+    lua_setfield(L, -2, name);
+  }
+  else lua_pop(L, 1);
+  lua_pop(L, 1);
 }
 
 
@@ -344,7 +604,63 @@ static int textload (lua_State *L) {
 }
 
 
-static void sandbox (lua_State *L) {
+/* setmetatable() that refuses a __gc field: finalizers run with hooks off,
+   where neither the budget nor an interrupt would stop a loop */
+static int nogc_setmetatable (lua_State *L) {
+  if (lua_type(L, 2) == LUA_TTABLE && lua_getfield(L, 2, "__gc") != LUA_TNIL)
+    return luaL_error(L, "setmetatable: __gc metamethods are disabled in this sandbox");
+  lua_settop(L, 2);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, 2, 1);
+  return 1;
+}
+
+
+/*
+** string.find/match/gmatch/gsub in a sandbox: Lua's matcher runs in C,
+** where no hook fires, and backtracks without bound ("(.-)(.-)x" costs the
+** subject's length to the power of its quantifiers). A subject or pattern
+** longer than the host's limit (upvalue 2) is an error; this bounds the
+** cost, it does not remove it (orrery.h).
+*/
+static int limited_match (lua_State *L) {
+  lua_Integer lim = lua_tointeger(L, lua_upvalueindex(2));
+  size_t ls, lp;
+  const char *name = lua_tostring(L, lua_upvalueindex(3));
+  if (lua_type(L, 1) == LUA_TSTRING || lua_type(L, 1) == LUA_TNUMBER)
+    lua_tolstring(L, 1, &ls);
+  else ls = 0;
+  if (lua_type(L, 2) == LUA_TSTRING || lua_type(L, 2) == LUA_TNUMBER)
+    lua_tolstring(L, 2, &lp);
+  else lp = 0;
+  if (ls > (size_t)lim || lp > (size_t)lim)
+    return luaL_error(L, "string.%s: a %s of %I bytes is over this sandbox's "
+                      "limit of %I", name, ls > (size_t)lim ? "subject" : "pattern",
+                      (lua_Integer)(ls > (size_t)lim ? ls : lp), lim);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+  return lua_gettop(L);
+}
+
+
+static void limitpatterns (lua_State *L, size_t limit) {
+  static const char *const names[] = {"find", "match", "gmatch", "gsub", NULL};
+  int i;
+  lua_getglobal(L, "string");  /* also the __index of strings' metatable */
+  for (i = 0; names[i]; i++) {
+    lua_getfield(L, -1, names[i]);
+    lua_pushinteger(L, (lua_Integer)limit);
+    lua_pushstring(L, names[i]);
+    lua_pushcclosure(L, limited_match, 3);
+    lua_setfield(L, -2, names[i]);
+  }
+  lua_pop(L, 1);
+}
+
+
+static void sandbox (lua_State *L, const orrery_config *cfg) {
   static const char *const os_remove[] = {
     "execute", "remove", "rename", "exit", "getenv", "tmpname", "setlocale", NULL
   };
@@ -380,6 +696,32 @@ static void sandbox (lua_State *L) {
   lua_getglobal(L, "load");
   lua_pushcclosure(L, textload, 1);
   lua_setglobal(L, "load");
+  lua_getglobal(L, "setmetatable");
+  lua_pushcclosure(L, nogc_setmetatable, 1);
+  lua_setglobal(L, "setmetatable");
+  limitpatterns(L, cfg->pattern_limit ? cfg->pattern_limit : ORRERY_PATTERN_LIMIT);
+  lua_pushinteger(L, (lua_Integer)(cfg->pattern_limit ? cfg->pattern_limit
+                                                      : ORRERY_PATTERN_LIMIT));
+  lua_setfield(L, LUA_REGISTRYINDEX, ORR_PATTERNLIMIT);
+  /* strings' methods: a copy of the string library (a script's changes to
+     the global 'string' do not reach them), behind __metatable */
+  lua_pushliteral(L, "");
+  if (lua_getmetatable(L, -1)) {
+    lua_newtable(L);
+    lua_getglobal(L, "string");
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+      lua_pushvalue(L, -2);
+      lua_insert(L, -2);
+      lua_rawset(L, -5);
+    }
+    lua_pop(L, 1);
+    lua_setfield(L, -2, "__index");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
 }
 
 
@@ -403,12 +745,27 @@ lua_State *orrery_new (const orrery_config *cfg) {
   lua_atpanic(L, panic);
   luaL_openlibs(L);
   if (cfg && cfg->sandbox) {  /* the mark first: nothing loads without it */
-    lua_pushstring(L, cfg->allowed_dir ? cfg->allowed_dir : "");
+    /* resolved, as orr_openpath resolves every path it compares with it;
+       a directory that does not resolve allows nothing */
+    char real[PATH_MAX];
+    if (cfg->allowed_dir && realpath(cfg->allowed_dir, real) != NULL)
+      lua_pushstring(L, real);
+    else lua_pushliteral(L, "");
     lua_setfield(L, LUA_REGISTRYINDEX, ORR_SANDBOX);
   }
+  if (cfg && cfg->stream_limit) {
+    lua_pushinteger(L, (lua_Integer)cfg->stream_limit);
+    lua_setfield(L, LUA_REGISTRYINDEX, ORR_STREAMLIMIT);
+  }
+  /* before any module loads, so that the Lua halves take these too */
+  guard(L, NULL, "pcall");
+  guard(L, NULL, "xpcall");
+  guard(L, "coroutine", "resume");
+  guard(L, "coroutine", "close");
   orrery_openlibs(L);
-  if (cfg && cfg->sandbox) sandbox(L);
-  if (lim->budget) lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
+  if (cfg && cfg->sandbox) sandbox(L, cfg);
+  /* always: threads inherit it, and orrery_reset_budget may start a budget */
+  lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
   return L;
 }
 
@@ -440,7 +797,9 @@ struct orr_pool {
   atomic_ullong spent;           /* instructions run by all the workers */
   unsigned long long budget;     /* 0: no budget */
   unsigned long long budget_total;  /* the parent's, for the message */
+  atomic_int over;               /* the budget ran out (see budget_hook) */
   int sandboxed;
+  size_t pattern_limit, stream_limit;  /* the parent's, 0 if none */
   char *allowed;                 /* the sandbox's directory, or NULL */
   char *path, *cpath;            /* the parent's package.path and cpath */
 };
@@ -471,12 +830,25 @@ static void *pool_alloc (void *ud, void *ptr, size_t osize, size_t nsize) {
 }
 
 
+/* As budget_hook: once spent, every instruction of the worker raises, and
+   its guarded pcall/xpcall/resume/close pass the error on. */
 static void pool_budget_hook (lua_State *L, lua_Debug *ar) {
   orr_pool *p;
   (void)ar;
   lua_getallocf(L, (void **)&p);
-  if (atomic_fetch_add(&p->spent, HOOK_EVERY) + HOOK_EVERY > p->budget)
+  if (atomic_load(&p->over)
+      || atomic_fetch_add(&p->spent, HOOK_EVERY) + HOOK_EVERY > p->budget) {
+    atomic_store(&p->over, 1);
+    lua_sethook(L, pool_budget_hook, LUA_MASKCOUNT, 1);
     luaL_error(L, "instruction budget of %I exceeded", (lua_Integer)p->budget_total);
+  }
+}
+
+
+static int pool_over (lua_State *L) {
+  void *ud;
+  if (lua_getallocf(L, &ud) != pool_alloc) return 0;
+  return atomic_load(&((orr_pool *)ud)->over);
 }
 
 
@@ -506,6 +878,10 @@ orr_pool *orr_pool_new (lua_State *parent) {
       p->budget = lim->budget > lim->spent ? lim->budget - lim->spent : 1;
     }
   }
+  if (lua_getfield(parent, LUA_REGISTRYINDEX, ORR_STREAMLIMIT) == LUA_TNUMBER)
+    p->stream_limit = (size_t)lua_tointeger(parent, -1);
+  if (lua_getfield(parent, LUA_REGISTRYINDEX, ORR_PATTERNLIMIT) == LUA_TNUMBER)
+    p->pattern_limit = (size_t)lua_tointeger(parent, -1);
   if (lua_getfield(parent, LUA_REGISTRYINDEX, ORR_SANDBOX) == LUA_TSTRING) {
     const char *dir = lua_tostring(parent, -1);
     p->sandboxed = 1;
@@ -528,8 +904,17 @@ static int worker_setup (lua_State *L) {
     lua_pushstring(L, p->allowed ? p->allowed : "");
     lua_setfield(L, LUA_REGISTRYINDEX, ORR_SANDBOX);
   }
+  if (p->stream_limit) {
+    lua_pushinteger(L, (lua_Integer)p->stream_limit);
+    lua_setfield(L, LUA_REGISTRYINDEX, ORR_STREAMLIMIT);
+  }
   lua_pushboolean(L, 1);
   lua_setfield(L, LUA_REGISTRYINDEX, ORR_WORKER);
+  /* as orrery_new: before any module loads */
+  guard(L, NULL, "pcall");
+  guard(L, NULL, "xpcall");
+  guard(L, "coroutine", "resume");
+  guard(L, "coroutine", "close");
   if (p->path || p->cpath) {
     lua_getglobal(L, "package");
     if (p->path) { lua_pushstring(L, p->path); lua_setfield(L, -2, "path"); }
@@ -537,7 +922,13 @@ static int worker_setup (lua_State *L) {
     lua_pop(L, 1);
   }
   orrery_openlibs(L);
-  if (p->sandboxed) sandbox(L);
+  if (p->sandboxed) {
+    orrery_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.sandbox = 1;
+    cfg.pattern_limit = p->pattern_limit;
+    sandbox(L, &cfg);
+  }
   return 0;
 }
 

@@ -841,8 +841,9 @@ static int remap_chunk (csv_chunk *K) {
   size_t j, r;
   for (j = 0; j < P->ncol; j++) {
     const ccol *cc = &K->cols[j];
-    double *x = P->cols[j].x + K->row0;
-    if (!P->cols[j].text) continue;
+    double *x;
+    if (!P->cols[j].text || P->cols[j].x == NULL) continue;  /* not kept: no buffer */
+    x = P->cols[j].x + K->row0;
     for (r = 0; r < K->nrow; r++)
       if (!isnan(x[r])) x[r] = cc->code[(size_t)x[r] - 1];
   }

@@ -69,6 +69,8 @@ omat *omat_newraw (lua_State *L, size_t r, size_t c) {
   if (c != 0 && r > ((size_t)-1 - sizeof(omat)) / sizeof(double) / c)
     luaL_error(L, "mat: a %d x %d matrix is too large", (int)r, (int)c);
   n = r * c;
+  if (sizeof(omat) + n * sizeof(double) > orr_capleft(L))  /* a named error */
+    orr_nomem(L, sizeof(omat) + n * sizeof(double));
   m = (omat *)lua_newuserdatauv(L, sizeof(omat) + n * sizeof(double), 0);
   m->r = r; m->c = c;
   m->x = (double *)(m + 1);

@@ -247,6 +247,12 @@ static int o_minimize (lua_State *L) {
   x = omat_new(L, n, 1);                                    /* 5 */
   memcpy(x->x, x0->x, n * sizeof(double));
   setup(L, &c, &p, 2, method != 1 ? gidx : 0, n, fn);       /* 6: error slot */
+  /* the kernels' own allocations, charged to the memory cap: bfgs's
+     n x n inverse Hessian and 9 vectors (optim.c), GSL's simplex of n + 1
+     points and its vectors for nm, GSL's vectors for bfgs2 */
+  orr_charge(L, (method == 0 ? n * n + 9 * n : method == 1 ? (n + 1) * n + 8 * n
+                                               : 16 * n) * sizeof(double));
+  /* 7: the charge, on the stack until the call returns */
   status = method == 0 ? optim_bfgs(&p, x->x, tol, maxiter, &res)
          : method == 1 ? optim_nm(&p, x->x, tol, maxiter, &res)
                        : optim_bfgs2(&p, x->x, tol, maxiter, &res);

@@ -194,6 +194,9 @@ static int s_design (lua_State *L) {
   omat *keep = omat_check(L, 2, FN, "keep"), *d;
   int icpt = lua_toboolean(L, 3);
   size_t n = keep->r, m = 0, i, j, r, c = (x ? x->c : 0) + (icpt ? 1 : 0);
+  if (keep->c != 1)  /* a 3 x 0 'keep' has no flags to read */
+    orr_error(L, FN, "internal: keep must be a column, got %d x %d", (int)keep->r,
+              (int)keep->c);
   if (x && x->r != n)
     orr_error(L, FN, "internal: x has %d rows but keep has %d", (int)x->r, (int)n);
   for (i = 0; i < n; i++) m += keep->x[i] != 0;

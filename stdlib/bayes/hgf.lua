@@ -150,6 +150,7 @@ end)
 function RES.__tostring(r)
   return fmt("bayes.hgf filter: %d inputs, total surprise %s", r.surprise:rows(), num(r.total))
 end
+require("orrery.printing").guard(RES, "bayes.hgf result")  -- tostring never raises (an incomplete object)
 
 M.hgf = help.doc(hgf, "bayes.hgf",
   "bayes.hgf{ kind = \"binary\"|\"continuous\", levels = 2|3, omega =, kappa =, theta = (or omega3 = "

@@ -23,6 +23,7 @@ function DRAWS.__tostring(d)
   for i = 1, B do ss = ss + (d.draws[i] - m) ^ 2 end
   return fmt("%s: %d draws, mean %s, sd %s", d.method, B, C.num(m), C.num(math.sqrt(ss / (B - 1))))
 end
+require("orrery.printing").guard(DRAWS, "bayes draws")  -- tostring never raises (an incomplete object)
 
 local function data_vec(fn, x)
   x = args.vec(fn, x, "x")

@@ -38,6 +38,7 @@ function LC.__tostring(r)
     .. "\nLog-likelihood: " .. P.format({ r.loglik }, 7)[1]
     .. (r.converged and "" or "\n(Newton did not converge)")
 end
+P.guard(LC, "pref.lc_winrate")  -- tostring never raises (an incomplete object)
 
 local lc_opts = args.set { "pref", "len_model", "len_base", "difficulty" }
 

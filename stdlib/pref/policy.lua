@@ -20,6 +20,7 @@ local function feature_rows(fn, F, minrows)
   local m = args.mat(fn, F, "features")
   local n, d = m:rows(), m:cols()
   if n < (minrows or 2) then fail(fn, "'features' needs at least 2 responses (rows), got %d", n) end
+  if d < 1 then fail(fn, "'features' has no columns") end
   local rows = {}
   for i = 1, n do
     rows[i] = {}

@@ -181,6 +181,7 @@ function Fit:__tostring()
   end
   return table.concat(lines, "\n")
 end
+P.guard(Fit, "regress fit")  -- tostring never raises (an incomplete object)
 
 function Fit:confint(level)
   level = level or 0.95
@@ -199,6 +200,10 @@ end
 
 function Fit:predict(X)
   local fn = "regress.predict"
+  if X == nil then  -- as R's predict(fit): the fitted values
+    if self.fitted then return self.fitted end
+    fail(fn, "give X, the rows to predict (this fit keeps no fitted values)")
+  end
   if args.is_frame(X) then
     -- a formula fit: the frame goes through the same terms (factors, the
     -- intercept column) as the data it was fitted on
@@ -330,7 +335,8 @@ end
 help.doc(Fit.confint, "regress.iv:confint", [[fit:confint([level = 0.95]) -> p x 2 matrix of Wald
 intervals coef -+ q se, q the t quantile on the residual degrees of freedom (as R's
 confint.default with df); for the fits of regress.iv, ivl, anchor, sketch.]])
-help.doc(Fit.predict, "regress.iv:predict", [[fit:predict(X) -> X b. X is a matrix of the
+help.doc(Fit.predict, "regress.iv:predict", [[fit:predict(X) -> X b. Without X, the fitted
+values of the rows used (iv, ivl, anchor; a sketch fit keeps none). X is a matrix of the
 regressors (the intercept column is added when X has one column fewer than the fit), or,
 for a formula fit, a frame that goes through the same terms; aliased coefficients count 0.]])
 help.doc(Fit.residuals, "regress.iv:residuals", [[fit:residuals(["response"]) -> y - X b on the
@@ -546,6 +552,12 @@ function M.ivl(t)
     local K = t.folds or 5
     if math.type(K) ~= "integer" or K < 2 or K > n then fail(fn, "folds must be an integer from 2 to n") end
     local grid = t.alphas or default_alphas()
+    if type(grid) ~= "table" or #grid == 0 then fail(fn, "alphas must be a non-empty array of numbers >= 0") end
+    for k = 1, #grid do
+      if type(grid[k]) ~= "number" or not (grid[k] >= 0) then
+        fail(fn, "alphas[%d] must be a number >= 0 (inf allowed), got %s", k, tostring(grid[k]))
+      end
+    end
     local r = t.rng or require("orrery.rng").default
     local perm = r:permutation(n)
     local folds = mat.new(n, 1)

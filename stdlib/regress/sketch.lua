@@ -16,14 +16,18 @@ function M.sketch(t)
   if kind ~= "gaussian" and kind ~= "srht" and kind ~= "countsketch" then
     fail(fn, "kind must be \"gaussian\", \"srht\" or \"countsketch\", got '%s'", tostring(kind))
   end
-  if math.type(t.m) ~= "integer" then fail(fn, "m (the sketch size) must be an integer") end
+  -- 1e9 is a whole number: the kernel then says how m compares with n
+  if math.tointeger(t.m) == nil then
+    fail(fn, "m (the sketch size) must be an integer, got %s", tostring(t.m))
+  end
+  local m = math.tointeger(t.m)
   local r = t.rng or require("orrery.rng").default
   local d = C.getdata(fn, t, nil)
-  local coef, exact = C._sketch(d.x:hcat(d.y), t.m, kind, r, t.exact)
+  local coef, exact = C._sketch(d.x:hcat(d.y), m, kind, r, t.exact)
   local fit = C.newfit{ _terms = d.terms,
-    title = "Sketched least squares (" .. kind .. ", m = " .. t.m .. ")",
+    title = "Sketched least squares (" .. kind .. ", m = " .. m .. ")",
     coef = coef, names = d.names, n = d.x:rows(), n_dropped = d.n_dropped,
-    m = t.m, kind = kind, df_residual = d.x:rows() - d.x:cols(),
+    m = m, kind = kind, df_residual = d.x:rows() - d.x:cols(),
   }
   if exact then
     local linf, l2 = 0, 0

@@ -290,6 +290,7 @@ function BN:__tostring()
   end
   return table.concat(lines, "\n")
 end
+require("orrery.printing").guard(BN, "sem.bn")  -- tostring never raises (an incomplete object)
 
 -- ---------------------------------------------------------------------------
 -- constructors

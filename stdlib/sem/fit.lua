@@ -186,7 +186,9 @@ end
 -- Sigma, G = F (I - A)^-1, Ainv, and for the derivatives H = Ainv S G^T
 local function implied(pt, theta)
   local A, S = ram(pt, theta)
-  local Ainv = (mat.eye(pt.m) - A):inv()
+  -- singular when a variable explains itself (f =~ 1*f): an error of sem.fit
+  local ok, Ainv = pcall(function() return (mat.eye(pt.m) - A):inv() end)
+  if not ok then fail("sem.fit", "I - B is singular: a variable explains itself (as in f =~ 1*f)") end
   local obs = {}
   for i = 1, pt.p do obs[i] = i end
   local G = Ainv:rows_of(obs)
@@ -236,7 +238,8 @@ end
 -- V = [vec(d1) ... vec(dq)] and U = [vec(Si dk Si)], info = U^T V
 local function scoring(pt, theta, Sd)
   local Sigma, G, H = implied(pt, theta)
-  local Si = Sigma:inv()
+  local okS, Si = pcall(function() return Sigma:inv() end)
+  if not okS then fail("sem.fit", "the implied covariance matrix is singular at the current values") end
   local d = derivs(pt, G, H)
   local pp = pt.p * pt.p
   local V, U
@@ -398,6 +401,7 @@ local fit_opts = { "maxiter" }
 local function sample_cov(fn, df, vars)
   local n = df:nrow()
   local X
+  if #vars == 0 then fail(fn, "the model names no observed variable (a column of the data)") end
   for j, v in ipairs(vars) do
     local c = df[v]
     if not args.is_mat(c) then fail(fn, "column '%s' is not numeric", v) end
@@ -432,6 +436,7 @@ local function fit(spec, df, opts)
   local pt = partable(fn, stmts, df)
   local Sd, N, xbar = sample_cov(fn, df, pt.ov)
   local p, q = pt.p, pt.q
+  if q == 0 then fail(fn, "the model has no free parameter to estimate (every one is fixed)") end
   -- fixed.x: the exogenous covariates' (co)variances at the sample values
   for _, r in ipairs(pt.rows) do
     if r.fixedx then r.value = Sd:get(r.i, r.j) end
@@ -546,7 +551,11 @@ local function fit(spec, df, opts)
           fail(fn, "line %d: unknown label '%s' in '%s := %s'", f.d.line, k, f.d.name, f.d.expr)
         end })
         local ok, v = pcall(f.f)
-        if not ok then error(v, 0) end
+        if not ok then  -- ours passes on; Lua's own ("1.5 // x1") gets named
+          if type(v) == "string" and v:find("^sem%.fit: ") then error(v, 0) end
+          fail(fn, "line %d: cannot evaluate '%s := %s': %s", f.d.line, f.d.name, f.d.expr,
+            (tostring(v):gsub("^[^:]*:%d+: ", "")))
+        end
         if type(v) ~= "number" then fail(fn, "line %d: '%s' is not a number", f.d.line, f.d.name) end
         out[f.d.name] = v
       end
@@ -725,6 +734,7 @@ function Fit:summary()
   return concat(L, "\n")
 end
 Fit.__tostring = Fit.summary
+P.guard(Fit, "sem.fit")  -- tostring never raises (an incomplete object)
 
 function Fit:measures()
   return { npar = self.npar, chisq = self.chisq, df = self.df, pvalue = self.pvalue,

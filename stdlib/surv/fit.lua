@@ -352,6 +352,7 @@ function Fit:__tostring()
   end
   return table.concat(lines, "\n")
 end
+P.guard(Fit, "surv.fit")  -- tostring never raises (an incomplete object)
 
 -- ---------------------------------------------------------------------------
 -- surv.fit

@@ -130,6 +130,17 @@ static void test_limits (void) {
                         "run = function() local x = 0; for i = 1, 1e8 do x = x + i end; return x end }"),
                  "instruction budget of 2000000 exceeded"));
   orrery_close(L);
+  /* ... and a worker cannot catch it away: pcall and xpcall's handler pass
+     it on, as in the parent (without this the run would never end) */
+  L = orrery_new(&cfg);
+  CHECK(contains(run(L, "return experiment.replicate{ n = 2, seed = 1, workers = 2, "
+                        "run = function() while true do pcall(function() while true do end end) end end }"),
+                 "instruction budget of 2000000 exceeded"));
+  CHECK(contains(run(L, "return experiment.replicate{ n = 2, seed = 1, workers = 2, "
+                        "run = function() while true do xpcall(function() while true do end end, "
+                        "function(e) while true do end end) end end }"),
+                 "instruction budget of 2000000 exceeded"));
+  orrery_close(L);
   /* the sandbox: the workers' too */
   memset(&cfg, 0, sizeof cfg);
   cfg.sandbox = 1;

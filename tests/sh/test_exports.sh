@@ -32,7 +32,7 @@ done
 # the program: the API and Lua are exported (unless Lua is a shared library,
 # as in make check, which provides them itself), liborrery's internals are not
 prog=$(exports "$ORRERY")
-want="orrery_new omat_new luaopen_orrery"
+want="orrery_new orrery_reset_budget omat_new luaopen_orrery"
 ldd "$ORRERY" | grep -q liblua || want="$want lua_pushnumber luaL_checkversion_"
 for s in $want; do
   if printf '%s\n' "$prog" | grep -q -x "$s"; then pass; else fail "program does not export $s"; fi
