@@ -119,10 +119,14 @@ ORRERY_API void orrery_setseed (lua_State *L, lua_Integer seed);
 ** SIGINT: "interrupted!"), and C kernels stop at their next poll (the
 ** binding raises "fn: interrupted"); a running experiment stops every
 ** worker and raises "experiment.replicate: interrupted".
-** The interrupt is per state: it stays pending until that state observes it
-** (the error above, in its next or current call) or the host lowers it with
-** orrery_clear_interrupt(L) (NULL: every state). An interrupt of one state
-** does not fail the next call of another. Kernels know no state, so while
+** The interrupt is per state, and a script cannot catch it away: once
+** interrupted, a state made by orrery_new stays stopped -- its Lua code, in
+** every coroutine, raises "interrupted!" again at its next instructions, and
+** pcall, xpcall (whose handler is skipped), coroutine.resume and
+** coroutine.close pass the error on -- until the host lowers it with
+** orrery_clear_interrupt(L) (NULL: every state), as the orrery program and
+** the Jupyter kernel do after each command. An interrupt of one state does
+** not fail the next call of another. Kernels know no state, so while
 ** some state has an interrupt it has not observed, a kernel running in
 ** another state at that moment stops too.
 */

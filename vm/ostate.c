@@ -483,6 +483,19 @@ static int budgetspent (lua_State *L) {
 }
 
 
+/* Whether L was interrupted and the host has not yet lowered it
+   (orrery_clear_interrupt): the registry of live states, below. */
+static int live_stopping (lua_State *L);
+
+
+/* Once stopped (a spent budget or an interrupt the host has not lowered),
+   the count hook fires at every instruction of the thread. */
+static int stoperror (lua_State *L, lua_Hook hook) {
+  lua_sethook(L, hook, LUA_MASKCOUNT, 1);
+  return luaL_error(L, "interrupted!");
+}
+
+
 /*
 ** Every state of orrery_new has this count hook (so every coroutine, which
 ** inherits its creator's hook, has it too). Once the budget has run out it
@@ -499,6 +512,9 @@ static void budget_hook (lua_State *L, lua_Debug *ar) {
   int every = lua_gethookcount(L);
   (void)ar;
   if (lim == NULL) return;
+  /* an interrupt reaches coroutines and loops after pcall through here: the
+     stop hook of orrery_interrupt is set on the main thread only, once */
+  if (live_stopping(L)) stoperror(L, budget_hook);
   if (lim->budget == 0 || lim->over == 0) {
     if (every != HOOK_EVERY)  /* a thread left at 1 by a spent budget */
       lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
@@ -536,13 +552,17 @@ int orrery_reset_budget (lua_State *L, unsigned long long instructions) {
 
 
 /* The results of a guarded call start at index 1: (false, error) is
-   passed on as an error while the budget is spent. */
+   passed on as an error while the budget is spent or the state is
+   interrupted (until the host lowers it). */
 static int guarded_k (lua_State *L, int status, lua_KContext ctx) {
   (void)status; (void)ctx;
-  if (lua_gettop(L) >= 1 && !lua_toboolean(L, 1) && budgetspent(L)) {
+  if (lua_gettop(L) >= 1 && !lua_toboolean(L, 1)) {
     limits *lim = getlimits(L);
-    if (lim) return budgeterror(L, lim);
-    return lua_error(L);  /* a worker's: the message is at 2 */
+    if (lim && lim->over) return budgeterror(L, lim);
+    if (budgetspent(L) || live_stopping(L)) {
+      lua_settop(L, 2);
+      return lua_error(L);  /* the message, passed on */
+    }
   }
   return lua_gettop(L);
 }
@@ -563,7 +583,7 @@ static int guarded (lua_State *L) {
 ** unchanged) once the budget is spent.
 */
 static int guarded_handler (lua_State *L) {
-  if (budgetspent(L)) return 1;
+  if (budgetspent(L) || live_stopping(L)) return 1;
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);
   lua_call(L, lua_gettop(L) - 1, 1);
@@ -836,6 +856,7 @@ static void pool_budget_hook (lua_State *L, lua_Debug *ar) {
   orr_pool *p;
   (void)ar;
   lua_getallocf(L, (void **)&p);
+  if (live_stopping(L)) stoperror(L, pool_budget_hook);
   if (atomic_load(&p->over)
       || atomic_fetch_add(&p->spent, HOOK_EVERY) + HOOK_EVERY > p->budget) {
     atomic_store(&p->over, 1);
@@ -1023,6 +1044,7 @@ int luaopen_orrery (lua_State *L) {
 typedef struct live_slot {
   _Atomic(lua_State *) L;
   atomic_int pending;
+  atomic_int stopping;  /* interrupted, until orrery_clear_interrupt */
   lua_Hook oldhook;   /* the hook the stop hook replaced (a budget, ...) */
   int oldmask, oldcount;
 } live_slot;
@@ -1031,11 +1053,16 @@ static live_slot live[LIVE_MAX];
 static atomic_int live_walkers;
 
 
+/* L's slot; L may be any thread (a coroutine) of the registered state */
 static live_slot *live_find (lua_State *L) {
   live_slot *s = NULL;
   if (lua_getfield(L, LUA_REGISTRYINDEX, ORR_LIVE) == LUA_TUSERDATA) {
     int i = *(int *)lua_touserdata(L, -1);
-    if (i >= 0 && i < LIVE_MAX && atomic_load(&live[i].L) == L) s = &live[i];
+    lua_State *main;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_MAINTHREAD);
+    main = lua_tothread(L, -1);
+    lua_pop(L, 1);
+    if (i >= 0 && i < LIVE_MAX && atomic_load(&live[i].L) == main) s = &live[i];
   }
   lua_pop(L, 1);
   return s;
@@ -1073,6 +1100,12 @@ static void live_restorehook (lua_State *L, live_slot *s) {
 }
 
 
+static int live_stopping (lua_State *L) {
+  live_slot *s = live_find(L);
+  return s != NULL && atomic_load(&s->stopping);
+}
+
+
 static void live_interrupt (live_slot *s) {
   lua_State *L = atomic_load(&s->L);
   if (L == NULL) return;
@@ -1082,6 +1115,7 @@ static void live_interrupt (live_slot *s) {
     s->oldcount = lua_gethookcount(L);
   }
   if (atomic_exchange(&s->pending, 1) == 0) atomic_fetch_add(&orr_interrupted, 1);
+  atomic_store(&s->stopping, 1);
   lua_sethook(L, stophook,
               LUA_MASKCALL | LUA_MASKRET | LUA_MASKLINE | LUA_MASKCOUNT, 1);
 }
@@ -1100,6 +1134,7 @@ static int live_gc (lua_State *L) {
 
 static void live_register (lua_State *L) {
   int i, *slot;
+  lua_State *main;
   if (lua_getfield(L, LUA_REGISTRYINDEX, ORR_LIVE) != LUA_TNIL) {
     lua_pop(L, 1);
     return;
@@ -1111,10 +1146,14 @@ static void live_register (lua_State *L) {
   lua_pushcfunction(L, live_gc);
   lua_setfield(L, -2, "__gc");
   lua_setmetatable(L, -2);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_MAINTHREAD);
+  main = lua_tothread(L, -1);  /* require "orrery" may run in a coroutine */
+  lua_pop(L, 1);
   for (i = 0; i < LIVE_MAX; i++) {
     lua_State *none = NULL;
-    if (atomic_compare_exchange_strong(&live[i].L, &none, L)) {
+    if (atomic_compare_exchange_strong(&live[i].L, &none, main)) {
       atomic_store(&live[i].pending, 0);
+      atomic_store(&live[i].stopping, 0);
       *slot = i;
       break;
     }
@@ -1161,9 +1200,16 @@ void orr_state_observed (lua_State *L) {
 
 void orrery_clear_interrupt (lua_State *L) {
   int i, any = 0;
-  if (L != NULL) orr_state_observed(L);
+  if (L != NULL) {
+    live_slot *s = live_find(L);
+    orr_state_observed(L);
+    if (s) atomic_store(&s->stopping, 0);
+  }
   for (i = 0; i < LIVE_MAX; i++) {
-    if (L == NULL && atomic_load(&live[i].L) != NULL) live_lower(&live[i]);
+    if (L == NULL && atomic_load(&live[i].L) != NULL) {
+      live_lower(&live[i]);
+      atomic_store(&live[i].stopping, 0);
+    }
     if (atomic_load(&live[i].pending)) any = 1;
   }
   /* a flag raised by hand (tests, a host's own handler) with no state

@@ -104,6 +104,7 @@ function CIF.__tostring(c)
   return cif_header(c) .. string.format("\n(n = %d; incidence at the last time, %s)\n", c.n, P.num(c.time[#c.time]))
     .. P.columns(names, { "events", "cif", "std.err" }, cols, 3)
 end
+P.guard(CIF, "surv.cif")  -- tostring never raises (an incomplete object)
 
 local CIFG = {}
 CIFG.__index = CIFG
@@ -121,6 +122,7 @@ function CIFG.__tostring(g)
   return cif_header(g) .. " by group\n(incidence at each group's last time)\n"
     .. P.columns(names, { "events", "cif", "std.err" }, cols, 3)
 end
+P.guard(CIFG, "surv.cif")  -- tostring never raises (an incomplete object)
 
 local cif_allowed = set{ "time", "status", "group", "weights", "causes", "conf", "level", "na" }
 

@@ -85,6 +85,7 @@ function CURVE.__tostring(c)
   if c.stratum then head = head .. ", stratum " .. c.stratum end
   return head .. "\n" .. curve_table({ c }, { "" })
 end
+P.guard(CURVE, "cox:survfit")  -- tostring never raises (an incomplete object)
 
 function CURVES.__tostring(g)
   local list, pre = {}, {}
@@ -94,6 +95,7 @@ function CURVES.__tostring(g)
   end
   return "Survival curves from a stratified Cox model\n" .. curve_table(list, pre)
 end
+P.guard(CURVES, "cox:survfit")  -- tostring never raises (an incomplete object)
 
 -- the base-curve rows of stratum code s (0-based): first, last
 local function stratum_range(sc, s)

@@ -179,5 +179,6 @@ function FRAIL.__tostring(f)
   if not f.converged then lines[#lines + 1] = "Warning: did not converge" end
   return table.concat(lines, "\n")
 end
+P.guard(FRAIL, "surv.cox")  -- tostring never raises (an incomplete object)
 
 return M

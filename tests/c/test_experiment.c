@@ -69,11 +69,43 @@ static void test_thread_interrupt (void) {
   pthread_create(&tid, NULL, interrupter, &t);
   CHECK(contains(run(A, "x = 0; mark(); while true do x = x + 1 end"), "interrupted!"));
   pthread_join(tid, NULL);
-  /* B was not interrupted, and A observed its interrupt */
+  /* B was not interrupted; A stays stopped until the host lowers it */
   CHECK(run(B, "return mat.eye(3):inv()") == NULL);
+  CHECK(contains(run(A, "for i = 1, 1e6 do x = x + 1 end"), "interrupted!"));
+  orrery_clear_interrupt(A);
   CHECK(run(A, "assert(x > 0); return mat.eye(3):inv()") == NULL);
   orrery_close(A);
   orrery_close(B);
+}
+
+
+/* A script cannot catch an interrupt away: a loop around pcall, a loop in
+   xpcall's handler and a loop in a coroutine all stop, and the state works
+   once the host lowers the interrupt. */
+static void test_interrupt_uncatchable (void) {
+  static const char *const evasions[] = {
+    "mark(); while true do pcall(function() while true do end end) end",
+    "mark(); while true do xpcall(function() while true do end end, "
+    "function() while true do end end) end",
+    "mark(); coroutine.wrap(function() while true do end end)()",
+    "mark(); while true do coroutine.resume(coroutine.create(function() "
+    "while true do end end)) end",
+    NULL
+  };
+  int i;
+  for (i = 0; evasions[i]; i++) {
+    lua_State *A = orrery_new(NULL);
+    pthread_t tid;
+    target t = { A, NULL };
+    lua_register(A, "mark", mark);
+    atomic_store(&started, 0);
+    pthread_create(&tid, NULL, interrupter, &t);
+    CHECK(contains(run(A, evasions[i]), "interrupted!"));
+    pthread_join(tid, NULL);
+    orrery_clear_interrupt(A);
+    CHECK(run(A, "return mat.eye(3):inv()") == NULL);
+    orrery_close(A);
+  }
 }
 
 
@@ -159,6 +191,7 @@ static void test_limits (void) {
 
 int main (void) {
   test_thread_interrupt();
+  test_interrupt_uncatchable();
   test_experiment_interrupt();
   test_limits();
   return CTEST_DONE();
