@@ -229,7 +229,9 @@ local function fml(Sigma, Sd, logdetS, p)
   if not ok then return huge end
   local vals = type(ev) == "table" and ev.values or ev
   if vals:min() <= PD_EPS then return huge end
-  local Si = Sigma:inv()
+  -- positive but numerically singular (a huge fixed value): outside too
+  local okI, Si = pcall(function() return Sigma:inv() end)
+  if not okI then return huge end
   return Sigma:logdet() + trprod(Sd, Si) - logdetS - p
 end
 

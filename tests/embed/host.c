@@ -568,9 +568,10 @@ int main (void) {
   }
 
   /* an interrupt is per state: it stops the state's next call (the hook's
-     "interrupted!" at its first instruction), which observes it, and the
-     call after that runs; orrery_interrupt reaches every live state, and
-     an interrupt of one state does not fail the next call of another */
+     "interrupted!" at its first instruction), and the state stays stopped
+     until the host lowers it (a script cannot catch it away: see
+     tests/c/test_experiment.c); orrery_interrupt reaches every live state,
+     and an interrupt of one state does not fail the next call of another */
   L = orrery_new(NULL);
   {
     const char *sketch = "regress.sketch{ y = y, x = x, m = 50, kind = 'countsketch' }";
@@ -579,11 +580,14 @@ int main (void) {
     orrery_interrupt();
     CHECK(contains(run(L, sketch), "interrupted"));
     CHECK(contains(run(L2, "return 1"), "interrupted"));
+    orrery_clear_interrupt(L);
+    orrery_clear_interrupt(L2);
     CHECK(run(L, sketch) == NULL);
     CHECK(run(L2, "return rng.new(3):normal(10)") == NULL);
     CHECK(orrery_interrupt_state(L2) == 1);
     CHECK(contains(run(L2, "return 1"), "interrupted"));
-    CHECK(run(L, sketch) == NULL);
+    CHECK(run(L, sketch) == NULL);  /* L was not interrupted */
+    orrery_clear_interrupt(L2);
     CHECK(orrery_interrupt_state(L) == 1);
     orrery_clear_interrupt(L);  /* the host lowers an interrupt that came late */
     CHECK(run(L, sketch) == NULL);

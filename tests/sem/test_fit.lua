@@ -126,3 +126,12 @@ T.test("Heywood case and non-convergence reported", function()
   T.eq(g.iterations, 2)
   T.ok(tostring(g):find("did NOT converge", 1, true), "printed")
 end)
+
+T.test("a numerically singular implied covariance is outside the model, not a mat:inv error", function()
+  -- found by fuzz_lavaan: a huge fixed regression makes Sigma positive but
+  -- singular in double precision
+  T.errors(function() sem.fit("f =~ LA*x2 + x1 + x6 + x4\nf ~ x3\nf ~~ 0*f\nf ~ 86*x2", hs) end,
+    "sem.fit: ")
+  local ok, e = pcall(sem.fit, "f =~ LA*x2 + x1 + x6 + x4\nf ~ x3\nf ~~ 0*f\nf ~ 86*x2", hs)
+  T.ok(not ok and not tostring(e):find("mat:inv", 1, true), "named by sem.fit")
+end)
