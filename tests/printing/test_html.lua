@@ -68,3 +68,29 @@ T.test("a matrix's HTML: 20 rows by 10 columns, as printed", function()
   T.ok(s:find("<td>NaN</td><td>Inf</td>", 1, true) and not s:find("<p>", 1, true), s)
   T.eq(display.bundle(mat.new(0, 2))["text/html"], "<pre>&lt;0 x 2 matrix&gt;</pre>")
 end)
+
+T.test("report: a printed frame or matrix is its __html; other objects keep the heuristic", function()
+  local R = require "orrery.plot.report"
+  local base = os.tmpname()
+  local script, out = base .. ".lua", base .. ".html"
+  local f = assert(io.open(script, "w"))
+  f:write([[
+local data = require "orrery.data"
+local mat = require "orrery.mat"
+local x = {}
+for i = 1, 25 do x[i] = i end
+print(data.frame{ x = x, g = data.factor(x) })
+print(mat.new(2, 2, 7))
+print(require("orrery.regress").ols{ y = { 1, 3, 2, 5, 4, 6 }, x = { 1, 2, 3, 4, 5, 6 } })
+print("a < b")
+]])
+  f:close()
+  local ok, err = R.run(script, out, {})
+  local h = io.open(out, "r"):read("a")
+  os.remove(script); os.remove(out); os.remove(base)
+  T.ok(ok, err)
+  T.ok(h:find("<p>[ 25 x 2 frame: showing the first 20 rows ]</p>", 1, true), "the frame's own table and note")
+  T.ok(h:find("<th>[,2]</th>", 1, true), "the matrix's own table")
+  T.ok(h:find("<th>Estimate</th>", 1, true), "a fit without __html: its printout's columns become a table")
+  T.ok(h:find("<pre>a &lt; b</pre>", 1, true), "plain text stays text")
+end)
