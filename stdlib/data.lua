@@ -13,6 +13,7 @@
 local M, C = ...
 local help = require "orrery.help"
 local mat = require "orrery.mat"
+local display = require "orrery.display"
 local args = require "orrery.args"
 local P = require "orrery.printing"
 local checkopts, is_mat = args.checkopts, args.is_mat
@@ -546,22 +547,21 @@ end
 
 local PRINT_ROWS, WIDTH = 20, 80
 
-Frame.__tostring = function(df)
+-- What a printout shows, for the text and the HTML form alike: the first
+-- PRINT_ROWS rows of every column, as strings. Returns the cells (one
+-- array per column), the row labels and the number of rows shown, or nil
+-- and the whole printout of an empty frame.
+local function print_cells(df)
   local i = INFO[df]
   local names, n = i.names, i.n
-  if #names == 0 then return fmt("data frame with 0 columns and %d rows", n) end
+  if #names == 0 then return nil, fmt("data frame with 0 columns and %d rows", n) end
   if n == 0 then
-    return "[1] " .. concat(names, " ") .. "\n<0 rows> (data frame with " .. #names .. " columns)"
+    return nil, "[1] " .. concat(names, " ") .. "\n<0 rows> (data frame with " .. #names .. " columns)"
   end
   local show = n > PRINT_ROWS and PRINT_ROWS or n
-  local idx = {}
-  for r = 1, show do idx[r] = r end
-  local rowlab, rw = {}, 0
-  for r = 1, show do
-    rowlab[r] = tostring(r)
-    if #rowlab[r] > rw then rw = #rowlab[r] end
-  end
-  local cells, widths = {}, {}
+  local idx, rowlab = {}, {}
+  for r = 1, show do idx[r] = r; rowlab[r] = tostring(r) end
+  local cells = {}
   for j, name in ipairs(names) do
     local c = i.cols[name]
     local col
@@ -571,9 +571,27 @@ Frame.__tostring = function(df)
     else
       col = format_numbers(c, idx)
     end
+    cells[j] = col
+  end
+  return cells, rowlab, show
+end
+
+local function truncation_note(df, show)
+  local i = INFO[df]
+  if show >= i.n then return nil end
+  return fmt(" [ %d x %d frame: showing the first %d rows ]", i.n, #i.names, show)
+end
+
+Frame.__tostring = function(df)
+  local names = INFO[df].names
+  local cells, rowlab, show = print_cells(df)
+  if not cells then return rowlab end
+  local rw, widths = 0, {}
+  for r = 1, show do if #rowlab[r] > rw then rw = #rowlab[r] end end
+  for j, name in ipairs(names) do
     local w = #name
-    for k = 1, show do if #col[k] > w then w = #col[k] end end
-    cells[j], widths[j] = col, w
+    for k = 1, show do if #cells[j][k] > w then w = #cells[j][k] end end
+    widths[j] = w
   end
   local lines = {}
   local j = 1
@@ -592,12 +610,25 @@ Frame.__tostring = function(df)
     end
     j = last + 1
   end
-  if show < n then
-    lines[#lines + 1] = fmt(" [ %d x %d frame: showing the first %d rows ]", n, #names, show)
-  end
+  lines[#lines + 1] = truncation_note(df, show)
   return concat(lines, "\n")
 end
 P.guard(Frame, "data frame")  -- tostring never raises (an incomplete object)
+
+-- the same cells as an HTML table (orrery.display), all columns in one
+Frame.__html = function(df)
+  local cells, rowlab, show = print_cells(df)
+  if not cells then return "<pre>" .. display.escape(rowlab) .. "</pre>" end
+  local header, rows = { "" }, {}
+  for j, name in ipairs(INFO[df].names) do header[j + 1] = name end
+  for r = 1, show do
+    local row = { rowlab[r] }
+    for j = 1, #cells do row[j + 1] = cells[j][r] end
+    rows[r] = row
+  end
+  local note = truncation_note(df, show)
+  return display.table_html(header, rows, { note = note and note:match("^%s*(.-)%s*$") })
+end
 
 -- ---------------------------------------------------------------- describe
 

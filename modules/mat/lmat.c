@@ -1238,6 +1238,59 @@ static int m_tostring (lua_State *L) {
 }
 
 
+/*
+** The HTML form (orrery.display's __html): the cells tostring shows (the
+** first PRINT_ROWS rows and PRINT_COLS columns, the same labels and
+** numbers), written by display.table_html, the one table writer.
+*/
+static int m_html (lua_State *L) {
+  omat *a = omat_check(L, 1, "mat.__html", "self");
+  size_t nr = a->r > PRINT_ROWS ? PRINT_ROWS : a->r;
+  size_t nc = a->c > PRINT_COLS ? PRINT_COLS : a->c;
+  size_t i, j;
+  char buf[64];
+  orr_require(L, "display");
+  if (a->r * a->c == 0) {
+    lua_getfield(L, -1, "escape");
+    lua_pushfstring(L, "<%d x %d matrix>", (int)a->r, (int)a->c);
+    lua_call(L, 1, 1);
+    lua_pushliteral(L, "<pre>");
+    lua_insert(L, -2);
+    lua_pushliteral(L, "</pre>");
+    lua_concat(L, 3);
+    return 1;
+  }
+  lua_getfield(L, -1, "table_html");
+  lua_createtable(L, (int)nc + 1, 0);                      /* header */
+  lua_pushliteral(L, "");
+  lua_rawseti(L, -2, 1);
+  for (j = 0; j < nc; j++) {
+    lua_pushfstring(L, "[,%d]", (int)j + 1);
+    lua_rawseti(L, -2, (lua_Integer)j + 2);
+  }
+  lua_createtable(L, (int)nr, 0);                          /* rows */
+  for (i = 0; i < nr; i++) {
+    lua_createtable(L, (int)nc + 1, 0);
+    lua_pushfstring(L, "[%d,]", (int)i + 1);
+    lua_rawseti(L, -2, 1);
+    for (j = 0; j < nc; j++) {
+      fmtnum(buf, sizeof buf, OMAT(a, i, j));
+      lua_pushstring(L, buf);
+      lua_rawseti(L, -2, (lua_Integer)j + 2);
+    }
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  lua_createtable(L, 0, 1);                                /* options */
+  if (nr < a->r || nc < a->c) {
+    lua_pushfstring(L, "%d x %d matrix, showing %d x %d",
+                    (int)a->r, (int)a->c, (int)nr, (int)nc);
+    lua_setfield(L, -2, "note");
+  }
+  lua_call(L, 3, 1);
+  return 1;
+}
+
+
 /* ---------------------------------------------------------------------- */
 /* registration                                                            */
 /* ---------------------------------------------------------------------- */
@@ -1269,6 +1322,7 @@ static const luaL_Reg mat_meta[] = {
   {"__newindex", m_newindex}, {"__len", m_len},
   {"__add", m_add}, {"__sub", m_sub}, {"__mul", m_mul}, {"__div", m_div},
   {"__unm", m_unm}, {"__eq", m_eq}, {"__tostring", m_tostring},
+  {"__html", m_html},
   {NULL, NULL}
 };
 

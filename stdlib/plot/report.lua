@@ -4,18 +4,17 @@
 -- script's source and a footer (version, seed, BLAS, threads, wall time).
 --
 -- While the script runs, print and io.write are captured and a display
--- sink is installed (orrery.display): objects with __svg / __html show as
--- such; other objects (fits, frames, matrices, survival tables) print as
--- usual and their aligned columns become <table>s; plain text stays <pre>.
+-- sink is installed (orrery.display): objects with __svg / __html (plots,
+-- frames, matrices) show as such, a printed one as well as a shown one;
+-- other objects (fits, survival tables) print as usual and their aligned
+-- columns become <table>s; plain text stays <pre>.
 local _, C = ...
 local display = require "orrery.display"
 
 local R = {}
 local fmt = string.format
 
-local function esc(s)
-  return (s:gsub("[&<>\"]", { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;", ['"'] = "&quot;" }))
-end
+local esc = display.escape
 
 -- ------------------------------------------------------------ text to tables
 
@@ -92,16 +91,9 @@ local function as_table(lines)
   return rows
 end
 
+-- rows[1] is the header
 local function table_html(rows)
-  local out = { '<table>' }
-  for i, row in ipairs(rows) do
-    local tag = i == 1 and "th" or "td"
-    local cells = {}
-    for _, c in ipairs(row) do cells[#cells + 1] = fmt("<%s>%s</%s>", tag, esc(c), tag) end
-    out[#out + 1] = "<tr>" .. table.concat(cells) .. "</tr>"
-  end
-  out[#out + 1] = "</table>"
-  return table.concat(out, "\n")
+  return display.table_html(rows[1], table.move(rows, 2, #rows, 1, {}))
 end
 
 local function pre(lines)

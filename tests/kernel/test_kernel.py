@@ -225,6 +225,26 @@ check(kinds.index("stream") < kinds.index("display_data"), "output in order arou
 r, msgs = run(kc, "Bad = setmetatable({}, {__html = function() error('no html') end})\nBad")
 check(r["status"] == "error" and "no html" in r["evalue"], "a failing __html is the cell's error")
 
+# real objects: a plot (scene __svg), a frame and a matrix (__html tables)
+r, msgs = run(kc, "P = plot.scatter({1, 2, 3}, {2, 4, 3}, {title = 'a <real> plot'})\nP")
+res = of(msgs, "execute_result")
+check(r["status"] == "ok" and res and res[0]["data"].get("image/svg+xml", "").startswith("<svg")
+      and "a &lt;real&gt; plot" in res[0]["data"]["image/svg+xml"], "a plot as a cell's value: %r" % res)
+r, msgs = run(kc, "plot.show(P); print('shown')")
+d = of(msgs, "display_data")
+check(r["status"] == "ok" and d and d[0]["data"].get("image/svg+xml", "").startswith("<svg")
+      and stdout(msgs) == "shown\n", "plot.show(p): %r" % d)
+r, msgs = run(kc, "F = data.frame{ x = {1, 2.5}, g = data.factor{'a<b', 'c'} }\nF")
+res = of(msgs, "execute_result")
+h = res[0]["data"].get("text/html", "") if res else ""
+check(r["status"] == "ok" and "<table>" in h and "<td>a&lt;b</td>" in h and "<td>2.5</td>" in h
+      and "a<b" in res[0]["data"]["text/plain"], "a frame as a cell's value: %r" % res)
+r, msgs = run(kc, "mat.new(30, 2, 1)")
+res = of(msgs, "execute_result")
+h = res[0]["data"].get("text/html", "") if res else ""
+check("<table>" in h and h.count("<tr>") == 21 and "30 x 2 matrix, showing 20 x 2" in h,
+      "a matrix as a cell's value, truncated as printed: %r" % h[-200:])
+
 # bad input: memory, then raw messages with our own socket
 r, msgs = run(kc, "local t = {} for i = 1, 1e9 do t[i] = {i} end")
 check(r["status"] == "error" and r["ename"] == "MemoryError" and "not enough memory" in r["evalue"],

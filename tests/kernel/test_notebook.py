@@ -1,8 +1,9 @@
 """tests/kernel/veteran.ipynb executed by nbclient with the kernel under
 test: no cell errs, the outputs hold the regression, the Kaplan-Meier
-table, the sweep, an HTML table and an SVG; then nbconvert's HTML of the
-executed notebook is opened by headless Chromium (where installed), whose
-DOM must hold the same table and picture.
+table, the KM plot as an SVG (surv.km:plot) and the experiment.sweep frame
+as an HTML table (its __html); then nbconvert's HTML of the executed
+notebook is opened by headless Chromium (where installed), whose DOM must
+hold the same table and picture.
 
 Usage: /usr/bin/python3 tests/kernel/test_notebook.py ORRERY
 """
@@ -43,11 +44,13 @@ text = "".join(o.get("text", "") for o in outs if o.output_type == "stream") + \
 check("137 patients" in text, "the data set is read")
 check("karno" in text and "Residual standard error" in text, "the regression table")
 check("trt=1" in text or "trt" in text, "the Kaplan-Meier table")
-check("n = 137" in text, "the sweep: %r" % text[-400:])
+check(" rep " in text and "137   1" in text, "the sweep frame's text: %r" % text[-400:])
 html = [o.data["text/html"] for o in outs if "data" in o and "text/html" in o.data]
 svg = [o.data["image/svg+xml"] for o in outs if "data" in o and "image/svg+xml" in o.data]
-check(html and "<table>" in html[0], "an HTML table: %r" % html)
-check(svg and svg[0].startswith("<svg"), "an SVG: %r" % svg)
+check(len(html) == 1 and "<table>" in html[0] and "<th>se</th>" in html[0]
+      and "<td>137</td>" in html[0], "the sweep frame as an HTML table: %r" % html)
+check(len(svg) == 1 and svg[0].startswith("<svg") and "Veteran trial: survival by treatment" in svg[0],
+      "the KM plot as an SVG: %r" % [s[:200] for s in svg])
 counts = [c.execution_count for c in nb.cells if c.cell_type == "code"]
 check(counts == list(range(1, len(counts) + 1)), "execution counts 1..n: %r" % counts)
 
@@ -81,7 +84,7 @@ if chromium and os.path.exists(page):
     dom = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu",
                           "--dump-dom", "file://" + page],
                          capture_output=True, text=True, timeout=120).stdout
-    check("se</th>" in dom and '<circle cx="20"' in dom,
+    check("<th>se</th>" in dom and "Veteran trial: survival by treatment</text>" in dom,
           "Chromium opens the page with the table and the picture")
 else:
     print("(headless Chromium not installed: the HTML was not opened)")
