@@ -1356,10 +1356,11 @@ Scene.__svg = function(s) return methods.svg(s) end
 local function show(p)
   checkscene("plot.show", p)
   display.show(p)
-  return p
+  -- nothing returned (as Python's display()): a cell or REPL line ending in
+  -- plot.show(p) shows the plot once, not again as its value
 end
 M.show = show
-function methods.show(s) return show(s) end
+function methods.show(s) show(s) end
 
 -- ------------------------------------------------------------ help
 
@@ -1373,7 +1374,7 @@ help.doc(M.hist, "plot.hist", "plot.hist(x [, opts]) = plot.new(opts):hist(x, op
 help.doc(M.bar, "plot.bar", "plot.bar(labels, values [, opts]) = plot.new(opts):bar(labels, values, opts)")
 help.doc(M.heatmap, "plot.heatmap", "plot.heatmap(M [, opts]) = plot.new(opts):heatmap(M, opts)")
 help.doc(M.show, "plot.show", [[
-plot.show(p) -> p: shows the scene through orrery.display: inline in a report
+plot.show(p): shows the scene through orrery.display: inline in a report
 or a notebook, drawn in the terminal otherwise.]])
 help.doc(methods.line, "plot:line", [[
 p:line(x, y [, {label =, color =, dash =, width =}]) -> p
