@@ -1426,6 +1426,6 @@ help.doc(methods.terminal, "plot:terminal", [[
 p:terminal([{width =, height =, color =}]) -> the terminal drawing (braille
   dots) as a string; tostring(p) is p:terminal() sized to the terminal,
   in colour on a terminal unless NO_COLOR is set.]])
-help.doc(methods.show, "plot:show", "p:show() -> p: as plot.show(p).")
+help.doc(methods.show, "plot:show", "p:show(): as plot.show(p).")
 
 return M
