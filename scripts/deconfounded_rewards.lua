@@ -12,25 +12,32 @@
 -- N(0, 1) (independent of q, or log-length = 0.5 q + noise in the second
 -- setting); reward = q + 1.0 log-length + 0.7 style + N(0, 0.5^2).
 --   orrery scripts/deconfounded_rewards.lua [reps] [--out dir]
--- --out is accepted for the figures, which come with the plot module (not in
--- this build): the script says so and prints the table only.
+-- --out dir saves the figure deconfounded_rewards.svg (and .png): raw and
+-- residualised reward against quality, one data set.
 local data = require "orrery.data"
 local experiment = require "orrery.experiment"
+local plot = require "orrery.plot"
 local regress = require "orrery.regress"
+local rng = require "orrery.rng"
 local stats = require "orrery.stats"
 
 local cli = dofile((arg[0]:match("^(.*)/") or ".") .. "/cli.lua")
 local reps, outdir = cli.options(100, "deconfounded_rewards.lua")
 local n = 2000
 
+-- one data set: quality, length, raw and residualised rewards
+local function draw(r, length_quality)
+  local q = r:normal(n)
+  local len = length_quality * q + r:normal(n)
+  local style = r:normal(n)
+  local reward = q + 1.0 * len + 0.7 * style + 0.5 * r:normal(n)
+  return q, len, reward, regress.ols{ y = reward, x = len:hcat(style) }:residuals()
+end
+
 -- one replicate: rank correlations of the raw and residualised rewards with
 -- quality and with length
 local function run(r, setting)
-  local q = r:normal(n)
-  local len = setting.length_quality * q + r:normal(n)
-  local style = r:normal(n)
-  local reward = q + 1.0 * len + 0.7 * style + 0.5 * r:normal(n)
-  local deconf = regress.ols{ y = reward, x = len:hcat(style) }:residuals()
+  local q, len, reward, deconf = draw(r, setting.length_quality)
   return {
     raw_q = stats.cor_test(reward, q, "spearman").estimate,
     deconf_q = stats.cor_test(deconf, q, "spearman").estimate,
@@ -66,7 +73,17 @@ for _, v in ipairs { 0, 0.5 } do
     m.raw_q, m.raw_qk, m.raw_len, m.deconf_q, m.deconf_qk, m.deconf_len))
 end
 print("r: raw rewards, d: rewards residualised on length and style (regress.ols)")
-cli.figures(outdir)
+-- the figure: one data set of the first setting, reward against quality
+-- before and after residualising, one panel each
+cli.figure(outdir, "deconfounded_rewards", function()
+  local q, _, reward, deconf = draw(rng.new(17), 0)
+  local panel = {}
+  for i = 1, n do panel[i], panel[n + i] = "raw reward", "residualised on length and style" end
+  return plot.new{ title = string.format("reward against true quality, one data set of n = %d", n),
+    xlab = "true quality q", ylab = "reward" }
+    :points(q:vcat(q), reward:vcat(deconf), { size = 1.2, alpha = 0.35 })
+    :facet(panel)
+end)
 
 -- verdict (first setting): residualising raises both rank correlations with
 -- quality and brings the one with length within 0.05 of 0; the second

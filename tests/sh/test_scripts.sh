@@ -1,6 +1,7 @@
 #!/bin/sh
 # Every experiment script runs to the end (small sizes where they take one)
-# and prints its conclusion.
+# and prints its conclusion; without --out it writes no figure, with
+# --out dir it saves its figure there as SVG.
 . tests/sh/lib.sh
 
 run() {  # run NAME EXPECTED ARGS...
@@ -30,4 +31,40 @@ run control_variates_safety.lua "verdict: variance reduction" 5
 run deup_misspecification.lua "verdict: rank correlation with the true excess risk" 5
 run control_function_extrapolation.lua "verdict: RMSE beyond" 5
 run heteroscedastic_confidence.lua "verdict: largest coverage error" 5
+
+figure() {  # figure NAME ARGS...: NAME.lua ARGS --out dir saves dir/NAME.svg
+  name=$1; shift
+  dir="$TMP/$name"; mkdir -p "$dir"
+  if out=$($ORRERY "scripts/$name.lua" "$@" --out "$dir" 2>&1); then
+    expect_match "$out" "figure: $dir/$name.svg" "$name --out"
+    svg="$dir/$name.svg"
+    if [ -s "$svg" ]; then
+      case $(head -c 5 "$svg") in
+        "<svg "|"<?xml") pass ;;
+        *) fail "$svg does not start with <svg or <?xml" ;;
+      esac
+    else
+      fail "$name --out: $svg missing or empty"
+    fi
+  else
+    fail "$name --out exited with an error: $(echo "$out" | tail -n 3)"
+  fi
+}
+figure ivl_augmentation 2
+figure sketch_linf 1
+figure ipcw_censoring 10
+figure palimpsest_provenance 10
+figure deconfounded_rewards 5
+figure compositional_pcor 4
+figure control_variates_safety 5
+figure deup_misspecification 5
+figure control_function_extrapolation 5
+figure heteroscedastic_confidence 5
+
+# without --out: no figure line (cli.figure saves only into the --out dir)
+out=$($ORRERY scripts/heteroscedastic_confidence.lua 5 2>&1)
+expect_match "$out" "verdict: largest coverage error" "heteroscedastic_confidence without --out"
+case $out in *"figure:"*) fail "heteroscedastic_confidence without --out mentions a figure" ;; *) pass ;; esac
+# a bad argument is a usage error
+if $ORRERY scripts/ivl_augmentation.lua 2 2 2 >/dev/null 2>&1; then fail "ivl_augmentation took 3 numbers"; else pass; fi
 done_tests
