@@ -6,13 +6,20 @@
 -- The level-2 belief s(mu2) tracks the probability; the level-3 mean mu3
 -- (the log-volatility estimate) rises in the volatile phase. omega is then
 -- fitted by minimising the total surprise.
---   ./orrery scripts/hgf_volatility.lua [seed]
+--   ./orrery scripts/hgf_volatility.lua [seed] [--out dir]
+-- The beliefs are drawn in the terminal; --out dir also saves them as
+-- hgf_volatility.svg (and .png).
 local bayes = require "orrery.bayes"
 local rng = require "orrery.rng"
 local mat = require "orrery.mat"
+local plot = require "orrery.plot"
 local P = require "orrery.printing"
+local cli = dofile((arg and arg[0] and arg[0]:match("^(.*)/") or "scripts") .. "/cli.lua")
 
-local seed = tonumber(arg and arg[1]) or 1
+local usage = "hgf_volatility.lua [seed] [--out dir]"
+local pos, outdir = cli.parse(usage)
+if #pos > 1 then error("usage: " .. usage) end
+local seed = pos[1] or 1
 local r = rng.new(seed)
 local p = {}
 for t = 1, 100 do p[t] = 0.8 end
@@ -50,14 +57,14 @@ print(string.format("\nmean log-volatility mu3 by phase: stable %s, volatile %s,
 print(string.format("volatility estimate %s in the volatile phase",
   phase_mu3[2] > phase_mu3[1] and "rises" or "does not rise"))
 
--- beliefs over time, when the plot module is there (printed to the terminal)
-local has_plot, plot = pcall(require, "orrery.plot")
-if has_plot then
-  local t = mat.range(1, #p)
-  local truth = mat.vec(p)
-  local pl = plot.new{ title = "binary HGF: belief s(mu2) and the true probability", xlab = "trial",
+-- beliefs over time, drawn in the terminal (and saved with --out dir)
+local t = mat.range(1, #p)
+local truth = mat.vec(p)
+local function beliefs()
+  return plot.new{ title = "binary HGF: belief s(mu2) and the true probability", xlab = "trial",
     ylab = "probability" }
-  pl:line(t, truth, { label = "true p" }):line(t, f.mu:col(1), { label = "belief s(mu2)" })
-  print(tostring(pl))
-  print(tostring(plot.line(t, f.mu:col(3), { title = "level-3 mean mu3 (log-volatility)", xlab = "trial" })))
+    :line(t, truth, { label = "true p" }):line(t, f.mu:col(1), { label = "belief s(mu2)" })
 end
+print(tostring(beliefs()))
+print(tostring(plot.line(t, f.mu:col(3), { title = "level-3 mean mu3 (log-volatility)", xlab = "trial" })))
+cli.figure(outdir, "hgf_volatility", beliefs)

@@ -60,6 +60,7 @@ figure control_variates_safety 5
 figure deup_misspecification 5
 figure control_function_extrapolation 5
 figure heteroscedastic_confidence 5
+figure hgf_volatility
 
 # without --out: no figure line (cli.figure saves only into the --out dir)
 out=$($ORRERY scripts/heteroscedastic_confidence.lua 5 2>&1)
