@@ -669,6 +669,11 @@ Times (and start) must be >= 0 as in R's Surv (0 is a time), start < stop; Inf i
 .concordance .concordance_se .means .n .nevent .n_dropped .converged .iterations .warning
 :baseline() :predict(X, "lp"|"risk"|"survival") :zph() :survfit(X) (curves with bands)]])
 
+-- the table fit:baseline() returns: plain fields, and :plot() (stdlib/surv/plot.lua)
+local BASE = { __name = "surv.baseline" }
+BASE.__index = BASE
+C.baseline_meta = BASE
+
 function COX:baseline()
   local t, h = self._bh_time, self._bh_cumhaz
   local out = { time = t, cumhaz = h }
@@ -679,7 +684,7 @@ function COX:baseline()
     out.strata = self._bh_strata + 1
     out.strata_levels = self.strata_levels
   end
-  return out
+  return setmetatable(out, BASE)
 end
 doc(COX.baseline, "surv.cox:baseline", [[fit:baseline() -> {time, cumhaz, surv [, strata]}: the cumulative
 baseline hazard at the covariate means (fit.means), Breslow or Efron-adjusted, as R's survfit.coxph / basehaz]])

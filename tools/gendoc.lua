@@ -116,6 +116,8 @@ local OBJECTS = {
     make = function() local x, _, y, s = small() return surv.cox{ time = y, status = s, x = x } end },
   { ns = "surv", kind = "results", from = "fit:zph()", recv = "zph",
     make = function() local x, _, y, s = small() return surv.cox{ time = y, status = s, x = x }:zph() end },
+  { ns = "surv", kind = "baselines", from = "fit:baseline()", recv = "b",
+    make = function() local x, _, y, s = small() return surv.cox{ time = y, status = s, x = x }:baseline() end },
   { ns = "surv", kind = "curves", from = "fit:survfit(X)", recv = "curve",
     make = function() local x, _, y, s = small() return surv.cox{ time = y, status = s, x = x }:survfit{ { 1 } } end },
   { ns = "surv", kind = "fits", from = "surv.fit", recv = "fit",

@@ -86,6 +86,33 @@ function NA.plot(a, o)
   return p:step(t, h)
 end
 
+-- a Cox fit's baseline (fit:baseline()): survival or cumulative hazard at the
+-- covariate means, a step per stratum
+local BASE = C.baseline_meta
+function BASE.plot(b, o)
+  local fn = "surv.baseline:plot"
+  local so, mine = split(fn, o, { "what" }, { xlab = "Time" })
+  local what = mine.what or "survival"
+  if what ~= "survival" and what ~= "cumhaz" then
+    fail(fn, "what must be \"survival\" or \"cumhaz\", got %s", tostring(what))
+  end
+  if so.ylab == nil then
+    so.ylab = what == "survival" and "Baseline survival" or "Baseline cumulative hazard"
+  end
+  local p = plot.new(so)
+  local y = what == "survival" and b.surv or b.cumhaz
+  local start = what == "survival" and 1 or 0
+  local nstrata = b.strata_levels and #b.strata_levels or 1
+  for k = 1, nstrata do
+    local t, v = { 0 }, { start }
+    for i = 1, #b.time do
+      if not b.strata or b.strata[i] == k then t[#t + 1], v[#v + 1] = b.time[i], y[i] end
+    end
+    p:step(t, v, { label = b.strata_levels and tostring(b.strata_levels[k]) or nil, color = k })
+  end
+  return p
+end
+
 -- parametric fits: the curve at each row of X (nil: x = 0) over [0, tmax]
 local Fit = C.fit_meta
 local function fit_plot(fit, o)
@@ -139,6 +166,10 @@ km:plot([opts]) -> a scene: the Kaplan-Meier curve as a step from (0, 1), its
 help.doc(KMG.plot, "surv.km_groups:plot", [[
 km:plot([opts]) -> a scene with one curve per group, labelled "group=level",
   in palette order; options as km:plot.]])
+help.doc(BASE.plot, "surv.baseline:plot", [[
+b:plot([opts]) -> a scene: the baseline survival (what = "survival", the default) or cumulative
+hazard (what = "cumhaz") of fit:baseline() as a step function from time 0, one per stratum; other
+opts are plot.new's (title, xlab, ylab, xlog, ylog, legend, xlim, ylim).]])
 help.doc(NA.plot, "surv.na:plot", [[
 na:plot([opts]) -> a scene: the Nelson-Aalen cumulative hazard as a step with
   a pointwise band H(t) +- 1.96 se (clipped at 0; conf = false hides it).]])

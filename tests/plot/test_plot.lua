@@ -179,6 +179,18 @@ T.test(":plot() methods: KM, Nelson-Aalen, parametric fits, regression fits", fu
   T.eq(#qq.layers[2].x, 40)
   T.errors(function() ols:plot{ what = "leverage" } end, "regress.plot: what must be")
   T.errors(function() k:plot{ colour = 1 } end, "surv.km:plot: unknown option 'colour'")
+  -- a Cox fit's baseline: a step from (0, 1) through the baseline survival; per stratum
+  local X = mat.new(#lung.time, 1)
+  for i = 1, #lung.time do X:set(i, 1, lung.age[i]) end
+  local b = surv.cox{ time = lung.time, status = lung.status, x = X }:baseline()
+  local bp = b:plot()
+  T.eq(bp.layers[1].kind, "step")
+  T.eq(#bp.layers[1].x, #b.time + 1, "from time 0")
+  T.eq(bp.layers[1].y[1], 1); T.near(bp.layers[1].y[2], b.surv[1], 0)
+  T.near(b:plot{ what = "cumhaz" }.layers[1].y[#b.time + 1], b.cumhaz[#b.time], 0)
+  local bs = surv.cox{ time = lung.time, status = lung.status, x = X, strata = lung.sex }:baseline()
+  T.eq(#bs:plot().layers, 2, "a step per stratum")
+  T.errors(function() b:plot{ what = "hazard" } end, "surv.baseline:plot: what must be")
 end)
 
 T.test("bad input: clear errors", function()
