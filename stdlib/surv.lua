@@ -169,8 +169,6 @@ local function at1(k, t)
   return k.surv[i], k.se[i], k.lower[i], k.upper[i]
 end
 
-C.as_na = as_na   -- for stdlib/surv/coxsurv.lua (row_at and conf_types are shared below)
-
 function KM:at(t)
   local fn = "surv.km:at"
   if type(t) == "number" then
@@ -245,7 +243,7 @@ P.guard(KMG, "surv.km")  -- tostring never raises (an incomplete object)
 C.KM, C.KMG, C.label, C.deleted = KM, KMG, label, deleted
 C.from_formula, C.parse_surv_formula, C.zvalue, C.check_dropped = from_formula, parse_surv_formula, zvalue,
   check_dropped
-C.conf_types, C.row_at, C.vlen = conf_types, row_at, vlen
+C.conf_types, C.row_at, C.vlen, C.as_na = conf_types, row_at, vlen, as_na
 
 local km_allowed = set{ "group", "conf", "level", "na", "weights", "start", "robust" }
 
@@ -877,6 +875,7 @@ surv.fit{...} when opts.dist is given. formula: "Surv(time, status) ~ ..."]])
 require "orrery.surv.fit"
 require "orrery.surv.km"
 require "orrery.surv.cif"
+require "orrery.surv.finegray"
 require "orrery.surv.coxsurv"
 require "orrery.surv.frailty"
 require "orrery.surv.plot"

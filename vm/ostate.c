@@ -106,7 +106,7 @@ static int namespace (lua_State *L, const char *ns) {
 ** script replacing the global require cannot hand a module a table of its
 ** own. Reads of other names fall through to _G, writes go to _G.
 */
-static void setchunkenv (lua_State *L) {
+static void pushchunkenv (lua_State *L) {
   if (lua_getfield(L, LUA_REGISTRYINDEX, ORR_ENV) != LUA_TTABLE) {
     lua_pop(L, 1);
     lua_createtable(L, 0, 1);
@@ -121,6 +121,11 @@ static void setchunkenv (lua_State *L) {
     lua_pushvalue(L, -1);
     lua_setfield(L, LUA_REGISTRYINDEX, ORR_ENV);
   }
+}
+
+
+static void setchunkenv (lua_State *L) {
+  pushchunkenv(L);
   if (lua_setupvalue(L, -2, 1) == NULL) lua_pop(L, 1);  /* _ENV of the chunk */
 }
 
@@ -305,6 +310,10 @@ static void preload (lua_State *L) {
     lua_getglobal(L, "require");
     lua_setfield(L, LUA_REGISTRYINDEX, ORR_REQUIRE);
   }
+  lua_pop(L, 1);
+  /* made now, not at the first chunk: every state that opened Orrery has
+     it, so an experiment worker finds it by name like any registry value */
+  pushchunkenv(L);
   lua_pop(L, 1);
 }
 

@@ -510,15 +510,7 @@ static void resolve (lua_State *W, const char *s, size_t len) {
       break;
     default:  /* 'R' */
       lua_pushvalue(W, -1);
-      if (lua_rawget(W, LUA_REGISTRYINDEX) == LUA_TNIL
-          && strcmp(lua_tostring(W, -2), ORR_ENV) == 0) {
-        /* the Lua halves' _ENV is made when the first of them loads */
-        lua_pop(W, 1);
-        orr_require(W, "experiment");
-        lua_pop(W, 1);
-        lua_pushvalue(W, -1);
-        lua_rawget(W, LUA_REGISTRYINDEX);
-      }
+      lua_rawget(W, LUA_REGISTRYINDEX);
       break;
   }
   if (sep) {
